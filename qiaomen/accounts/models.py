@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from qiaomen.accounts.roles import Capability, Role, role_can
+from qiaomen.core.models import TimeStampedModel
+from qiaomen.places.models import Building, Community, Grid, Street
+
+
+class Department(TimeStampedModel):
+    """A department that handles tickets (民政, 卫健 …). Codes are stable (taxonomy.md)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    street = models.ForeignKey(Street, null=True, blank=True, on_delete=models.PROTECT, related_name="departments")
+
+    class Meta:
+        verbose_name = _("department")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """One account per person (SECURITY line 10): no shared or default accounts."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="handlers"
+    )
+    failed_logins = models.PositiveIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("user")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def can(self, capability: Capability) -> bool:
+        return self.is_active and role_can(self.role, capability)
+
+
+class PlaceAssignment(models.Model):
+    """Where a user may act: exactly one of street, community, grid or building."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="places")
+    street = models.ForeignKey(Street, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(Community, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    building = models.ForeignKey(Building, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("place assignment")
+        constraints = [
+            models.CheckConstraint(
+                name="place_assignment_exactly_one_place",
+                condition=(
+                    Q(street__isnull=False, community__isnull=True, grid__isnull=True, building__isnull=True)
+                    | Q(street__isnull=True, community__isnull=False, grid__isnull=True, building__isnull=True)
+                    | Q(street__isnull=True, community__isnull=True, grid__isnull=False, building__isnull=True)
+                    | Q(street__isnull=True, community__isnull=True, grid__isnull=True, building__isnull=False)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.street or self.community or self.grid or self.building)
+
+
+class ApiToken(models.Model):
+    """A Bearer token for the phone client. Only a hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+
+
+class LoginFailure(models.Model):
+    """Failed logins by IP address, for per-IP throttling (SECURITY line 12)."""
+
+    ip = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(db_index=True)

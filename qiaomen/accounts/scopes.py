@@ -1,0 +1,59 @@
+"""Where a user may act, as query filters. Deny by default: no assignment, no rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from qiaomen.accounts.models import PlaceAssignment, User
+from qiaomen.accounts.roles import Capability
+
+
+@dataclass(frozen=True)
+class PlaceScope:
+    street_ids: frozenset[int]
+    community_ids: frozenset[int]
+    grid_ids: frozenset[int]
+    building_ids: frozenset[int]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.street_ids or self.community_ids or self.grid_ids or self.building_ids)
+
+    def building_q(self, prefix: str = "") -> Q:
+        """Filter for anything that hangs off a building; `prefix` is the path to the building,
+        e.g. "building__" for households or "household__building__" for people."""
+        if self.is_empty:
+            return Q(pk__in=[])
+        q = Q(pk__in=[])
+        if self.street_ids:
+            q |= Q(**{f"{prefix}grid__community__street_id__in": self.street_ids})
+        if self.community_ids:
+            q |= Q(**{f"{prefix}grid__community_id__in": self.community_ids})
+        if self.grid_ids:
+            q |= Q(**{f"{prefix}grid_id__in": self.grid_ids})
+        if self.building_ids:
+            q |= Q(**{f"{prefix}id__in": self.building_ids})
+        return q
+
+
+EMPTY_SCOPE = PlaceScope(frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def place_scope(user: User) -> PlaceScope:
+    """The places a user may see in the registry, cached on the user object for the request."""
+    cached: PlaceScope | None = getattr(user, "_qiaomen_place_scope", None)
+    if cached is not None:
+        return cached
+    scope = EMPTY_SCOPE
+    if user.is_authenticated and user.can(Capability.VIEW_REGISTRY):
+        rows = PlaceAssignment.objects.filter(user=user).values_list("street_id", "community_id", "grid_id", "building_id")
+        streets, communities, grids, buildings = set(), set(), set(), set()
+        for street_id, community_id, grid_id, building_id in rows:
+            for bucket, value in ((streets, street_id), (communities, community_id), (grids, grid_id), (buildings, building_id)):
+                if value is not None:
+                    bucket.add(value)
+        scope = PlaceScope(frozenset(streets), frozenset(communities), frozenset(grids), frozenset(buildings))
+    user._qiaomen_place_scope = scope  # type: ignore[attr-defined]
+    return scope

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from qiaomen.testing import SmallStreet, make_small_street
+
+
+@pytest.fixture
+def small_street(db: None) -> SmallStreet:
+    return make_small_street()
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_in_place(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test that touches the database starts with the audit triggers in place.
+
+    A transactional test ends by emptying every table, which the triggers rightly refuse: they are
+    lifted just for that clean-up and put back at the start of the next test.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    transactional = bool({"transactional_db", "live_server"} & names) or bool(marker and marker.kwargs.get("transaction"))
+    if not (transactional or marker or "db" in names):
+        yield
+        return
+    from django.db import connection
+
+    from qiaomen.core.audit_triggers import create_audit_triggers, drop_audit_triggers
+
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    create_audit_triggers(connection)
+    yield
+    if transactional:
+        drop_audit_triggers(connection)

@@ -1,0 +1,121 @@
+"""Writing and verifying the audit log.
+
+`audit_record` runs inside the caller's transaction: if the audit row cannot be written, the
+action it describes is rolled back with it (SECURITY.md line 22).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from qiaomen.core.models import AuditEntry, AuditResult
+
+if TYPE_CHECKING:
+    from qiaomen.accounts.models import User
+
+GENESIS_HASH = "0" * 64
+# Any constant: all audit writers on PostgreSQL serialise on this advisory lock so that each row
+# chains to the one committed just before it.
+_PG_CHAIN_LOCK = 0x51A0_A0D1
+
+
+def client_ip(request: HttpRequest | None) -> str:
+    if request is None:
+        return ""
+    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+
+
+def _row_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{prev_hash}|{canonical}".encode()).hexdigest()
+
+
+def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "at": entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "ip": entry.ip,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "result": entry.result,
+        "detail": entry.detail,
+    }
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: User | None = None,
+    actor_name: str = "",
+    request: HttpRequest | None = None,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    result: str = AuditResult.OK,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one audit row. Never put a full ID number, phone or note in `detail`."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
+        last = AuditEntry.objects.order_by("-pk").values_list("row_hash", flat=True).first()
+        entry = AuditEntry(
+            at=timezone.now(),
+            actor=actor if actor is not None and actor.pk else None,
+            actor_name=(actor.get_username() if actor is not None and actor.pk else actor_name)[:150],
+            ip=client_ip(request),
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            result=result,
+            detail=detail or {},
+            prev_hash=last or GENESIS_HASH,
+        )
+        entry.row_hash = _row_hash(entry.prev_hash, _hashed_fields(entry))
+        entry.save()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    entry_id: int
+    reason: str
+
+
+def _entries_in_order(chunk: int = 5000) -> Iterator[AuditEntry]:
+    last_pk = 0
+    while True:
+        rows = list(AuditEntry.objects.filter(pk__gt=last_pk).order_by("pk")[:chunk])
+        if not rows:
+            return
+        yield from rows
+        last_pk = rows[-1].pk
+
+
+def audit_verify() -> tuple[int, ChainBreak | None]:
+    """Walk the chain; return how many rows were checked and the first broken one, if any."""
+    expected_prev = GENESIS_HASH
+    checked = 0
+    for entry in _entries_in_order():
+        if entry.prev_hash != expected_prev:
+            return checked, ChainBreak(entry.pk, "prev_hash does not match the row before (a row was removed or inserted)")
+        if _row_hash(entry.prev_hash, _hashed_fields(entry)) != entry.row_hash:
+            return checked, ChainBreak(entry.pk, "row content does not match its hash (the row was edited)")
+        expected_prev = entry.row_hash
+        checked += 1
+    return checked, None

@@ -1,0 +1,68 @@
+"""Authenticated encryption of personal data and the blind index used to find it.
+
+Ciphertext text format: ``v1:<kid>:<base64(nonce || ciphertext+tag)>``. The key id lets rows
+written under an old key still be read after rotation. The associated data binds a ciphertext
+to its column (``person.id_number``), so a value copied into another column fails to decrypt
+instead of being shown in the wrong place.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+from qiaomen.keys import KeyRing
+
+FORMAT_VERSION = "v1"
+NONCE_BYTES = 12
+
+
+class DecryptionError(Exception):
+    """A ciphertext was tampered with, truncated, or written under a key we no longer have."""
+
+
+def _keys() -> KeyRing:
+    return settings.QIAOMEN_KEYS  # type: ignore[no-any-return]
+
+
+def encrypt(plaintext: str, *, purpose: str) -> str:
+    ring = _keys()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(ring.data_keys[ring.current_kid]).encrypt(
+        nonce, plaintext.encode("utf-8"), purpose.encode("ascii")
+    )
+    return f"{FORMAT_VERSION}:{ring.current_kid}:{base64.b64encode(nonce + sealed).decode('ascii')}"
+
+
+def decrypt(token: str, *, purpose: str) -> str:
+    try:
+        version, kid, payload = token.split(":", 2)
+        raw = base64.b64decode(payload, validate=True)
+    except ValueError as exc:
+        raise DecryptionError("malformed ciphertext") from exc
+    if version != FORMAT_VERSION:
+        raise DecryptionError(f"unknown ciphertext version {version!r}")
+    key = _keys().data_keys.get(kid)
+    if key is None:
+        raise DecryptionError(f"no key {kid!r} in the key ring")
+    try:
+        plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], purpose.encode("ascii"))
+    except InvalidTag as exc:
+        raise DecryptionError("ciphertext failed authentication") from exc
+    return plain.decode("utf-8")
+
+
+def key_id_of(token: str) -> str:
+    return token.split(":", 2)[1]
+
+
+def blind_index(value: str, *, purpose: str) -> str:
+    """Keyed hash for exact search; the purpose keeps ID and phone indexes apart."""
+    digest = hmac.new(_keys().index_key, f"{purpose}\x00{value}".encode(), hashlib.sha256)
+    return digest.hexdigest()

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditResult(models.TextChoices):
+    OK = "ok", _("succeeded")
+    DENIED = "denied", _("denied")
+    FAILED = "failed", _("failed")
+
+
+class AuditEntry(models.Model):
+    """One row of the append-only, hash-chained audit log (SECURITY.md lines 20-23).
+
+    `row_hash` covers every other column and the previous row's hash, so an edit or a deletion
+    anywhere breaks the chain from that row on. On PostgreSQL and SQLite a trigger refuses
+    UPDATE and DELETE; no code path edits these rows.
+    """
+
+    at = models.DateTimeField(_("time (UTC)"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("user"), max_length=150, blank=True)
+    ip = models.CharField(_("IP address"), max_length=64, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    result = models.CharField(_("result"), max_length=16, choices=AuditResult.choices)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    row_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.result}"

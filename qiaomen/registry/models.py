@@ -1,0 +1,241 @@
+"""One file per household and per person (一户一档、一人一档), and where every value came from."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from qiaomen.core.fields import EncryptedTextField
+from qiaomen.core.models import TimeStampedModel
+from qiaomen.places.models import Building
+
+
+class DataSource(models.Model):
+    """Who a value came from: a department's export, a visit, a staff edit."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("data source")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    """A group a person belongs to; special groups are visited more often (R-VIS-1)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    is_special_group = models.BooleanField(_("special group"), default=True)
+    is_sensitive = models.BooleanField(
+        _("sensitive"), default=False, help_text=_("health or disability: shown only with the sensitive-data permission")
+    )
+    sort_order = models.PositiveSmallIntegerField(default=100)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HouseholdStatus(models.TextChoices):
+    OCCUPIED = "occupied", _("occupied")
+    VACANT = "vacant", _("vacant")
+    SEPARATED = "separated", _("registered here, living elsewhere (人户分离)")
+    MOVED_OUT = "moved_out", _("moved out")
+
+
+class Household(TimeStampedModel):
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="households")
+    unit = models.CharField(_("unit"), max_length=16, blank=True)
+    room = models.CharField(_("room"), max_length=16)
+    address_key = models.CharField(max_length=200, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=HouseholdStatus.choices, default=HouseholdStatus.OCCUPIED)
+    last_verified_at = models.DateTimeField(_("last verified"), null=True, blank=True, db_index=True)
+    last_verified_source = models.ForeignKey(DataSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("household")
+        ordering = ["building", "unit", "room"]
+
+    def __str__(self) -> str:
+        from qiaomen.places.addresses import room_label
+
+        return f"{self.building.address}{room_label(self.unit, self.room)}"
+
+
+class ResidentType(models.TextChoices):
+    REGISTERED = "registered", _("registered resident (户籍)")
+    MIGRANT = "migrant", _("migrant (流动人口)")
+    TENANT = "tenant", _("tenant (租户)")
+
+
+class Relationship(models.TextChoices):
+    HEAD = "head", _("head of household")
+    SPOUSE = "spouse", _("spouse")
+    CHILD = "child", _("child")
+    PARENT = "parent", _("parent")
+    GRANDCHILD = "grandchild", _("grandchild")
+    SIBLING = "sibling", _("sibling")
+    OTHER_RELATIVE = "relative", _("other relative")
+    TENANT = "tenant", _("tenant or lodger")
+    OTHER = "other", _("other")
+
+
+class PersonStatus(models.TextChoices):
+    ACTIVE = "active", _("living here")
+    MOVED_OUT = "moved_out", _("moved out")
+    DECEASED = "deceased", _("deceased")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
+class Person(TimeStampedModel):
+    """A person's file. ID number, phone and notes are encrypted; the masked forms are kept
+    beside them so that lists never need the key, and the HMAC index finds a number exactly."""
+
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    relationship = models.CharField(_("relationship to head"), max_length=16, choices=Relationship.choices, default=Relationship.OTHER)
+    name = models.CharField(_("name"), max_length=64, db_index=True)
+    id_number = EncryptedTextField(_("ID number"), purpose="person.id_number")
+    id_index = models.CharField(max_length=64, unique=True, editable=False)
+    id_masked = models.CharField(_("ID number"), max_length=32, editable=False)
+    phone = EncryptedTextField(_("phone"), purpose="person.phone")
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=32, blank=True, editable=False)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"))
+    registered_address = models.CharField(_("registered residence (户籍地)"), max_length=200, blank=True)
+    resident_type = models.CharField(_("resident type"), max_length=16, choices=ResidentType.choices, default=ResidentType.REGISTERED)
+    separated = models.BooleanField(
+        _("人户分离"), default=False, db_index=True,
+        help_text=_("registered residence differs from where the person actually lives"),
+    )
+    tags = models.ManyToManyField(Tag, through="PersonTag", related_name="people", blank=True)
+    care_notes = EncryptedTextField(_("care notes"), purpose="person.care_notes")
+    remarks = EncryptedTextField(_("remarks"), purpose="person.remarks")
+    status = models.CharField(_("status"), max_length=16, choices=PersonStatus.choices, default=PersonStatus.ACTIVE)
+    last_verified_at = models.DateTimeField(_("last verified"), null=True, blank=True, db_index=True)
+    last_verified_source = models.ForeignKey(DataSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # {field: {"source": code, "at": iso-8601 UTC, "batch": id}}: where each current value came from.
+    provenance = models.JSONField(default=dict, blank=True)
+    created_by_batch = models.ForeignKey("ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["household", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonTag(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT)
+    source = models.ForeignKey(DataSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "tag"], name="person_tag_unique")]
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("previewed, not imported")
+    COMMITTED = "committed", _("imported")
+    REJECTED = "rejected", _("rejected, nothing imported")
+
+
+class ImportBatch(models.Model):
+    """One department file, imported whole or not at all."""
+
+    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="batches")
+    filename = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    counts = models.JSONField(default=dict, blank=True)
+    # Problems listed by row number and column; never holds a full ID number or phone.
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "file_sha256"], condition=Q(status="committed"), name="import_file_once_per_source"
+            )
+        ]
+
+
+class HeaderAlias(models.Model):
+    """A column header an admin mapped to a person field, remembered for the next file."""
+
+    header = models.CharField(max_length=100, unique=True)
+    field = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("header mapping")
+
+
+class ConflictStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    KEPT_CURRENT = "kept_current", _("kept the current value")
+    TOOK_INCOMING = "took_incoming", _("took the other source's value")
+
+
+class FieldConflict(models.Model):
+    """Two departments disagree on one field; both values are kept until an admin decides."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="conflicts")
+    field = models.CharField(max_length=32)
+    current_value = EncryptedTextField(purpose="conflict.current_value")
+    current_source = models.ForeignKey(DataSource, null=True, on_delete=models.PROTECT, related_name="+")
+    incoming_value = EncryptedTextField(purpose="conflict.incoming_value")
+    incoming_source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="conflicts")
+    status = models.CharField(max_length=16, choices=ConflictStatus.choices, default=ConflictStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("field conflict")
+        constraints = [
+            # One open disagreement per field and source: re-importing the file adds no second one.
+            models.UniqueConstraint(
+                fields=["person", "field", "incoming_source"], condition=Q(status="open"), name="conflict_open_once"
+            )
+        ]
+
+
+class RecordChange(models.Model):
+    """History of a household or person file: who, when, which source, masked old → new."""
+
+    object_type = models.CharField(max_length=16)  # "household" or "person"
+    object_id = models.BigIntegerField()
+    field = models.CharField(max_length=32)
+    old_masked = models.CharField(max_length=200, blank=True)
+    new_masked = models.CharField(max_length=200, blank=True)
+    source = models.ForeignKey(DataSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="changes")
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        ordering = ["-at", "-pk"]

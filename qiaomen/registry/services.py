@@ -1,0 +1,87 @@
+"""Writes to the registry that are not imports: history rows, audited views and unmasking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from qiaomen.accounts.models import User
+from qiaomen.accounts.roles import Capability
+from qiaomen.core.audit import audit_record
+from qiaomen.core.errors import Forbidden, InvalidInput
+from qiaomen.core.idnumber import age_on
+from qiaomen.core.models import AuditResult
+from qiaomen.registry.models import DataSource, ImportBatch, Person, RecordChange
+
+UNMASKABLE_FIELDS = ("id_number", "phone")
+CHILD_AGE_LIMIT = 14
+
+
+def record_change(
+    *,
+    object_type: str,
+    object_id: int,
+    field: str,
+    old_masked: str,
+    new_masked: str,
+    at: dt.datetime,
+    source: DataSource | None = None,
+    actor: User | None = None,
+    batch: ImportBatch | None = None,
+) -> RecordChange:
+    """Unsaved history row; callers bulk-create them in the same transaction as the change."""
+    return RecordChange(
+        object_type=object_type,
+        object_id=object_id,
+        field=field,
+        old_masked=old_masked[:200],
+        new_masked=new_masked[:200],
+        source=source,
+        actor=actor,
+        batch=batch,
+        at=at,
+    )
+
+
+def person_is_child(person: Person, *, on: dt.date | None = None) -> bool:
+    return age_on(person.birth_date, on or timezone.localdate()) < CHILD_AGE_LIMIT
+
+
+def person_needs_sensitive_permission(person: Person) -> bool:
+    """Children under 14 are protected like health data (SECURITY.md line 7)."""
+    return person_is_child(person)
+
+
+def person_view_record(*, user: User, person: Person, request: HttpRequest | None = None) -> None:
+    """One audit row per view of a person's file; a child's file needs the sensitive permission.
+
+    Raises Forbidden (after logging the refusal) when the user may not open this file.
+    """
+    sensitive = person_needs_sensitive_permission(person)
+    if sensitive and not user.can(Capability.VIEW_SENSITIVE):
+        audit_record(action="person.view", actor=user, request=request, obj=person, result=AuditResult.DENIED,
+                     detail={"reason": "child_under_14"})
+        raise Forbidden("sensitive_record", "查看14岁以下儿童的档案需要敏感信息权限")
+    audit_record(action="person.view", actor=user, request=request, obj=person,
+                 detail={"sensitive": sensitive or user.can(Capability.VIEW_SENSITIVE)})
+
+
+def person_unmask(*, user: User, person: Person, field: str, reason: str, request: HttpRequest | None = None) -> str:
+    """The full value of an ID number or phone, for a stated reason, with one audit row."""
+    if field not in UNMASKABLE_FIELDS:
+        raise InvalidInput("unmask_field", "只能查看完整的身份证号或电话号码")
+    reason = reason.strip()
+    if not user.can(Capability.UNMASK):
+        with transaction.atomic():
+            audit_record(action="person.unmask", actor=user, request=request, obj=person,
+                         result=AuditResult.DENIED, detail={"field": field})
+        raise Forbidden("unmask_not_allowed", "您没有查看完整信息的权限")
+    if len(reason) < 2:
+        raise InvalidInput("unmask_reason_required", "查看完整信息必须填写理由")
+    with transaction.atomic():
+        audit_record(action="person.unmask", actor=user, request=request, obj=person,
+                     detail={"field": field, "reason": reason[:200]})
+    return str(getattr(person, field))

@@ -1,0 +1,190 @@
+"""One settings file for every environment; the environment decides.
+
+QIAOMEN_ENV is `dev` (default), `test` or `production`. Production refuses to start without
+its secrets instead of falling back to a default.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from qiaomen.env import env_bool, env_int, env_list, env_secret, env_str
+from qiaomen.keys import load_keyring
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("QIAOMEN_VAR_DIR", str(BASE_DIR / "var")))
+
+QIAOMEN_ENV = env_str("QIAOMEN_ENV", "dev")
+if QIAOMEN_ENV not in {"dev", "test", "production"}:
+    raise ImproperlyConfigured("QIAOMEN_ENV must be dev, test or production")
+PRODUCTION = QIAOMEN_ENV == "production"
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = env_secret("DJANGO_SECRET_KEY", file_env="DJANGO_SECRET_KEY_FILE") or ""
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("Production needs DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE)")
+    SECRET_KEY = "dev-only-insecure-key-not-for-production-use-0123456789abcdef"
+
+QIAOMEN_KEYS = load_keyring(production=PRODUCTION, default_key_file=VAR_DIR / "keys.env")
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "qiaomen.core",
+    "qiaomen.accounts",
+    "qiaomen.places",
+    "qiaomen.registry",
+    "qiaomen.web",
+    "qiaomen.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "qiaomen.core.middleware.DatabaseBusyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qiaomen.accounts.middleware.SessionLifetimeMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "qiaomen.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "qiaomen.urls"
+WSGI_APPLICATION = "qiaomen.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "/"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database ---------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'qiaomen.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE: a transaction takes the write lock at BEGIN, so two writers queue on the
+        # busy timeout instead of failing half-way with "database is locked".
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+        ),
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- passwords, sessions, login security (SECURITY.md lines 10-14) ---------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_MAX_FAILURES = env_int("QIAOMEN_LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCK_MINUTES = env_int("QIAOMEN_LOGIN_LOCK_MINUTES", 15)
+LOGIN_IP_MAX_FAILURES = env_int("QIAOMEN_LOGIN_IP_MAX_FAILURES", 30)
+PASSWORD_MAX_AGE_DAYS = env_int("QIAOMEN_PASSWORD_MAX_AGE_DAYS", 0)  # 0: passwords never expire
+SESSION_IDLE_SECONDS = env_int("QIAOMEN_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_ABSOLUTE_SECONDS = env_int("QIAOMEN_SESSION_ABSOLUTE_SECONDS", 12 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+API_TOKEN_HOURS = env_int("QIAOMEN_API_TOKEN_HOURS", 12)
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+
+# --- audit, imports, registry ------------------------------------------------------------------
+AUDIT_RETENTION_DAYS = env_int("QIAOMEN_AUDIT_RETENTION_DAYS", 183)
+UPLOAD_MAX_BYTES = env_int("QIAOMEN_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+XLSX_MAX_UNPACKED_BYTES = env_int("QIAOMEN_XLSX_MAX_UNPACKED_BYTES", 400 * 1024 * 1024)
+EXPORT_MAX_ROWS = env_int("QIAOMEN_EXPORT_MAX_ROWS", 5000)
+STALE_AFTER_DAYS = env_int("QIAOMEN_STALE_AFTER_DAYS", 30)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+UPLOAD_DIR = VAR_DIR / "uploads"
+
+# --- i18n: 简体中文 first, English on request; people see Asia/Shanghai, the database keeps UTC --
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "qiaomen" / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+# --- static assets: our own under app static/, vendor files straight from node_modules ---------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/alpinejs", NODE_MODULES / "alpinejs" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if QIAOMEN_ENV != "test"
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = QIAOMEN_ENV == "test"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Request bodies never reach the logs: they may hold ID numbers.
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
+}
+
+if QIAOMEN_ENV == "test" and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: tests read the raw database file to prove nothing is stored in plaintext.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]

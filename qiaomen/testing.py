@@ -1,0 +1,110 @@
+"""Builders for tests: a small street with two grids and the personas of GUIDE.md.
+
+Plain functions rather than factories with hidden defaults, so a test shows what it relies on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from itertools import count
+
+from qiaomen.accounts.models import Department, PlaceAssignment, User
+from qiaomen.accounts.roles import Role
+from qiaomen.core.idnumber import make_id_number
+from qiaomen.places.addresses import address_key, room_label
+from qiaomen.places.models import Building, Community, Grid, Street
+from qiaomen.registry.identity import id_number_columns, phone_columns
+from qiaomen.core.idnumber import parse_id_number
+from qiaomen.registry.models import Household, Person, Relationship, Tag
+
+PASSWORD = "Knock-knock-2026"
+_sequence = count(1)
+
+
+def make_building(grid: Grid, number: int, *, lat: float = 31.2, lng: float = 121.4) -> Building:
+    address = f"和平路{grid.pk}号{number}栋"
+    return Building.objects.create(grid=grid, name=f"{number}栋", address=address, address_key=address_key(address), lat=lat, lng=lng)
+
+
+def make_household(building: Building, room: str, unit: str = "1") -> Household:
+    return Household.objects.create(
+        building=building, unit=unit, room=room, address_key=address_key(building.address + room_label(unit, room))
+    )
+
+
+def make_person(
+    household: Household | None,
+    name: str,
+    *,
+    birth: dt.date = dt.date(1950, 3, 1),
+    gender: str = "F",
+    phone: str = "",
+    relationship: str = Relationship.HEAD,
+    tags: tuple[str, ...] = (),
+    care_notes: str = "",
+) -> Person:
+    id_number = parse_id_number(make_id_number("110105", birth, next(_sequence), gender))
+    person = Person.objects.create(
+        household=household, name=name, relationship=relationship, care_notes=care_notes,
+        **id_number_columns(id_number), **phone_columns(phone),
+    )
+    for code in tags:
+        person.tags.add(Tag.objects.get(code=code))
+    return person
+
+
+def make_user(username: str, role: str, *, places: tuple[object, ...] = (), department: Department | None = None) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, role=role, department=department)
+    for place in places:
+        kind = {Street: "street", Community: "community", Grid: "grid", Building: "building"}[type(place)]
+        PlaceAssignment.objects.create(user=user, **{kind: place})
+    return user
+
+
+@dataclass
+class SmallStreet:
+    """Street 幸福街道: community 1 with grid A, community 2 with grid B; one family in each grid."""
+
+    street: Street
+    community_1: Community
+    community_2: Community
+    grid_a: Grid
+    grid_b: Grid
+    building_a: Building
+    building_b: Building
+    household_a: Household
+    household_b: Household
+    elder_a: Person  # special group (独居老人), grid A
+    child_a: Person  # under 14, grid A
+    resident_b: Person  # grid B
+    users: dict[str, User] = field(default_factory=dict)
+
+
+def make_small_street() -> SmallStreet:
+    street = Street.objects.create(name="幸福街道", code="XF", city="示例市示例区")
+    c1 = Community.objects.create(street=street, name="和平社区", code="XF01")
+    c2 = Community.objects.create(street=street, name="光明社区", code="XF02")
+    grid_a = Grid.objects.create(community=c1, name="和平一网格", code="XF01-01", center_lat=31.2, center_lng=121.4)
+    grid_b = Grid.objects.create(community=c2, name="光明一网格", code="XF02-01", center_lat=31.21, center_lng=121.41)
+    building_a = make_building(grid_a, 1)
+    building_b = make_building(grid_b, 2, lat=31.21, lng=121.41)
+    household_a = make_household(building_a, "101")
+    household_b = make_household(building_b, "202")
+    elder_a = make_person(household_a, "王秀英", phone="13800001111", tags=("elder_alone",), care_notes="糖尿病，低糖饮食")
+    child_a = make_person(household_a, "王小明", birth=dt.date(2018, 6, 1), gender="M", relationship=Relationship.GRANDCHILD)
+    resident_b = make_person(household_b, "李建国", birth=dt.date(1980, 1, 2), gender="M", phone="13900002222")
+    department = Department.objects.get(code="minzheng")
+    users = {
+        "street_admin": make_user("admin", Role.STREET_ADMIN, places=(street,)),
+        "community_staff": make_user("community1", Role.COMMUNITY_STAFF, places=(c1,)),
+        "worker_a": make_user("worker1", Role.GRID_WORKER, places=(grid_a,)),
+        "worker_b": make_user("worker2", Role.GRID_WORKER, places=(grid_b,)),
+        "building_chief": make_user("chief1", Role.BUILDING_CHIEF, places=(building_a,)),
+        "dept_handler": make_user("dept_minzheng", Role.DEPARTMENT_HANDLER, department=department),
+        "supervisor": make_user("supervisor", Role.SUPERVISOR, places=(street,)),
+        "auditor": make_user("auditor", Role.AUDITOR),
+        "unassigned": make_user("nobody", Role.GRID_WORKER),
+    }
+    return SmallStreet(street, c1, c2, grid_a, grid_b, building_a, building_b, household_a, household_b,
+                       elder_a, child_a, resident_b, users)

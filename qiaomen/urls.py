@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from qiaomen.api.urls import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("qiaomen.web.urls")),
+]
