@@ -21,7 +21,9 @@ def _audit_triggers_in_place(request: pytest.FixtureRequest) -> Iterator[None]:
     """
     marker = request.node.get_closest_marker("django_db")
     names = set(request.fixturenames)
-    transactional = bool({"transactional_db", "live_server"} & names) or bool(marker and marker.kwargs.get("transaction"))
+    transactional = bool({"transactional_db", "live_server"} & names) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
     if not (transactional or marker or "db" in names):
         yield
         return

@@ -28,7 +28,7 @@ SECRET_KEY = env_secret("DJANGO_SECRET_KEY", file_env="DJANGO_SECRET_KEY_FILE") 
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("Production needs DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE)")
-    SECRET_KEY = "dev-only-insecure-key-not-for-production-use-0123456789abcdef"
+    SECRET_KEY = "dev-only-insecure-key-not-for-production-use-0123456789abcdef"  # noqa: S105
 
 QIAOMEN_KEYS = load_keyring(production=PRODUCTION, default_key_file=VAR_DIR / "keys.env")
 

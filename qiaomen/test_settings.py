@@ -13,4 +13,4 @@ os.environ.setdefault("QIAOMEN_DATA_KEY", "t1:" + base64.b64encode(secrets.token
 os.environ.setdefault("QIAOMEN_INDEX_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
 os.environ.setdefault("QIAOMEN_VAR_DIR", tempfile.mkdtemp(prefix="qiaomen-test-"))
 
-from qiaomen.settings import *  # noqa: E402, F403
+from qiaomen.settings import *  # noqa: F403

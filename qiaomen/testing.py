@@ -11,20 +11,21 @@ from itertools import count
 
 from qiaomen.accounts.models import Department, PlaceAssignment, User
 from qiaomen.accounts.roles import Role
-from qiaomen.core.idnumber import make_id_number
+from qiaomen.core.idnumber import make_id_number, parse_id_number
 from qiaomen.places.addresses import address_key, room_label
 from qiaomen.places.models import Building, Community, Grid, Street
 from qiaomen.registry.identity import id_number_columns, phone_columns
-from qiaomen.core.idnumber import parse_id_number
 from qiaomen.registry.models import Household, Person, Relationship, Tag
 
-PASSWORD = "Knock-knock-2026"
+PASSWORD = "Knock-knock-2026"  # noqa: S105 (test personas only)
 _sequence = count(1)
 
 
 def make_building(grid: Grid, number: int, *, lat: float = 31.2, lng: float = 121.4) -> Building:
     address = f"和平路{grid.pk}号{number}栋"
-    return Building.objects.create(grid=grid, name=f"{number}栋", address=address, address_key=address_key(address), lat=lat, lng=lng)
+    return Building.objects.create(
+        grid=grid, name=f"{number}栋", address=address, address_key=address_key(address), lat=lat, lng=lng
+    )
 
 
 def make_household(building: Building, room: str, unit: str = "1") -> Household:
@@ -46,15 +47,21 @@ def make_person(
 ) -> Person:
     id_number = parse_id_number(make_id_number("110105", birth, next(_sequence), gender))
     person = Person.objects.create(
-        household=household, name=name, relationship=relationship, care_notes=care_notes,
-        **id_number_columns(id_number), **phone_columns(phone),
+        household=household,
+        name=name,
+        relationship=relationship,
+        care_notes=care_notes,
+        **id_number_columns(id_number),
+        **phone_columns(phone),
     )
     for code in tags:
         person.tags.add(Tag.objects.get(code=code))
     return person
 
 
-def make_user(username: str, role: str, *, places: tuple[object, ...] = (), department: Department | None = None) -> User:
+def make_user(
+    username: str, role: str, *, places: tuple[object, ...] = (), department: Department | None = None
+) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, role=role, department=department)
     for place in places:
         kind = {Street: "street", Community: "community", Grid: "grid", Building: "building"}[type(place)]
@@ -91,8 +98,12 @@ def make_small_street() -> SmallStreet:
     building_b = make_building(grid_b, 2, lat=31.21, lng=121.41)
     household_a = make_household(building_a, "101")
     household_b = make_household(building_b, "202")
-    elder_a = make_person(household_a, "王秀英", phone="13800001111", tags=("elder_alone",), care_notes="糖尿病，低糖饮食")
-    child_a = make_person(household_a, "王小明", birth=dt.date(2018, 6, 1), gender="M", relationship=Relationship.GRANDCHILD)
+    elder_a = make_person(
+        household_a, "王秀英", phone="13800001111", tags=("elder_alone",), care_notes="糖尿病，低糖饮食"
+    )
+    child_a = make_person(
+        household_a, "王小明", birth=dt.date(2018, 6, 1), gender="M", relationship=Relationship.GRANDCHILD
+    )
     resident_b = make_person(household_b, "李建国", birth=dt.date(1980, 1, 2), gender="M", phone="13900002222")
     department = Department.objects.get(code="minzheng")
     users = {
@@ -106,5 +117,18 @@ def make_small_street() -> SmallStreet:
         "auditor": make_user("auditor", Role.AUDITOR),
         "unassigned": make_user("nobody", Role.GRID_WORKER),
     }
-    return SmallStreet(street, c1, c2, grid_a, grid_b, building_a, building_b, household_a, household_b,
-                       elder_a, child_a, resident_b, users)
+    return SmallStreet(
+        street,
+        c1,
+        c2,
+        grid_a,
+        grid_b,
+        building_a,
+        building_b,
+        household_a,
+        household_b,
+        elder_a,
+        child_a,
+        resident_b,
+        users,
+    )

@@ -31,9 +31,7 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
-    department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="handlers"
-    )
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="handlers")
     failed_logins = models.PositiveIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -30,7 +30,9 @@ class Capability(StrEnum):
 
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.STREET_ADMIN: frozenset({C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.IMPORT, C.EDIT_REGISTRY, C.MANAGE_USERS}),
+    Role.STREET_ADMIN: frozenset(
+        {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.IMPORT, C.EDIT_REGISTRY, C.MANAGE_USERS}
+    ),
     Role.COMMUNITY_STAFF: frozenset({C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.IMPORT, C.EDIT_REGISTRY}),
     Role.GRID_WORKER: frozenset({C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY}),
     # Building chiefs and volunteers see their households with minimal data: masked, no notes.

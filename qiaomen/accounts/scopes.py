@@ -48,10 +48,17 @@ def place_scope(user: User) -> PlaceScope:
         return cached
     scope = EMPTY_SCOPE
     if user.is_authenticated and user.can(Capability.VIEW_REGISTRY):
-        rows = PlaceAssignment.objects.filter(user=user).values_list("street_id", "community_id", "grid_id", "building_id")
+        rows = PlaceAssignment.objects.filter(user=user).values_list(
+            "street_id", "community_id", "grid_id", "building_id"
+        )
         streets, communities, grids, buildings = set(), set(), set(), set()
         for street_id, community_id, grid_id, building_id in rows:
-            for bucket, value in ((streets, street_id), (communities, community_id), (grids, grid_id), (buildings, building_id)):
+            for bucket, value in (
+                (streets, street_id),
+                (communities, community_id),
+                (grids, grid_id),
+                (buildings, building_id),
+            ):
                 if value is not None:
                     bucket.add(value)
         scope = PlaceScope(frozenset(streets), frozenset(communities), frozenset(grids), frozenset(buildings))

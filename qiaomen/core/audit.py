@@ -113,7 +113,9 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
     checked = 0
     for entry in _entries_in_order():
         if entry.prev_hash != expected_prev:
-            return checked, ChainBreak(entry.pk, "prev_hash does not match the row before (a row was removed or inserted)")
+            return checked, ChainBreak(
+                entry.pk, "prev_hash does not match the row before (a row was removed or inserted)"
+            )
         if _row_hash(entry.prev_hash, _hashed_fields(entry)) != entry.row_hash:
             return checked, ChainBreak(entry.pk, "row content does not match its hash (the row was edited)")
         expected_prev = entry.row_hash

@@ -34,9 +34,7 @@ def _keys() -> KeyRing:
 def encrypt(plaintext: str, *, purpose: str) -> str:
     ring = _keys()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(ring.data_keys[ring.current_kid]).encrypt(
-        nonce, plaintext.encode("utf-8"), purpose.encode("ascii")
-    )
+    sealed = AESGCM(ring.data_keys[ring.current_kid]).encrypt(nonce, plaintext.encode("utf-8"), purpose.encode("ascii"))
     return f"{FORMAT_VERSION}:{ring.current_kid}:{base64.b64encode(nonce + sealed).decode('ascii')}"
 
 

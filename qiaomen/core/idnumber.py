@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from qiaomen.core.normalize import compact
 
@@ -12,6 +13,7 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _EIGHTEEN = re.compile(r"^\d{17}[\dX]$")
 _FIFTEEN = re.compile(r"^\d{15}$")
+CHINA_TIME = ZoneInfo("Asia/Shanghai")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
 
 
@@ -70,7 +72,7 @@ def parse_id_number(raw: object, *, today: dt.date | None = None) -> IdNumber:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
         raise IdNumberError("id_number_birth_date", "身份证号中的出生日期不存在") from exc
-    today = today or dt.date.today()
+    today = today or dt.datetime.now(CHINA_TIME).date()
     if birth > today or birth.year < 1880:
         raise IdNumberError("id_number_birth_date", "身份证号中的出生日期不合理")
     gender = "M" if int(value[16]) % 2 == 1 else "F"
@@ -80,7 +82,7 @@ def parse_id_number(raw: object, *, today: dt.date | None = None) -> IdNumber:
 def make_id_number(region: str, birth: dt.date, sequence: int, gender: str) -> str:
     """A valid number for demo data and tests: sequence 0-99, gender M or F."""
     order = sequence % 100 * 10 + (1 if gender == "M" else 0)
-    if gender == "M" and order % 2 == 0 or gender == "F" and order % 2 == 1:
+    if (gender == "M" and order % 2 == 0) or (gender == "F" and order % 2 == 1):
         order += 1
     first17 = f"{region}{birth:%Y%m%d}{order:03d}"
     return first17 + check_char(first17)

@@ -34,8 +34,9 @@ class SecurityHeadersMiddleware:
             # The offline API docs page (Swagger UI) needs its own inline bootstrap.
             response.headers.setdefault(
                 "Content-Security-Policy",
-                CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
-                .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+                CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
+                    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+                ),
             )
         else:
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -18,7 +18,11 @@ def grids_for_user(user: User) -> QuerySet[Grid]:
     scope = place_scope(user)
     if scope.is_empty:
         return Grid.objects.none()
-    q = Q(pk__in=scope.grid_ids) | Q(community_id__in=scope.community_ids) | Q(community__street_id__in=scope.street_ids)
+    q = (
+        Q(pk__in=scope.grid_ids)
+        | Q(community_id__in=scope.community_ids)
+        | Q(community__street_id__in=scope.street_ids)
+    )
     if scope.building_ids:
         q |= Q(buildings__id__in=scope.building_ids)
     return Grid.objects.filter(q).distinct()
@@ -39,9 +43,16 @@ def place_tree_for_user(user: User) -> list[dict[str, object]]:
     """
     from qiaomen.registry.selectors import households_for_user
 
-    grids = list(grids_for_user(user).select_related("community__street").order_by("community__street__code", "community__code", "code"))
+    grids = list(
+        grids_for_user(user)
+        .select_related("community__street")
+        .order_by("community__street__code", "community__code", "code")
+    )
     counts = dict(
-        households_for_user(user).values("building__grid_id").annotate(n=Count("id")).values_list("building__grid_id", "n")
+        households_for_user(user)
+        .values("building__grid_id")
+        .annotate(n=Count("id"))
+        .values_list("building__grid_id", "n")
     )
     building_counts = dict(
         buildings_for_user(user).values("grid_id").annotate(n=Count("id")).values_list("grid_id", "n")

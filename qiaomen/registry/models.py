@@ -33,7 +33,9 @@ class Tag(models.Model):
     name = models.CharField(_("name"), max_length=50, unique=True)
     is_special_group = models.BooleanField(_("special group"), default=True)
     is_sensitive = models.BooleanField(
-        _("sensitive"), default=False, help_text=_("health or disability: shown only with the sensitive-data permission")
+        _("sensitive"),
+        default=False,
+        help_text=_("health or disability: shown only with the sensitive-data permission"),
     )
     sort_order = models.PositiveSmallIntegerField(default=100)
     active = models.BooleanField(_("active"), default=True)
@@ -58,9 +60,13 @@ class Household(TimeStampedModel):
     unit = models.CharField(_("unit"), max_length=16, blank=True)
     room = models.CharField(_("room"), max_length=16)
     address_key = models.CharField(max_length=200, unique=True, editable=False)
-    status = models.CharField(_("status"), max_length=16, choices=HouseholdStatus.choices, default=HouseholdStatus.OCCUPIED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=HouseholdStatus.choices, default=HouseholdStatus.OCCUPIED
+    )
     last_verified_at = models.DateTimeField(_("last verified"), null=True, blank=True, db_index=True)
-    last_verified_source = models.ForeignKey(DataSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    last_verified_source = models.ForeignKey(
+        DataSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -107,7 +113,9 @@ class Person(TimeStampedModel):
     beside them so that lists never need the key, and the HMAC index finds a number exactly."""
 
     household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
-    relationship = models.CharField(_("relationship to head"), max_length=16, choices=Relationship.choices, default=Relationship.OTHER)
+    relationship = models.CharField(
+        _("relationship to head"), max_length=16, choices=Relationship.choices, default=Relationship.OTHER
+    )
     name = models.CharField(_("name"), max_length=64, db_index=True)
     id_number = EncryptedTextField(_("ID number"), purpose="person.id_number")
     id_index = models.CharField(max_length=64, unique=True, editable=False)
@@ -118,9 +126,13 @@ class Person(TimeStampedModel):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
     registered_address = models.CharField(_("registered residence (户籍地)"), max_length=200, blank=True)
-    resident_type = models.CharField(_("resident type"), max_length=16, choices=ResidentType.choices, default=ResidentType.REGISTERED)
+    resident_type = models.CharField(
+        _("resident type"), max_length=16, choices=ResidentType.choices, default=ResidentType.REGISTERED
+    )
     separated = models.BooleanField(
-        _("人户分离"), default=False, db_index=True,
+        _("人户分离"),
+        default=False,
+        db_index=True,
         help_text=_("registered residence differs from where the person actually lives"),
     )
     tags = models.ManyToManyField(Tag, through="PersonTag", related_name="people", blank=True)
@@ -128,10 +140,14 @@ class Person(TimeStampedModel):
     remarks = EncryptedTextField(_("remarks"), purpose="person.remarks")
     status = models.CharField(_("status"), max_length=16, choices=PersonStatus.choices, default=PersonStatus.ACTIVE)
     last_verified_at = models.DateTimeField(_("last verified"), null=True, blank=True, db_index=True)
-    last_verified_source = models.ForeignKey(DataSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    last_verified_source = models.ForeignKey(
+        DataSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # {field: {"source": code, "at": iso-8601 UTC, "batch": id}}: where each current value came from.
     provenance = models.JSONField(default=dict, blank=True)
-    created_by_batch = models.ForeignKey("ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by_batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -166,7 +182,9 @@ class ImportBatch(models.Model):
     filename = models.CharField(_("file name"), max_length=255)
     file_sha256 = models.CharField(max_length=64)
     status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     counts = models.JSONField(default=dict, blank=True)
     # Problems listed by row number and column; never holds a full ID number or phone.
@@ -210,7 +228,9 @@ class FieldConflict(models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="conflicts")
     status = models.CharField(max_length=16, choices=ConflictStatus.choices, default=ConflictStatus.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -232,7 +252,9 @@ class RecordChange(models.Model):
     old_masked = models.CharField(max_length=200, blank=True)
     new_masked = models.CharField(max_length=200, blank=True)
     source = models.ForeignKey(DataSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="changes")
     at = models.DateTimeField()
 

@@ -62,11 +62,22 @@ def person_view_record(*, user: User, person: Person, request: HttpRequest | Non
     """
     sensitive = person_needs_sensitive_permission(person)
     if sensitive and not user.can(Capability.VIEW_SENSITIVE):
-        audit_record(action="person.view", actor=user, request=request, obj=person, result=AuditResult.DENIED,
-                     detail={"reason": "child_under_14"})
+        audit_record(
+            action="person.view",
+            actor=user,
+            request=request,
+            obj=person,
+            result=AuditResult.DENIED,
+            detail={"reason": "child_under_14"},
+        )
         raise Forbidden("sensitive_record", "查看14岁以下儿童的档案需要敏感信息权限")
-    audit_record(action="person.view", actor=user, request=request, obj=person,
-                 detail={"sensitive": sensitive or user.can(Capability.VIEW_SENSITIVE)})
+    audit_record(
+        action="person.view",
+        actor=user,
+        request=request,
+        obj=person,
+        detail={"sensitive": sensitive or user.can(Capability.VIEW_SENSITIVE)},
+    )
 
 
 def person_unmask(*, user: User, person: Person, field: str, reason: str, request: HttpRequest | None = None) -> str:
@@ -76,12 +87,23 @@ def person_unmask(*, user: User, person: Person, field: str, reason: str, reques
     reason = reason.strip()
     if not user.can(Capability.UNMASK):
         with transaction.atomic():
-            audit_record(action="person.unmask", actor=user, request=request, obj=person,
-                         result=AuditResult.DENIED, detail={"field": field})
+            audit_record(
+                action="person.unmask",
+                actor=user,
+                request=request,
+                obj=person,
+                result=AuditResult.DENIED,
+                detail={"field": field},
+            )
         raise Forbidden("unmask_not_allowed", "您没有查看完整信息的权限")
     if len(reason) < 2:
         raise InvalidInput("unmask_reason_required", "查看完整信息必须填写理由")
     with transaction.atomic():
-        audit_record(action="person.unmask", actor=user, request=request, obj=person,
-                     detail={"field": field, "reason": reason[:200]})
+        audit_record(
+            action="person.unmask",
+            actor=user,
+            request=request,
+            obj=person,
+            detail={"field": field, "reason": reason[:200]},
+        )
     return str(getattr(person, field))

@@ -13,7 +13,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         checked, broken = audit_verify()
         if broken is not None:
-            raise CommandError(
-                f"审计日志在第 {broken.entry_id} 行断裂（已核对 {checked} 行）: {broken.reason}"
-            )
+            raise CommandError(f"审计日志在第 {broken.entry_id} 行断裂（已核对 {checked} 行）: {broken.reason}")
         self.stdout.write(f"审计日志完整：{checked} 行全部核对无误 (audit log intact: {checked} rows)")

@@ -1,0 +1,212 @@
+"""Logging in, tokens for the phone client, and handing out roles and places."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from qiaomen.accounts.models import ApiToken, LoginFailure, PlaceAssignment, User
+from qiaomen.accounts.roles import GRANTABLE_ROLES
+from qiaomen.accounts.scopes import place_scope
+from qiaomen.core.audit import audit_record, client_ip
+from qiaomen.core.errors import Forbidden
+from qiaomen.core.models import AuditResult
+from qiaomen.places.models import Building, Community, Grid, Street
+
+# One message for every failure: it must not tell a guesser which usernames exist (SECURITY 12).
+LOGIN_FAILED_MESSAGE = "用户名或密码错误，或账号已被暂时锁定"
+
+
+class LoginFailed(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("login_failed", LOGIN_FAILED_MESSAGE)
+
+
+def _ip_is_throttled(ip: str, now: dt.datetime) -> bool:
+    window_start = now - dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+    return LoginFailure.objects.filter(ip=ip, at__gte=window_start).count() >= settings.LOGIN_IP_MAX_FAILURES
+
+
+def _record_failure(*, username: str, ip: str, request: HttpRequest | None, now: dt.datetime, reason: str) -> None:
+    with transaction.atomic():
+        LoginFailure.objects.create(ip=ip, at=now)
+        user = User.objects.filter(username=username).first()
+        if user is not None:
+            # Counted in the database, not in Python, so parallel guesses cannot undercount.
+            User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+            user.refresh_from_db(fields=["failed_logins"])
+            if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
+                User.objects.filter(pk=user.pk).update(
+                    locked_until=now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES), failed_logins=0
+                )
+                reason = "locked"
+        audit_record(
+            action="auth.login",
+            actor=user,
+            actor_name=username,
+            request=request,
+            result=AuditResult.DENIED,
+            detail={"reason": reason},
+        )
+
+
+def user_authenticate(*, username: str, password: str, request: HttpRequest | None) -> User:
+    """Checks the password with lock-out and per-IP throttling; writes the audit row either way.
+
+    Raises LoginFailed with one generic message whatever went wrong.
+    """
+    now = timezone.now()
+    ip = client_ip(request)
+    username = username.strip()[:150]
+    if _ip_is_throttled(ip, now):
+        _record_failure(username=username, ip=ip, request=request, now=now, reason="ip_throttled")
+        raise LoginFailed
+    candidate = User.objects.filter(username=username).first()
+    if candidate is not None and candidate.locked_until and candidate.locked_until > now:
+        _record_failure(username=username, ip=ip, request=request, now=now, reason="locked")
+        raise LoginFailed
+    user = authenticate(request, username=username, password=password)
+    if not isinstance(user, User):
+        _record_failure(username=username, ip=ip, request=request, now=now, reason="bad_credentials")
+        raise LoginFailed
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+        audit_record(action="auth.login", actor=user, request=request)
+    return user
+
+
+def user_password_expired(user: User, *, now: dt.datetime | None = None) -> bool:
+    """Expiry is optional (等保 asks for it, ASVS advises against forcing it): 0 days = never."""
+    if settings.PASSWORD_MAX_AGE_DAYS <= 0 or user.password_changed_at is None:
+        return False
+    return (now or timezone.now()) - user.password_changed_at > dt.timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def api_token_issue(*, username: str, password: str, request: HttpRequest | None) -> tuple[str, ApiToken]:
+    """A new Bearer token (≥ 256 random bits); only its hash is stored."""
+    user = user_authenticate(username=username, password=password, request=request)
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        record = ApiToken.objects.create(
+            user=user,
+            token_hash=_token_hash(token),
+            expires_at=timezone.now() + dt.timedelta(hours=settings.API_TOKEN_HOURS),
+        )
+        audit_record(action="auth.token_issue", actor=user, request=request, obj=record)
+    return token, record
+
+
+def api_token_user(token: str) -> User | None:
+    """The active user behind a token, or None if it is unknown, expired, revoked or disabled."""
+    now = timezone.now()
+    record = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=_token_hash(token), revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if record is None or not record.user.is_active:
+        return None
+    if record.last_used_at is None or now - record.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+    return record.user
+
+
+def api_token_revoke(*, token: str, user: User, request: HttpRequest | None = None) -> bool:
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(token_hash=_token_hash(token), user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if revoked:
+            audit_record(action="auth.token_revoke", actor=user, request=request)
+    return bool(revoked)
+
+
+def user_end_sessions(*, user: User) -> int:
+    """Ends every browser session and token of a user (disabling, password change)."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return ended
+
+
+def user_disable(*, user: User, by: User, request: HttpRequest | None = None) -> None:
+    """Disabling ends the user's sessions and tokens at once (SECURITY line 10)."""
+    if by.pk == user.pk:
+        raise Forbidden("cannot_disable_self", "不能停用自己的账号")
+    _check_may_manage(by=by, role=user.role)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        user_end_sessions(user=user)
+        audit_record(action="accounts.user_disable", actor=by, request=request, obj=user)
+
+
+def _check_may_manage(*, by: User, role: str) -> None:
+    if role not in GRANTABLE_ROLES.get(by.role, frozenset()):
+        raise Forbidden("role_above_own", "不能授予高于或等于自身权限的角色")
+
+
+def _place_within_scope(by: User, place: Street | Community | Grid | Building) -> bool:
+    scope = place_scope(by)
+    if isinstance(place, Street):
+        return place.pk in scope.street_ids
+    if isinstance(place, Community):
+        return place.pk in scope.community_ids or place.street_id in scope.street_ids
+    if isinstance(place, Grid):
+        return (
+            place.pk in scope.grid_ids
+            or place.community_id in scope.community_ids
+            or Community.objects.filter(pk=place.community_id, street_id__in=scope.street_ids).exists()
+        )
+    return Building.objects.filter(scope.building_q(), pk=place.pk).exists()
+
+
+def user_create(
+    *,
+    by: User,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    places: tuple[Street | Community | Grid | Building, ...] = (),
+    request: HttpRequest | None = None,
+) -> User:
+    """Nobody grants a role or a place above their own (SECURITY line 18)."""
+    _check_may_manage(by=by, role=role)
+    for place in places:
+        if not _place_within_scope(by, place):
+            raise Forbidden("place_above_own", "只能分配您自己管辖范围内的区域")
+    from django.contrib.auth.password_validation import validate_password
+
+    candidate = User(username=username, role=role, display_name=display_name)
+    validate_password(password, candidate)
+    with transaction.atomic():
+        candidate.set_password(password)
+        candidate.password_changed_at = timezone.now()
+        candidate.save()
+        for place in places:
+            kind = {Street: "street", Community: "community", Grid: "grid", Building: "building"}[type(place)]
+            PlaceAssignment.objects.create(user=candidate, **{kind: place})
+        audit_record(
+            action="accounts.user_create",
+            actor=by,
+            request=request,
+            obj=candidate,
+            detail={"role": role, "places": [str(place) for place in places]},
+        )
+    return candidate

@@ -1,0 +1,1 @@
+// Qiaomen staff pages: no inline scripts (CSP), behaviour lives here.
