@@ -1,0 +1,36 @@
+"""Deny by default: where each role may act (SECURITY.md lines 17-18)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qiaomen.registry.selectors import households_for_user, persons_for_user
+from qiaomen.testing import SmallStreet
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("street_admin", {"household_a", "household_b"}),
+        ("supervisor", {"household_a", "household_b"}),
+        ("community_staff", {"household_a"}),
+        ("worker_a", {"household_a"}),
+        ("worker_b", {"household_b"}),
+        ("building_chief", {"household_a"}),
+        ("dept_handler", set()),
+        ("auditor", set()),
+        ("unassigned", set()),
+    ],
+)
+def test_each_role_sees_the_households_of_its_places_only(
+    small_street: SmallStreet, persona: str, expected: set[str]
+) -> None:
+    visible = set(households_for_user(small_street.users[persona]))
+    assert visible == {getattr(small_street, name) for name in expected}
+
+
+def test_a_grid_worker_sees_the_people_of_their_grid_only(small_street: SmallStreet) -> None:
+    people = set(persons_for_user(small_street.users["worker_a"]))
+    assert people == {small_street.elder_a, small_street.child_a}
