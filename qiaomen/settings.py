@@ -187,4 +187,3 @@ LOGGING = {
 if QIAOMEN_ENV == "test" and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: tests read the raw database file to prove nothing is stored in plaintext.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]

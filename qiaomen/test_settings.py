@@ -14,3 +14,6 @@ os.environ.setdefault("QIAOMEN_INDEX_KEY", base64.b64encode(secrets.token_bytes(
 os.environ.setdefault("QIAOMEN_VAR_DIR", tempfile.mkdtemp(prefix="qiaomen-test-"))
 
 from qiaomen.settings import *  # noqa: F403
+
+# Argon2 is deliberately slow; the suite creates hundreds of users. Production keeps Argon2.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
