@@ -11,6 +11,7 @@ from itertools import count
 
 from qiaomen.accounts.models import Department, PlaceAssignment, User
 from qiaomen.accounts.roles import Role
+from qiaomen.accounts.scopes import Place, assignment_field
 from qiaomen.core.idnumber import make_id_number, parse_id_number
 from qiaomen.places.addresses import address_key, room_label
 from qiaomen.places.models import Building, Community, Grid, Street
@@ -60,12 +61,11 @@ def make_person(
 
 
 def make_user(
-    username: str, role: str, *, places: tuple[object, ...] = (), department: Department | None = None
+    username: str, role: str, *, places: tuple[Place, ...] = (), department: Department | None = None
 ) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, role=role, department=department)
     for place in places:
-        kind = {Street: "street", Community: "community", Grid: "grid", Building: "building"}[type(place)]
-        PlaceAssignment.objects.create(user=user, **{kind: place})
+        PlaceAssignment.objects.create(user=user, **{assignment_field(place): place})
     return user
 
 

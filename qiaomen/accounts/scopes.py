@@ -8,6 +8,9 @@ from django.db.models import Q
 
 from qiaomen.accounts.models import PlaceAssignment, User
 from qiaomen.accounts.roles import Capability
+from qiaomen.places.models import Building, Community, Grid, Street
+
+Place = Street | Community | Grid | Building
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,10 @@ def place_scope(user: User) -> PlaceScope:
         rows = PlaceAssignment.objects.filter(user=user).values_list(
             "street_id", "community_id", "grid_id", "building_id"
         )
-        streets, communities, grids, buildings = set(), set(), set(), set()
+        streets: set[int] = set()
+        communities: set[int] = set()
+        grids: set[int] = set()
+        buildings: set[int] = set()
         for street_id, community_id, grid_id, building_id in rows:
             for bucket, value in (
                 (streets, street_id),
@@ -64,3 +70,8 @@ def place_scope(user: User) -> PlaceScope:
         scope = PlaceScope(frozenset(streets), frozenset(communities), frozenset(grids), frozenset(buildings))
     user._qiaomen_place_scope = scope  # type: ignore[attr-defined]
     return scope
+
+
+def assignment_field(place: Place) -> str:
+    """The PlaceAssignment column that holds this kind of place."""
+    return {Street: "street", Community: "community", Grid: "grid", Building: "building"}[type(place)]

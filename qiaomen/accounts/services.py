@@ -7,7 +7,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import F
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from qiaomen.accounts.models import ApiToken, LoginFailure, PlaceAssignment, User
 from qiaomen.accounts.roles import GRANTABLE_ROLES
-from qiaomen.accounts.scopes import place_scope
+from qiaomen.accounts.scopes import Place, assignment_field, place_scope
 from qiaomen.core.audit import audit_record, client_ip
 from qiaomen.core.errors import Forbidden
 from qiaomen.core.models import AuditResult
@@ -82,6 +82,14 @@ def user_authenticate(*, username: str, password: str, request: HttpRequest | No
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         audit_record(action="auth.login", actor=user, request=request)
     return user
+
+
+def user_logout(*, request: HttpRequest) -> None:
+    """Ends the browser session; the audit row is written first, while we still know whose it was."""
+    user = request.user
+    if isinstance(user, User):
+        audit_record(action="auth.logout", actor=user, request=request)
+    logout(request)
 
 
 def user_password_expired(user: User, *, now: dt.datetime | None = None) -> bool:
@@ -183,7 +191,7 @@ def user_create(
     password: str,
     role: str,
     display_name: str = "",
-    places: tuple[Street | Community | Grid | Building, ...] = (),
+    places: tuple[Place, ...] = (),
     request: HttpRequest | None = None,
 ) -> User:
     """Nobody grants a role or a place above their own (SECURITY line 18)."""
@@ -200,8 +208,7 @@ def user_create(
         candidate.password_changed_at = timezone.now()
         candidate.save()
         for place in places:
-            kind = {Street: "street", Community: "community", Grid: "grid", Building: "building"}[type(place)]
-            PlaceAssignment.objects.create(user=candidate, **{kind: place})
+            PlaceAssignment.objects.create(user=candidate, **{assignment_field(place): place})
         audit_record(
             action="accounts.user_create",
             actor=by,

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.http import HttpRequest
 from django.test import RequestFactory, override_settings
 
 from qiaomen.accounts.models import User
@@ -16,7 +17,7 @@ from qiaomen.testing import PASSWORD, SmallStreet
 pytestmark = pytest.mark.django_db
 
 
-def _request(ip: str = "10.0.0.1") -> object:
+def _request(ip: str = "10.0.0.1") -> HttpRequest:
     return RequestFactory().post("/login/", REMOTE_ADDR=ip)
 
 

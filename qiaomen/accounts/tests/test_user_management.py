@@ -17,15 +17,21 @@ pytestmark = pytest.mark.django_db
 
 def test_community_staff_may_create_a_grid_worker_in_their_community(small_street: SmallStreet) -> None:
     staff = small_street.users["community_staff"]
-    worker = user_create(by=staff, username="worker9", password="Grid-worker-99", role=Role.GRID_WORKER,
-                         places=(small_street.grid_a,))
+    worker = user_create(
+        by=staff, username="worker9", password="Grid-worker-99", role=Role.GRID_WORKER, places=(small_street.grid_a,)
+    )
     assert worker.places.get().grid == small_street.grid_a
 
 
 def test_community_staff_may_not_grant_a_grid_of_another_community(small_street: SmallStreet) -> None:
     with pytest.raises(Forbidden) as error:
-        user_create(by=small_street.users["community_staff"], username="w", password="Grid-worker-99",
-                    role=Role.GRID_WORKER, places=(small_street.grid_b,))
+        user_create(
+            by=small_street.users["community_staff"],
+            username="w",
+            password="Grid-worker-99",
+            role=Role.GRID_WORKER,
+            places=(small_street.grid_b,),
+        )
     assert error.value.code == "place_above_own"
 
 
@@ -38,8 +44,13 @@ def test_community_staff_may_not_grant_a_role_at_or_above_their_own(small_street
 
 def test_a_grid_worker_may_grant_nothing(small_street: SmallStreet) -> None:
     with pytest.raises(Forbidden):
-        user_create(by=small_street.users["worker_a"], username="v", password="Volunteer-2026",
-                    role=Role.BUILDING_CHIEF, places=(small_street.building_a,))
+        user_create(
+            by=small_street.users["worker_a"],
+            username="v",
+            password="Volunteer-2026",
+            role=Role.BUILDING_CHIEF,
+            places=(small_street.building_a,),
+        )
 
 
 @pytest.mark.parametrize("password", ["short1", "password123", "12345678901"])
