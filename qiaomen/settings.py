@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "qiaomen.accounts",
     "qiaomen.places",
     "qiaomen.registry",
+    "qiaomen.visits",
     "qiaomen.web",
     "qiaomen.api",
 ]

@@ -1,0 +1,370 @@
+"""Writes for visits: recording a visit, the shared calendar, pauses, verifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from qiaomen.accounts.models import Department, User
+from qiaomen.accounts.roles import Role
+from qiaomen.core.audit import audit_record
+from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
+from qiaomen.places.models import Community, Grid
+from qiaomen.registry.models import DataSource, Household, HouseholdStatus
+from qiaomen.registry.services import record_change
+from qiaomen.visits.geo import distance_m
+from qiaomen.visits.models import (
+    ContactMode,
+    Demand,
+    Outcome,
+    PlannedPurpose,
+    PlannedVisit,
+    PlanStatus,
+    PolicyTopic,
+    VerificationRequest,
+    VerificationStatus,
+    Visit,
+    VisitPause,
+    VisitType,
+)
+from qiaomen.visits.periods import local_date
+from qiaomen.visits.questionnaire import clean_answers
+from qiaomen.visits.selectors import paused_grid_ids, visit_policy
+
+# A phone's clock may run a little fast; a visit "from the future" beyond this is refused.
+CLOCK_SKEW = dt.timedelta(minutes=10)
+# A visit kept offline longer than this is too old to be trusted as a record of the period.
+OFFLINE_LIMIT = dt.timedelta(days=60)
+MAX_DEMANDS = 20
+MAX_DEMAND_TEXT = 1000
+
+
+@dataclass(frozen=True)
+class DemandInput:
+    text: str
+    resolved_on_spot: bool = False
+
+
+def _check_time(visited_at: dt.datetime, now: dt.datetime) -> None:
+    if timezone.is_naive(visited_at):
+        raise InvalidInput("visited_at_no_offset", "走访时间必须带时区（例如 2026-11-29T09:30:00+08:00）")
+    if visited_at > now + CLOCK_SKEW:
+        raise InvalidInput("visited_at_future", "走访时间晚于当前时间，请检查手机时间")
+    if visited_at < now - OFFLINE_LIMIT:
+        raise InvalidInput("visited_at_too_old", "走访时间早于60天前，无法补录")
+
+
+def _check_position(lat: float | None, lng: float | None) -> None:
+    if (lat is None) != (lng is None):
+        raise InvalidInput("position_incomplete", "定位需同时包含纬度和经度")
+    if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise InvalidInput("position_invalid", "定位坐标无效")
+
+
+def _clean_demands(demands: list[DemandInput]) -> list[DemandInput]:
+    if len(demands) > MAX_DEMANDS:
+        raise InvalidInput("too_many_demands", f"一次走访最多记录{MAX_DEMANDS}条诉求")
+    cleaned = []
+    for demand in demands:
+        text = demand.text.strip()
+        if not text:
+            raise InvalidInput("demand_empty", "诉求内容不能为空")
+        if len(text) > MAX_DEMAND_TEXT:
+            raise InvalidInput("demand_too_long", f"诉求内容不能超过{MAX_DEMAND_TEXT}字")
+        cleaned.append(DemandInput(text, demand.resolved_on_spot))
+    return cleaned
+
+
+def visit_record(
+    *,
+    worker: User,
+    household: Household,
+    client_uuid: uuid.UUID,
+    visited_at: dt.datetime,
+    outcome: str,
+    lat: float | None = None,
+    lng: float | None = None,
+    answers: dict[str, Any] | None = None,
+    visit_type_code: str = "routine",
+    policy_codes: list[str] | None = None,
+    demands: list[DemandInput] | None = None,
+    resolved_on_spot: bool = False,
+    refused_reason: str = "",
+    notes: str = "",
+    request: HttpRequest | None = None,
+) -> tuple[Visit, bool]:
+    """Record a visit once. Returns (visit, created); a resent `client_uuid` returns the first
+    visit unchanged, also when both copies arrive at the same moment (the unique constraint
+    decides, not a prior look-up). The caller has already checked that the household is in
+    the worker's places."""
+    existing = Visit.objects.filter(client_uuid=client_uuid).first()
+    if existing is not None:
+        return existing, False
+    now = timezone.now()
+    if outcome not in Outcome.values:
+        raise InvalidInput("outcome_invalid", "走访结果无效")
+    _check_time(visited_at, now)
+    _check_position(lat, lng)
+    if outcome == Outcome.REFUSED and not refused_reason.strip():
+        raise InvalidInput("refused_reason_required", "入户被拒时请填写原因")
+    visit_type = VisitType.objects.filter(code=visit_type_code, active=True).first()
+    if visit_type is None:
+        raise InvalidInput("visit_type_unknown", "走访类型不存在")
+    cleaned_answers = clean_answers(visit_type.questions, answers or {}, require=outcome == Outcome.MET)
+    codes = sorted(set(policy_codes or []))
+    policies = list(PolicyTopic.objects.filter(code__in=codes, active=True))
+    if len(policies) != len(codes):
+        raise InvalidInput("policy_unknown", "宣传的政策不在政策清单中")
+    cleaned_demands = _clean_demands(demands or [])
+    policy = visit_policy()
+    building = household.building
+    distance = None
+    if lat is not None and lng is not None and building.lat is not None and building.lng is not None:
+        distance = round(distance_m((lat, lng), (building.lat, building.lng)))
+    paused = building.grid_id in paused_grid_ids(on=local_date(visited_at))
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                client_uuid=client_uuid,
+                household=household,
+                grid_id=building.grid_id,
+                worker=worker,
+                visit_type=visit_type,
+                visited_at=visited_at,
+                received_at=now,
+                contact_mode=ContactMode.PHONE if paused else ContactMode.IN_PERSON,
+                outcome=outcome,
+                refused_reason=refused_reason.strip()[:200],
+                lat=lat,
+                lng=lng,
+                distance_m=distance,
+                far_from_building=distance is not None and distance > policy.checkin_flag_distance_m,
+                answers=cleaned_answers,
+                resolved_on_spot=resolved_on_spot,
+                notes=notes.strip(),
+            )
+            visit.policies.set(policies)
+            Demand.objects.bulk_create(
+                Demand(
+                    visit=visit,
+                    household=household,
+                    text=d.text,
+                    resolved_on_spot=d.resolved_on_spot,
+                    raised_at=visited_at,
+                )
+                for d in cleaned_demands
+            )
+            _apply_outcome(visit, household)
+            _fulfil_plans(visit, policy.join_window_days)
+            audit_record(
+                action="visit.record",
+                actor=worker,
+                request=request,
+                obj=visit,
+                detail={"household": household.pk, "outcome": outcome, "demands": len(cleaned_demands)},
+            )
+    except IntegrityError:
+        # The same visit arrived twice at once and the other copy won: answer with it.
+        winner = Visit.objects.filter(client_uuid=client_uuid).first()
+        if winner is None:
+            raise
+        return winner, False
+    return visit, True
+
+
+def _apply_outcome(visit: Visit, household: Household) -> None:
+    """Outcomes feed the registry (R-REG-4): a visit that met the household verifies it; moved
+    out or a mismatch sends it to community staff to verify."""
+    if visit.outcome == Outcome.MET:
+        if household.last_verified_at is None or household.last_verified_at < visit.visited_at:
+            Household.objects.filter(pk=household.pk).update(
+                last_verified_at=visit.visited_at, last_verified_source=DataSource.objects.get(code="visit")
+            )
+    elif (
+        visit.outcome in (Outcome.MOVED_OUT, Outcome.MISMATCH)
+        and not VerificationRequest.objects.filter(household=household, status=VerificationStatus.OPEN).exists()
+    ):
+        VerificationRequest.objects.create(
+            household=household, visit=visit, reason=visit.outcome, created_at=visit.received_at
+        )
+
+
+def _fulfil_plans(visit: Visit, window_days: int) -> None:
+    """Whichever department planned it, one visit by the grid worker satisfies the plan."""
+    day = local_date(visit.visited_at)
+    plan = (
+        PlannedVisit.objects.filter(
+            household=visit.household,
+            status=PlanStatus.PLANNED,
+            planned_for__gte=day - dt.timedelta(days=window_days),
+            planned_for__lte=day + dt.timedelta(days=window_days),
+        )
+        .order_by("planned_for")
+        .first()
+    )
+    if plan is not None and visit.outcome != Outcome.NOT_HOME:
+        PlannedVisit.objects.filter(pk=plan.pk, status=PlanStatus.PLANNED).update(status=PlanStatus.DONE)
+        Visit.objects.filter(pk=visit.pk).update(plan=plan)
+        visit.plan = plan
+
+
+# --- the shared calendar (R-VIS-5) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    plan: PlannedVisit | None  # None: an overlapping plan exists and the planner must choose
+    joined: bool
+    overlapping: PlannedVisit | None
+
+
+def planned_visit_overlapping(*, household: Household, on: dt.date) -> PlannedVisit | None:
+    window = dt.timedelta(days=visit_policy().join_window_days)
+    return (
+        PlannedVisit.objects.filter(
+            household=household, status=PlanStatus.PLANNED, planned_for__gte=on - window, planned_for__lte=on + window
+        )
+        .order_by("planned_for")
+        .first()
+    )
+
+
+def visit_plan(
+    *,
+    user: User,
+    household: Household,
+    on: dt.date,
+    purpose: str,
+    department: Department | None = None,
+    join: bool | None = None,
+    request: HttpRequest | None = None,
+) -> PlanResult:
+    """Plan a visit. If another is planned for the household within the window, nothing is
+    created until the planner says `join=True` (one visit, several purposes) or `join=False`
+    (a separate visit, knowingly)."""
+    purpose = purpose.strip()
+    if not purpose:
+        raise InvalidInput("purpose_required", "请填写走访目的")
+    if on < timezone.localdate():
+        raise InvalidInput("plan_in_past", "不能把走访安排在过去的日期")
+    overlapping = planned_visit_overlapping(household=household, on=on)
+    if overlapping is not None and join is None:
+        return PlanResult(plan=None, joined=False, overlapping=overlapping)
+    with transaction.atomic():
+        if overlapping is not None and join:
+            plan = overlapping
+        else:
+            plan = PlannedVisit.objects.create(household=household, planned_for=on, created_by=user)
+        PlannedPurpose.objects.create(
+            plan=plan,
+            purpose=purpose[:200],
+            department=department or user.department,
+            requested_by=user,
+            joined=plan is overlapping,
+        )
+        audit_record(
+            action="visit.plan",
+            actor=user,
+            request=request,
+            obj=plan,
+            detail={"household": household.pk, "joined": plan is overlapping},
+        )
+    return PlanResult(plan=plan, joined=plan is overlapping, overlapping=overlapping)
+
+
+def visits_saved_by_joining(plans: Any) -> int:
+    """Each purpose that rode on someone else's planned visit is one knock the household was spared."""
+    return PlannedPurpose.objects.filter(plan__in=plans, joined=True).count()
+
+
+# --- pauses (R-VIS-7) ------------------------------------------------------------------------
+
+
+def visit_pause_create(
+    *,
+    user: User,
+    communities: list[Community],
+    grids: list[Grid],
+    starts_on: dt.date,
+    ends_on: dt.date,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> VisitPause:
+    if user.role != Role.STREET_ADMIN:
+        raise Forbidden("pause_not_allowed", "只有街道管理员可以暂停走访")
+    if not communities and not grids:
+        raise InvalidInput("pause_area_required", "请选择要暂停走访的社区或网格")
+    if ends_on < starts_on:
+        raise InvalidInput("pause_dates", "结束日期不能早于开始日期")
+    if not reason.strip():
+        raise InvalidInput("pause_reason_required", "请填写暂停原因（如台风、疫情）")
+    with transaction.atomic():
+        pause = VisitPause.objects.create(
+            starts_on=starts_on, ends_on=ends_on, reason=reason.strip()[:200], created_by=user
+        )
+        pause.communities.set(communities)
+        pause.grids.set(grids)
+        audit_record(
+            action="visit.pause",
+            actor=user,
+            request=request,
+            obj=pause,
+            detail={"communities": [c.pk for c in communities], "grids": [g.pk for g in grids]},
+        )
+    return pause
+
+
+def visit_pause_lift(*, user: User, pause: VisitPause, request: HttpRequest | None = None) -> None:
+    if user.role != Role.STREET_ADMIN:
+        raise Forbidden("pause_not_allowed", "只有街道管理员可以恢复走访")
+    with transaction.atomic():
+        VisitPause.objects.filter(pk=pause.pk, lifted_at__isnull=True).update(lifted_at=timezone.now())
+        audit_record(action="visit.pause_lift", actor=user, request=request, obj=pause)
+
+
+def verification_resolve(
+    *,
+    user: User,
+    verification: VerificationRequest,
+    note: str,
+    household_status: str | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Community staff close a verification, optionally setting the household's status."""
+    if household_status is not None and household_status not in HouseholdStatus.values:
+        raise InvalidInput("household_status_invalid", "住户状态无效")
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = VerificationRequest.objects.filter(pk=verification.pk, status=VerificationStatus.OPEN).update(
+            status=VerificationStatus.DONE, resolved_by=user, resolved_at=now, resolution_note=note.strip()[:200]
+        )
+        if not claimed:
+            raise Conflict("verification_already_done", "该核实任务已被处理")
+        household = verification.household
+        if household_status and household_status != household.status:
+            record_change(
+                object_type="household",
+                object_id=household.pk,
+                field="status",
+                old_masked=household.status,
+                new_masked=household_status,
+                at=now,
+                actor=user,
+                source=DataSource.objects.get(code="visit"),
+            ).save()
+            Household.objects.filter(pk=household.pk).update(
+                status=household_status, last_verified_at=now, last_verified_source=DataSource.objects.get(code="staff")
+            )
+        audit_record(
+            action="visit.verification_resolve",
+            actor=user,
+            request=request,
+            obj=verification,
+            detail={"household_status": household_status or ""},
+        )
