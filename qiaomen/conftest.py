@@ -36,3 +36,18 @@ def _audit_triggers_in_place(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if transactional:
         drop_audit_triggers(connection)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests empty every table when they end. With serialized rollback the rows
+    that the data migrations seeded (tags, departments, taxonomy, visit rules) are restored, so
+    every test starts in the same world whatever ran before it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = set(getattr(item, "fixturenames", ()))
+        transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+            {"transactional_db", "live_server"} & fixtures
+        )
+        if transactional:
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "qiaomen.places",
     "qiaomen.registry",
     "qiaomen.visits",
+    "qiaomen.tickets",
     "qiaomen.web",
     "qiaomen.api",
 ]

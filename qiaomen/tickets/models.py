@@ -1,0 +1,211 @@
+"""Demands as tickets: taxonomy, routing, deadlines, states and the triple confirmation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from qiaomen.accounts.models import Department
+from qiaomen.places.models import Grid
+from qiaomen.registry.models import Household, Person
+
+
+class Priority(models.TextChoices):
+    P1 = "P1", _("immediate")
+    P2 = "P2", _("within 24 hours")
+    P3 = "P3", _("within 3 working days")
+
+
+class Category(models.Model):
+    code = models.SlugField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subcategory(models.Model):
+    """A sub-category with its routing. Codes are stable (taxonomy.md); a retired one stays
+    readable on old tickets but takes no new ones."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="subcategories")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department"))
+    default_priority = models.CharField(_("default priority"), max_length=2, choices=Priority.choices)
+    keywords = models.TextField(
+        _("keywords"), blank=True, help_text=_("words that suggest this sub-category, separated by spaces")
+    )
+    retired = models.BooleanField(_("retired"), default=False)
+
+    class Meta:
+        verbose_name = _("sub-category")
+        verbose_name_plural = _("sub-categories")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class WorkdayOverride(models.Model):
+    """The admin's correction of the working-day calendar (a local day off, a late 调休)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("working-day override")
+        ordering = ["date"]
+
+
+class Channel(models.TextChoices):
+    VISIT = "visit", _("found on a visit (proactive)")
+    QR = "qr", _("resident's QR page")
+    STAFF = "staff", _("phone or walk-in")
+    API = "api", _("API")
+    DEVICE = "device", _("device alert")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("new")
+    ROUTED = "routed", _("routed")
+    ACCEPTED = "accepted", _("accepted")
+    IN_PROGRESS = "in_progress", _("in progress")
+    RETURNED = "returned", _("returned for more information")
+    TRANSFERRED = "transferred", _("transferred")
+    RESOLVED = "resolved", _("resolved")
+    REOPENED = "reopened", _("reopened")
+    CLOSED = "closed", _("closed")
+
+
+class EscalationLevel(models.IntegerChoices):
+    NONE = 0, _("not escalated")
+    COMMUNITY = 1, _("community")
+    STREET = 2, _("street")
+    JOINT_MEETING = 3, _("joint meeting (联席会议)")
+
+
+class Ticket(models.Model):
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets")
+    grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets")
+    description = models.TextField(_("description"))
+    subcategory = models.ForeignKey(Subcategory, on_delete=models.PROTECT, related_name="tickets")
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="tickets")
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="handled_tickets"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+    routed_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Deadlines, stored when routed and recomputed only when the priority changes.
+    accept_by = models.DateTimeField(_("accept by"), null=True, blank=True)
+    start_by = models.DateTimeField(_("start by"), null=True, blank=True)
+    resolve_by = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    # The next moment the sweep must look at this ticket; null once nothing is pending.
+    escalate_after = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(choices=EscalationLevel.choices, default=EscalationLevel.NONE)
+    repeat_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats")
+    transfer_count = models.PositiveSmallIntegerField(default=0)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    resolved_on_spot = models.BooleanField(default=False)
+    resolution_note = models.TextField(blank=True)
+    worker_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    worker_confirmed_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    demand = models.OneToOneField(
+        "visits.Demand", null=True, blank=True, on_delete=models.PROTECT, related_name="ticket"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("ticket")
+        indexes = [
+            models.Index(fields=["escalate_after"], condition=Q(escalate_after__isnull=False), name="ticket_sweep_due"),
+            models.Index(fields=["department", "status"]),
+            models.Index(fields=["household", "subcategory", "created_at"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subcategory.name}"
+
+
+class TicketEvent(models.Model):
+    """History of a ticket: every transition, with who, why and when. Never edited."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=32)
+    old_status = models.CharField(max_length=16, blank=True)
+    new_status = models.CharField(max_length=16, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["ticket", "at"])]
+
+
+class RatingLink(models.Model):
+    """A one-time link for the resident to rate the result; only the token's hash is kept."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="rating_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class SpotCheckResult(models.TextChoices):
+    PENDING = "pending", _("to check")
+    CONFIRMED = "confirmed", _("confirmed")
+    FAILED = "failed", _("not confirmed")
+
+
+class SpotCheck(models.Model):
+    """A supervisor's check of a closed ticket: a random sample plus every poorly rated one."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="spot_check")
+    reason = models.CharField(max_length=16)  # "sample" or "low_rating"
+    result = models.CharField(max_length=16, choices=SpotCheckResult.choices, default=SpotCheckResult.PENDING)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "read_at"])]

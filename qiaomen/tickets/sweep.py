@@ -1,0 +1,120 @@
+"""The escalation sweep (R-TIC-5): tickets past their deadline climb one level.
+
+community (1) → street (2) → joint meeting (3). A ticket is claimed by a conditional UPDATE on
+its level and `escalate_after`, in chunks with RETURNING, so two sweeps running at once
+escalate each ticket once, and 200,000 open tickets cost a few hundred statements, not
+200,000. The same sweep closes resolved, confirmed tickets whose resident had a week to rate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from qiaomen.accounts.models import User
+from qiaomen.accounts.roles import Role
+from qiaomen.tickets.deadlines import ESCALATION_STEP
+from qiaomen.tickets.models import EscalationLevel, Notification, Status, Ticket, TicketEvent
+from qiaomen.tickets.services import RATING_WAIT, ticket_close_if_complete
+
+CHUNK = 500
+LEVEL_NAMES = {1: "社区", 2: "街道", 3: "联席会议"}
+
+
+@dataclass
+class SweepResult:
+    escalated: int = 0
+    closed: int = 0
+
+
+def _claim(ids: list[int], level: int, priority: str, now: dt.datetime) -> list[int]:
+    """Raise these tickets from `level` to the next, if nobody else did; return those raised."""
+    new_level = level + 1
+    next_check = now + ESCALATION_STEP[priority] if new_level < EscalationLevel.JOINT_MEETING else None
+    table = Ticket._meta.db_table
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"UPDATE {table} SET escalation_level = %s, escalate_after = %s, version = version + 1 "  # noqa: S608 - table name and placeholders are ours
+        f"WHERE id IN ({placeholders}) AND escalation_level = %s AND escalate_after <= %s RETURNING id"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [new_level, adapt(next_check), *ids, level, adapt(now)])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _recipients_by_level() -> dict[int, list[User]]:
+    street = list(User.objects.filter(role=Role.STREET_ADMIN, is_active=True))
+    supervisors = list(User.objects.filter(role=Role.SUPERVISOR, is_active=True))
+    return {2: street, 3: street + supervisors}
+
+
+def _community_staff(community_ids: set[int]) -> dict[int, list[User]]:
+    staff: dict[int, list[User]] = defaultdict(list)
+    for user in User.objects.filter(role=Role.COMMUNITY_STAFF, is_active=True, places__community_id__in=community_ids):
+        for community_id in user.places.exclude(community_id=None).values_list("community_id", flat=True):
+            staff[community_id].append(user)
+    return staff
+
+
+def escalation_sweep(*, now: dt.datetime | None = None) -> SweepResult:
+    now = now or timezone.now()
+    result = SweepResult()
+    due = (
+        Ticket.objects.filter(escalate_after__lte=now, escalation_level__lt=EscalationLevel.JOINT_MEETING)
+        .order_by("escalate_after")
+        .values_list("pk", "escalation_level", "priority")
+    )
+    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for pk, level, priority in due.iterator(chunk_size=5000):
+        groups[(level, priority)].append(pk)
+    fixed = _recipients_by_level()
+    for (level, priority), ids in groups.items():
+        for start in range(0, len(ids), CHUNK):
+            with transaction.atomic():
+                raised = _claim(ids[start : start + CHUNK], level, priority, now)
+                if not raised:
+                    continue
+                tickets = list(Ticket.objects.filter(pk__in=raised).select_related("grid"))
+                TicketEvent.objects.bulk_create(
+                    TicketEvent(
+                        ticket=t,
+                        action="escalate",
+                        old_status=t.status,
+                        new_status=t.status,
+                        detail={"from_level": level, "to_level": level + 1},
+                        at=now,
+                    )
+                    for t in tickets
+                )
+                community_staff = (
+                    _community_staff({t.grid.community_id for t in tickets if t.grid}) if level == 0 else {}
+                )
+                notifications = []
+                for ticket in tickets:
+                    users = (
+                        community_staff.get(ticket.grid.community_id, [])
+                        if level == 0 and ticket.grid
+                        else fixed.get(level + 1, [])
+                    )
+                    text = f"工单 #{ticket.pk} 已超时，升级至{LEVEL_NAMES[level + 1]}督办"
+                    notifications.extend(Notification(user=u, ticket=ticket, text=text, created_at=now) for u in users)
+                Notification.objects.bulk_create(notifications)
+                result.escalated += len(raised)
+    result.closed = _close_unrated(now)
+    return result
+
+
+def _close_unrated(now: dt.datetime) -> int:
+    closed = 0
+    waiting = Ticket.objects.filter(
+        status=Status.RESOLVED, worker_confirmed_at__isnull=False, resolved_at__lte=now - RATING_WAIT
+    )
+    for ticket in waiting.iterator():
+        if ticket_close_if_complete(ticket=ticket, now=now).status == Status.CLOSED:
+            closed += 1
+    return closed
