@@ -17,3 +17,6 @@ from qiaomen.settings import *  # noqa: F403
 
 # Argon2 is deliberately slow; the suite creates hundreds of users. Production keeps Argon2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
+
+# WhiteNoise serves from finders in tests; an empty STATIC_ROOT keeps it from warning on start.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
