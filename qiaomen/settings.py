@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "qiaomen.registry",
     "qiaomen.visits",
     "qiaomen.tickets",
+    "qiaomen.analytics",
     "qiaomen.web",
     "qiaomen.api",
 ]

@@ -112,6 +112,8 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(_("created at"))
     routed_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # The first acceptance ever: the response time; accepted_at moves on after a reopen.
+    first_accepted_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

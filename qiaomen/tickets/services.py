@@ -253,12 +253,13 @@ def _require_reason(reason: str) -> str:
 
 def ticket_accept(*, ticket: Ticket, user: User, request: HttpRequest | None = None) -> Ticket:
     _require_handler(ticket, user)
+    now = timezone.now()
     return _transition(
         ticket=ticket,
         action="accept",
         actor=user,
         request=request,
-        updates={"handler": user, "accepted_at": timezone.now()},
+        updates={"handler": user, "accepted_at": now, "first_accepted_at": ticket.first_accepted_at or now},
     )
 
 
