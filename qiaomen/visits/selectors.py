@@ -190,11 +190,16 @@ def _special_tag_ids() -> set[int]:
 
 
 def _recent_demands(household_ids: list[int], since: dt.datetime) -> dict[int, int]:
+    """Demands per household since `since`: every ticket (whatever its channel) plus the
+    demands raised on visits that have not become tickets yet, so none is counted twice."""
+    from qiaomen.tickets.models import Ticket
+
     counts: dict[int, int] = defaultdict(int)
-    for household_id in Demand.objects.filter(household_id__in=household_ids, raised_at__gte=since).values_list(
-        "household_id", flat=True
-    ):
-        counts[household_id] += 1
+    tickets = Ticket.objects.filter(household_id__in=household_ids, created_at__gte=since)
+    unticketed = Demand.objects.filter(household_id__in=household_ids, raised_at__gte=since, ticket__isnull=True)
+    for rows in (tickets.values_list("household_id", flat=True), unticketed.values_list("household_id", flat=True)):
+        for household_id in rows:
+            counts[household_id] += 1
     return counts
 
 

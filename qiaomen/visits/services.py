@@ -18,6 +18,9 @@ from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
 from qiaomen.places.models import Community, Grid
 from qiaomen.registry.models import DataSource, Household, HouseholdStatus
 from qiaomen.registry.services import record_change
+from qiaomen.tickets.models import Channel, Subcategory, Ticket
+from qiaomen.tickets.selectors import active_subcategories, suggest_subcategory
+from qiaomen.tickets.services import ticket_create
 from qiaomen.visits.geo import distance_m
 from qiaomen.visits.models import (
     ContactMode,
@@ -49,6 +52,7 @@ MAX_DEMAND_TEXT = 1000
 class DemandInput:
     text: str
     resolved_on_spot: bool = False
+    subcategory_code: str = ""  # empty: suggested from the text, or left for staff to classify
 
 
 def _check_time(visited_at: dt.datetime, now: dt.datetime) -> None:
@@ -77,7 +81,7 @@ def _clean_demands(demands: list[DemandInput]) -> list[DemandInput]:
             raise InvalidInput("demand_empty", "诉求内容不能为空")
         if len(text) > MAX_DEMAND_TEXT:
             raise InvalidInput("demand_too_long", f"诉求内容不能超过{MAX_DEMAND_TEXT}字")
-        cleaned.append(DemandInput(text, demand.resolved_on_spot))
+        cleaned.append(DemandInput(text, demand.resolved_on_spot, demand.subcategory_code.strip()))
     return cleaned
 
 
@@ -122,6 +126,7 @@ def visit_record(
     if len(policies) != len(codes):
         raise InvalidInput("policy_unknown", "宣传的政策不在政策清单中")
     cleaned_demands = _clean_demands(demands or [])
+    subcategories = [_demand_subcategory(d) for d in cleaned_demands]
     policy = visit_policy()
     building = household.building
     distance = None
@@ -150,16 +155,16 @@ def visit_record(
                 notes=notes.strip(),
             )
             visit.policies.set(policies)
-            Demand.objects.bulk_create(
-                Demand(
+            for demand_input, subcategory in zip(cleaned_demands, subcategories, strict=True):
+                demand = Demand.objects.create(
                     visit=visit,
                     household=household,
-                    text=d.text,
-                    resolved_on_spot=d.resolved_on_spot,
+                    text=demand_input.text,
+                    resolved_on_spot=demand_input.resolved_on_spot,
                     raised_at=visited_at,
                 )
-                for d in cleaned_demands
-            )
+                if subcategory is not None:
+                    demand_ticket_create(demand=demand, subcategory=subcategory, worker=worker, request=request)
             _apply_outcome(visit, household)
             _fulfil_plans(visit, policy.join_window_days)
             audit_record(
@@ -176,6 +181,37 @@ def visit_record(
             raise
         return winner, False
     return visit, True
+
+
+def _demand_subcategory(demand: DemandInput) -> Subcategory | None:
+    """The sub-category the worker chose, or the best keyword match; None leaves the demand
+    for community staff to classify."""
+    if demand.subcategory_code:
+        subcategory = active_subcategories().filter(code=demand.subcategory_code).first()
+        if subcategory is None:
+            raise InvalidInput("subcategory_unknown", f"诉求分类“{demand.subcategory_code}”不存在或已停用")
+        return subcategory
+    suggestions = suggest_subcategory(demand.text)
+    return suggestions[0][0] if suggestions else None
+
+
+def demand_ticket_create(
+    *, demand: Demand, subcategory: Subcategory, worker: User, request: HttpRequest | None = None
+) -> Ticket:
+    """A demand raised on a visit becomes a proactive ticket; one resolved on the spot is closed
+    at creation with the worker's confirmation (R-TIC-1, R-TIC-6)."""
+    if Ticket.objects.filter(demand=demand).exists():
+        raise Conflict("demand_already_ticketed", "该诉求已生成工单")
+    return ticket_create(
+        channel=Channel.VISIT,
+        description=demand.text,
+        subcategory=subcategory,
+        household=demand.household,
+        created_by=worker,
+        demand=demand,
+        resolved_on_spot=demand.resolved_on_spot,
+        request=request,
+    )
 
 
 def _apply_outcome(visit: Visit, household: Household) -> None:
