@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 3
 DEMO_HOUSEHOLDS ?= 3000
 
-.PHONY: install run test lint typecheck messages serve clean-static
+.PHONY: install run test lint typecheck messages
 
 install: $(VENV)/.installed node_modules/.installed messages
 
@@ -29,11 +29,14 @@ run: install
 	QIAOMEN_ENV=dev $(PY) manage.py migrate --noinput
 	QIAOMEN_ENV=dev $(PY) manage.py collectstatic --noinput --verbosity 0
 	QIAOMEN_ENV=dev $(PY) manage.py seed_demo --if-empty --households $(DEMO_HOUSEHOLDS) --seed 1
-	QIAOMEN_ENV=dev $(PY) manage.py demo_logins
+	QIAOMEN_ENV=dev $(PY) manage.py demo_logins --url http://$(HOST):$(PORT)
 	QIAOMEN_ENV=dev $(VENV)/bin/gunicorn qiaomen.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips=""
 
+# PYTEST_ARGS narrows a run, e.g. `make test PYTEST_ARGS="-x qiaomen/registry"`. pytest exits 5 when
+# it ran no test, which fails the target like any other non-zero exit; the message says why.
 test: install
-	QIAOMEN_ENV=test $(VENV)/bin/pytest -n 2 -q
+	QIAOMEN_ENV=test $(VENV)/bin/pytest -n 2 -q $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest ran no test (exit 5)" >&2; fi; exit $$status
 
 lint: install
 	$(VENV)/bin/ruff check .

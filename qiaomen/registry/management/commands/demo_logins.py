@@ -1,0 +1,34 @@
+"""python manage.py demo_logins [--url URL]: the demo street's logins, as seed_demo wrote them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from qiaomen.accounts.models import User
+from qiaomen.registry.demo import DEMO_USERNAMES, LOGINS_FILENAME, demo_logins_read
+
+
+class Command(BaseCommand):
+    help = "Prints the demo users, their roles and their password, or says there is no demo street."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="where the site is served")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = settings.VAR_DIR / LOGINS_FILENAME
+        saved = demo_logins_read(path)
+        admin = User.objects.filter(username=DEMO_USERNAMES[0]).first()
+        if saved is None or admin is None:
+            self.stdout.write("还没有演示街道 (no demo street)：python manage.py seed_demo --households 3000 --seed 1")
+            return
+        text, password = saved
+        self.stdout.write(f"地址 (URL): {options['url']}")
+        self.stdout.write(text, ending="")
+        # The file may belong to another database, or someone changed the password since.
+        if not admin.check_password(password):
+            self.stdout.write(
+                f"注意：{path} 中的密码与当前数据库的演示账号不一致 (password in the file no longer matches)"
+            )
