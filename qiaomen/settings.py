@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "huey.contrib.djhuey",
     "qiaomen.core",
     "qiaomen.accounts",
     "qiaomen.places",
@@ -176,6 +177,19 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = QIAOMEN_ENV == "test"
+
+# --- background work: SQLite-backed huey on one machine, Redis when a city outgrows it ----------
+REDIS_URL = env_str("REDIS_URL", "")
+HUEY = {
+    "name": "qiaomen",
+    "immediate": QIAOMEN_ENV == "test",
+    "utc": True,
+    "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+else:
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
 LOGGING = {
     "version": 1,
