@@ -25,12 +25,16 @@ node_modules/.installed: package.json package-lock.json
 messages: $(VENV)/.installed
 	$(PY) scripts/compile_messages.py
 
+# Seeds a demo street into an empty database and prints its logins; the huey consumer runs the
+# periodic jobs (escalation sweep) beside gunicorn and stops with it.
 run: install
 	QIAOMEN_ENV=dev $(PY) manage.py migrate --noinput
 	QIAOMEN_ENV=dev $(PY) manage.py collectstatic --noinput --verbosity 0
 	QIAOMEN_ENV=dev $(PY) manage.py seed_demo --if-empty --households $(DEMO_HOUSEHOLDS) --seed 1
 	QIAOMEN_ENV=dev $(PY) manage.py demo_logins --url http://$(HOST):$(PORT)
-	QIAOMEN_ENV=dev $(VENV)/bin/gunicorn qiaomen.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips=""
+	QIAOMEN_ENV=dev $(PY) manage.py run_huey --quiet & consumer=$$!; trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
+	QIAOMEN_ENV=dev $(VENV)/bin/gunicorn qiaomen.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips=""
 
 # PYTEST_ARGS narrows a run, e.g. `make test PYTEST_ARGS="-x qiaomen/registry"`. pytest exits 5 when
 # it ran no test, which fails the target like any other non-zero exit; the message says why.
