@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import count
 
+from django.db import connection
+
 from qiaomen.accounts.models import Department, PlaceAssignment, User
 from qiaomen.accounts.roles import Role
 from qiaomen.accounts.scopes import Place, assignment_field
@@ -132,3 +134,15 @@ def make_small_street() -> SmallStreet:
         resident_b,
         users,
     )
+
+
+def tamper_with_audit_row(entry_id: int) -> None:
+    """What a DBA with full rights could do: lift the append-only trigger and edit a row."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only")
+            cursor.execute("UPDATE core_auditentry SET action = 'nothing.happened' WHERE id = %s", [entry_id])
+            cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER core_auditentry_append_only")
+        else:
+            cursor.execute("DROP TRIGGER core_auditentry_no_update")
+            cursor.execute("UPDATE core_auditentry SET action = 'nothing.happened' WHERE id = %s", [entry_id])

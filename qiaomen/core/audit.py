@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -121,3 +122,26 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
         expected_prev = entry.row_hash
         checked += 1
     return checked, None
+
+
+def audit_entries(
+    *, action: str = "", actor_name: str = "", day_from: dt.date | None = None, day_to: dt.date | None = None
+) -> QuerySet[AuditEntry]:
+    """The log newest first, filtered for the auditors' page. Days are read in China time
+    (the current time zone) and compared with the UTC timestamps; `day_to` is inclusive."""
+    entries = AuditEntry.objects.order_by("-pk")
+    if action:
+        entries = entries.filter(action=action)
+    if actor_name:
+        entries = entries.filter(actor_name__iexact=actor_name)
+    if day_from is not None:
+        entries = entries.filter(at__gte=timezone.make_aware(dt.datetime.combine(day_from, dt.time.min)))
+    if day_to is not None:
+        next_day = day_to + dt.timedelta(days=1)
+        entries = entries.filter(at__lt=timezone.make_aware(dt.datetime.combine(next_day, dt.time.min)))
+    return entries
+
+
+def audit_actions() -> list[str]:
+    """The actions that occur in the log, for the filter's choices (the column is indexed)."""
+    return list(AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.scopes import place_scope
@@ -26,6 +27,21 @@ def grids_for_user(user: User) -> QuerySet[Grid]:
     if scope.building_ids:
         q |= Q(buildings__id__in=scope.building_ids)
     return Grid.objects.filter(q).distinct()
+
+
+def grid_for_user(user: User, pk: int) -> Grid:
+    """One grid the user may see; outside their places it does not exist for them (404)."""
+    grid = grids_for_user(user).select_related("community__street").filter(pk=pk).first()
+    if grid is None:
+        raise Http404
+    return grid
+
+
+def grid_buildings_for_user(user: User, grid: Grid) -> QuerySet[Building]:
+    """The grid's buildings the user may see (a building chief: only their own), with household counts."""
+    return (
+        buildings_for_user(user).filter(grid=grid).annotate(household_count=Count("households")).order_by("address_key")
+    )
 
 
 def communities_for_user(user: User) -> QuerySet[Community]:

@@ -2,29 +2,18 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 
 from qiaomen.core.audit import audit_record, audit_verify
 from qiaomen.core.models import AuditEntry
-
-
-def _tamper(entry_id: int) -> None:
-    """What a DBA with full rights could do: lift the append-only trigger and edit a row."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only")
-            cursor.execute("UPDATE core_auditentry SET action = 'nothing.happened' WHERE id = %s", [entry_id])
-            cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER core_auditentry_append_only")
-        else:
-            cursor.execute("DROP TRIGGER core_auditentry_no_update")
-            cursor.execute("UPDATE core_auditentry SET action = 'nothing.happened' WHERE id = %s", [entry_id])
+from qiaomen.testing import tamper_with_audit_row
 
 
 @pytest.mark.django_db(transaction=True)
 def test_audit_verify_names_the_row_edited_directly_in_the_database() -> None:
     entries = [audit_record(action="test.event", actor_name="tester", detail={"n": n}) for n in range(5)]
     assert audit_verify() == (5, None)
-    _tamper(entries[2].pk)
+    tamper_with_audit_row(entries[2].pk)
     checked, broken = audit_verify()
     assert broken is not None and broken.entry_id == entries[2].pk and checked == 2
     with pytest.raises(CommandError, match=f"第 {entries[2].pk} 行"):

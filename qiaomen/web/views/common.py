@@ -1,0 +1,57 @@
+"""What every staff page shares: sign-in required, domain errors as a message, pagination."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render, resolve_url
+
+from qiaomen.accounts.models import User
+from qiaomen.core.errors import DomainError
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in user of a `staff_page` view (anonymous visitors never get that far)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def staff_page(view: View) -> View:
+    """Signed-in users only; a DomainError becomes its Chinese message with its HTTP status.
+
+    htmx requests get a fragment (and a plain redirect header when the session has ended), so
+    that a timed-out session never swaps the login page into a corner of another page.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            if is_htmx(request):
+                return HttpResponse(headers={"HX-Redirect": resolve_url(settings.LOGIN_URL)})
+            return redirect_to_login(request.get_full_path())
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            template = "web/includes/problem.html" if is_htmx(request) else "web/domain_error.html"
+            return render(request, template, {"message": exc.message}, status=exc.status)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int) -> Page:
+    """A page of `items` from ?page=; an out-of-range or malformed page number shows the nearest page."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
