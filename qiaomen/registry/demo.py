@@ -21,20 +21,20 @@ import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from qiaomen.accounts.models import Department, PlaceAssignment, User
 from qiaomen.accounts.roles import Role
 from qiaomen.accounts.scopes import assignment_field
 from qiaomen.core.audit import audit_record
+from qiaomen.core.bulk import BulkInsert
 from qiaomen.core.errors import Conflict, InvalidInput
 from qiaomen.core.idnumber import IdNumber, age_on, make_id_number
 from qiaomen.places.addresses import address_key, room_label
@@ -72,10 +72,18 @@ VACANT_SHARE = 0.035
 AWAY_SHARE = 0.045  # registered here, living elsewhere: 人户分离 households
 VERIFIED_WITHIN_DAYS = 60
 BATCH_SIZE = 1000
-_HOUSEHOLD_COLUMNS = ("building", "unit", "room", "address_key", "status", "last_verified_at", "last_verified_source")
+_HOUSEHOLD_COLUMNS = (
+    "building_id",
+    "unit",
+    "room",
+    "address_key",
+    "status",
+    "last_verified_at",
+    "last_verified_source_id",
+)
 _PERSON_COLUMNS = (
     *_HOUSEHOLD_COLUMNS[-2:],
-    "household",
+    "household_id",
     "relationship",
     "name",
     "registered_address",
@@ -343,88 +351,6 @@ class _Member:
     origin: _Origin | None = None  # None: the household's
 
 
-_STORED_AS_GIVEN = {models.CharField, models.SlugField, models.BooleanField, models.ForeignKey}
-
-
-class _TableWriter:
-    """Many INSERTs of one model's rows through `executemany`, for the seed's 200,000 people.
-
-    `bulk_create` builds a model instance per row and converts every value of it: about half a
-    millisecond per person here, two minutes for a large street. This converts only the columns
-    given, each with its field's own `get_db_prep_save` (encrypted fields are encrypted exactly as
-    on save()), fills the other columns with their default converted once (auto_now: `now`), and
-    hands out ids before the rows are written so that rows can point at rows not yet written.
-    """
-
-    def __init__(self, model: type[models.Model], columns: tuple[str, ...], *, now: dt.datetime) -> None:
-        meta = model._meta
-        # The wrapper itself, not the `connection` proxy: every attribute read through the proxy
-        # costs a thread-local lookup, and conversion reads a few per value.
-        self.connection = connections[DEFAULT_DB_ALIAS]
-        self.table = meta.db_table
-        concrete = {f.name: f for f in meta.concrete_fields}
-        self.fields = [concrete[name] for name in columns]
-        # Exactly these field types store a str, int or bool as given; any other field (a
-        # subclass such as EncryptedTextField included) converts each value itself.
-        self.converters = [
-            None if type(f) in _STORED_AS_GIVEN else partial(f.get_db_prep_save, connection=self.connection)
-            for f in self.fields
-        ]
-        rest = [f for f in meta.concrete_fields if not f.primary_key and f.name not in columns]
-        self.fixed = tuple(
-            f.get_db_prep_save(
-                now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default(),
-                self.connection,
-            )
-            for f in rest
-        )
-        quote = self.connection.ops.quote_name
-        self.pk_column = str(meta.pk.column)
-        names = [self.pk_column, *(str(f.column) for f in self.fields), *(str(f.column) for f in rest)]
-        placeholders = ", ".join(["%s"] * len(names))
-        # Table and column names come from the model, quoted; every value is a parameter.
-        self.sql = f"INSERT INTO {quote(self.table)} ({', '.join(map(quote, names))}) VALUES ({placeholders})"  # noqa: S608
-        self.rows: list[tuple[Any, ...]] = []
-        self.free_ids: list[int] = []
-        self.next_sqlite_id: int | None = None
-        self.written = 0
-
-    def add(self, **values: object) -> int:
-        if not self.free_ids:
-            self.free_ids = self._allocate_ids(BATCH_SIZE)
-        pk = self.free_ids.pop()
-        converted = (
-            values[f.name] if convert is None else convert(values[f.name])
-            for f, convert in zip(self.fields, self.converters, strict=True)
-        )
-        self.rows.append((pk, *converted, *self.fixed))
-        return pk
-
-    def flush(self) -> None:
-        with self.connection.cursor() as cursor:
-            cursor.executemany(self.sql, self.rows)
-        self.written += len(self.rows)
-        self.rows = []
-
-    def _allocate_ids(self, count: int) -> list[int]:
-        """Ids that nobody else takes, largest first (pop() hands them out in ascending order):
-        from the table's sequence on PostgreSQL; on SQLite the seed's transaction holds the
-        write lock (BEGIN IMMEDIATE), so the ids after the largest one are free."""
-        with self.connection.cursor() as cursor:
-            if self.connection.vendor == "postgresql":
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [self.table, self.pk_column, count],
-                )
-                return sorted((row[0] for row in cursor.fetchall()), reverse=True)
-            if self.next_sqlite_id is None:
-                quote = self.connection.ops.quote_name
-                cursor.execute(f"SELECT COALESCE(MAX({quote(self.pk_column)}), 0) + 1 FROM {quote(self.table)}")  # noqa: S608
-                self.next_sqlite_id = int(cursor.fetchone()[0])
-        start, self.next_sqlite_id = self.next_sqlite_id, self.next_sqlite_id + count
-        return list(range(start + count - 1, start - 1, -1))
-
-
 class _StreetBuilder:
     """Draws the street from one seeded random generator and writes it a grid at a time."""
 
@@ -438,9 +364,10 @@ class _StreetBuilder:
             self.source_ids
         ):
             raise Conflict("demo_reference_data_missing", "缺少默认的人群标签或数据来源，请先运行 migrate")
-        self.households = _TableWriter(Household, _HOUSEHOLD_COLUMNS, now=now)
-        self.people = _TableWriter(Person, _PERSON_COLUMNS, now=now)
-        self.person_tags = _TableWriter(PersonTag, ("person", "tag", "source"), now=now)
+        # bulk_create would cost about half a millisecond a person: two minutes for a large street.
+        self.households = BulkInsert(Household, varying=_HOUSEHOLD_COLUMNS, with_ids=True)
+        self.people = BulkInsert(Person, varying=_PERSON_COLUMNS, with_ids=True)
+        self.person_tags = BulkInsert(PersonTag, varying=("person_id", "tag_id", "source_id"))
         self.used_ids: set[str] = set()
         self.used_phones: set[str] = set()
         self.road_numbers: dict[str, int] = {}
@@ -596,13 +523,15 @@ class _StreetBuilder:
             # Some owners live here while their 户口 is elsewhere in the city.
             origin = renting_origin or (self._city_origin(renting=False) if self.rng.random() < 0.08 else here)
         household_id = self.households.add(
-            building=building.pk,
-            unit=unit,
-            room=room,
-            address_key=address_key(flat_address),
-            status=status,
-            last_verified_at=verified_at,
-            last_verified_source=self.source_ids[source],
+            {
+                "building_id": building.pk,
+                "unit": unit,
+                "room": room,
+                "address_key": address_key(flat_address),
+                "status": status,
+                "last_verified_at": verified_at,
+                "last_verified_source_id": self.source_ids[source],
+            }
         )
         # In a 人户分离 household the note says where the person lives (a remark); elsewhere it is about care.
         away = status == HouseholdStatus.SEPARATED
@@ -616,23 +545,29 @@ class _StreetBuilder:
             if phone:
                 provenance["phone"] = {"source": "community", "at": provenance_at}
             person_id = self.people.add(
-                household=household_id,
-                relationship=member.relationship,
-                name=member.surname + self._given_name(member),
-                registered_address=member_origin.address,
-                resident_type=member_origin.resident_type,
-                separated=member_origin.separated,
-                care_notes="" if away else "；".join(member.notes),
-                remarks="；".join(member.notes) if away else "",
-                last_verified_at=verified_at,
-                last_verified_source=self.source_ids[source],
-                provenance=provenance,
-                **id_number_columns(self._id_number(member_origin.region, member)),
-                **phone_columns(phone),
+                {
+                    "household_id": household_id,
+                    "relationship": member.relationship,
+                    "name": member.surname + self._given_name(member),
+                    "registered_address": member_origin.address,
+                    "resident_type": member_origin.resident_type,
+                    "separated": member_origin.separated,
+                    "care_notes": "" if away else "；".join(member.notes),
+                    "remarks": "；".join(member.notes) if away else "",
+                    "last_verified_at": verified_at,
+                    "last_verified_source_id": self.source_ids[source],
+                    "provenance": provenance,
+                    **id_number_columns(self._id_number(member_origin.region, member)),
+                    **phone_columns(phone),
+                }
             )
             for code in sorted(member.tags):
                 self.person_tags.add(
-                    person=person_id, tag=self.tag_ids[code], source=self.source_ids[_TAG_SOURCES[code]]
+                    {
+                        "person_id": person_id,
+                        "tag_id": self.tag_ids[code],
+                        "source_id": self.source_ids[_TAG_SOURCES[code]],
+                    }
                 )
             self.counts["separated_people"] += member_origin.separated
             self.counts[f"resident_{member_origin.resident_type}"] += 1
