@@ -39,7 +39,7 @@ from qiaomen.core.errors import Conflict, InvalidInput
 from qiaomen.core.idnumber import IdNumber, age_on, make_id_number
 from qiaomen.places.addresses import address_key, room_label
 from qiaomen.places.models import Building, Community, Grid, Street
-from qiaomen.registry.identity import id_number_columns, phone_columns
+from qiaomen.registry.identity import ID_NUMBER_COLUMNS, PHONE_COLUMNS, id_number_columns, phone_columns
 from qiaomen.registry.models import (
     DataSource,
     Gender,
@@ -92,14 +92,8 @@ _PERSON_COLUMNS = (
     "care_notes",
     "remarks",
     "provenance",
-    "id_number",
-    "id_index",
-    "id_masked",
-    "gender",
-    "birth_date",
-    "phone",
-    "phone_index",
-    "phone_masked",
+    *ID_NUMBER_COLUMNS,
+    *PHONE_COLUMNS,
 )
 # The fields whose values the demo says came from the police population data.
 _POLICE_FIELDS = ("name", "id_number", "registered_address")

@@ -12,6 +12,9 @@ from qiaomen.core.phone import parse_phone
 
 ID_INDEX_PURPOSE = "person.id_number"
 PHONE_INDEX_PURPOSE = "person.phone"
+# The Person columns that id_number_columns and phone_columns fill, for writers that list columns.
+ID_NUMBER_COLUMNS = ("id_number", "id_index", "id_masked", "gender", "birth_date")
+PHONE_COLUMNS = ("phone", "phone_index", "phone_masked")
 
 
 def id_number_index(value: str) -> str:
@@ -23,21 +26,19 @@ def phone_index(value: str) -> str:
 
 
 def id_number_columns(id_number: IdNumber) -> dict[str, object]:
-    return {
-        "id_number": id_number.value,
-        "id_index": id_number_index(id_number.value),
-        "id_masked": mask_id_number(id_number.value),
-        "gender": id_number.gender,
-        "birth_date": id_number.birth_date,
-    }
+    values = (
+        id_number.value,
+        id_number_index(id_number.value),
+        mask_id_number(id_number.value),
+        id_number.gender,
+        id_number.birth_date,
+    )
+    return dict(zip(ID_NUMBER_COLUMNS, values, strict=True))
 
 
 def phone_columns(phone: str) -> dict[str, object]:
-    return {
-        "phone": phone,
-        "phone_index": phone_index(phone) if phone else "",
-        "phone_masked": mask_phone(phone),
-    }
+    values = (phone, phone_index(phone) if phone else "", mask_phone(phone))
+    return dict(zip(PHONE_COLUMNS, values, strict=True))
 
 
 def search_index_for(text: str) -> tuple[str, str] | None:
