@@ -54,12 +54,13 @@ def bench_environment(workdir: Path) -> dict[str, str]:
 @dataclass(frozen=True)
 class CommandRun:
     seconds: float
+    cpu_seconds: float  # user + system: steadier than wall time on a busy machine
     peak_mb: float
     output: str
 
 
 def manage(workdir: Path, *arguments: str) -> CommandRun:
-    """`manage.py ARGUMENTS` in a process of its own: wall time, that process's peak RSS, its output."""
+    """`manage.py ARGUMENTS` in a process of its own: wall and CPU time, its peak RSS, its output."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), *arguments],
@@ -75,7 +76,7 @@ def manage(workdir: Path, *arguments: str) -> CommandRun:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise SystemExit(f"manage.py {' '.join(arguments)} failed ({process.returncode}):\n{output}")
-    return CommandRun(seconds, usage.ru_maxrss / 1024, output)  # ru_maxrss is in KiB on Linux
+    return CommandRun(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output)  # maxrss: KiB
 
 
 def street_seed(workdir: Path, *, households: int, seed: int) -> CommandRun:

@@ -32,9 +32,9 @@ def main() -> None:
         print(f"machine: {machine()}")
         print(run.output.strip().splitlines()[0])
         print(
-            f"seed_demo --households {options.households:,}: {run.seconds:.1f} s wall for the command "
-            f"({options.households / run.seconds:,.0f} households/s), peak memory {run.peak_mb:,.0f} MB, "
-            f"database file {size_mb:,.0f} MB"
+            f"seed_demo --households {options.households:,}: {run.seconds:.1f} s wall, {run.cpu_seconds:.1f} s CPU "
+            f"for the command ({options.households / run.seconds:,.0f} households/s), "
+            f"peak memory {run.peak_mb:,.0f} MB, database file {size_mb:,.0f} MB"
         )
     finally:
         if not options.workdir:
