@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db.models import Q
 
@@ -19,26 +21,29 @@ class PlaceScope:
     community_ids: frozenset[int]
     grid_ids: frozenset[int]
     building_ids: frozenset[int]
+    # Every grid the user sees whole: their grids, and all grids of their communities and streets.
+    all_grid_ids: frozenset[int] = frozenset()
 
     @property
     def is_empty(self) -> bool:
-        return not (self.street_ids or self.community_ids or self.grid_ids or self.building_ids)
+        return not (self.all_grid_ids or self.building_ids)
 
     def building_q(self, prefix: str = "") -> Q:
         """Filter for anything that hangs off a building; `prefix` is the path to the building,
-        e.g. "building__" for households or "household__building__" for people."""
+        e.g. "building__" for households or "household__building__" for people.
+
+        Filtering on the building's grid column alone keeps the joins INNER: an OR over paths
+        through community and street would make Django use LEFT OUTER joins, and SQLite then
+        scans every person of the city for one grid worker.
+        """
         if self.is_empty:
             return Q(pk__in=[])
-        q = Q(pk__in=[])
-        if self.street_ids:
-            q |= Q(**{f"{prefix}grid__community__street_id__in": self.street_ids})
-        if self.community_ids:
-            q |= Q(**{f"{prefix}grid__community_id__in": self.community_ids})
-        if self.grid_ids:
-            q |= Q(**{f"{prefix}grid_id__in": self.grid_ids})
+        conditions = []
+        if self.all_grid_ids:
+            conditions.append(Q(**{f"{prefix}grid_id__in": sorted(self.all_grid_ids)}))
         if self.building_ids:
-            q |= Q(**{f"{prefix}id__in": self.building_ids})
-        return q
+            conditions.append(Q(**{f"{prefix}id__in": sorted(self.building_ids)}))
+        return reduce(operator.or_, conditions)
 
 
 EMPTY_SCOPE = PlaceScope(frozenset(), frozenset(), frozenset(), frozenset())
@@ -67,7 +72,16 @@ def place_scope(user: User) -> PlaceScope:
             ):
                 if value is not None:
                     bucket.add(value)
-        scope = PlaceScope(frozenset(streets), frozenset(communities), frozenset(grids), frozenset(buildings))
+        all_grids = set(grids)
+        if streets or communities:
+            all_grids.update(
+                Grid.objects.filter(Q(community_id__in=communities) | Q(community__street_id__in=streets)).values_list(
+                    "pk", flat=True
+                )
+            )
+        scope = PlaceScope(
+            frozenset(streets), frozenset(communities), frozenset(grids), frozenset(buildings), frozenset(all_grids)
+        )
     user._qiaomen_place_scope = scope  # type: ignore[attr-defined]
     return scope
 

@@ -189,6 +189,10 @@ class ImportBatch(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     # Problems listed by row number and column; never holds a full ID number or phone.
     report = models.JSONField(default=dict, blank=True)
+    # Random names under settings.UPLOAD_DIR: the uploaded file, kept from preview to confirm, and
+    # the rejected rows written back for correction (they hold full ID numbers: download audited).
+    stored_file = models.CharField(max_length=100, blank=True)
+    rejects_file = models.CharField(max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("import")

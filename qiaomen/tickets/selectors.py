@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from qiaomen.accounts.models import User
@@ -23,11 +23,7 @@ def tickets_for_user(user: User) -> QuerySet[Ticket]:
         scope = place_scope(user)
         if scope.is_empty:
             return Ticket.objects.none()
-        return Ticket.objects.filter(
-            Q(grid_id__in=scope.grid_ids)
-            | Q(grid__community_id__in=scope.community_ids)
-            | Q(grid__community__street_id__in=scope.street_ids)
-        )
+        return Ticket.objects.filter(grid_id__in=sorted(scope.all_grid_ids))
     return Ticket.objects.none()
 
 

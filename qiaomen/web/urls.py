@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from qiaomen.web.views import audit, auth, home, places, registry
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("places/grids/<int:pk>/", places.grid_detail, name="grid_detail"),
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/chain/", audit.audit_chain, name="audit_chain"),
+    path("imports/", include("qiaomen.web.urls_imports")),
 ]

@@ -1,0 +1,531 @@
+"""Importing people: plan (read, validate, compare), commit (all or nothing), resolve conflicts.
+
+A file is imported whole or not at all: the whole write is one transaction, so a crash or a
+killed process leaves the registry as it was. Strict by default: one invalid row rejects the
+file; with `skip_invalid` the valid rows go in and the others come back as a file to correct.
+The same file (same SHA-256, same source) is imported once; the same data in another file
+changes nothing, because every value is compared before it is written.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from qiaomen.accounts.models import User
+from qiaomen.accounts.roles import Capability
+from qiaomen.core.audit import audit_record
+from qiaomen.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from qiaomen.core.models import AuditResult
+from qiaomen.places.addresses import address_key
+from qiaomen.places.models import Street
+from qiaomen.registry.importing.files import FileKind, file_check, file_sha256, table_rows, upload_store
+from qiaomen.registry.importing.headers import (
+    FIELDS,
+    HEADER_SEARCH_ROWS,
+    ColumnMap,
+    columns_map,
+    header_normal,
+    header_row_find,
+    mapping_target_valid,
+)
+from qiaomen.registry.importing.lookups import RegistryLookups
+from qiaomen.registry.importing.merge import COUNT_KEYS, PersonMerge
+from qiaomen.registry.importing.person_values import separated_flag, value_current, value_masked, value_set
+from qiaomen.registry.importing.problems import Problem, reasons_by_row
+from qiaomen.registry.importing.rejects import rejects_default_path, rejects_write
+from qiaomen.registry.importing.rows import CleanRow, RowCleaner, cell_blank
+from qiaomen.registry.models import (
+    ConflictStatus,
+    DataSource,
+    FieldConflict,
+    HeaderAlias,
+    Household,
+    ImportBatch,
+    ImportStatus,
+    Person,
+    RecordChange,
+)
+from qiaomen.registry.services import record_change
+
+CHUNK_ROWS = 1000  # rows per read-compare-write round: a few queries each, bounded memory
+REPORT_MAX_ITEMS = 1000  # problems and conflicts kept in a stored report (the total is kept too)
+# Any constant: imports on PostgreSQL queue on this advisory lock (SQLite's IMMEDIATE
+# transactions already queue writers), so two imports never interleave their creations.
+_PG_IMPORT_LOCK = 0x51A0_1A9F
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportPlan:
+    """What a file would do to the registry; nothing of it is written yet."""
+
+    source: DataSource
+    path: Path
+    filename: str
+    kind: FileKind
+    sha256: str
+    user: User | None
+    columns: ColumnMap | None = None
+    rows: list[CleanRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rows_total: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    already_imported: ImportBatch | None = None
+    lookups: RegistryLookups | None = None
+
+    @property
+    def file_rejected(self) -> bool:
+        """The file itself is unusable (a required column is missing): no row can go in."""
+        return self.columns is None or bool(self.columns.problems)
+
+    @property
+    def rejected_rows(self) -> set[int]:
+        header_row = self.columns.header_row if self.columns else 0
+        return {problem.row for problem in self.problems if problem.row != header_row}
+
+    def counts_summary(self, counts: Mapping[str, int] | None = None) -> dict[str, int]:
+        """Rows read and rejected, with what the valid rows do (planned, or `counts` as written)."""
+        merged = self.counts if counts is None else counts
+        return {"rows": self.rows_total, "rejected": len(self.rejected_rows), **dict.fromkeys(COUNT_KEYS, 0), **merged}
+
+    def report(self) -> dict[str, Any]:
+        """What is stored with the batch and shown on the page: masked, capped, by row."""
+        problems = sorted(self.problems)
+        return {
+            "kind": self.kind.value,
+            "header_row": self.columns.header_row if self.columns else None,
+            "columns": {name: self.columns.header_of(name) for name in self.columns.fields} if self.columns else {},
+            "unknown_headers": list(self.columns.unknown) if self.columns else [],
+            "problems": [problem.as_dict() for problem in problems[:REPORT_MAX_ITEMS]],
+            "problems_total": len(problems),
+            "rejected_rows": len(self.rejected_rows),
+            "conflicts": self.conflicts[:REPORT_MAX_ITEMS],
+            "already_imported_batch": self.already_imported.pk if self.already_imported else None,
+            "file_rejected": self.file_rejected and self.already_imported is None,
+        }
+
+
+@dataclass
+class ImportResult:
+    status: str  # "committed", "rejected" or "already_imported"
+    batch: ImportBatch
+    plan: ImportPlan
+    rejects_path: Path | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.batch.counts)
+
+
+class _StrictAbort(Exception):
+    """Rows that turned out invalid only while writing (the registry changed since the plan)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("invalid rows found while importing")
+        self.problems = problems
+
+
+def _chunks(rows: Sequence[CleanRow]) -> Iterator[Sequence[CleanRow]]:
+    for start in range(0, len(rows), CHUNK_ROWS):
+        yield rows[start : start + CHUNK_ROWS]
+
+
+def _merge_for(plan: ImportPlan, *, batch: ImportBatch | None) -> PersonMerge:
+    assert plan.columns is not None and plan.lookups is not None
+    fields = plan.columns.fields
+    return PersonMerge(
+        source=plan.source,
+        lookups=plan.lookups,
+        at=timezone.now(),
+        batch=batch,
+        actor=plan.user,
+        id_column=plan.columns.header_of("id_number"),
+        address_column=plan.columns.header_of("address") if "address" in fields else FIELDS["address"].header,
+    )
+
+
+def _duplicates_remove(plan: ImportPlan) -> None:
+    """The same ID number twice in one file: neither row can be trusted, both are named."""
+    rows_of: dict[str, list[int]] = {}
+    for row in plan.rows:
+        rows_of.setdefault(row.id_index, []).append(row.number)
+    repeated = {index: numbers for index, numbers in rows_of.items() if len(numbers) > 1}
+    if not repeated:
+        return
+    assert plan.columns is not None
+    column = plan.columns.header_of("id_number")
+    for numbers in repeated.values():
+        listed = "、".join(str(number) for number in numbers)
+        for number in numbers:
+            plan.problems.append(
+                Problem(number, column, "id_number_duplicate", f"第{listed}行的身份证号相同，同一人只能出现一次")
+            )
+    plan.rows = [row for row in plan.rows if row.id_index not in repeated]
+
+
+def import_plan(
+    *,
+    path: Path,
+    source: DataSource,
+    filename: str = "",
+    mapping: Mapping[str, str] | None = None,
+    user: User | None = None,
+    compare: bool = True,
+) -> ImportPlan:
+    """Read, validate and compare a file with the registry. Writes nothing.
+
+    `mapping` maps headers of this file to fields (or "ignore"); `user` limits the import to
+    the user's places (None: the command line, the whole registry); `compare=False` skips the
+    comparison with stored people when the plan goes straight to `import_commit`, which compares
+    again inside its transaction anyway. Raises FileRefused when the file is not a spreadsheet.
+    """
+    kind = file_check(path)
+    plan = ImportPlan(
+        source=source, path=path, filename=filename or path.name, kind=kind, sha256=file_sha256(path), user=user
+    )
+    plan.already_imported = ImportBatch.objects.filter(
+        source=source, file_sha256=plan.sha256, status=ImportStatus.COMMITTED
+    ).first()
+    if plan.already_imported is not None:
+        return plan
+    explicit = dict(mapping or {})
+    remembered = dict(HeaderAlias.objects.values_list("header", "field"))
+    rows = table_rows(path, kind)
+    head = list(islice(rows, HEADER_SEARCH_ROWS))
+    if not head:
+        plan.problems.append(Problem(1, "", "file_no_rows", "文件中没有任何内容"))
+        return plan
+    at = header_row_find(head, explicit=explicit, remembered=remembered)
+    header_number, header_cells = head[at]
+    plan.columns = columns_map(header_number, header_cells, explicit=explicit, remembered=remembered)
+    if plan.columns.problems:
+        plan.problems.extend(plan.columns.problems)
+        return plan
+    plan.lookups = RegistryLookups.load(user=user)
+    cleaner = RowCleaner(columns=plan.columns, lookups=plan.lookups)
+    for number, cells in chain(head[at + 1 :], rows):
+        if all(cell_blank(cell) for cell in cells):
+            continue
+        plan.rows_total += 1
+        cleaned = cleaner.clean(number, cells)
+        if isinstance(cleaned, list):
+            plan.problems.extend(cleaned)
+        else:
+            plan.rows.append(cleaned)
+    _duplicates_remove(plan)
+    if compare:
+        _compare(plan)
+    plan.problems.sort()
+    return plan
+
+
+def _compare(plan: ImportPlan) -> None:
+    """What the valid rows would do to the stored people; rows that cannot go in are dropped."""
+    merge = _merge_for(plan, batch=None)
+    late_rows: set[int] = set()
+    for chunk in _chunks(plan.rows):
+        merged = merge.chunk_plan(chunk)
+        plan.counts.update(merged.counts)
+        plan.conflicts.extend(merged.conflict_reports)
+        plan.problems.extend(merged.problems)
+        late_rows.update(problem.row for problem in merged.problems)
+    if late_rows:
+        plan.rows = [row for row in plan.rows if row.number not in late_rows]
+
+
+def _batch_save(plan: ImportPlan, batch: ImportBatch | None, *, status: str, counts: Mapping[str, int]) -> ImportBatch:
+    batch = batch or ImportBatch(source=plan.source, created_by=plan.user)
+    batch.source = plan.source
+    batch.filename = plan.filename[:255]
+    batch.file_sha256 = plan.sha256
+    batch.status = status
+    batch.counts = dict(counts)
+    batch.report = plan.report()
+    batch.save()
+    return batch
+
+
+def _import_audit(
+    plan: ImportPlan, batch: ImportBatch, *, outcome: str, mode: str, request: HttpRequest | None
+) -> None:
+    audit_record(
+        action="registry.import",
+        actor=plan.user,
+        actor_name="" if plan.user else "manage.py import_people",
+        request=request,
+        obj=batch,
+        result=AuditResult.FAILED if outcome == "rejected" else AuditResult.OK,
+        # Counts and codes only: no names, numbers or file contents in the audit log.
+        detail={"source": plan.source.code, "outcome": outcome, "mode": mode, "counts": dict(batch.counts)},
+    )
+
+
+def _reject(plan: ImportPlan, batch: ImportBatch | None, *, mode: str, request: HttpRequest | None) -> ImportResult:
+    with transaction.atomic():
+        batch = _batch_save(plan, batch, status=ImportStatus.REJECTED, counts=plan.counts_summary({}))
+        _import_audit(plan, batch, outcome="rejected", mode=mode, request=request)
+    return ImportResult("rejected", batch, plan)
+
+
+def _imports_serialise() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_IMPORT_LOCK])
+
+
+def import_commit(
+    *,
+    plan: ImportPlan,
+    skip_invalid: bool = False,
+    batch: ImportBatch | None = None,
+    rejects_path: Path | None = None,
+    progress: Progress | None = None,
+    request: HttpRequest | None = None,
+) -> ImportResult:
+    """Write a plan, all or nothing, in one transaction.
+
+    Strict (default): any problem rejects the file; the batch is stored as rejected with its
+    report and nothing else changes. `skip_invalid`: the valid rows go in and the rejected ones
+    are written to `rejects_path` (default: next to the file) with the reason. `batch` is the
+    previewed batch of the web page, reused. `progress(written, total)` runs after each chunk.
+    """
+    mode = "skip_invalid" if skip_invalid else "strict"
+    if plan.already_imported is not None:
+        with transaction.atomic():
+            _import_audit(plan, plan.already_imported, outcome="already_imported", mode=mode, request=request)
+        return ImportResult("already_imported", plan.already_imported, plan)
+    if plan.file_rejected or (plan.problems and not skip_invalid):
+        return _reject(plan, batch, mode=mode, request=request)
+    previewed = batch  # after a rollback, only a batch that existed before is still in the database
+    written_rejects: Path | None = None
+    try:
+        with transaction.atomic():
+            _imports_serialise()
+            earlier = ImportBatch.objects.filter(
+                source=plan.source, file_sha256=plan.sha256, status=ImportStatus.COMMITTED
+            ).first()
+            if earlier is not None:  # the same file went in while this one waited for the lock
+                plan.already_imported = earlier
+                _import_audit(plan, earlier, outcome="already_imported", mode=mode, request=request)
+                return ImportResult("already_imported", earlier, plan)
+            batch = _batch_save(plan, batch, status=ImportStatus.COMMITTED, counts={})
+            merge = _merge_for(plan, batch=batch)
+            totals: Counter[str] = Counter()
+            conflicts: list[dict[str, Any]] = []
+            written = 0
+            for chunk in _chunks(plan.rows):
+                merged = merge.chunk_plan(chunk)
+                if merged.problems and not skip_invalid:
+                    raise _StrictAbort(merged.problems)
+                plan.problems.extend(merged.problems)
+                merge.chunk_write(merged)
+                totals.update(merged.counts)
+                conflicts.extend(merged.conflict_reports)
+                written += len(chunk)
+                if progress is not None:
+                    progress(written, len(plan.rows))
+            if plan.problems:
+                written_rejects = rejects_path or rejects_default_path(plan.path, plan.kind)
+                assert plan.columns is not None
+                rejects_write(
+                    path=plan.path,
+                    kind=plan.kind,
+                    header_row=plan.columns.header_row,
+                    reasons=reasons_by_row(plan.problems),
+                    target=written_rejects,
+                )
+                if written_rejects.resolve().is_relative_to(Path(settings.UPLOAD_DIR).resolve()):
+                    batch.rejects_file = written_rejects.name
+            plan.problems.sort()
+            plan.counts, plan.conflicts = totals, conflicts  # what was written, not what was planned
+            batch = _batch_save(plan, batch, status=ImportStatus.COMMITTED, counts=plan.counts_summary())
+            _import_audit(plan, batch, outcome="committed", mode=mode, request=request)
+    except _StrictAbort as abort:
+        plan.problems = sorted([*plan.problems, *abort.problems])
+        return _reject(plan, previewed, mode=mode, request=request)
+    except BaseException:
+        # Rolled back: a rejects file written for rows that now were not imported would mislead.
+        if written_rejects is not None:
+            written_rejects.unlink(missing_ok=True)
+        raise
+    upload_discard(batch=batch)
+    return ImportResult("committed", batch, plan, written_rejects)
+
+
+def _stored_plan(batch: ImportBatch, user: User) -> ImportPlan:
+    """Plan a previewed upload again: the registry may have changed since the preview."""
+    if batch.status == ImportStatus.COMMITTED:
+        raise Conflict("import_already_committed", "该文件已经导入")
+    path = Path(settings.UPLOAD_DIR) / batch.stored_file
+    if not batch.stored_file or not path.is_file():
+        raise InvalidInput("upload_gone", "上传的文件已不存在，请重新上传")
+    return import_plan(path=path, source=batch.source, filename=batch.filename, user=user)
+
+
+def import_upload(*, chunks: Iterable[bytes], filename: str, source: DataSource, user: User) -> ImportBatch:
+    """Store an upload and keep its plan on a previewed batch; nothing is imported yet."""
+    if not user.can(Capability.IMPORT):
+        raise Forbidden("import_not_allowed", "您没有导入数据的权限")
+    path = upload_store(chunks=chunks)
+    try:
+        plan = import_plan(path=path, source=source, filename=filename, user=user)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    batch = ImportBatch(created_by=user, stored_file=path.name)
+    return _batch_save(plan, batch, status=ImportStatus.PREVIEWED, counts=plan.counts_summary())
+
+
+def import_preview_refresh(*, batch: ImportBatch, user: User) -> ImportBatch:
+    """Plan a previewed upload again, e.g. after its unknown headers were mapped."""
+    plan = _stored_plan(batch, user)
+    return _batch_save(plan, batch, status=ImportStatus.PREVIEWED, counts=plan.counts_summary())
+
+
+def import_batch_commit(
+    *, batch: ImportBatch, user: User, skip_invalid: bool, request: HttpRequest | None = None
+) -> ImportResult:
+    """Import a previewed upload; rejected rows go to a file under UPLOAD_DIR for download."""
+    plan = _stored_plan(batch, user)
+    suffix = ".csv" if plan.kind is FileKind.CSV else ".xlsx"
+    rejects_path = Path(settings.UPLOAD_DIR) / f"{secrets.token_hex(16)}{suffix}"
+    return import_commit(plan=plan, skip_invalid=skip_invalid, batch=batch, rejects_path=rejects_path, request=request)
+
+
+def import_rejects_open(*, batch: ImportBatch, user: User, request: HttpRequest | None = None) -> Path:
+    """The rejected-rows file of a batch, for download. It holds full ID numbers: audited."""
+    path = Path(settings.UPLOAD_DIR) / batch.rejects_file
+    if not batch.rejects_file or not path.is_file():
+        raise NotFound("rejects_gone", "没有被拒绝的行可下载")
+    with transaction.atomic():
+        audit_record(
+            action="registry.import_rejects_download",
+            actor=user,
+            request=request,
+            obj=batch,
+            detail={"rows": batch.counts.get("rejected", 0)},
+        )
+    return path
+
+
+def upload_discard(*, batch: ImportBatch) -> None:
+    """Delete a stored upload once it is no longer needed: it holds personal data."""
+    if not batch.stored_file:
+        return
+    (Path(settings.UPLOAD_DIR) / batch.stored_file).unlink(missing_ok=True)
+    batch.stored_file = ""
+    batch.save(update_fields=["stored_file"])
+
+
+def header_aliases_remember(*, mapping: Mapping[str, str], user: User, request: HttpRequest | None = None) -> int:
+    """Remember how an admin mapped unknown headers, for every later file. Returns how many."""
+    if not user.can(Capability.IMPORT):
+        raise Forbidden("import_not_allowed", "您没有导入数据的权限")
+    cleaned = {header_normal(header): target for header, target in mapping.items() if header_normal(header) and target}
+    for header, target in cleaned.items():
+        if not mapping_target_valid(target):
+            raise InvalidInput("mapping_field_unknown", f"列“{header}”的目标字段“{target}”不存在")
+        if header in {variant for spec in FIELDS.values() for variant in spec.headers}:
+            raise InvalidInput("mapping_header_known", f"列“{header}”是标准列名，不能改为其他字段")
+    with transaction.atomic():
+        for header, target in cleaned.items():
+            HeaderAlias.objects.update_or_create(header=header[:100], defaults={"field": target})
+        if cleaned:
+            audit_record(action="registry.header_alias", actor=user, request=request, detail={"mapping": cleaned})
+    return len(cleaned)
+
+
+def _value_take(conflict: FieldConflict, *, user: User) -> None:
+    """Apply the incoming value of a conflict to the person, with history and provenance."""
+    person = (
+        Person.objects.select_for_update(of=("self",)).select_related("household__building").get(pk=conflict.person_id)
+    )
+    street_names = tuple(Street.objects.values_list("name", flat=True))
+    name, source, now = conflict.field, conflict.incoming_source, timezone.now()
+    old_text = str(person.household or "") if name == "household" else str(value_current(person, name) or "")
+    value: object = conflict.incoming_value
+    if name == "household":
+        key = address_key(conflict.incoming_value, street_names=street_names)
+        value = Household.objects.filter(address_key=key).values_list("pk", flat=True).first()
+        if value is None:
+            raise InvalidInput("conflict_address_unplaced", "该地址已找不到对应的户，无法采用")
+    history = {
+        "object_type": "person",
+        "object_id": person.pk,
+        "at": now,
+        "source": source,
+        "actor": user,
+        "batch": conflict.batch,
+    }
+    origin = {"source": source.code, "at": now.isoformat(), "batch": conflict.batch_id}
+    columns = {*value_set(person, name, value), "provenance", "version", "updated_at"}
+    person.provenance[name] = origin
+    changes = [
+        record_change(
+            field=name,
+            old_masked=value_masked(name, old_text),
+            new_masked=value_masked(name, conflict.incoming_value),
+            **history,
+        )
+    ]
+    if name in ("registered_address", "household"):
+        household_key = Household.objects.filter(pk=person.household_id).values_list("address_key", flat=True).first()
+        registered = person.registered_address
+        separated = separated_flag(
+            address_key(registered, street_names=street_names) if registered else "", household_key
+        )
+        if separated != person.separated:
+            changes.append(
+                record_change(field="separated", old_masked=str(person.separated), new_masked=str(separated), **history)
+            )
+            person.separated = separated
+            person.provenance["separated"] = origin
+            columns.add("separated")
+    person.version += 1
+    person.save(update_fields=sorted(columns))
+    RecordChange.objects.bulk_create(changes)
+
+
+def conflict_resolve(
+    *, conflict: FieldConflict, user: User, keep: str, request: HttpRequest | None = None
+) -> FieldConflict:
+    """An admin decides a disagreement: keep the current value or take the other source's.
+
+    The conflict is claimed with a conditional update, so two admins deciding at once cannot
+    both apply a value; the second is told it is already decided.
+    """
+    if not user.can(Capability.IMPORT):
+        raise Forbidden("import_not_allowed", "您没有处理数据冲突的权限")
+    if keep not in ("current", "incoming"):
+        raise InvalidInput("conflict_keep_invalid", "请选择保留当前值或采用另一来源的值")
+    status = ConflictStatus.KEPT_CURRENT if keep == "current" else ConflictStatus.TOOK_INCOMING
+    with transaction.atomic():
+        claimed = FieldConflict.objects.filter(pk=conflict.pk, status=ConflictStatus.OPEN).update(
+            status=status, resolved_by=user, resolved_at=timezone.now()
+        )
+        if not claimed:
+            raise Conflict("conflict_already_resolved", "该冲突已经处理过了")
+        conflict.refresh_from_db()
+        if keep == "incoming":
+            _value_take(conflict, user=user)
+        audit_record(
+            action="registry.conflict_resolve",
+            actor=user,
+            request=request,
+            obj=conflict,
+            detail={"person_id": conflict.person_id, "field": conflict.field, "keep": keep},
+        )
+    return conflict
