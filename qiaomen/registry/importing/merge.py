@@ -269,7 +269,9 @@ class PersonMerge:
         if already is not None and already.incoming_value == incoming_text:
             merged.counts["conflicts_pending"] += 1  # reported before, still waiting for an admin
             return
-        if already is not None:
+        if self.batch is None:
+            pass  # a plan: the conflict is reported below, nothing is kept
+        elif already is not None:
             # The source now says something else: the one open disagreement carries the new value.
             already.incoming_value, already.current_value, already.batch = incoming_text, current_text, self.batch
             merged.conflicts_refreshed.append(already)
@@ -340,6 +342,7 @@ class PersonMerge:
         for row in merged.new:
             # The id is handed out before the row is written, so its tags need no second query.
             person_id = self._person_insert.add(self._person_values(row))
+            assert person_id is not None  # with_ids=True
             new_tags.extend({"person_id": person_id, "tag_id": tag_id} for tag_id in row.tag_ids)
         self._person_insert.flush()
         self._tag_insert.rows(merged.tags + new_tags)

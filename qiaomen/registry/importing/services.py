@@ -9,9 +9,8 @@ changes nothing, because every value is compared before it is written.
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -25,11 +24,9 @@ from django.utils import timezone
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.audit import audit_record
-from qiaomen.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from qiaomen.core.errors import Forbidden, InvalidInput
 from qiaomen.core.models import AuditResult
-from qiaomen.places.addresses import address_key
-from qiaomen.places.models import Street
-from qiaomen.registry.importing.files import FileKind, file_check, file_sha256, table_rows, upload_store
+from qiaomen.registry.importing.files import FileKind, file_check, file_sha256, table_rows
 from qiaomen.registry.importing.headers import (
     FIELDS,
     HEADER_SEARCH_ROWS,
@@ -41,22 +38,15 @@ from qiaomen.registry.importing.headers import (
 )
 from qiaomen.registry.importing.lookups import RegistryLookups
 from qiaomen.registry.importing.merge import COUNT_KEYS, PersonMerge
-from qiaomen.registry.importing.person_values import separated_flag, value_current, value_masked, value_set
 from qiaomen.registry.importing.problems import Problem, reasons_by_row
 from qiaomen.registry.importing.rejects import rejects_default_path, rejects_write
 from qiaomen.registry.importing.rows import CleanRow, RowCleaner, cell_blank
 from qiaomen.registry.models import (
-    ConflictStatus,
     DataSource,
-    FieldConflict,
     HeaderAlias,
-    Household,
     ImportBatch,
     ImportStatus,
-    Person,
-    RecordChange,
 )
-from qiaomen.registry.services import record_change
 
 CHUNK_ROWS = 1000  # rows per read-compare-write round: a few queries each, bounded memory
 REPORT_MAX_ITEMS = 1000  # problems and conflicts kept in a stored report (the total is kept too)
@@ -258,6 +248,11 @@ def _batch_save(plan: ImportPlan, batch: ImportBatch | None, *, status: str, cou
     return batch
 
 
+def import_preview_save(*, plan: ImportPlan, batch: ImportBatch) -> ImportBatch:
+    """Keep a plan's counts and report on a previewed batch (the web page's preview)."""
+    return _batch_save(plan, batch, status=ImportStatus.PREVIEWED, counts=plan.counts_summary())
+
+
 def _import_audit(
     plan: ImportPlan, batch: ImportBatch, *, outcome: str, mode: str, request: HttpRequest | None
 ) -> None:
@@ -361,73 +356,7 @@ def import_commit(
         if written_rejects is not None:
             written_rejects.unlink(missing_ok=True)
         raise
-    upload_discard(batch=batch)
     return ImportResult("committed", batch, plan, written_rejects)
-
-
-def _stored_plan(batch: ImportBatch, user: User) -> ImportPlan:
-    """Plan a previewed upload again: the registry may have changed since the preview."""
-    if batch.status == ImportStatus.COMMITTED:
-        raise Conflict("import_already_committed", "该文件已经导入")
-    path = Path(settings.UPLOAD_DIR) / batch.stored_file
-    if not batch.stored_file or not path.is_file():
-        raise InvalidInput("upload_gone", "上传的文件已不存在，请重新上传")
-    return import_plan(path=path, source=batch.source, filename=batch.filename, user=user)
-
-
-def import_upload(*, chunks: Iterable[bytes], filename: str, source: DataSource, user: User) -> ImportBatch:
-    """Store an upload and keep its plan on a previewed batch; nothing is imported yet."""
-    if not user.can(Capability.IMPORT):
-        raise Forbidden("import_not_allowed", "您没有导入数据的权限")
-    path = upload_store(chunks=chunks)
-    try:
-        plan = import_plan(path=path, source=source, filename=filename, user=user)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    batch = ImportBatch(created_by=user, stored_file=path.name)
-    return _batch_save(plan, batch, status=ImportStatus.PREVIEWED, counts=plan.counts_summary())
-
-
-def import_preview_refresh(*, batch: ImportBatch, user: User) -> ImportBatch:
-    """Plan a previewed upload again, e.g. after its unknown headers were mapped."""
-    plan = _stored_plan(batch, user)
-    return _batch_save(plan, batch, status=ImportStatus.PREVIEWED, counts=plan.counts_summary())
-
-
-def import_batch_commit(
-    *, batch: ImportBatch, user: User, skip_invalid: bool, request: HttpRequest | None = None
-) -> ImportResult:
-    """Import a previewed upload; rejected rows go to a file under UPLOAD_DIR for download."""
-    plan = _stored_plan(batch, user)
-    suffix = ".csv" if plan.kind is FileKind.CSV else ".xlsx"
-    rejects_path = Path(settings.UPLOAD_DIR) / f"{secrets.token_hex(16)}{suffix}"
-    return import_commit(plan=plan, skip_invalid=skip_invalid, batch=batch, rejects_path=rejects_path, request=request)
-
-
-def import_rejects_open(*, batch: ImportBatch, user: User, request: HttpRequest | None = None) -> Path:
-    """The rejected-rows file of a batch, for download. It holds full ID numbers: audited."""
-    path = Path(settings.UPLOAD_DIR) / batch.rejects_file
-    if not batch.rejects_file or not path.is_file():
-        raise NotFound("rejects_gone", "没有被拒绝的行可下载")
-    with transaction.atomic():
-        audit_record(
-            action="registry.import_rejects_download",
-            actor=user,
-            request=request,
-            obj=batch,
-            detail={"rows": batch.counts.get("rejected", 0)},
-        )
-    return path
-
-
-def upload_discard(*, batch: ImportBatch) -> None:
-    """Delete a stored upload once it is no longer needed: it holds personal data."""
-    if not batch.stored_file:
-        return
-    (Path(settings.UPLOAD_DIR) / batch.stored_file).unlink(missing_ok=True)
-    batch.stored_file = ""
-    batch.save(update_fields=["stored_file"])
 
 
 def header_aliases_remember(*, mapping: Mapping[str, str], user: User, request: HttpRequest | None = None) -> int:
@@ -446,86 +375,3 @@ def header_aliases_remember(*, mapping: Mapping[str, str], user: User, request: 
         if cleaned:
             audit_record(action="registry.header_alias", actor=user, request=request, detail={"mapping": cleaned})
     return len(cleaned)
-
-
-def _value_take(conflict: FieldConflict, *, user: User) -> None:
-    """Apply the incoming value of a conflict to the person, with history and provenance."""
-    person = (
-        Person.objects.select_for_update(of=("self",)).select_related("household__building").get(pk=conflict.person_id)
-    )
-    street_names = tuple(Street.objects.values_list("name", flat=True))
-    name, source, now = conflict.field, conflict.incoming_source, timezone.now()
-    old_text = str(person.household or "") if name == "household" else str(value_current(person, name) or "")
-    value: object = conflict.incoming_value
-    if name == "household":
-        key = address_key(conflict.incoming_value, street_names=street_names)
-        value = Household.objects.filter(address_key=key).values_list("pk", flat=True).first()
-        if value is None:
-            raise InvalidInput("conflict_address_unplaced", "该地址已找不到对应的户，无法采用")
-    history = {
-        "object_type": "person",
-        "object_id": person.pk,
-        "at": now,
-        "source": source,
-        "actor": user,
-        "batch": conflict.batch,
-    }
-    origin = {"source": source.code, "at": now.isoformat(), "batch": conflict.batch_id}
-    columns = {*value_set(person, name, value), "provenance", "version", "updated_at"}
-    person.provenance[name] = origin
-    changes = [
-        record_change(
-            field=name,
-            old_masked=value_masked(name, old_text),
-            new_masked=value_masked(name, conflict.incoming_value),
-            **history,
-        )
-    ]
-    if name in ("registered_address", "household"):
-        household_key = Household.objects.filter(pk=person.household_id).values_list("address_key", flat=True).first()
-        registered = person.registered_address
-        separated = separated_flag(
-            address_key(registered, street_names=street_names) if registered else "", household_key
-        )
-        if separated != person.separated:
-            changes.append(
-                record_change(field="separated", old_masked=str(person.separated), new_masked=str(separated), **history)
-            )
-            person.separated = separated
-            person.provenance["separated"] = origin
-            columns.add("separated")
-    person.version += 1
-    person.save(update_fields=sorted(columns))
-    RecordChange.objects.bulk_create(changes)
-
-
-def conflict_resolve(
-    *, conflict: FieldConflict, user: User, keep: str, request: HttpRequest | None = None
-) -> FieldConflict:
-    """An admin decides a disagreement: keep the current value or take the other source's.
-
-    The conflict is claimed with a conditional update, so two admins deciding at once cannot
-    both apply a value; the second is told it is already decided.
-    """
-    if not user.can(Capability.IMPORT):
-        raise Forbidden("import_not_allowed", "您没有处理数据冲突的权限")
-    if keep not in ("current", "incoming"):
-        raise InvalidInput("conflict_keep_invalid", "请选择保留当前值或采用另一来源的值")
-    status = ConflictStatus.KEPT_CURRENT if keep == "current" else ConflictStatus.TOOK_INCOMING
-    with transaction.atomic():
-        claimed = FieldConflict.objects.filter(pk=conflict.pk, status=ConflictStatus.OPEN).update(
-            status=status, resolved_by=user, resolved_at=timezone.now()
-        )
-        if not claimed:
-            raise Conflict("conflict_already_resolved", "该冲突已经处理过了")
-        conflict.refresh_from_db()
-        if keep == "incoming":
-            _value_take(conflict, user=user)
-        audit_record(
-            action="registry.conflict_resolve",
-            actor=user,
-            request=request,
-            obj=conflict,
-            detail={"person_id": conflict.person_id, "field": conflict.field, "keep": keep},
-        )
-    return conflict

@@ -8,7 +8,7 @@ import pytest
 
 from qiaomen.core.errors import Conflict, Forbidden
 from qiaomen.core.models import AuditEntry
-from qiaomen.registry.importing.services import conflict_resolve
+from qiaomen.registry.importing.conflicts import conflict_resolve
 from qiaomen.registry.models import ConflictStatus, FieldConflict, Person, RecordChange
 from qiaomen.registry.tests.import_files import (
     HEADER,

@@ -108,7 +108,7 @@ def test_problems_are_listed_by_row_and_the_valid_rows_can_go_in(small_street: S
     download = client.get(reverse("web:import_rejects", args=[batch.pk]))
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
-    rows = csv_rows(b"".join(download.streaming_content))
+    rows = csv_rows(download.content)
     assert rows[0][-1] == "错误原因" and rows[1][1] == bad
     assert AuditEntry.objects.filter(action="registry.import_rejects_download").count() == 1
 

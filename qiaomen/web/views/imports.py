@@ -13,14 +13,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.errors import Forbidden
+from qiaomen.registry.importing.conflicts import conflict_resolve
 from qiaomen.registry.importing.headers import FIELDS, IGNORE
 from qiaomen.registry.importing.person_values import field_label
 from qiaomen.registry.importing.selectors import (
@@ -29,9 +31,8 @@ from qiaomen.registry.importing.selectors import (
     conflicts_open_for_user,
     import_batch_for_user,
 )
-from qiaomen.registry.importing.services import (
-    conflict_resolve,
-    header_aliases_remember,
+from qiaomen.registry.importing.services import header_aliases_remember
+from qiaomen.registry.importing.uploads import (
     import_batch_commit,
     import_preview_refresh,
     import_rejects_open,
@@ -61,7 +62,7 @@ class HeaderMappingForm(forms.Form):
     def __init__(self, *args: Any, headers: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.headers = headers
-        choices = [("", _("— choose —")), (IGNORE, _("Ignore this column"))]
+        choices: list[tuple[str, Any]] = [("", _("— choose —")), (IGNORE, _("Ignore this column"))]
         choices += [(code, spec.label) for code, spec in FIELDS.items()]
         for index, header in enumerate(headers):
             self.fields[f"header_{index}"] = forms.ChoiceField(label=header, choices=choices, required=False)
@@ -164,12 +165,14 @@ def import_rejects(request: HttpRequest, pk: int) -> HttpResponse:
     batch = import_batch_for_user(user, pk)
     path = import_rejects_open(batch=batch, user=user, request=request)
     stem = batch.filename.rsplit(".", 1)[0] or "import"
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"{stem}.rejected{path.suffix}",
-        content_type=REJECTS_CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
+    # At most as large as the upload (settings.UPLOAD_MAX_BYTES): read whole, sent as a download.
+    response = HttpResponse(
+        path.read_bytes(), content_type=REJECTS_CONTENT_TYPES.get(path.suffix, "application/octet-stream")
     )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{stem}.rejected{path.suffix}"
+    )
+    return response
 
 
 @import_staff_page
