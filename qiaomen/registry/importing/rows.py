@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qiaomen.core.idnumber import IdNumber, IdNumberError, parse_id_number
-from qiaomen.core.masking import mask_phone
+from qiaomen.core.masking import mask_id_number, mask_phone
 from qiaomen.core.normalize import clean_text, compact
 from qiaomen.core.phone import PhoneError, parse_phone
 from qiaomen.registry.identity import id_number_columns
@@ -29,6 +29,7 @@ TEXT_MAX = 200
 _CATEGORY_SEPARATORS = re.compile(r"[、,，;；/／\s]+")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_LONG_NUMBER = re.compile(r"\d{7,}[\dXx]?")
 
 GENDER_WORDS = {
     "男": Gender.MALE,
@@ -81,6 +82,12 @@ def cell_text(cell: object) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return clean_text(cell)
+
+
+def quoted(text: str, limit: int) -> str:
+    """A cell value as a report may quote it: shortened, and any long run of digits masked, so
+    that an ID or phone number typed into the wrong column never reaches a report in full."""
+    return _LONG_NUMBER.sub(lambda match: mask_id_number(match.group()), text[:limit])
 
 
 def cell_blank(cell: object) -> bool:
@@ -156,7 +163,7 @@ class RowCleaner:
         if gender_text:
             gender = GENDER_WORDS.get(gender_text)
             if gender is None:
-                problem("gender", "gender_invalid", f"性别“{gender_text}”无法识别（应为男或女）")
+                problem("gender", "gender_invalid", f"性别“{quoted(gender_text, 10)}”无法识别（应为男或女）")
             elif id_number is not None and gender != id_number.gender:
                 problem("gender", "gender_mismatch", "性别与身份证号不符")
 
@@ -164,7 +171,9 @@ class RowCleaner:
         if not cell_blank(birth_cell):
             birth = cell_date(birth_cell)
             if birth is None:
-                problem("birth_date", "birth_date_invalid", f"出生日期“{cell_text(birth_cell)[:20]}”不是有效日期")
+                problem(
+                    "birth_date", "birth_date_invalid", f"出生日期“{quoted(cell_text(birth_cell), 20)}”不是有效日期"
+                )
             elif id_number is not None and birth != id_number.birth_date:
                 problem("birth_date", "birth_date_mismatch", "出生日期与身份证号不符")
 
@@ -190,7 +199,9 @@ class RowCleaner:
             household_id = self.lookups.household_ids.get(self.lookups.address_key_of(address))
             if household_id is None:
                 problem(
-                    "address", "address_unplaced", f"现住址“{address[:60]}”找不到对应的户，请核对门牌号或先登记该户"
+                    "address",
+                    "address_unplaced",
+                    f"现住址“{quoted(address, 60)}”找不到对应的户，请核对门牌号或先登记该户",
                 )
             elif not self.lookups.household_allowed(household_id):
                 problem("address", "address_out_of_scope", "该住址不在您负责的范围内")
@@ -201,7 +212,7 @@ class RowCleaner:
         if relationship_text:
             relationship = RELATIONSHIP_WORDS.get(relationship_text)
             if relationship is None:
-                problem("relationship", "relationship_unknown", f"与户主关系“{relationship_text[:20]}”无法识别")
+                problem("relationship", "relationship_unknown", f"与户主关系“{quoted(relationship_text, 20)}”无法识别")
             else:
                 values["relationship"] = relationship
 
@@ -213,7 +224,7 @@ class RowCleaner:
                 problem(
                     "category",
                     "category_unknown",
-                    f"人员类别“{'、'.join(unknown)[:40]}”无法识别（可填户籍、流动人口、租户或人群标签名称）",
+                    f"人员类别“{quoted('、'.join(unknown), 40)}”无法识别（可填户籍、流动人口、租户或人群标签名称）",
                 )
             elif len(resident_types) > 1:
                 problem(

@@ -164,3 +164,16 @@ def test_the_same_id_number_twice_names_both_rows(small_street: SmallStreet, tmp
     assert _problems(plan) == [(2, "身份证号", "id_number_duplicate"), (3, "身份证号", "id_number_duplicate")]
     assert "第2、3行" in plan.problems[0].message
     assert plan.rows == []
+
+
+def test_a_number_in_the_wrong_column_is_never_quoted_in_full(small_street: SmallStreet, tmp_path: Path):
+    number = new_id_number()
+    path = csv_write(
+        tmp_path / "a.csv",
+        [HEADER, ["赵大海", new_id_number(), "", number, "", address_of(small_street.household_a), ""]],
+    )
+
+    (problem,) = _plan(path).problems
+
+    assert problem.code == "birth_date_invalid"
+    assert number not in problem.message and number[-4:] in problem.message
