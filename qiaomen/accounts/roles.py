@@ -26,20 +26,32 @@ class Capability(StrEnum):
     EDIT_REGISTRY = "edit_registry"
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
+    VIEW_VISITS = "view_visits"  # work lists and coverage of the user's places
+    RECORD_VISITS = "record_visits"  # knock on doors: record a visit to a household of their places
+    PLAN_VISITS = "plan_visits"  # put visits into the shared calendar (R-VIS-5)
+    VERIFY_HOUSEHOLDS = "verify_households"  # settle what a visit found (moved out, mismatch)
+    PAUSE_VISITS = "pause_visits"  # stop visits in an area (typhoon, epidemic; R-VIS-7)
 
 
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.STREET_ADMIN: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.IMPORT, C.EDIT_REGISTRY, C.MANAGE_USERS}
+        | {C.VIEW_VISITS, C.PLAN_VISITS, C.VERIFY_HOUSEHOLDS, C.PAUSE_VISITS}
     ),
-    Role.COMMUNITY_STAFF: frozenset({C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.IMPORT, C.EDIT_REGISTRY}),
-    Role.GRID_WORKER: frozenset({C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY}),
+    Role.COMMUNITY_STAFF: frozenset(
+        {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.IMPORT, C.EDIT_REGISTRY}
+        | {C.VIEW_VISITS, C.RECORD_VISITS, C.PLAN_VISITS, C.VERIFY_HOUSEHOLDS}
+    ),
+    Role.GRID_WORKER: frozenset(
+        {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY, C.VIEW_VISITS, C.RECORD_VISITS}
+    ),
     # Building chiefs and volunteers see their households with minimal data: masked, no notes.
     Role.BUILDING_CHIEF: frozenset({C.VIEW_REGISTRY}),
-    # Departments see tickets only (SECURITY line 5); the registry is not theirs.
-    Role.DEPARTMENT_HANDLER: frozenset(),
-    Role.SUPERVISOR: frozenset({C.VIEW_REGISTRY}),
+    # Departments see tickets only (SECURITY line 5); the registry is not theirs. They put their
+    # visits into the shared calendar by place, without seeing who lives there (R-VIS-5).
+    Role.DEPARTMENT_HANDLER: frozenset({C.PLAN_VISITS}),
+    Role.SUPERVISOR: frozenset({C.VIEW_REGISTRY, C.VIEW_VISITS}),
     # Separated duties (三员分立): the auditor reads the logs and nothing else.
     Role.AUDITOR: frozenset({C.VIEW_AUDIT}),
 }

@@ -97,24 +97,36 @@ def photo_dir() -> Path:
 
 
 def visit_photo_add(*, visit: Visit, raw: bytes) -> VisitPhoto:
-    """Store one photo of a visit under a random name; the file is written before the row so a
-    row never points at nothing."""
-    if visit.photos.count() >= MAX_PHOTOS_PER_VISIT:
+    """Store one more photo of a visit (see `visit_photos_add`)."""
+    return visit_photos_add(visit=visit, raws=[raw])[0]
+
+
+def visit_photos_add(*, visit: Visit, raws: list[bytes]) -> list[VisitPhoto]:
+    """Store photos of a visit under random names, all or none: every photo is checked before
+    the first file is written, so a bad one leaves no orphan file on disk when the caller's
+    transaction rolls the visit back. Each file is written before its row, so a row never
+    points at nothing."""
+    if visit.photos.count() + len(raws) > MAX_PHOTOS_PER_VISIT:
         raise InvalidInput("too_many_photos", f"每次走访最多上传 {MAX_PHOTOS_PER_VISIT} 张照片")
-    photo = photo_clean(raw)
-    name = f"{secrets.token_hex(16)}.{photo.extension}"
-    path = photo_dir() / name
-    with open(path, "xb") as handle:
-        handle.write(photo.data)
-    path.chmod(0o600)
-    return VisitPhoto.objects.create(
-        visit=visit,
-        stored_name=name,
-        content_type=photo.content_type,
-        size=len(photo.data),
-        sha256=hashlib.sha256(photo.data).hexdigest(),
-        exif_location=photo.location,
-    )
+    cleaned = [photo_clean(raw) for raw in raws]
+    stored: list[VisitPhoto] = []
+    for photo in cleaned:
+        name = f"{secrets.token_hex(16)}.{photo.extension}"
+        path = photo_dir() / name
+        with open(path, "xb") as handle:
+            handle.write(photo.data)
+        path.chmod(0o600)
+        stored.append(
+            VisitPhoto.objects.create(
+                visit=visit,
+                stored_name=name,
+                content_type=photo.content_type,
+                size=len(photo.data),
+                sha256=hashlib.sha256(photo.data).hexdigest(),
+                exif_location=photo.location,
+            )
+        )
+    return stored
 
 
 def visit_photo_path(photo: VisitPhoto) -> Path:

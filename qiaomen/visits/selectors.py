@@ -8,20 +8,35 @@ one pass over small tuples is faster than asking the database per household.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from qiaomen.accounts.models import User
-from qiaomen.places.models import Building, Grid
+from qiaomen.accounts.roles import Capability, Role
+from qiaomen.places.models import Building, Community, Grid
+from qiaomen.places.selectors import communities_for_user, grids_for_user
 from qiaomen.registry.models import Household, HouseholdStatus, PersonStatus, PersonTag
 from qiaomen.registry.selectors import households_for_user
 from qiaomen.visits.geo import Point, distance_m, walking_order
-from qiaomen.visits.models import Demand, Outcome, PlannedVisit, PlanStatus, Visit, VisitPause, VisitPolicy, VisitRule
+from qiaomen.visits.models import (
+    Demand,
+    Outcome,
+    PlannedPurpose,
+    PlannedVisit,
+    PlanStatus,
+    PolicyTopic,
+    VerificationRequest,
+    Visit,
+    VisitPause,
+    VisitPolicy,
+    VisitRule,
+    VisitType,
+)
 from qiaomen.visits.periods import Period, PeriodKind, local_date, period_containing
 from qiaomen.visits.rules import AdaptivePolicy, Requirement, RuleSpec, household_requirements
 
@@ -347,3 +362,110 @@ def work_list(
     if phone:
         reason = paused_grid_ids(on=local_date(now))[phone[0].household.building.grid_id].reason
     return WorkList(items=ordered + phone, walking_distance_m=total, start=start, paused_reason=reason)
+
+
+def due_counts_by_grid(households: QuerySet[Household], *, now: dt.datetime | None = None) -> dict[int, Counter[str]]:
+    """Grid id → how many households are due in each tier (by `Tier.LABELS`), plus "phone" for
+    those to be contacted by phone: the overview of community and street staff."""
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for item in due_households(households.select_related("building"), now=now or timezone.now()):
+        grid_counts = counts[item.household.building.grid_id]
+        grid_counts[item.tier_label] += 1
+        grid_counts["phone"] += item.phone_contact
+    return counts
+
+
+# --- pages: verifications, the calendar, pauses, a household's visits ---------------------------
+
+
+def verifications_for_user(user: User) -> QuerySet[VerificationRequest]:
+    return VerificationRequest.objects.filter(household__in=households_for_user(user))
+
+
+def verification_for_user(user: User, pk: int) -> VerificationRequest:
+    verification = (
+        verifications_for_user(user).select_related("household__building", "visit__worker").filter(pk=pk).first()
+    )
+    if verification is None:
+        raise Http404
+    return verification
+
+
+def plannable_grids(user: User) -> QuerySet[Grid]:
+    """Where the user may put visits into the shared calendar (R-VIS-5).
+
+    Staff plan within their places. A department handler has no registry places, yet every
+    department's visits must go into the one calendar: they plan by place (names only, nobody's
+    file) anywhere in their department's street, or anywhere when the department serves the
+    whole installation (a department without a street, as in a one-street install).
+    """
+    if not user.can(Capability.PLAN_VISITS):
+        return Grid.objects.none()
+    if user.role != Role.DEPARTMENT_HANDLER:
+        return grids_for_user(user)
+    if user.department is None:
+        return Grid.objects.none()
+    if user.department.street_id is None:
+        return Grid.objects.all()
+    return Grid.objects.filter(community__street_id=user.department.street_id)
+
+
+def plannable_households(
+    user: User, *, community: Community | None = None, grid: Grid | None = None, building: Building | None = None
+) -> QuerySet[Household]:
+    """The households of one plannable place that a planned visit would knock on."""
+    households = Household.objects.filter(building__grid__in=plannable_grids(user)).exclude(
+        status__in=NOT_VISITED_STATUSES
+    )
+    if building is not None:
+        return households.filter(building=building)
+    if grid is not None:
+        return households.filter(building__grid=grid)
+    if community is not None:
+        return households.filter(building__grid__community=community)
+    return households.none()
+
+
+def calendar_plans_for_user(user: User) -> QuerySet[PlannedVisit]:
+    """The planned visits a user sees in the calendar: staff those of their places, a department
+    handler those carrying one of their department's purposes."""
+    if user.role == Role.DEPARTMENT_HANDLER:
+        if not user.can(Capability.PLAN_VISITS) or user.department_id is None:
+            return PlannedVisit.objects.none()
+        return PlannedVisit.objects.filter(
+            pk__in=PlannedPurpose.objects.filter(department_id=user.department_id).values("plan_id")
+        )
+    return planned_visits_for_user(user)
+
+
+def pauses_for_user(user: User) -> QuerySet[VisitPause]:
+    """Pauses that stop visits somewhere in the user's places."""
+    touching = VisitPause.objects.filter(
+        Q(grids__in=grids_for_user(user)) | Q(communities__in=communities_for_user(user))
+    )
+    # Through the primary keys, so that a pause touching several of the places is listed once.
+    return VisitPause.objects.filter(pk__in=touching.values("pk"))
+
+
+def pause_for_user(user: User, pk: int) -> VisitPause:
+    pause = pauses_for_user(user).filter(pk=pk).first()
+    if pause is None:
+        raise Http404
+    return pause
+
+
+def household_recent_visits(household: Household, *, limit: int = 10) -> list[Visit]:
+    """A household's latest visits for its card: one query, with the worker and a demand count."""
+    return list(
+        household.visits.select_related("worker")
+        .annotate(demand_count=Count("demands"))
+        .order_by("-visited_at", "-pk")[:limit]
+    )
+
+
+def active_visit_type(code: str) -> VisitType | None:
+    return VisitType.objects.filter(code=code, active=True).first()
+
+
+def active_policy_topics() -> QuerySet[PolicyTopic]:
+    return PolicyTopic.objects.filter(active=True)

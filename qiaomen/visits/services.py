@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -260,15 +261,25 @@ class PlanResult:
     overlapping: PlannedVisit | None
 
 
-def planned_visit_overlapping(*, household: Household, on: dt.date) -> PlannedVisit | None:
+def _plans_within_window(on: dt.date) -> QuerySet[PlannedVisit]:
+    """Planned visits close enough to `on` to be joined, earliest first."""
     window = dt.timedelta(days=visit_policy().join_window_days)
-    return (
-        PlannedVisit.objects.filter(
-            household=household, status=PlanStatus.PLANNED, planned_for__gte=on - window, planned_for__lte=on + window
-        )
-        .order_by("planned_for")
-        .first()
-    )
+    return PlannedVisit.objects.filter(
+        status=PlanStatus.PLANNED, planned_for__gte=on - window, planned_for__lte=on + window
+    ).order_by("planned_for", "pk")
+
+
+def planned_visit_overlapping(*, household: Household, on: dt.date) -> PlannedVisit | None:
+    return _plans_within_window(on).filter(household=household).first()
+
+
+def _check_plan_input(purpose: str, on: dt.date) -> str:
+    purpose = purpose.strip()
+    if not purpose:
+        raise InvalidInput("purpose_required", "请填写走访目的")
+    if on < timezone.localdate():
+        raise InvalidInput("plan_in_past", "不能把走访安排在过去的日期")
+    return purpose
 
 
 def visit_plan(
@@ -284,11 +295,7 @@ def visit_plan(
     """Plan a visit. If another is planned for the household within the window, nothing is
     created until the planner says `join=True` (one visit, several purposes) or `join=False`
     (a separate visit, knowingly)."""
-    purpose = purpose.strip()
-    if not purpose:
-        raise InvalidInput("purpose_required", "请填写走访目的")
-    if on < timezone.localdate():
-        raise InvalidInput("plan_in_past", "不能把走访安排在过去的日期")
+    purpose = _check_plan_input(purpose, on)
     overlapping = planned_visit_overlapping(household=household, on=on)
     if overlapping is not None and join is None:
         return PlanResult(plan=None, joined=False, overlapping=overlapping)
@@ -312,6 +319,55 @@ def visit_plan(
             detail={"household": household.pk, "joined": plan is overlapping},
         )
     return PlanResult(plan=plan, joined=plan is overlapping, overlapping=overlapping)
+
+
+@dataclass(frozen=True)
+class GroupPlanResult:
+    planned: int  # households whose visit is now in the calendar (0 while the planner must choose)
+    joined: int  # of those, households whose purpose rode on a visit someone had already planned
+    overlapping: list[PlannedVisit]  # the first plan of each household that has one within the window
+
+
+def visit_plan_households(
+    *,
+    user: User,
+    households: list[Household],
+    on: dt.date,
+    purpose: str,
+    department: Department | None = None,
+    join: bool | None = None,
+    request: HttpRequest | None = None,
+) -> GroupPlanResult:
+    """Plan the same visit for several households (one, a building, a grid …), all or nothing.
+
+    If some already have a visit planned within the window and the planner has not said `join`,
+    nothing is planned: their plans come back so that the planner decides once for the group
+    instead of household by household.
+    """
+    if not households:
+        raise InvalidInput("plan_no_households", "所选范围内没有需要走访的住户")
+    purpose = _check_plan_input(purpose, on)
+    if join is None:
+        overlapping: dict[int, PlannedVisit] = {}
+        plans = _plans_within_window(on).filter(household__in=[household.pk for household in households])
+        for plan in plans.select_related("household__building", "created_by"):
+            overlapping.setdefault(plan.household_id, plan)
+        if overlapping:
+            return GroupPlanResult(planned=0, joined=0, overlapping=list(overlapping.values()))
+    with transaction.atomic():
+        results = [
+            visit_plan(
+                user=user,
+                household=household,
+                on=on,
+                purpose=purpose,
+                department=department,
+                join=bool(join),
+                request=request,
+            )
+            for household in households
+        ]
+    return GroupPlanResult(planned=len(results), joined=sum(result.joined for result in results), overlapping=[])
 
 
 def visits_saved_by_joining(plans: Any) -> int:
