@@ -18,4 +18,5 @@ urlpatterns = [
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/chain/", audit.audit_chain, name="audit_chain"),
     path("imports/", include("qiaomen.web.urls_imports")),
+    path("visits/", include("qiaomen.web.urls_visits")),
 ]

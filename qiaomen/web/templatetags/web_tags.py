@@ -8,14 +8,20 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from qiaomen.accounts.roles import Capability
+from qiaomen.accounts.roles import Capability, Role
 
 register = template.Library()
 
-# (URL name, label, capability needed); None: for users whom no other entry fits (departments).
+# (URL name, label, capability needed), in the order of the bar: a grid worker's day starts
+# with the work list.
 NAV_ITEMS = [
+    ("web:worklist", _("Work list"), Capability.VIEW_VISITS),
     ("web:registry_search", _("Households"), Capability.VIEW_REGISTRY),
     ("web:place_tree", _("Places"), Capability.VIEW_REGISTRY),
+    ("web:verification_queue", _("Verification"), Capability.VERIFY_HOUSEHOLDS),
+    ("web:visit_calendar", _("Visit calendar"), Capability.PLAN_VISITS),
+    ("web:coverage", _("Coverage"), Capability.VIEW_VISITS),
+    ("web:visit_pauses", _("Pauses"), Capability.PAUSE_VISITS),
     ("web:import_upload", _("Imports"), Capability.IMPORT),
     ("web:audit_log", _("Audit log"), Capability.VIEW_AUDIT),
 ]
@@ -25,11 +31,13 @@ NAV_ITEMS = [
 def main_nav(context: template.Context) -> dict[str, Any]:
     """The sections this user's role may open; the current one is marked for screen readers too."""
     request = context["request"]
-    links = [
-        {"url": reverse(name), "label": label} for name, label, capability in NAV_ITEMS if request.user.can(capability)
-    ]
-    if not links:
-        links.append({"url": reverse("web:home"), "label": _("My department")})
+    user = request.user
+    links = [{"url": reverse(name), "label": label} for name, label, capability in NAV_ITEMS if user.can(capability)]
+    # Department handlers start on their department's page (the home page), whatever else they may open.
+    home = reverse("web:home")
+    if user.role == Role.DEPARTMENT_HANDLER or not links:
+        links.insert(0, {"url": home, "label": _("My department")})
     for link in links:
-        link["current"] = request.path.startswith(link["url"])
+        # Every path starts with the home page's, so it is current only when it is the page itself.
+        link["current"] = request.path == home if link["url"] == home else request.path.startswith(link["url"])
     return {"links": links}

@@ -17,6 +17,7 @@ QIAOMEN = Path(__file__).resolve().parents[2]
 CATALOGUES = [
     QIAOMEN / "web" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
     QIAOMEN / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
+    QIAOMEN / "visits" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
 ]
 
 

@@ -11,9 +11,12 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from qiaomen.testing import SmallStreet
+from qiaomen.visits.models import Outcome, VerificationRequest
 from qiaomen.web.tests.records import add_import_trail
+from qiaomen.web.tests.visit_helpers import pause_visits, record_visit
 
 
 def _batch(street: SmallStreet) -> dict[str, int]:
@@ -23,6 +26,16 @@ def _batch(street: SmallStreet) -> dict[str, int]:
 
 def _conflict(street: SmallStreet) -> dict[str, int]:
     return {"pk": add_import_trail(street.resident_b, incoming_phone="13911112222").pk}
+
+
+def _verification(street: SmallStreet) -> dict[str, int]:
+    """Grid B's worker found their household moved out: community 2's staff are to verify it."""
+    record_visit(street, street.household_b, outcome=Outcome.MOVED_OUT, at=timezone.now(), worker="worker_b")
+    return {"pk": VerificationRequest.objects.get(household=street.household_b).pk}
+
+
+def _pause(street: SmallStreet) -> dict[str, int]:
+    return {"pk": pause_visits(street, street.grid_b).pk}
 
 
 # URL name → the keyword arguments that name grid B's record of that kind (created if need be).
@@ -36,6 +49,9 @@ GRID_B_RECORDS: dict[str, Callable[[SmallStreet], dict[str, int]]] = {
     "web:import_result": _batch,
     "web:import_rejects": _batch,
     "web:import_conflict_resolve": _conflict,
+    "web:visit_new": lambda street: {"pk": street.household_b.pk},
+    "web:verification_resolve": _verification,
+    "web:visit_pause_lift": _pause,
 }
 # Personas whose places do not include grid B.
 OUTSIDE_GRID_B = ["worker_a", "community_staff", "building_chief", "dept_handler", "auditor", "unassigned"]

@@ -30,6 +30,7 @@ from qiaomen.registry.selectors_freshness import registry_freshness
 from qiaomen.registry.services import person_unmask, person_view_record
 from qiaomen.web.forms import ExactSearchForm, RegistrySearchForm, UnmaskForm
 from qiaomen.web.views.common import current_user, is_htmx, paginate, staff_page
+from qiaomen.web.views.visits import household_visits_context
 
 SEARCH_PAGE_SIZE = 25
 
@@ -90,7 +91,11 @@ def registry_search(request: HttpRequest) -> HttpResponse:
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     household = household_for_user(user, pk)
-    context = {"card": household_card(user, household), "can_resolve": user.can(Capability.IMPORT)}
+    context = {
+        "card": household_card(user, household),
+        "can_resolve": user.can(Capability.IMPORT),
+        **household_visits_context(user, household),
+    }
     return render(request, "web/registry/household_detail.html", context)
 
 

@@ -1,0 +1,34 @@
+"""Template filters of the visit pages: rates, walking distances, flats."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from qiaomen.places.addresses import room_label
+from qiaomen.registry.models import Household
+
+register = template.Library()
+
+
+@register.filter
+def percent(rate: float | None) -> str:
+    """0.953 → "95.3 %"; no households to count → a dash, not 0 %."""
+    if rate is None:
+        return "—"
+    return f"{number_format(rate * 100, 1)} %"
+
+
+@register.filter
+def distance(metres: float) -> str:
+    """A walk as people say it: metres below a kilometre, kilometres with one decimal above."""
+    if metres < 1000:
+        return _("%(metres)d m") % {"metres": round(metres)}
+    return _("%(km)s km") % {"km": number_format(metres / 1000, 1)}
+
+
+@register.filter
+def flat(household: Household) -> str:
+    """The flat within its building (2单元501室), for lists already grouped by building."""
+    return room_label(household.unit, household.room)
