@@ -1,5 +1,61 @@
+"""The JSON API under /api/v1/: one router per domain, assembled here.
+
+Deny by default: every operation needs a Bearer token or a session (API_AUTH) unless it says
+otherwise, as only the token endpoint does.
+"""
+
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from typing import Any
 
-api = NinjaAPI(title="Qiaomen API", version="1", urls_namespace="api")
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Swagger
+from ninja.renderers import JSONRenderer
+
+from qiaomen.api import auth, places, registry
+from qiaomen.api.auth import API_AUTH
+from qiaomen.api.errors import install_error_handlers
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Chinese as UTF-8 (幸福街道), not \\uXXXX escapes: readable in logs and half the bytes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class QiaomenAPI(NinjaAPI):
+    """Every API response is `Cache-Control: no-store`, also those without a signed-in user that
+    the security middleware would leave alone, such as a freshly issued token (SECURITY.md line 6)."""
+
+    def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
+        response = super().create_temporal_response(request)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(request, data, status=status, temporal_response=temporal_response)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+api = QiaomenAPI(
+    title="敲门 Qiaomen API",
+    version="1",
+    description="Scoped, masked, read-mostly access to the street's places and registry.",
+    urls_namespace="api",
+    auth=API_AUTH,
+    renderer=Utf8JSONRenderer(),
+    # Offline: no validator badge fetched from swagger.io; the assets are ninja's bundled ones.
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+install_error_handlers(api)
+api.add_router("/auth", auth.router)
+api.add_router("/", places.router)
+api.add_router("/", registry.router)

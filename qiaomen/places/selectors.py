@@ -37,6 +37,14 @@ def grid_for_user(user: User, pk: int) -> Grid:
     return grid
 
 
+def building_for_user(user: User, pk: int) -> Building:
+    """One building the user may see; outside their places it does not exist for them (404)."""
+    building = buildings_for_user(user).select_related("grid").filter(pk=pk).first()
+    if building is None:
+        raise Http404
+    return building
+
+
 def grid_buildings_for_user(user: User, grid: Grid) -> QuerySet[Building]:
     """The grid's buildings the user may see (a building chief: only their own), with household counts."""
     return (

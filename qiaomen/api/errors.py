@@ -1,0 +1,88 @@
+"""Every API error is `{"code", "message"}` with a Chinese message, never a traceback or HTML.
+
+Handlers are installed on the NinjaAPI in urls.py; `responses()` declares the same bodies in the
+OpenAPI schema so that clients (and schemathesis) know every status an operation can return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from qiaomen.core.errors import DomainError
+
+UNAUTHORIZED_MESSAGE = "请先登录，或提供有效的访问令牌"
+NOT_FOUND_MESSAGE = "未找到"
+INVALID_INPUT_MESSAGE = "请求参数有误，请检查后重试"
+
+# ninja's own HttpErrors (a body that is not JSON, failed authentication, a failed CSRF check of
+# a session request, throttling) carry English text; clients get a stable code and a Chinese
+# message instead.
+_HTTP_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("unreadable_body", "请求内容无法解析，请以 JSON 发送"),
+    401: ("unauthorized", UNAUTHORIZED_MESSAGE),
+    403: ("forbidden", "没有权限执行此操作"),
+    429: ("throttled", "请求过于频繁，请稍后重试"),
+}
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int]
+    type: str
+    msg: str
+
+
+class ValidationErrorOut(ErrorOut):
+    errors: list[FieldErrorOut]
+
+
+def responses(ok: Any, *error_statuses: int, ok_status: int = 200) -> dict[int, Any]:
+    """The response map of an operation: its success body plus the error bodies it can answer.
+
+    503 is always listed: on SQLite a locked database answers it (core.middleware).
+    """
+    declared: dict[int, Any] = {ok_status: ok}
+    for status in (*error_statuses, 503):
+        declared[status] = ValidationErrorOut if status == 422 else ErrorOut
+    return declared
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return api.create_response(request, {"code": exc.code, "message": exc.message}, status=exc.status)
+
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        # The same answer for "does not exist" and "outside your places" (SECURITY.md line 17).
+        return api.create_response(request, {"code": "not_found", "message": NOT_FOUND_MESSAGE}, status=404)
+
+    def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        # ninja has already dropped pydantic's "input": submitted values are never echoed back.
+        errors = [{"loc": list(e["loc"]), "type": e["type"], "msg": e["msg"]} for e in exc.errors]
+        body = {"code": "invalid_input", "message": INVALID_INPUT_MESSAGE, "errors": errors}
+        return api.create_response(request, body, status=422)
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code, message = _HTTP_ERRORS.get(exc.status_code, ("error", str(exc)))
+        response = api.create_response(request, {"code": code, "message": message}, status=exc.status_code)
+        if isinstance(exc, AuthenticationError):
+            response["WWW-Authenticate"] = 'Bearer realm="qiaomen"'
+        return response
+
+    # ninja types a handler's exception as `E | type[E]`; it always passes the instance.
+    handlers: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
+        DomainError: domain_error,
+        Http404: not_found,
+        ValidationError: invalid_input,
+        HttpError: http_error,
+    }
+    for exc_class, handler in handlers.items():
+        api.add_exception_handler(exc_class, handler)

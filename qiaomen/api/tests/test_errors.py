@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+
+from qiaomen.api import places
+from qiaomen.core.errors import Conflict
+from qiaomen.testing import SmallStreet
+
+Headers = Callable[[str], dict[str, str]]
+PLACES = "/api/v1/places"
+
+
+def test_a_domain_error_keeps_its_status_code_and_chinese_message(
+    client: Client, small_street: SmallStreet, bearer: Headers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(user: object) -> None:
+        raise Conflict("changed_meanwhile", "记录已被他人修改")
+
+    monkeypatch.setattr(places, "place_tree_for_user", refuse)
+
+    response = client.get(PLACES, headers=bearer("worker_a"))
+
+    assert response.status_code == 409
+    assert response.json() == {"code": "changed_meanwhile", "message": "记录已被他人修改"}
+    assert "记录已被他人修改".encode() in response.content
+
+
+def test_a_busy_database_answers_503_in_json_not_a_traceback(
+    client: Client, small_street: SmallStreet, bearer: Headers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def locked(user: object) -> None:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(places, "place_tree_for_user", locked)
+
+    response = client.get(PLACES, headers=bearer("worker_a"))
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "database_busy"
+    assert response["Retry-After"] == "5"
+
+
+def test_a_validation_error_names_the_field_and_echoes_no_value(
+    client: Client, small_street: SmallStreet, bearer: Headers
+) -> None:
+    # Someone pasting an ID number into the wrong box: the answer must not carry it back.
+    response = client.get(PLACES, {"grid": "11010519491231002x"}, headers=bearer("worker_a"))
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid_input"
+    [error] = body["errors"]
+    assert set(error) == {"loc", "type", "msg"}
+    assert error["loc"] == ["query", "grid"]
+    assert b"11010519491231002" not in response.content
+
+
+def test_not_found_is_json_in_chinese(client: Client, small_street: SmallStreet, bearer: Headers) -> None:
+    response = client.get(PLACES, {"grid": 987654321}, headers=bearer("worker_a"))
+
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "未找到"}
+    assert response["Content-Type"] == "application/json; charset=utf-8"
