@@ -1,0 +1,363 @@
+"""Deny by default, proved on every route (SECURITY.md line 17).
+
+The sweep walks Django's URL resolver, so every route counts, also the ones added after this file
+was written: web pages, API operations, imports, exports. Each path parameter is filled with a
+record of grid B, and everyone who must not see grid B asks for it: a grid-B record must never be
+answered with anything but what a record that does not exist gets (404, or the same refusal that
+a role-gated route gives everybody), and no answer may show grid B's people or addresses. A route
+with a parameter the sweep cannot place fails it, naming the mapping to extend, so no new route
+slips through unswept. Whoever may see each record (grid B's worker; for an import, the staff
+member who uploaded it) must reach the same routes, so the sweep cannot pass by everything being
+broken.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings as django_settings
+from django.db.models import Model
+from django.http import HttpResponseBase
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from pytest_django.fixtures import Settings
+
+from qiaomen.accounts.models import User
+from qiaomen.accounts.services import api_token_issue
+from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus
+from qiaomen.testing import PASSWORD, SmallStreet
+from qiaomen.visits.models import Outcome, VerificationRequest, Visit, VisitPause
+
+# Which record of grid B a path parameter stands for. A route whose parameter is in neither
+# mapping fails the sweep: add the parameter here (or the word before it in the path).
+KIND_BY_PARAMETER: dict[str, str] = {
+    "household_id": "household",
+    "person_id": "person",
+    "grid_id": "grid",
+    "building_id": "building",
+    "community_id": "community",
+}
+# Generic names (pk, id) take their kind from the path segment just before them:
+# registry/households/<int:pk>/ is a household, imports/<int:pk>/result/ an import batch.
+GENERIC_PARAMETERS = {"pk", "id"}
+KIND_BY_SEGMENT: dict[str, str] = {
+    "households": "household",
+    "household": "household",
+    "persons": "person",
+    "person": "person",
+    "people": "person",
+    "grids": "grid",
+    "grid": "grid",
+    "buildings": "building",
+    "building": "building",
+    "communities": "community",
+    "community": "community",
+    "imports": "import_batch",
+    "conflicts": "conflict",
+    "verifications": "verification",
+    "pauses": "pause",
+}
+# Who may see each kind of record of grid B; everyone in OUTSIDERS must get nothing of it.
+# Imports belong to the staff member who uploaded them (here the street admin); settling a
+# verification and lifting a visit pause are staff work above the grid worker.
+INSIDER_BY_KIND: dict[str, str] = {
+    "household": "worker_b",
+    "person": "worker_b",
+    "grid": "worker_b",
+    "building": "worker_b",
+    "community": "worker_b",
+    "import_batch": "street_admin",
+    "conflict": "street_admin",
+    "verification": "street_admin",
+    "pause": "street_admin",
+}
+NO_SUCH_PK = 987_654_321
+
+# Everyone who must not see grid B: grid A's worker and building chief, community 1's staff
+# (grid B lies in community 2), a department handler, the auditor, a user without places, and
+# nobody signed in (None).
+OUTSIDERS = ["worker_a", "building_chief", "community_staff", "dept_handler", "auditor", "unassigned", None]
+# Stricter for grid A's worker, who may open household and person files (issue 2, "Must show"):
+# grid B's are exactly 404, never a refusal, on every route that takes the method at all.
+GRID_A_WORKER = "worker_a"
+STRICT_KINDS = {"household", "person"}
+
+# Answers that say nothing about a record as long as a record that does not exist gets the same:
+# a route closed to the whole role (403), no sign-in (401, or a redirect to the login page), a
+# method the route does not take (405), and for POSTs a rejected empty form (400, 422).
+REFUSALS_BY_METHOD = {"get": {401, 403, 405}, "post": {400, 401, 403, 405, 422}}
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # from the site root, Django's notation: "api/v1/households/<int:household_id>"
+
+    @property
+    def parameters(self) -> list[tuple[str, str]]:
+        """(converter, name) of each path parameter, in order."""
+        return [(conv or "str", name) for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", self.route)]
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith("api/")
+
+    def kind_of(self, name: str) -> str | None:
+        if name in KIND_BY_PARAMETER:
+            return KIND_BY_PARAMETER[name]
+        if name in GENERIC_PARAMETERS:
+            segment = re.search(rf"([\w-]+)/<(?:\w+:)?{name}>", self.route)
+            return KIND_BY_SEGMENT.get(segment.group(1)) if segment else None
+        return None
+
+    def unknown_parameters(self) -> list[str]:
+        return [
+            name
+            for converter, name in self.parameters
+            if converter != "int" or self.kind_of(name) not in INSIDER_BY_KIND
+        ]
+
+    def url(self, pk_of: Callable[[str], int]) -> str:
+        return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(pk_of(str(self.kind_of(m.group(1))))), self.route)
+
+
+def _pattern_text(entry: URLPattern | URLResolver) -> str:
+    """A pattern in path() notation; regex patterns are accepted when they are plain paths."""
+    text = str(entry.pattern)
+    if not text.startswith("^"):
+        return text
+    plain = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", text.removeprefix("^").removesuffix("$").removesuffix("\\Z"))
+    if re.search(r"[\\()\[\]*+?|{}^$]", plain):
+        pytest.fail(f"The scope sweep cannot build a URL for the regex route {text!r}: write it with path().")
+    return plain
+
+
+def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk(entry.url_patterns, prefix + _pattern_text(entry))
+        else:
+            yield Route(prefix + _pattern_text(entry))
+
+
+ALL_ROUTES = sorted(set(walk(get_resolver().url_patterns)), key=lambda r: r.route)
+RECORD_ROUTES = [r for r in ALL_ROUTES if r.parameters]
+PLAIN_ROUTES = [r for r in ALL_ROUTES if not r.parameters]
+
+
+class Caller:
+    """Sends requests as a persona: a session for pages, a Bearer token for the API.
+
+    Credentials are renewed before every route, so that a route that signs out or revokes
+    (logout, auth/revoke) cannot leave the rest of the sweep running anonymously.
+    """
+
+    def __init__(self, user: User | None) -> None:
+        self.user = user
+        # A crash is an answer too (500): the sweep reports it with the route instead of stopping.
+        self.client = Client(raise_request_exception=False)
+        self.headers: dict[str, str] = {}
+
+    def sign_in(self) -> None:
+        if self.user is None:
+            return
+        self.client.force_login(self.user)
+        token, _ = api_token_issue(username=self.user.username, password=PASSWORD, request=None)
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def request(self, method: str, route: Route, url: str) -> HttpResponseBase:
+        if route.is_api:
+            # A bare client: the API must scope by the token alone, not by a session beside it.
+            return getattr(Client(raise_request_exception=False), method)(url, headers=self.headers)
+        return getattr(self.client, method)(url)
+
+
+@dataclass(frozen=True)
+class GridB:
+    street: SmallStreet
+    records: dict[str, Model]  # kind → a record of grid B
+    markers: list[str]  # text only grid B's records hold
+
+    def url(self, route: Route) -> str:
+        return route.url(lambda kind: self.records[kind].pk)
+
+    def insider(self, route: Route) -> User:
+        insiders = {INSIDER_BY_KIND[str(route.kind_of(name))] for _, name in route.parameters}
+        if len(insiders) != 1:
+            pytest.fail(f"{route.route!r} names records of different owners {insiders}: extend the sweep's control.")
+        return self.street.users[insiders.pop()]
+
+
+@pytest.fixture
+def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> GridB:
+    """Grid B's records, plus an import of grid B's people (with a conflict and rejected rows),
+    a visit that asks for a verification, and a visit pause over grid B."""
+    s = small_street
+    person = s.resident_b
+    settings.UPLOAD_DIR = tmp_path
+    rejects = tmp_path / "rejected.csv"
+    rejects.write_text(f"姓名,身份证号\n{person.name},{person.id_number}\n", encoding="utf-8")
+    health, police = DataSource.objects.get(code="health"), DataSource.objects.get(code="police")
+    batch = ImportBatch.objects.create(
+        source=health,
+        filename="光明社区.csv",
+        file_sha256="b" * 64,
+        status=ImportStatus.COMMITTED,
+        created_by=s.users["street_admin"],
+        counts={"rejected": 1},
+        rejects_file=rejects.name,
+    )
+    conflict = FieldConflict.objects.create(
+        person=person,
+        field="phone",
+        current_value=person.phone,
+        current_source=police,
+        incoming_value="13900003333",
+        incoming_source=health,
+        batch=batch,
+    )
+    now = timezone.now()
+    visit = Visit.objects.create(
+        client_uuid=uuid.uuid4(),
+        household=s.household_b,
+        grid=s.grid_b,
+        worker=s.users["worker_b"],
+        visited_at=now,
+        received_at=now,
+        outcome=Outcome.MISMATCH,
+    )
+    verification = VerificationRequest.objects.create(
+        household=s.household_b, visit=visit, reason=Outcome.MISMATCH, created_at=now
+    )
+    today = timezone.localdate()
+    pause = VisitPause.objects.create(starts_on=today, ends_on=today, reason="台风", created_by=s.users["street_admin"])
+    pause.grids.add(s.grid_b)
+    values = [person.name, person.id_masked, person.phone_masked, s.building_b.address]
+    return GridB(
+        street=s,
+        records={
+            "household": s.household_b,
+            "person": person,
+            "grid": s.grid_b,
+            "building": s.building_b,
+            "community": s.community_2,
+            "import_batch": batch,
+            "conflict": conflict,
+            "verification": verification,
+            "pause": pause,
+        },
+        # As they appear in HTML and in JSON, escaped or not.
+        markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],
+    )
+
+
+def _is_login_redirect(response: HttpResponseBase) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(resolve_url(django_settings.LOGIN_URL))
+
+
+def _redirect_path(response: HttpResponseBase) -> str:
+    """Where a redirect leads, without its query: a login redirect's ?next= names the record."""
+    return urlsplit(response.get("Location", "")).path
+
+
+def _verdict(method: str, grid_b: HttpResponseBase, missing: HttpResponseBase) -> str | None:
+    """None if the answer about grid B's record reveals nothing; otherwise what went wrong."""
+    status = grid_b.status_code
+    if status == 404:
+        return None
+    refusal = status in REFUSALS_BY_METHOD[method] or _is_login_redirect(grid_b)
+    if not refusal:
+        return f"answered {status}"
+    if (status, _redirect_path(grid_b)) != (missing.status_code, _redirect_path(missing)):
+        return f"answered {status} but {missing.status_code} for a record that does not exist"
+    return None
+
+
+def _leaks(response: HttpResponseBase, markers: list[str]) -> list[str]:
+    body = response.content.decode("utf-8", errors="replace") if hasattr(response, "content") else ""
+    return [marker for marker in markers if marker in body]
+
+
+def _persona(s: SmallStreet, name: str | None) -> User | None:
+    return s.users[name] if name is not None else None
+
+
+@pytest.mark.parametrize("route", RECORD_ROUTES, ids=lambda r: r.route)
+def test_outsiders_get_nothing_of_grid_b(grid_b: GridB, route: Route) -> None:
+    unknown = route.unknown_parameters()
+    if unknown:
+        pytest.fail(
+            f"The scope sweep does not know which record the parameter(s) {unknown} of {route.route!r} "
+            "stand for: add them to KIND_BY_PARAMETER (or the word before them to KIND_BY_SEGMENT), "
+            "the kind to INSIDER_BY_KIND and a grid-B record to the grid_b fixture in "
+            "qiaomen/tests/test_scope_sweep.py."
+        )
+    grid_b_url = grid_b.url(route)
+    missing_url = route.url(lambda kind: NO_SUCH_PK)
+    strict = {route.kind_of(name) for _, name in route.parameters} <= STRICT_KINDS
+    problems = []
+    for name in OUTSIDERS:
+        caller = Caller(_persona(grid_b.street, name))
+        caller.sign_in()
+        for method in ("get", "post"):
+            answer = caller.request(method, route, grid_b_url)
+            missing = caller.request(method, route, missing_url)
+            verdict = _verdict(method, answer, missing)
+            if strict and name == GRID_A_WORKER and answer.status_code not in {404, 405}:
+                verdict = f"answered {answer.status_code}, must be 404"
+            if verdict:
+                problems.append(f"{name or 'anonymous'} {method.upper()} {grid_b_url}: {verdict}")
+            if leaks := _leaks(answer, grid_b.markers):
+                problems.append(f"{name or 'anonymous'} {method.upper()} {grid_b_url}: shows {leaks}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("route", PLAIN_ROUTES, ids=lambda r: r.route or "/")
+def test_pages_without_a_record_show_outsiders_nothing_of_grid_b(grid_b: GridB, route: Route) -> None:
+    """Lists, searches, trees and dashboards: grid B's people and addresses never appear."""
+    url = route.url(lambda kind: 0)
+    problems = []
+    for name in OUTSIDERS:
+        caller = Caller(_persona(grid_b.street, name))
+        caller.sign_in()
+        if leaks := _leaks(caller.request("get", route, url), grid_b.markers):
+            problems.append(f"{name or 'anonymous'} GET {url}: shows {leaks}")
+    assert not problems, "\n".join(problems)
+
+
+def test_whoever_may_see_a_grid_b_record_reaches_it_through_every_route(grid_b: GridB) -> None:
+    """The control: each record exists and each route works for the one who may see it, so the
+    404s above come from scoping, not from broken routes or a wrong record."""
+    problems, opened = [], set()
+    for route in RECORD_ROUTES:
+        if route.unknown_parameters():
+            continue  # reported by test_outsiders_get_nothing_of_grid_b
+        insider = grid_b.insider(route)
+        caller = Caller(insider)
+        caller.sign_in()
+        url = grid_b.url(route)
+        status = caller.request("get", route, url).status_code
+        kinds = {route.kind_of(name) for _, name in route.parameters}
+        if status == 404:
+            problems.append(f"{insider.username} GET {url}: 404")
+        if kinds <= STRICT_KINDS and status not in {200, 405}:
+            problems.append(f"{insider.username} GET {url}: {status}, expected 200 (or 405 for a POST-only route)")
+        if status == 200:
+            opened |= {(kind, "api" if route.is_api else "page") for kind in kinds}
+    assert not problems, "\n".join(problems)
+    assert {("household", "page"), ("household", "api"), ("person", "page"), ("person", "api")} <= opened
+
+
+def test_the_sweep_sees_the_api_and_the_pages() -> None:
+    """Guards the walk itself: if it stopped descending into includes, the sweep would be empty."""
+    routes = {route.route for route in ALL_ROUTES}
+    assert {"api/v1/households/<int:household_id>", "api/v1/persons/<int:person_id>"} <= routes
+    assert any(not route.is_api and route.parameters for route in ALL_ROUTES)
