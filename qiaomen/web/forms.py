@@ -38,7 +38,9 @@ class RegistrySearchForm(forms.Form):
         label=_("Address or name"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. 和平路12号, or a name")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("e.g. 和平路12号 or 3栋2单元501, or a name from the surname on")}
+        ),
     )
     # Querysets are set per user in __init__: choices never reach beyond the user's places.
     grid: forms.ModelChoiceField[Grid] = forms.ModelChoiceField(

@@ -26,7 +26,7 @@ def test_a_grid_worker_finds_by_name_and_address_within_their_grid_only(
     client_as: Callable[[str], Client], small_street: SmallStreet
 ) -> None:
     client = client_as("worker_a")
-    by_name = client.get(SEARCH, {"q": "秀英"}).content.decode()
+    by_name = client.get(SEARCH, {"q": "王秀"}).content.decode()
     assert small_street.elder_a.name in by_name
     by_address = client.get(SEARCH, {"q": small_street.building_a.address}).content.decode()
     assert reverse("web:household_detail", args=[small_street.household_a.pk]) in by_address

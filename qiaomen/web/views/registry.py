@@ -26,7 +26,7 @@ from qiaomen.registry.selectors import (
     person_card,
     person_for_user,
 )
-from qiaomen.registry.selectors_freshness import registry_freshness
+from qiaomen.registry.selectors_freshness import registry_freshness_for_page
 from qiaomen.registry.services import person_unmask, person_view_record
 from qiaomen.web.forms import ExactSearchForm, RegistrySearchForm, UnmaskForm
 from qiaomen.web.views.common import current_user, is_htmx, paginate, staff_page
@@ -82,7 +82,7 @@ def registry_search(request: HttpRequest) -> HttpResponse:
         "number_in_url": number_in_url,
         "exact": request.method == "POST",
         "no_places": place_scope(user).is_empty,
-        "freshness": registry_freshness(user),
+        "freshness": registry_freshness_for_page(user),
     }
     return render(request, "web/registry/search.html", context)
 
