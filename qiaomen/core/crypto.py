@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import os
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -31,10 +32,19 @@ def _keys() -> KeyRing:
     return settings.QIAOMEN_KEYS  # type: ignore[no-any-return]
 
 
+@lru_cache(maxsize=16)
+def _cipher(key: bytes) -> AESGCM:
+    """One AESGCM object per key: building it is a third of the cost of sealing a short value,
+    and an import of 100,000 people seals several values per row."""
+    return AESGCM(key)
+
+
 def encrypt(plaintext: str, *, purpose: str) -> str:
     ring = _keys()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(ring.data_keys[ring.current_kid]).encrypt(nonce, plaintext.encode("utf-8"), purpose.encode("ascii"))
+    sealed = _cipher(ring.data_keys[ring.current_kid]).encrypt(
+        nonce, plaintext.encode("utf-8"), purpose.encode("ascii")
+    )
     return f"{FORMAT_VERSION}:{ring.current_kid}:{base64.b64encode(nonce + sealed).decode('ascii')}"
 
 
@@ -50,7 +60,7 @@ def decrypt(token: str, *, purpose: str) -> str:
     if key is None:
         raise DecryptionError(f"no key {kid!r} in the key ring")
     try:
-        plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], purpose.encode("ascii"))
+        plain = _cipher(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], purpose.encode("ascii"))
     except InvalidTag as exc:
         raise DecryptionError("ciphertext failed authentication") from exc
     return plain.decode("utf-8")
