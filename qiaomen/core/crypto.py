@@ -70,7 +70,14 @@ def key_id_of(token: str) -> str:
     return token.split(":", 2)[1]
 
 
+@lru_cache(maxsize=4)
+def _keyed_hash(key: bytes) -> hmac.HMAC:
+    """The HMAC state after absorbing the key; each index value copies it instead of keying anew."""
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
 def blind_index(value: str, *, purpose: str) -> str:
     """Keyed hash for exact search; the purpose keeps ID and phone indexes apart."""
-    digest = hmac.new(_keys().index_key, f"{purpose}\x00{value}".encode(), hashlib.sha256)
+    digest = _keyed_hash(_keys().index_key).copy()
+    digest.update(f"{purpose}\x00{value}".encode())
     return digest.hexdigest()
