@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
-from qiaomen.api import auth, places, registry
+from qiaomen.api import auth, places, registry, tickets, visits
 from qiaomen.api.auth import API_AUTH
 from qiaomen.api.errors import install_error_handlers
 
@@ -59,3 +59,5 @@ install_error_handlers(api)
 api.add_router("/auth", auth.router)
 api.add_router("/", places.router)
 api.add_router("/", registry.router)
+api.add_router("/", visits.router)
+api.add_router("/", tickets.router)

@@ -45,6 +45,7 @@ KIND_BY_PARAMETER: dict[str, str] = {
     "grid_id": "grid",
     "building_id": "building",
     "community_id": "community",
+    "visit_id": "visit",
 }
 # Generic names (pk, id) take their kind from the path segment just before them:
 # registry/households/<int:pk>/ is a household, imports/<int:pk>/result/ an import batch.
@@ -65,6 +66,7 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "conflicts": "conflict",
     "verifications": "verification",
     "pauses": "pause",
+    "visits": "visit",
 }
 # Who may see each kind of record of grid B; everyone in OUTSIDERS must get nothing of it.
 # Imports belong to the staff member who uploaded them (here the street admin); settling a
@@ -79,6 +81,7 @@ INSIDER_BY_KIND: dict[str, str] = {
     "conflict": "street_admin",
     "verification": "street_admin",
     "pause": "street_admin",
+    "visit": "worker_b",
 }
 NO_SUCH_PK = 987_654_321
 
@@ -253,6 +256,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "conflict": conflict,
             "verification": verification,
             "pause": pause,
+            "visit": visit,
         },
         # As they appear in HTML and in JSON, escaped or not.
         markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],

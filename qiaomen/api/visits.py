@@ -1,0 +1,411 @@
+"""Door-knocking for the phone: record visits (idempotent on the phone's client_uuid), add photos,
+list a household's visits, the work list in walking order, and coverage figures.
+
+The rules live in qiaomen.visits; these handlers parse, check access (a capability first, then
+the scoped look-up, so a refused role cannot tell records that exist from those that do not),
+call a service or a selector, and shape the answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+
+from qiaomen.accounts.models import User
+from qiaomen.accounts.roles import Capability, Role
+from qiaomen.api.auth import api_user
+from qiaomen.api.errors import responses
+from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
+from qiaomen.places.selectors import grid_for_user
+from qiaomen.registry.selectors import household_for_user, households_for_user
+from qiaomen.visits.coverage import TARGET_OVERALL, TARGET_SPECIAL, CoverageRow, coverage_report
+from qiaomen.visits.models import ContactMode, Demand, Outcome, VerificationRequest, Visit, VisitPhoto
+from qiaomen.visits.periods import PeriodKind, parse_period_label, period_containing
+from qiaomen.visits.photos import MAX_PHOTO_BYTES, visit_photo_add
+from qiaomen.visits.selectors import DueHousehold, Tier, visit_for_user, visits_for_user, work_list
+from qiaomen.visits.services import DemandInput, visit_record
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+WORKLIST_PAGE_SIZE = 200
+WORKLIST_MAX_PAGE_SIZE = 1000
+PERIOD_LABEL_MAX = 16
+# Staff of the visit's places may add photos to a visit someone else recorded; a grid worker
+# only to their own (the photo is evidence of *their* knock).
+PHOTO_STAFF_ROLES = {Role.COMMUNITY_STAFF, Role.STREET_ADMIN}
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+
+class DemandIn(Schema):
+    text: str = Field(description="what the resident asked for, in their words")
+    resolved_on_spot: bool = False
+    subcategory: str = Field("", max_length=64, description="sub-category code; empty: suggested from the text")
+
+
+class VisitIn(Schema):
+    client_uuid: uuid.UUID = Field(
+        description="made by the phone; the same UUID again is answered with the first result"
+    )
+    household_id: int = Field(ge=1)
+    visited_at: dt.datetime = Field(description="the phone's time, ISO 8601 with offset: 2026-11-29T09:30:00+08:00")
+    outcome: Outcome
+    lat: float | None = None
+    lng: float | None = None
+    visit_type: str = Field("routine", min_length=1, max_length=32)
+    answers: dict[str, Any] = Field(default_factory=dict, description="question code → answer")
+    policies: list[str] = Field(default_factory=list, max_length=50, description="policy topic codes explained")
+    demands: list[DemandIn] = Field(default_factory=list)
+    resolved_on_spot: bool = False
+    refused_reason: str = Field("", max_length=200, description="required when the outcome is refused")
+    notes: str = Field("", max_length=5000)
+
+
+class DemandOut(Schema):
+    id: int
+    text: str
+    resolved_on_spot: bool
+    ticket_id: int | None = Field(description="the ticket the demand became, if it was classified")
+
+
+class VisitOut(Schema):
+    id: int
+    client_uuid: uuid.UUID
+    household_id: int
+    visited_at: dt.datetime = Field(description="the phone's time of the visit (UTC); decides its period")
+    received_at: dt.datetime = Field(description="the server's time of arrival (UTC)")
+    outcome: Outcome
+    contact_mode: ContactMode
+    distance_m: int | None = Field(description="from the check-in position to the building")
+    far_from_building: bool
+    policies: list[str]
+    answers: dict[str, Any]
+    demands: list[DemandOut]
+    verification_queued: bool = Field(description="the visit sent the household to community staff to verify")
+
+
+class VisitPageOut(Schema):
+    items: list[VisitOut]
+    count: int
+
+
+class VisitFilters(Schema):
+    household_id: int | None = Field(None, ge=1, description="one household; without it the caller's places")
+    limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0)
+
+
+class PhotoOut(Schema):
+    id: int
+    visit_id: int
+    content_type: str
+    size: int
+    uploaded_at: dt.datetime
+
+
+class PointOut(Schema):
+    lat: float
+    lng: float
+
+
+class BuildingPointOut(Schema):
+    id: int
+    lat: float | None
+    lng: float | None
+
+
+class WorkItemOut(Schema):
+    household_id: int
+    address: str
+    tier: str = Field(description="overdue_special, due_special, overdue or due: most urgent first")
+    remaining: int = Field(description="visits still needed in the current period")
+    overdue: bool
+    special: bool
+    suggest_other_contact: bool = Field(description="several 'not at home' in a row: phone or an evening visit")
+    phone_contact: bool = Field(description="visits are paused here: contact by phone or online")
+    last_visit_at: dt.datetime | None
+    building: BuildingPointOut
+
+
+class WorkListOut(Schema):
+    items: list[WorkItemOut]
+    count: int
+    walking_distance_m: int
+    start: PointOut | None
+    paused_reason: str
+
+
+class WorkListQuery(Schema):
+    grid: int | None = Field(None, ge=1, description="one grid of the caller's places (staff)")
+    lat: float | None = Field(None, ge=-90, le=90, description="the walk starts here instead of the grid's centre")
+    lng: float | None = Field(None, ge=-180, le=180)
+    limit: int = Field(WORKLIST_PAGE_SIZE, ge=1, le=WORKLIST_MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0)
+
+
+class CoverageFiguresOut(Schema):
+    households: int
+    covered: int
+    refused: int = Field(description="refused and not otherwise reached: counted apart")
+    paused: int = Field(description="in a paused area and not reached: left out of the rate")
+    rate: float | None
+    special_households: int
+    special_covered: int
+    special_rate: float | None
+    meets_targets: bool
+
+
+class CommunityCoverageOut(CoverageFiguresOut):
+    name: str
+
+
+class GridCoverageOut(CoverageFiguresOut):
+    id: int
+    name: str
+    code: str
+    community_id: int
+
+
+class PeriodOut(Schema):
+    label: str
+    kind: PeriodKind
+    first_day: dt.date
+    last_day: dt.date
+
+
+class CoverageOut(Schema):
+    period: PeriodOut
+    target_overall: float
+    target_special: float
+    total: CoverageFiguresOut
+    communities: list[CommunityCoverageOut]
+    grids: list[GridCoverageOut]
+    never_visited_count: int
+    special_not_visited_this_month_count: int
+
+
+class CoverageQuery(Schema):
+    period: str | None = Field(
+        None, max_length=PERIOD_LABEL_MAX, description="a month (2026-11) or a quarter (2026-Q4); default this month"
+    )
+
+
+router = Router(tags=["visits"])
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _user_with(request: HttpRequest, capability: Capability) -> User:
+    """The caller if their role has `capability`: 403 before any record is looked up."""
+    user = api_user(request)
+    if not user.can(capability):
+        raise Forbidden("forbidden", "没有权限执行此操作")
+    return user
+
+
+def _with_details(visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    """Everything a visit's answer shows, in a fixed number of queries whatever the page size."""
+    demands = Demand.objects.annotate(ticket_pk=F("ticket__id")).order_by("pk")
+    return visits.annotate(
+        verification_queued=Exists(VerificationRequest.objects.filter(visit=OuterRef("pk")))
+    ).prefetch_related("policies", Prefetch("demands", queryset=demands))
+
+
+def _visit(visit: Visit) -> dict[str, Any]:
+    """A visit as stored, in a fixed order: a resent visit is answered byte for byte alike."""
+    return {
+        "id": visit.pk,
+        "client_uuid": visit.client_uuid,
+        "household_id": visit.household_id,
+        "visited_at": visit.visited_at,
+        "received_at": visit.received_at,
+        "outcome": visit.outcome,
+        "contact_mode": visit.contact_mode,
+        "distance_m": visit.distance_m,
+        "far_from_building": visit.far_from_building,
+        "policies": sorted(policy.code for policy in visit.policies.all()),
+        # PostgreSQL's jsonb reorders keys; sorting makes the answer the same on either database.
+        "answers": dict(sorted(visit.answers.items())),
+        "demands": [
+            {
+                "id": demand.pk,
+                "text": demand.text,
+                "resolved_on_spot": demand.resolved_on_spot,
+                "ticket_id": demand.ticket_pk,  # type: ignore[attr-defined]
+            }
+            for demand in visit.demands.all()
+        ],
+        "verification_queued": visit.verification_queued,  # type: ignore[attr-defined]
+    }
+
+
+def _work_item(item: DueHousehold) -> dict[str, Any]:
+    household = item.household
+    building = household.building
+    return {
+        "household_id": household.pk,
+        "address": str(household),
+        "tier": Tier.LABELS[item.tier],
+        "remaining": item.remaining,
+        "overdue": item.overdue,
+        "special": item.special,
+        "suggest_other_contact": item.suggest_other_contact,
+        "phone_contact": item.phone_contact,
+        "last_visit_at": item.last_visit_at,
+        "building": {"id": building.pk, "lat": building.lat, "lng": building.lng},
+    }
+
+
+def _figures(row: CoverageRow) -> dict[str, Any]:
+    return {
+        "households": row.households,
+        "covered": row.covered,
+        "refused": row.refused,
+        "paused": row.paused,
+        "rate": row.rate,
+        "special_households": row.special_households,
+        "special_covered": row.special_covered,
+        "special_rate": row.special_rate,
+        "meets_targets": row.meets_targets,
+    }
+
+
+# --- visits ----------------------------------------------------------------------------------
+
+
+@router.post("/visits", response=responses(VisitOut, 400, 401, 403, 404, 409, 422, ok_status=201), url_name="visits")
+def visit_create(request: HttpRequest, payload: VisitIn) -> Status[dict[str, Any]]:
+    """Record a visit. The same `client_uuid` again records nothing and gets the first answer,
+    status and body alike, also when both copies arrive at once. A household outside the
+    caller's places answers 404; a `client_uuid` already used for another household or by
+    another worker answers 409."""
+    user = _user_with(request, Capability.RECORD_VISITS)
+    household = household_for_user(user, payload.household_id)
+    visit, created = visit_record(
+        worker=user,
+        household=household,
+        client_uuid=payload.client_uuid,
+        visited_at=payload.visited_at,
+        outcome=payload.outcome,
+        lat=payload.lat,
+        lng=payload.lng,
+        answers=payload.answers,
+        visit_type_code=payload.visit_type,
+        policy_codes=payload.policies,
+        demands=[DemandInput(d.text, d.resolved_on_spot, d.subcategory) for d in payload.demands],
+        resolved_on_spot=payload.resolved_on_spot,
+        refused_reason=payload.refused_reason,
+        notes=payload.notes,
+        request=request,
+    )
+    # The service answers a known UUID with its visit whoever asks: only the same worker's
+    # resend for the same household is a resend; anything else must not see that visit.
+    if not created and (visit.worker_id != user.pk or visit.household_id != household.pk):
+        raise Conflict("client_uuid_taken", "该走访编号已被另一条走访记录使用，请重新生成")
+    return Status(201, _visit(_with_details(Visit.objects.filter(pk=visit.pk)).get()))
+
+
+@router.get("/visits", response=responses(VisitPageOut, 401, 403, 404, 422), url_name="visits")
+def visit_list(request: HttpRequest, filters: Query[VisitFilters]) -> dict[str, Any]:
+    """Visits newest first: one household's (outside the caller's places: 404), or without
+    `household_id` those of all the caller's places."""
+    user = _user_with(request, Capability.VIEW_VISITS)
+    visits = visits_for_user(user)
+    if filters.household_id is not None:
+        visits = visits.filter(household=household_for_user(user, filters.household_id))
+    visits = visits.order_by("-visited_at", "-pk")
+    page = _with_details(visits)[filters.offset : filters.offset + filters.limit]
+    return {"items": [_visit(visit) for visit in page], "count": visits.count()}
+
+
+@router.post(
+    "/visits/{int:visit_id}/photos",
+    response=responses(PhotoOut, 400, 401, 403, 404, 422, ok_status=201),
+    url_name="visit_photos",
+)
+def visit_photo_upload(request: HttpRequest, visit_id: int, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+    """Add a photo (JPEG, PNG or WebP, checked by content whatever its name; at most 8 MB) to a
+    visit of the caller's places. Grid workers add photos to their own visits only. The
+    photo's location metadata is kept on the server and never returned."""
+    user = _user_with(request, Capability.RECORD_VISITS)
+    visit = visit_for_user(user, visit_id)
+    if visit.worker_id != user.pk and user.role not in PHOTO_STAFF_ROLES:
+        raise Forbidden("photo_not_your_visit", "只能为自己的走访上传照片")
+    # One byte over the limit is enough for the service to refuse the photo as too large.
+    photo: VisitPhoto = visit_photo_add(visit=visit, raw=file.read(MAX_PHOTO_BYTES + 1))
+    return Status(
+        201,
+        {
+            "id": photo.pk,
+            "visit_id": visit.pk,
+            "content_type": photo.content_type,
+            "size": photo.size,
+            "uploaded_at": photo.uploaded_at,
+        },
+    )
+
+
+# --- work list and coverage -------------------------------------------------------------------
+
+
+@router.get("/worklist", response=responses(WorkListOut, 401, 403, 404, 422), url_name="worklist")
+def worklist(request: HttpRequest, query: Query[WorkListQuery]) -> dict[str, Any]:
+    """The households due now, most urgent tier first, each tier in walking order from the
+    caller's position (?lat=&lng=) or the grid's centre; households in a paused area last, for
+    phone contact. Staff narrow it to one grid of their places (?grid=, outside them 404)."""
+    user = _user_with(request, Capability.VIEW_VISITS)
+    if (query.lat is None) != (query.lng is None):
+        raise InvalidInput("position_incomplete", "定位需同时包含纬度和经度")
+    households = households_for_user(user)
+    if query.grid is not None:
+        households = households.filter(building__grid=grid_for_user(user, query.grid))
+    start = (query.lat, query.lng) if query.lat is not None and query.lng is not None else None
+    listing = work_list(households, start=start)
+    page = listing.items[query.offset : query.offset + query.limit]
+    return {
+        "items": [_work_item(item) for item in page],
+        "count": listing.due_count,
+        "walking_distance_m": round(listing.walking_distance_m),
+        "start": {"lat": listing.start[0], "lng": listing.start[1]} if listing.start else None,
+        "paused_reason": listing.paused_reason,
+    }
+
+
+@router.get("/coverage", response=responses(CoverageOut, 401, 403, 422), url_name="coverage")
+def coverage(request: HttpRequest, query: Query[CoverageQuery]) -> dict[str, Any]:
+    """Coverage of the caller's places in a month or a quarter (visits count for the period in
+    which they happened, however late they were synced). Aggregates only: the households never
+    visited and the special-group households not visited this month are counted, not listed."""
+    user = _user_with(request, Capability.VIEW_VISITS)
+    today = timezone.localdate()
+    try:
+        period = parse_period_label(query.period) if query.period else period_containing(PeriodKind.MONTH, today)
+    except ValueError as exc:
+        raise InvalidInput("period_invalid", "期间格式有误：月份写作 2026-11，季度写作 2026-Q4") from exc
+    report = coverage_report(households_for_user(user), period=period, today=today)
+    return {
+        "period": {
+            "label": period.label,
+            "kind": period.kind,
+            "first_day": period.first_day,
+            "last_day": period.next_first_day - dt.timedelta(days=1),
+        },
+        "target_overall": TARGET_OVERALL,
+        "target_special": TARGET_SPECIAL,
+        "total": _figures(report.total),
+        "communities": [{"name": name, **_figures(row)} for name, row in report.communities],
+        "grids": [
+            {"id": grid.pk, "name": grid.name, "code": grid.code, "community_id": grid.community_id, **_figures(row)}
+            for grid, row in report.grids
+        ],
+        "never_visited_count": len(report.never_visited),
+        "special_not_visited_this_month_count": len(report.special_not_visited_this_month),
+    }
