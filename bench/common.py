@@ -7,12 +7,16 @@ start, so that a kept folder can be measured again without seeding it again.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import random
+import shutil
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,3 +105,44 @@ def percentile(sorted_values: list[float], share: float) -> float:
     """Nearest-rank percentile of values sorted ascending."""
     rank = max(1, round(share * len(sorted_values)))
     return sorted_values[rank - 1]
+
+
+def timed_ms(call: Callable[[], object], count: int) -> list[float]:
+    """Milliseconds of `count` calls of `call`, sorted ascending (ready for `percentile`)."""
+    spent = []
+    for _ in range(count):
+        started = time.perf_counter()
+        call()
+        spent.append((time.perf_counter() - started) * 1000)
+    return sorted(spent)
+
+
+def print_timings(label: str, spent: list[float], *, aim_ms: float) -> None:
+    """One line: p50 and p95 of sorted milliseconds, flagged when p95 misses the aim."""
+    p50, p95 = percentile(spent, 0.50), percentile(spent, 0.95)
+    flag = "" if p95 < aim_ms else f"  (over the {aim_ms:.0f} ms aim)"
+    print(f"  {label:<44} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  n={len(spent)}{flag}")
+
+
+def street_copy(source: Path, workdir: Path) -> None:
+    """A private copy of a seeded folder (database and key file), so that adding rows to it
+    disturbs no one else measuring `source`. SQLite's backup API copies a consistent snapshot
+    even while another process writes to the source (its WAL included)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source / "var", workdir / "var", dirs_exist_ok=True)
+    target = workdir / DATABASE_NAME
+    target.unlink(missing_ok=True)
+    with sqlite3.connect(source / DATABASE_NAME) as origin, sqlite3.connect(target) as copy:
+        origin.backup(copy)
+
+
+# Outcomes as grid workers report them: most doors open; some nobody answers; a few refuse.
+OUTCOME_WEIGHTS = {"met": 80, "not_home": 15, "refused": 3, "moved_out": 1, "mismatch": 1}
+MET_ANSWERS_JSON = json.dumps({"health": "良好", "safety": "安全"}, ensure_ascii=False)
+
+
+def visit_outcome(rng: random.Random) -> tuple[str, str, str]:
+    """(outcome, answers as JSON, refusal reason) drawn from the usual mix."""
+    outcome = rng.choices(list(OUTCOME_WEIGHTS), weights=list(OUTCOME_WEIGHTS.values()))[0]
+    answers = MET_ANSWERS_JSON if outcome == "met" else "{}"
+    return outcome, answers, "不方便" if outcome == "refused" else ""
