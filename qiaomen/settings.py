@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "qiaomen.tickets",
     "qiaomen.analytics",
     "qiaomen.web",
+    "qiaomen.public",
     "qiaomen.api",
 ]
 

@@ -7,5 +7,6 @@ from qiaomen.api.urls import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("r/", include("qiaomen.public.urls")),
     path("", include("qiaomen.web.urls")),
 ]

@@ -35,6 +35,8 @@ from qiaomen.accounts.models import User
 from qiaomen.accounts.services import api_token_issue
 from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus
 from qiaomen.testing import PASSWORD, SmallStreet
+from qiaomen.tickets.models import Channel, SpotCheck, Subcategory
+from qiaomen.tickets.services import rating_link_issue, ticket_create
 from qiaomen.visits.models import Outcome, VerificationRequest, Visit, VisitPause
 
 # Which record of grid B a path parameter stands for. A route whose parameter is in neither
@@ -46,6 +48,7 @@ KIND_BY_PARAMETER: dict[str, str] = {
     "building_id": "building",
     "community_id": "community",
     "visit_id": "visit",
+    "ticket_id": "ticket",
 }
 # Generic names (pk, id) take their kind from the path segment just before them:
 # registry/households/<int:pk>/ is a household, imports/<int:pk>/result/ an import batch.
@@ -67,7 +70,13 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "verifications": "verification",
     "pauses": "pause",
     "visits": "visit",
+    "tickets": "ticket",
+    "spot-checks": "spot_check",
+    "subcategories": "subcategory",
 }
+# Parameters that are themselves the credential (the resident's one-time rating link): there is
+# no record to scope, so those routes get their own test below instead of the record sweep.
+BEARER_PARAMETERS = {"token"}
 # Who may see each kind of record of grid B; everyone in OUTSIDERS must get nothing of it.
 # Imports belong to the staff member who uploaded them (here the street admin); settling a
 # verification and lifting a visit pause are staff work above the grid worker.
@@ -82,6 +91,10 @@ INSIDER_BY_KIND: dict[str, str] = {
     "verification": "street_admin",
     "pause": "street_admin",
     "visit": "worker_b",
+    # Grid B's ticket is routed to 住建, so the 民政 handler is an outsider as well.
+    "ticket": "worker_b",
+    "spot_check": "supervisor",
+    "subcategory": "street_admin",
 }
 NO_SUCH_PK = 987_654_321
 
@@ -121,6 +134,10 @@ class Route:
             return KIND_BY_SEGMENT.get(segment.group(1)) if segment else None
         return None
 
+    @property
+    def is_bearer(self) -> bool:
+        return any(name in BEARER_PARAMETERS for _, name in self.parameters)
+
     def unknown_parameters(self) -> list[str]:
         return [
             name
@@ -152,7 +169,8 @@ def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator
 
 
 ALL_ROUTES = sorted(set(walk(get_resolver().url_patterns)), key=lambda r: r.route)
-RECORD_ROUTES = [r for r in ALL_ROUTES if r.parameters]
+RECORD_ROUTES = [r for r in ALL_ROUTES if r.parameters and not r.is_bearer]
+BEARER_ROUTES = [r for r in ALL_ROUTES if r.is_bearer]
 PLAIN_ROUTES = [r for r in ALL_ROUTES if not r.parameters]
 
 
@@ -188,6 +206,7 @@ class GridB:
     street: SmallStreet
     records: dict[str, Model]  # kind → a record of grid B
     markers: list[str]  # text only grid B's records hold
+    rating_token: str  # the resident's one-time link for grid B's ticket
 
     def url(self, route: Route) -> str:
         return route.url(lambda kind: self.records[kind].pk)
@@ -202,7 +221,7 @@ class GridB:
 @pytest.fixture
 def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> GridB:
     """Grid B's records, plus an import of grid B's people (with a conflict and rejected rows),
-    a visit that asks for a verification, and a visit pause over grid B."""
+    a visit that asks for a verification, a visit pause over grid B and a ticket of grid B."""
     s = small_street
     person = s.resident_b
     settings.UPLOAD_DIR = tmp_path
@@ -243,6 +262,15 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
     today = timezone.localdate()
     pause = VisitPause.objects.create(starts_on=today, ends_on=today, reason="台风", created_by=s.users["street_admin"])
     pause.grids.add(s.grid_b)
+    ticket = ticket_create(
+        channel=Channel.STAFF,
+        description="电梯坏了",
+        subcategory=Subcategory.objects.get(code="LIF-FAC"),
+        household=s.household_b,
+        person=person,
+        created_by=s.users["worker_b"],
+    )
+    spot_check = SpotCheck.objects.create(ticket=ticket, reason="sample", created_at=now)
     values = [person.name, person.id_masked, person.phone_masked, s.building_b.address]
     return GridB(
         street=s,
@@ -257,9 +285,13 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "verification": verification,
             "pause": pause,
             "visit": visit,
+            "ticket": ticket,
+            "spot_check": spot_check,
+            "subcategory": ticket.subcategory,
         },
         # As they appear in HTML and in JSON, escaped or not.
         markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],
+        rating_token=rating_link_issue(ticket=ticket),
     )
 
 
@@ -358,6 +390,19 @@ def test_whoever_may_see_a_grid_b_record_reaches_it_through_every_route(grid_b: 
             opened |= {(kind, "api" if route.is_api else "page") for kind in kinds}
     assert not problems, "\n".join(problems)
     assert {("household", "page"), ("household", "api"), ("person", "page"), ("person", "api")} <= opened
+
+
+@pytest.mark.parametrize("route", BEARER_ROUTES, ids=lambda r: r.route)
+def test_token_pages_answer_only_the_token_and_show_no_address(grid_b: GridB, route: Route) -> None:
+    """A token route is reachable by anyone holding the token, so what it shows must say nothing
+    about where or who (a forwarded link); a made-up token is a plain 404."""
+    good = "/" + re.sub(r"<(?:\w+:)?\w+>", grid_b.rating_token, route.route)
+    made_up = "/" + re.sub(r"<(?:\w+:)?\w+>", "no-such-token", route.route)
+    anonymous = Client(raise_request_exception=False)
+    answer = anonymous.get(good)
+    assert answer.status_code == 200
+    assert not _leaks(answer, grid_b.markers)
+    assert anonymous.get(made_up).status_code == 404
 
 
 def test_the_sweep_sees_the_api_and_the_pages() -> None:

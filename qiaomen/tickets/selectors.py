@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.http import Http404
 
 from qiaomen.accounts.models import User
-from qiaomen.accounts.roles import Role
+from qiaomen.accounts.roles import Capability, Role
 from qiaomen.accounts.scopes import place_scope
-from qiaomen.tickets.models import Subcategory, Ticket, WorkdayOverride
+from qiaomen.tickets.models import (
+    Notification,
+    SpotCheck,
+    SpotCheckResult,
+    Status,
+    Subcategory,
+    Ticket,
+    WorkdayOverride,
+)
+from qiaomen.tickets.states import OPEN_STATUSES, target_of
 from qiaomen.tickets.workdays import WorkdayCalendar
 
 
@@ -39,6 +50,21 @@ def ticket_for_user(user: User, pk: int) -> Ticket:
     return ticket
 
 
+def overdue_q(now: dt.datetime) -> Q:
+    """Overdue, as the figures count it (analytics.ticket_figures): still open, and either past
+    the stored deadline that matters now or already escalated (an escalation moves
+    escalate_after on to the next level's deadline, but the ticket stays overdue)."""
+    return Q(status__in=OPEN_STATUSES) & (Q(escalation_level__gt=0) | Q(escalate_after__lte=now))
+
+
+def tickets_by_deadline(tickets: QuerySet[Ticket], *, now: dt.datetime) -> QuerySet[Ticket]:
+    """An inbox's order: overdue first, then by the next deadline (escalate_after), the ones
+    with nothing pending (resolved, closed) last; the pk keeps pages stable."""
+    return tickets.annotate(
+        overdue_rank=Case(When(overdue_q(now), then=Value(0)), default=Value(1)),
+    ).order_by("overdue_rank", F("escalate_after").asc(nulls_last=True), "pk")
+
+
 def active_subcategories() -> QuerySet[Subcategory]:
     return Subcategory.objects.filter(retired=False).select_related("category", "department")
 
@@ -57,3 +83,52 @@ def suggest_subcategory(text: str) -> list[tuple[Subcategory, int]]:
         if hits:
             scored.append((subcategory, hits))
     return sorted(scored, key=lambda pair: (-pair[1], pair[0].code))
+
+
+def ticket_inbox(user: User, *, now: dt.datetime) -> QuerySet[Ticket]:
+    """The user's open tickets, overdue first (past the stored next deadline, or escalated),
+    then by that deadline; a ticket with nothing pending goes last."""
+    overdue = Q(escalation_level__gt=0) | Q(escalate_after__lte=now)
+    return (
+        tickets_for_user(user)
+        .filter(status__in=OPEN_STATUSES)
+        .annotate(overdue=Case(When(overdue, then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .select_related("subcategory", "department", "grid")
+        .order_by("-overdue", F("escalate_after").asc(nulls_last=True), "pk")
+    )
+
+
+def ticket_actions(ticket: Ticket, user: User) -> list[str]:
+    """The transitions this user may offer on the page: the state machine says which follow the
+    current status, the role says whose they are. The services check both again."""
+    actions: list[str] = []
+    if user.can(Capability.HANDLE_TICKETS) and (
+        user.role == Role.STREET_ADMIN or user.department_id == ticket.department_id
+    ):
+        actions += [a for a in ("accept", "start", "transfer", "return", "resolve") if target_of(a, ticket.status)]
+    if user.can(Capability.CONFIRM_TICKETS):
+        if ticket.status == Status.RESOLVED and ticket.worker_confirmed_at is None:
+            actions.append("confirm")
+        if target_of("route", ticket.status) and ticket.status == Status.RETURNED:
+            actions.append("resubmit")
+    return actions
+
+
+def notifications_for_user(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def spot_checks_pending(user: User) -> QuerySet[SpotCheck]:
+    """The supervisor's queue: pending checks of tickets in their places, low ratings first."""
+    return (
+        SpotCheck.objects.filter(result=SpotCheckResult.PENDING, ticket__in=tickets_for_user(user))
+        .select_related("ticket__subcategory", "ticket__department")
+        .order_by(Case(When(reason="low_rating", then=0), default=1), "created_at", "pk")
+    )
+
+
+def spot_check_for_user(user: User, pk: int) -> SpotCheck:
+    check = SpotCheck.objects.filter(pk=pk, ticket__in=tickets_for_user(user)).select_related("ticket").first()
+    if check is None:
+        raise Http404
+    return check

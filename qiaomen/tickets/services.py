@@ -32,10 +32,12 @@ from qiaomen.tickets.models import (
     Priority,
     RatingLink,
     SpotCheck,
+    SpotCheckResult,
     Status,
     Subcategory,
     Ticket,
     TicketEvent,
+    WorkdayOverride,
 )
 from qiaomen.tickets.selectors import workday_calendar
 from qiaomen.tickets.states import target_of
@@ -489,3 +491,61 @@ def _sample_for_spot_check(ticket: Ticket, now: dt.datetime) -> None:
     # secrets, not random: which tickets get checked must not be predictable by handlers.
     if secrets.randbelow(10_000) < share * 10_000:
         SpotCheck.objects.get_or_create(ticket=ticket, defaults={"reason": "sample", "created_at": now})
+
+
+def spot_check_record(*, check: SpotCheck, user: User, result: str, note: str = "") -> SpotCheck:
+    """The supervisor's verdict on a sampled ticket. Claimed while still pending, so two
+    supervisors checking the same ticket at once record one verdict and the other gets a 409."""
+    if user.role != Role.SUPERVISOR:
+        raise Forbidden("not_supervisor", "只有督查人员可以抽查工单")
+    if result not in (SpotCheckResult.CONFIRMED, SpotCheckResult.FAILED):
+        raise InvalidInput("spot_check_result_invalid", "请选择抽查结果")
+    note = note.strip()[:1000]
+    if result == SpotCheckResult.FAILED and not note:
+        raise InvalidInput("spot_check_note_required", "抽查不合格时请说明原因")
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = SpotCheck.objects.filter(pk=check.pk, result=SpotCheckResult.PENDING).update(
+            result=result, note=note, checked_by=user, checked_at=now
+        )
+        if not claimed:
+            raise Conflict("spot_check_done", "该工单已被抽查过")
+        ticket = check.ticket
+        _event(ticket, "spot_check", ticket.status, ticket.status, user, note, {"result": result}, at=now)
+        audit_record(action="ticket.spot_check", actor=user, obj=ticket, detail={"result": result})
+    check.refresh_from_db()
+    return check
+
+
+def notifications_mark_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def subcategory_update(*, subcategory: Subcategory, user: User, changes: dict[str, Any]) -> Subcategory:
+    """The street admin's edit of a sub-category. The code never changes: tickets, figures and
+    the API refer to it (taxonomy.md). Retiring keeps old tickets readable."""
+    if user.role != Role.STREET_ADMIN:
+        raise Forbidden("taxonomy_not_allowed", "只有街道管理员可以修改诉求分类")
+    allowed = {"name", "department", "default_priority", "keywords", "retired"}
+    with transaction.atomic():
+        for name, value in changes.items():
+            if name in allowed:
+                setattr(subcategory, name, value)
+        subcategory.save(update_fields=sorted(allowed & changes.keys()))
+        audit_record(
+            action="taxonomy.update",
+            actor=user,
+            obj=subcategory,
+            detail={"code": subcategory.code, "fields": sorted(changes)},
+        )
+    return subcategory
+
+
+def workday_override_set(*, user: User, date: dt.date, is_working_day: bool, note: str = "") -> WorkdayOverride:
+    if user.role != Role.STREET_ADMIN:
+        raise Forbidden("workdays_not_allowed", "只有街道管理员可以调整工作日")
+    override, _created = WorkdayOverride.objects.update_or_create(
+        date=date, defaults={"is_working_day": is_working_day, "note": note.strip()[:100]}
+    )
+    audit_record(action="workday.override", actor=user, obj=override, detail={"working": is_working_day})
+    return override

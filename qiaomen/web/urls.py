@@ -19,4 +19,5 @@ urlpatterns = [
     path("audit/chain/", audit.audit_chain, name="audit_chain"),
     path("imports/", include("qiaomen.web.urls_imports")),
     path("visits/", include("qiaomen.web.urls_visits")),
+    path("tickets/", include("qiaomen.web.urls_tickets")),
 ]

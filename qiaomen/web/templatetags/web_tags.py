@@ -6,9 +6,11 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.roles import Capability, Role
+from qiaomen.tickets.workdays import year_is_known
 
 register = template.Library()
 
@@ -22,6 +24,12 @@ NAV_ITEMS = [
     ("web:visit_calendar", _("Visit calendar"), Capability.PLAN_VISITS),
     ("web:coverage", _("Coverage"), Capability.VIEW_VISITS),
     ("web:visit_pauses", _("Pauses"), Capability.PAUSE_VISITS),
+    ("web:ticket_inbox", _("Tickets"), Capability.VIEW_TICKETS),
+    ("web:ticket_new", _("New ticket"), Capability.CREATE_TICKETS),
+    ("web:spot_check_queue", _("Spot checks"), Capability.SPOT_CHECK),
+    ("web:ticket_figures", _("Ticket figures"), Capability.VIEW_TICKET_FIGURES),
+    ("web:ticket_taxonomy", _("Categories"), Capability.MANAGE_TAXONOMY),
+    ("web:workday_overrides", _("Working days"), Capability.MANAGE_TAXONOMY),
     ("web:import_upload", _("Imports"), Capability.IMPORT),
     ("web:audit_log", _("Audit log"), Capability.VIEW_AUDIT),
 ]
@@ -37,7 +45,21 @@ def main_nav(context: template.Context) -> dict[str, Any]:
     home = reverse("web:home")
     if user.role == Role.DEPARTMENT_HANDLER or not links:
         links.insert(0, {"url": home, "label": _("My department")})
+    # Notifications are everybody's; the unread count is one indexed COUNT (user, read_at).
+    unread = user.notifications.filter(read_at__isnull=True).count()
+    links.append({"url": reverse("web:notifications"), "label": _("Notifications"), "count": unread})
     for link in links:
         # Every path starts with the home page's, so it is current only when it is the page itself.
         link["current"] = request.path == home if link["url"] == home else request.path.startswith(link["url"])
     return {"links": links}
+
+
+@register.inclusion_tag("web/includes/workday_warning.html", takes_context=True)
+def workday_warning(context: template.Context) -> dict[str, Any]:
+    """Admins are told on every page when this year or the next is not in the holidays package:
+    deadlines there count Monday–Friday until someone adds the year's overrides."""
+    user = context["request"].user
+    if not user.can(Capability.MANAGE_TAXONOMY):
+        return {"years": []}
+    this_year = timezone.localdate().year
+    return {"years": [year for year in (this_year, this_year + 1) if not year_is_known(year)]}

@@ -1,0 +1,247 @@
+"""Ticket pages: the inbox, a ticket with its timeline and action forms, staff entry, the
+supervisor's spot checks and the notifications.
+
+Tickets are looked up only through qiaomen.tickets.selectors (404 outside the user's places or
+department); each page needs one capability of the roles table (403 otherwise, before any
+lookup). The transitions themselves, with their conflicts (409) and required reasons, are the
+services' business: a view parses the form, calls the service and shows the outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from qiaomen.accounts.models import User
+from qiaomen.accounts.roles import Capability
+from qiaomen.core.errors import DomainError
+from qiaomen.registry.selectors import household_for_user
+from qiaomen.tickets import services
+from qiaomen.tickets.models import Channel, Ticket
+from qiaomen.tickets.selectors import (
+    active_subcategories,
+    notifications_for_user,
+    spot_check_for_user,
+    spot_checks_pending,
+    suggest_subcategory,
+    ticket_actions,
+    ticket_for_user,
+)
+from qiaomen.tickets.selectors import (
+    ticket_inbox as inbox_tickets,
+)
+from qiaomen.web.forms_tickets import (
+    ResolveForm,
+    ResubmitForm,
+    ReturnForm,
+    SpotCheckForm,
+    TicketEntryForm,
+    TransferForm,
+)
+from qiaomen.web.views.common import current_user, paginate, staff_page
+from qiaomen.web.views.visits import user_with
+
+INBOX_PAGE = 50
+NOTIFICATIONS_PAGE = 50
+
+
+@staff_page
+def ticket_inbox(request: HttpRequest) -> HttpResponse:
+    """A department's inbox, or the tickets of a worker's places: overdue first, then by deadline."""
+    user = user_with(request, Capability.VIEW_TICKETS)
+    page = paginate(request, inbox_tickets(user, now=timezone.now()), INBOX_PAGE)
+    return render(request, "web/tickets/inbox.html", {"page": page, "is_department": user.department_id is not None})
+
+
+def _action_forms(ticket: Ticket, user: User) -> dict[str, forms.Form | None]:
+    """The allowed actions, each with its (empty) form, or None when a button is enough."""
+    blank: dict[str, Callable[[], forms.Form | None]] = {
+        "accept": lambda: None,
+        "start": lambda: None,
+        "confirm": lambda: None,
+        "transfer": TransferForm,
+        "return": ReturnForm,
+        "resolve": ResolveForm,
+        "resubmit": ResubmitForm,
+    }
+    return {action: blank[action]() for action in ticket_actions(ticket, user)}
+
+
+def _ticket_context(ticket: Ticket, user: User, **extra: Any) -> dict[str, Any]:
+    events = ticket.events.select_related("actor").order_by("at", "pk")
+    return {
+        "ticket": ticket,
+        "events": events,
+        "actions": extra.pop("actions", None) or _action_forms(ticket, user),
+        # Department handlers get the address and a masked phone, never the registry file (SECURITY 5).
+        "show_registry_link": user.can(Capability.VIEW_REGISTRY),
+        **extra,
+    }
+
+
+@staff_page
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_with(request, Capability.VIEW_TICKETS)
+    ticket = ticket_for_user(user, pk)
+    return render(request, "web/tickets/detail.html", _ticket_context(ticket, user))
+
+
+def _run(
+    request: HttpRequest, pk: int, action: str, form_class: type[forms.Form] | None, call: Callable[..., Any]
+) -> HttpResponse:
+    """Parses the action's form, calls the service and goes back to the ticket. A refused form
+    shows the ticket again with the errors (422); a domain error (409 when someone acted first)
+    its Chinese message with its status."""
+    capability = Capability.CONFIRM_TICKETS if action in ("confirm", "resubmit") else Capability.HANDLE_TICKETS
+    user = user_with(request, capability)
+    ticket = ticket_for_user(user, pk)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        actions = _action_forms(ticket, user)
+        actions[action] = form
+        return render(request, "web/tickets/detail.html", _ticket_context(ticket, user, actions=actions), status=422)
+    call(ticket=ticket, user=user, data=form.cleaned_data if form else {}, request=request)
+    messages.success(request, gettext("Done."))
+    return redirect("web:ticket_detail", pk=ticket.pk)
+
+
+def _action_view(
+    action: str, form_class: type[forms.Form] | None, call: Callable[..., Any]
+) -> Callable[..., HttpResponse]:
+    @staff_page
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        return _run(request, pk, action, form_class, call)
+
+    view.__name__ = f"ticket_{action}"
+    return view
+
+
+ticket_accept = _action_view(
+    "accept",
+    None,
+    lambda ticket, user, data, request: services.ticket_accept(ticket=ticket, user=user, request=request),
+)
+ticket_start = _action_view(
+    "start", None, lambda ticket, user, data, request: services.ticket_start(ticket=ticket, user=user, request=request)
+)
+ticket_transfer = _action_view(
+    "transfer",
+    TransferForm,
+    lambda ticket, user, data, request: services.ticket_transfer(
+        ticket=ticket, user=user, department=data["department"], reason=data["reason"], request=request
+    ),
+)
+ticket_return = _action_view(
+    "return",
+    ReturnForm,
+    lambda ticket, user, data, request: services.ticket_return(
+        ticket=ticket, user=user, reason=data["reason"], request=request
+    ),
+)
+ticket_resolve = _action_view(
+    "resolve",
+    ResolveForm,
+    lambda ticket, user, data, request: services.ticket_resolve(
+        ticket=ticket, user=user, note=data["note"], request=request
+    ),
+)
+ticket_confirm = _action_view(
+    "confirm",
+    None,
+    lambda ticket, user, data, request: services.ticket_confirm(ticket=ticket, user=user, request=request),
+)
+ticket_resubmit = _action_view(
+    "resubmit",
+    ResubmitForm,
+    lambda ticket, user, data, request: services.ticket_resubmit(
+        ticket=ticket, user=user, addition=data["reason"], request=request
+    ),
+)
+
+
+@staff_page
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    """Staff entry of a phone or walk-in demand, in two steps without scripts: "Suggest" fills in
+    the category the keywords point to; the person keeps it or picks another and creates."""
+    user = user_with(request, Capability.CREATE_TICKETS)
+    subcategories = list(active_subcategories())
+    form = TicketEntryForm(request.POST or None, subcategories=subcategories)
+    suggested: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = household_for_user(user, data["household"]) if data["household"] else None
+        subcategory = form.chosen_subcategory()
+        if "suggest" in request.POST or subcategory is None:
+            suggested = [sub.code for sub, _hits in suggest_subcategory(data["description"])][:3]
+            if suggested and subcategory is None:
+                # Shown selected, not saved: the person confirms it with the create button.
+                form = TicketEntryForm(
+                    {**request.POST.dict(), "subcategory": suggested[0]}, subcategories=subcategories
+                )
+                form.is_valid()
+            elif not suggested:
+                form.add_error("subcategory", gettext("No category matches the words; please choose one."))
+        else:
+            try:
+                ticket = services.ticket_create(
+                    channel=Channel.STAFF,
+                    description=data["description"],
+                    subcategory=subcategory,
+                    priority=data["priority"] or None,
+                    household=household,
+                    created_by=user,
+                    request=request,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, gettext("Ticket #%(pk)s created.") % {"pk": ticket.pk})
+                return redirect("web:ticket_detail", pk=ticket.pk)
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render(request, "web/tickets/new.html", {"form": form, "suggested": suggested}, status=status)
+
+
+@staff_page
+def spot_check_queue(request: HttpRequest) -> HttpResponse:
+    user = user_with(request, Capability.SPOT_CHECK)
+    checks = list(spot_checks_pending(user)[:100])
+    return render(request, "web/tickets/spot_checks.html", {"checks": checks, "form": SpotCheckForm()})
+
+
+@staff_page
+@require_POST
+def spot_check_record(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_with(request, Capability.SPOT_CHECK)
+    check = spot_check_for_user(user, pk)
+    form = SpotCheckForm(request.POST)
+    if not form.is_valid():
+        checks = list(spot_checks_pending(user)[:100])
+        return render(request, "web/tickets/spot_checks.html", {"checks": checks, "form": form}, status=422)
+    services.spot_check_record(
+        check=check, user=user, result=form.cleaned_data["result"], note=form.cleaned_data["note"]
+    )
+    messages.success(request, gettext("Spot check recorded."))
+    return redirect("web:spot_check_queue")
+
+
+@staff_page
+def notification_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    page = paginate(request, notifications_for_user(user).select_related("ticket"), NOTIFICATIONS_PAGE)
+    return render(request, "web/tickets/notifications.html", {"page": page})
+
+
+@staff_page
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_read(user=current_user(request))
+    return redirect("web:notifications")
