@@ -16,8 +16,10 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from qiaomen.accounts.models import User
+from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.services import api_token_issue, api_token_revoke, api_token_user
-from qiaomen.api.errors import responses
+from qiaomen.api.errors import FORBIDDEN_MESSAGE, responses
+from qiaomen.core.errors import Forbidden
 
 
 def presented_token(request: HttpRequest) -> str | None:
@@ -47,6 +49,15 @@ API_AUTH = [BearerAuth(), SessionAuth()]
 def api_user(request: HttpRequest) -> User:
     """The caller of an operation that passed API_AUTH (set by ninja as request.auth)."""
     return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
+def api_user_with(request: HttpRequest, capability: Capability) -> User:
+    """The caller if their role has `capability`; 403 before any record is looked up, so that a
+    refused role cannot tell records that exist from those that do not."""
+    user = api_user(request)
+    if not user.can(capability):
+        raise Forbidden("forbidden", FORBIDDEN_MESSAGE)
+    return user
 
 
 class TokenIn(Schema):

@@ -17,6 +17,7 @@ from qiaomen.core.errors import DomainError
 
 UNAUTHORIZED_MESSAGE = "请先登录，或提供有效的访问令牌"
 NOT_FOUND_MESSAGE = "未找到"
+FORBIDDEN_MESSAGE = "没有权限执行此操作"
 INVALID_INPUT_MESSAGE = "请求参数有误，请检查后重试"
 
 # ninja's own HttpErrors (a body that is not JSON, failed authentication, a failed CSRF check of
@@ -25,7 +26,7 @@ INVALID_INPUT_MESSAGE = "请求参数有误，请检查后重试"
 _HTTP_ERRORS: dict[int, tuple[str, str]] = {
     400: ("unreadable_body", "请求内容无法解析，请以 JSON 发送"),
     401: ("unauthorized", UNAUTHORIZED_MESSAGE),
-    403: ("forbidden", "没有权限执行此操作"),
+    403: ("forbidden", FORBIDDEN_MESSAGE),
     429: ("throttled", "请求过于频繁，请稍后重试"),
 }
 

@@ -17,9 +17,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
-from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability, Role
-from qiaomen.api.auth import api_user
+from qiaomen.api.auth import api_user_with
 from qiaomen.api.errors import responses
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
 from qiaomen.places.selectors import grid_for_user
@@ -203,14 +202,6 @@ router = Router(tags=["visits"])
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _user_with(request: HttpRequest, capability: Capability) -> User:
-    """The caller if their role has `capability`: 403 before any record is looked up."""
-    user = api_user(request)
-    if not user.can(capability):
-        raise Forbidden("forbidden", "没有权限执行此操作")
-    return user
-
-
 def _with_details(visits: QuerySet[Visit]) -> QuerySet[Visit]:
     """Everything a visit's answer shows, in a fixed number of queries whatever the page size."""
     demands = Demand.objects.annotate(ticket_pk=F("ticket__id")).order_by("pk")
@@ -287,7 +278,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[dict[str, Any
     status and body alike, also when both copies arrive at once. A household outside the
     caller's places answers 404; a `client_uuid` already used for another household or by
     another worker answers 409."""
-    user = _user_with(request, Capability.RECORD_VISITS)
+    user = api_user_with(request, Capability.RECORD_VISITS)
     household = household_for_user(user, payload.household_id)
     visit, created = visit_record(
         worker=user,
@@ -317,7 +308,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[dict[str, Any
 def visit_list(request: HttpRequest, filters: Query[VisitFilters]) -> dict[str, Any]:
     """Visits newest first: one household's (outside the caller's places: 404), or without
     `household_id` those of all the caller's places."""
-    user = _user_with(request, Capability.VIEW_VISITS)
+    user = api_user_with(request, Capability.VIEW_VISITS)
     visits = visits_for_user(user)
     if filters.household_id is not None:
         visits = visits.filter(household=household_for_user(user, filters.household_id))
@@ -335,7 +326,7 @@ def visit_photo_upload(request: HttpRequest, visit_id: int, file: File[UploadedF
     """Add a photo (JPEG, PNG or WebP, checked by content whatever its name; at most 8 MB) to a
     visit of the caller's places. Grid workers add photos to their own visits only. The
     photo's location metadata is kept on the server and never returned."""
-    user = _user_with(request, Capability.RECORD_VISITS)
+    user = api_user_with(request, Capability.RECORD_VISITS)
     visit = visit_for_user(user, visit_id)
     if visit.worker_id != user.pk and user.role not in PHOTO_STAFF_ROLES:
         raise Forbidden("photo_not_your_visit", "只能为自己的走访上传照片")
@@ -361,7 +352,7 @@ def worklist(request: HttpRequest, query: Query[WorkListQuery]) -> dict[str, Any
     """The households due now, most urgent tier first, each tier in walking order from the
     caller's position (?lat=&lng=) or the grid's centre; households in a paused area last, for
     phone contact. Staff narrow it to one grid of their places (?grid=, outside them 404)."""
-    user = _user_with(request, Capability.VIEW_VISITS)
+    user = api_user_with(request, Capability.VIEW_VISITS)
     if (query.lat is None) != (query.lng is None):
         raise InvalidInput("position_incomplete", "定位需同时包含纬度和经度")
     households = households_for_user(user)
@@ -384,7 +375,7 @@ def coverage(request: HttpRequest, query: Query[CoverageQuery]) -> dict[str, Any
     """Coverage of the caller's places in a month or a quarter (visits count for the period in
     which they happened, however late they were synced). Aggregates only: the households never
     visited and the special-group households not visited this month are counted, not listed."""
-    user = _user_with(request, Capability.VIEW_VISITS)
+    user = api_user_with(request, Capability.VIEW_VISITS)
     today = timezone.localdate()
     try:
         period = parse_period_label(query.period) if query.period else period_containing(PeriodKind.MONTH, today)

@@ -388,7 +388,7 @@ def test_a_recorded_visit_lowers_what_remains_and_the_start_follows_the_worker(
     headers = bearer("worker_a")
     assert post_visit(client, headers, visit_payload(small_street.household_a.pk)).status_code == 201
 
-    body = client.get("/api/v1/worklist", {"lat": 31.21, "lng": 121.4}, headers=headers).json()
+    body = client.get("/api/v1/worklist", {"lat": "31.21", "lng": "121.4"}, headers=headers).json()
 
     assert body["items"][0]["remaining"] == 1
     assert body["items"][0]["last_visit_at"] == "2026-11-16T01:00:00Z"
@@ -414,7 +414,7 @@ def test_the_work_list_is_scoped_to_the_callers_places(
 
 
 def test_a_start_position_needs_both_coordinates(client: Client, small_street: SmallStreet, bearer: Headers) -> None:
-    response = client.get("/api/v1/worklist", {"lat": 31.2}, headers=bearer("worker_a"))
+    response = client.get("/api/v1/worklist", {"lat": "31.2"}, headers=bearer("worker_a"))
 
     assert response.status_code == 422
     assert response.json()["code"] == "position_incomplete"
