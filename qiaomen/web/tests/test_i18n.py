@@ -18,6 +18,7 @@ CATALOGUES = [
     QIAOMEN / "web" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
     QIAOMEN / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
     QIAOMEN / "visits" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
+    QIAOMEN / "tickets" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
 ]
 
 
