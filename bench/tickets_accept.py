@@ -1,0 +1,222 @@
+"""Benchmark: ticket accepts through the real server, and the escalation sweep over 200,000 tickets.
+
+    .venv/bin/python bench/tickets_accept.py [--tickets 2000] [--clients 8] [--workers 4]
+                                             [--port 8078] [--sweep-tickets 200000]
+
+1. Accept throughput. Seeds a small demo street into a throwaway SQLite database, creates
+   `--tickets` routed 老年助餐 tickets (→ 民政) through ticket_create, gives `--clients` handlers of
+   民政 a Bearer token each, starts gunicorn on 127.0.0.1:`--port`, and lets each client POST
+   /api/v1/tickets/{id}/accept for its own share of the tickets (distinct tickets: this measures
+   the claim, not the 409 of a race, which the tests prove). Prints accepts/s and p50/p95.
+2. Escalation sweep. With the server stopped, writes `--sweep-tickets` open tickets whose
+   deadline passed a day ago (one executemany per chunk, core.bulk.BulkInsert) and times one
+   qiaomen.tickets.sweep.escalation_sweep(now=…). Prints seconds.
+
+Not a test: nothing asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from common import ROOT, bench_environment, django_setup, machine, percentile, street_seed
+
+SEED_HOUSEHOLDS = 500
+HOST = "127.0.0.1"
+
+
+def prepare_accepts(tickets: int, clients: int) -> tuple[list[int], list[str]]:
+    """Routed tickets of 民政 and one Bearer token per handler of 民政."""
+    from qiaomen.accounts.models import Department, User
+    from qiaomen.accounts.roles import Role
+    from qiaomen.accounts.services import api_token_issue
+    from qiaomen.registry.models import Household
+    from qiaomen.tickets.models import Channel, Subcategory
+    from qiaomen.tickets.services import ticket_create
+
+    department = Department.objects.get(code="minzheng")
+    password = "Bench-accept-2026"  # noqa: S105 (throwaway database)
+    tokens = []
+    for n in range(clients):
+        user = User.objects.create_user(
+            username=f"bench_mz{n}", password=password, role=Role.DEPARTMENT_HANDLER, department=department
+        )
+        tokens.append(api_token_issue(username=user.username, password=password, request=None)[0])
+    meals = Subcategory.objects.get(code="LIF-MEAL")
+    households = list(Household.objects.select_related("building")[:tickets])
+    ids = [
+        ticket_create(
+            channel=Channel.STAFF,
+            description="独居老人想申请助餐",
+            subcategory=meals,
+            household=households[n % len(households)],
+        ).pk
+        for n in range(tickets)
+    ]
+    return ids, tokens
+
+
+def gunicorn_start(workdir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    with socket.socket() as probe:
+        if probe.connect_ex((HOST, port)) == 0:
+            raise SystemExit(f"{HOST}:{port} is taken: pass another --port")
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "qiaomen.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=bench_environment(workdir),
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex((HOST, port)) == 0:
+                return server
+        time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("gunicorn did not start within 30 s")
+
+
+def run_accepts(port: int, ticket_ids: list[int], tokens: list[str]) -> tuple[float, list[float], dict[int, int]]:
+    """Every client accepts its own share at once; (wall seconds, sorted ms, count per status)."""
+    clients = len(tokens)
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    statuses: list[dict[int, int]] = [{} for _ in range(clients)]
+    barrier = threading.Barrier(clients + 1)
+
+    def client(index: int) -> None:
+        headers = {"Authorization": f"Bearer {tokens[index]}", "Content-Length": "0"}
+        barrier.wait()
+        for ticket_id in ticket_ids[index::clients]:
+            # A new connection per request: gunicorn's sync workers close each one after answering.
+            connection = http.client.HTTPConnection(HOST, port, timeout=60)
+            started = time.perf_counter()
+            connection.request("POST", f"/api/v1/tickets/{ticket_id}/accept", headers=headers)
+            response = connection.getresponse()
+            response.read()
+            latencies[index].append((time.perf_counter() - started) * 1000)
+            statuses[index][response.status] = statuses[index].get(response.status, 0) + 1
+            connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    counts: dict[int, int] = {}
+    for per_client in statuses:
+        for status, count in per_client.items():
+            counts[status] = counts.get(status, 0) + count
+    return seconds, sorted(ms for per_client in latencies for ms in per_client), counts
+
+
+def write_overdue_tickets(count: int) -> dt.datetime:
+    """`count` routed tickets whose acceptance deadline passed a day ago; returns the sweep's now."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from qiaomen.core.bulk import BulkInsert
+    from qiaomen.places.models import Grid
+    from qiaomen.tickets.models import Channel, Status, Subcategory, Ticket
+
+    now = timezone.now()
+    created = now - dt.timedelta(days=3)
+    subcategories = list(Subcategory.objects.filter(retired=False))
+    grids = list(Grid.objects.values_list("pk", flat=True))
+    writer = BulkInsert(
+        Ticket,
+        varying=("grid_id", "subcategory_id", "department_id", "priority"),
+        constants={
+            "channel": Channel.STAFF,
+            "description": "压测工单",
+            "status": Status.ROUTED,
+            "created_at": created,
+            "routed_at": created,
+            "accept_by": created + dt.timedelta(hours=2),
+            "resolve_by": now - dt.timedelta(days=1),
+            "escalate_after": now - dt.timedelta(days=1),
+        },
+    )
+    with transaction.atomic():
+        for n in range(count):
+            subcategory = subcategories[n % len(subcategories)]
+            writer.add(
+                {
+                    "grid_id": grids[n % len(grids)],
+                    "subcategory_id": subcategory.pk,
+                    "department_id": subcategory.department_id,
+                    "priority": subcategory.default_priority,
+                }
+            )
+            if len(writer.queued) >= 5000:
+                writer.flush()
+        writer.flush()
+    return now
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tickets", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--port", type=int, default=8078)
+    parser.add_argument("--sweep-tickets", type=int, default=200_000)
+    options = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="qiaomen-bench-tickets-"))
+    try:
+        street_seed(workdir, households=SEED_HOUSEHOLDS, seed=1)
+        django_setup(workdir)
+        print(f"machine: {machine()}")
+        ticket_ids, tokens = prepare_accepts(options.tickets, options.clients)
+        server = gunicorn_start(workdir, options.port, options.workers)
+        try:
+            seconds, spent, counts = run_accepts(options.port, ticket_ids, tokens)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        accepted = counts.get(200, 0)
+        print(
+            f"accept, {options.clients} clients → gunicorn ({options.workers} sync workers), SQLite: "
+            f"{accepted:,} of {len(ticket_ids):,} accepted in {seconds:.1f} s = {accepted / seconds:,.0f} accepts/s; "
+            f"p50 {percentile(spent, 0.5):.1f} ms, p95 {percentile(spent, 0.95):.1f} ms; answers {counts}"
+        )
+
+        from qiaomen.tickets.sweep import escalation_sweep
+
+        started = time.perf_counter()
+        now = write_overdue_tickets(options.sweep_tickets)
+        written = time.perf_counter() - started
+        started = time.perf_counter()
+        result = escalation_sweep(now=now)
+        swept = time.perf_counter() - started
+        print(
+            f"escalation sweep over {options.sweep_tickets:,} open tickets past their deadline (SQLite): "
+            f"{swept:.1f} s, {result.escalated:,} escalated ({result.escalated / swept:,.0f}/s); "
+            f"writing them took {written:.1f} s"
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
