@@ -36,7 +36,7 @@ class TicketEntryForm(forms.Form):
     def __init__(self, *args: Any, subcategories: list[Subcategory], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.subcategories = {subcategory.code: subcategory for subcategory in subcategories}
-        self.fields["subcategory"].choices = subcategory_choices(subcategories)
+        self.fields["subcategory"].choices = subcategory_choices(subcategories)  # type: ignore[attr-defined]
 
     def chosen_subcategory(self) -> Subcategory | None:
         return self.subcategories.get(self.cleaned_data.get("subcategory") or "")

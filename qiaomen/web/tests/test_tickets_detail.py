@@ -39,8 +39,8 @@ def test_the_handler_walks_a_ticket_to_resolved_and_the_worker_confirms(
     ticket.refresh_from_db()
     assert ticket.status == Status.RESOLVED and ticket.worker_confirmed_by == small_street.users["worker_a"]
     timeline = [
-        event.action
-        for event in client_as("worker_a").get(reverse("web:ticket_detail", args=[ticket.pk])).context["events"]
+        entry.event.action
+        for entry in client_as("worker_a").get(reverse("web:ticket_detail", args=[ticket.pk])).context["events"]
     ]
     assert timeline == ["create", "accept", "start", "resolve", "confirm"]
 

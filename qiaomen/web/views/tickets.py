@@ -10,6 +10,7 @@ services' business: a view parses the form, calls the service and shows the outc
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -18,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from qiaomen.accounts.models import User
@@ -25,7 +27,7 @@ from qiaomen.accounts.roles import Capability
 from qiaomen.core.errors import DomainError
 from qiaomen.registry.selectors import household_for_user
 from qiaomen.tickets import services
-from qiaomen.tickets.models import Channel, Ticket
+from qiaomen.tickets.models import Channel, Status, Ticket, TicketEvent
 from qiaomen.tickets.selectors import (
     active_subcategories,
     notifications_for_user,
@@ -51,6 +53,37 @@ from qiaomen.web.views.visits import user_with
 
 INBOX_PAGE = 50
 NOTIFICATIONS_PAGE = 50
+SPOT_CHECK_PAGE = 100  # a day's checks at most; the oldest come first
+
+
+# What each TicketEvent.action reads as in the timeline.
+ACTION_LABELS = {
+    "create": _("created and routed"),
+    "route": _("resubmitted"),
+    "accept": _("accepted"),
+    "start": _("work started"),
+    "transfer": _("transferred"),
+    "return": _("returned for more information"),
+    "resolve": _("resolved"),
+    "confirm": _("result confirmed by the grid worker"),
+    "rate": _("rated by the resident"),
+    "reopen": _("reopened"),
+    "close": _("closed"),
+    "priority": _("priority changed"),
+    "escalate": _("escalated"),
+    "spot_check": _("spot-checked"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: TicketEvent
+    label: str
+    status: str
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
 
 
 @staff_page
@@ -76,7 +109,10 @@ def _action_forms(ticket: Ticket, user: User) -> dict[str, forms.Form | None]:
 
 
 def _ticket_context(ticket: Ticket, user: User, **extra: Any) -> dict[str, Any]:
-    events = ticket.events.select_related("actor").order_by("at", "pk")
+    events = [
+        TimelineEntry(event, str(ACTION_LABELS.get(event.action, event.action)), _status_label(event.new_status))
+        for event in ticket.events.select_related("actor").order_by("at", "pk")
+    ]
     return {
         "ticket": ticket,
         "events": events,
@@ -210,11 +246,14 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     return render(request, "web/tickets/new.html", {"form": form, "suggested": suggested}, status=status)
 
 
+def _spot_check_page(request: HttpRequest, user: User, form: SpotCheckForm, status: int = 200) -> HttpResponse:
+    checks = list(spot_checks_pending(user)[:SPOT_CHECK_PAGE])
+    return render(request, "web/tickets/spot_checks.html", {"checks": checks, "form": form}, status=status)
+
+
 @staff_page
 def spot_check_queue(request: HttpRequest) -> HttpResponse:
-    user = user_with(request, Capability.SPOT_CHECK)
-    checks = list(spot_checks_pending(user)[:100])
-    return render(request, "web/tickets/spot_checks.html", {"checks": checks, "form": SpotCheckForm()})
+    return _spot_check_page(request, user_with(request, Capability.SPOT_CHECK), SpotCheckForm())
 
 
 @staff_page
@@ -224,8 +263,7 @@ def spot_check_record(request: HttpRequest, pk: int) -> HttpResponse:
     check = spot_check_for_user(user, pk)
     form = SpotCheckForm(request.POST)
     if not form.is_valid():
-        checks = list(spot_checks_pending(user)[:100])
-        return render(request, "web/tickets/spot_checks.html", {"checks": checks, "form": form}, status=422)
+        return _spot_check_page(request, user, form, status=422)
     services.spot_check_record(
         check=check, user=user, result=form.cleaned_data["result"], note=form.cleaned_data["note"]
     )

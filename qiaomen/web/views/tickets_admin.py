@@ -139,7 +139,7 @@ def subcategory_edit(request: HttpRequest, pk: int) -> HttpResponse:
     subcategory = Subcategory.objects.select_related("category").filter(pk=pk).first()
     if subcategory is None:
         raise Http404
-    form = SubcategoryForm(request.POST or None, instance=Subcategory.objects.get(pk=pk))
+    form = SubcategoryForm(request.POST or None, instance=subcategory)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         services.subcategory_update(subcategory=subcategory, user=user, changes=changes)
