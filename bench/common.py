@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -146,3 +147,13 @@ def visit_outcome(rng: random.Random) -> tuple[str, str, str]:
     outcome = rng.choices(list(OUTCOME_WEIGHTS), weights=list(OUTCOME_WEIGHTS.values()))[0]
     answers = MET_ANSWERS_JSON if outcome == "met" else "{}"
     return outcome, answers, "不方便" if outcome == "refused" else ""
+
+
+def seeded_workdir(workdir: Path | None, *, name: str, households: int) -> Path:
+    """The folder to work in (a new temporary one unless given), after printing the machine and
+    seeding a demo street of `households` into it."""
+    workdir = workdir or Path(tempfile.mkdtemp(prefix=f"qiaomen-bench-{name}-"))
+    print(f"machine: {machine()}")
+    seed = street_seed(workdir, households=households, seed=1)
+    print(f"seeded {households:,} households in {seed.seconds:.1f} s (CPU {seed.cpu_seconds:.1f} s) into {workdir}")
+    return workdir

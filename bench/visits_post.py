@@ -23,7 +23,6 @@ import os
 import random
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -32,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from common import ROOT, bench_environment, django_setup, machine, percentile, street_seed
+from common import ROOT, bench_environment, django_setup, percentile, seeded_workdir
 
 HOST = "127.0.0.1"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -203,10 +202,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8077)
     parser.add_argument("--workdir", type=Path, help="keep the database here (default: a temporary folder)")
     options = parser.parse_args()
-    workdir = options.workdir or Path(tempfile.mkdtemp(prefix="qiaomen-bench-post-"))
-    print(f"machine: {machine()}")
-    seed = street_seed(workdir, households=SEED_HOUSEHOLDS, seed=1)
-    print(f"seeded {SEED_HOUSEHOLDS} households in {seed.seconds:.1f} s into {workdir}")
+    workdir = seeded_workdir(options.workdir, name="post", households=SEED_HOUSEHOLDS)
     django_setup(workdir)
     from qiaomen.testing import PASSWORD
 

@@ -15,12 +15,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import tempfile
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from common import django_setup, machine, manage, print_timings, street_seed, timed_ms, visit_outcome
+from common import django_setup, manage, print_timings, seeded_workdir, timed_ms, visit_outcome
 
 if TYPE_CHECKING:
     from qiaomen.accounts.models import User
@@ -93,10 +92,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--workdir", type=Path, help="keep the database here (default: a temporary folder)")
     options = parser.parse_args()
-    workdir = options.workdir or Path(tempfile.mkdtemp(prefix="qiaomen-bench-worklist-"))
-    print(f"machine: {machine()}")
-    seed = street_seed(workdir, households=SEED_HOUSEHOLDS, seed=1)
-    print(f"seeded {SEED_HOUSEHOLDS} households in {seed.seconds:.1f} s into {workdir}")
+    workdir = seeded_workdir(options.workdir, name="worklist", households=SEED_HOUSEHOLDS)
     # Pages name their assets through the manifest that collectstatic writes (as `make run` does).
     manage(workdir, "collectstatic", "--noinput", "--verbosity", "0")
     django_setup(workdir)
