@@ -86,12 +86,13 @@ def suggest_subcategory(text: str) -> list[tuple[Subcategory, int]]:
 
 
 def ticket_inbox(user: User, *, now: dt.datetime) -> QuerySet[Ticket]:
-    """The user's open tickets, overdue first (past the stored next deadline, or escalated),
-    then by that deadline; a ticket with nothing pending goes last."""
-    overdue = Q(escalation_level__gt=0) | Q(escalate_after__lte=now)
+    """The user's open tickets and the resolved ones waiting for the grid worker's confirmation:
+    overdue first (open and past the stored next deadline, or escalated), then by that deadline;
+    a ticket with nothing pending goes last."""
+    overdue = Q(status__in=OPEN_STATUSES) & (Q(escalation_level__gt=0) | Q(escalate_after__lte=now))
     return (
         tickets_for_user(user)
-        .filter(status__in=OPEN_STATUSES)
+        .filter(Q(status__in=OPEN_STATUSES) | Q(status=Status.RESOLVED, worker_confirmed_at__isnull=True))
         .annotate(overdue=Case(When(overdue, then=Value(True)), default=Value(False), output_field=BooleanField()))
         .select_related("subcategory", "department", "grid")
         .order_by("-overdue", F("escalate_after").asc(nulls_last=True), "pk")

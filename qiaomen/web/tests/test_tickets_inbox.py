@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from qiaomen.testing import SmallStreet
-from qiaomen.tickets.models import Priority
+from qiaomen.tickets.models import Priority, Ticket
+from qiaomen.tickets.services import ticket_accept, ticket_confirm, ticket_resolve
 from qiaomen.web.tests.ticket_helpers import make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,14 @@ def test_the_inbox_costs_the_same_queries_for_1_or_10_tickets(
 
 def test_roles_without_tickets_are_refused(client_as: Callable[[str], Client]) -> None:
     assert client_as("auditor").get(reverse("web:ticket_inbox")).status_code == 403
+
+
+def test_a_resolved_ticket_waits_in_the_workers_list_until_confirmed(
+    small_street: SmallStreet, client_as: Callable[[str], Client]
+) -> None:
+    ticket = make_ticket(small_street)
+    handler = small_street.users["dept_handler"]
+    ticket_resolve(ticket=ticket_accept(ticket=ticket, user=handler), user=handler, note="已送餐")
+    assert _listed(client_as("worker_a")) == [ticket.pk]
+    ticket_confirm(ticket=Ticket.objects.get(pk=ticket.pk), user=small_street.users["worker_a"])
+    assert _listed(client_as("worker_a")) == []
