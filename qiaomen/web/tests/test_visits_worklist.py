@@ -16,7 +16,8 @@ from qiaomen.web.tests.visit_helpers import NOW, pause_visits, record_visit, vis
 
 pytestmark = pytest.mark.usefixtures("visits_clock")
 WORKLIST = reverse("web:worklist")
-QUERIES = 15  # whatever the number of households: session, user, places, and the work list's own
+# Whatever the number of households: session, user, places, the nav's unread notifications, the work list's own.
+QUERIES = 16
 
 
 def _page(client: Client, query: str = "") -> tuple[int, str]:
