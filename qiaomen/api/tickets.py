@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import BooleanField, Case, F, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -45,7 +45,6 @@ from qiaomen.tickets.services import (
     ticket_start,
     ticket_transfer,
 )
-from qiaomen.tickets.states import OPEN_STATUSES
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -164,13 +163,17 @@ router = Router(tags=["tickets"])
 
 def _tickets(tickets: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticket]:
     """Everything a TicketOut needs in one query. The contact is read as the masked column alone,
-    so that the person's file (encrypted ID number, phone) is never loaded for a ticket."""
+    so that the person's file (encrypted ID number, phone) is never loaded for a ticket; overdue
+    is the selectors' rule, evaluated by the database."""
     return tickets.select_related(
         "subcategory__category", "department", "handler", "household__building", "grid"
-    ).annotate(contact_phone_masked=F("person__phone_masked"))
+    ).annotate(
+        contact_phone_masked=F("person__phone_masked"),
+        is_overdue=Case(When(overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
+    )
 
 
-def _ticket(ticket: Ticket, user: User, now: dt.datetime) -> dict[str, Any]:
+def _ticket(ticket: Ticket, user: User) -> dict[str, Any]:
     registry = user.can(Capability.VIEW_REGISTRY)
     subcategory = ticket.subcategory
     return {
@@ -199,9 +202,7 @@ def _ticket(ticket: Ticket, user: User, now: dt.datetime) -> dict[str, Any]:
         "start_by": ticket.start_by,
         "resolve_by": ticket.resolve_by,
         "next_deadline": ticket.escalate_after,
-        # The same rule as overdue_q, on a row already loaded.
-        "overdue": ticket.status in OPEN_STATUSES
-        and (ticket.escalation_level > 0 or (ticket.escalate_after is not None and ticket.escalate_after <= now)),
+        "overdue": bool(getattr(ticket, "is_overdue", False)),
         "escalation_level": ticket.escalation_level,
         "transfer_count": ticket.transfer_count,
         "reopen_count": ticket.reopen_count,
@@ -215,8 +216,7 @@ def _ticket(ticket: Ticket, user: User, now: dt.datetime) -> dict[str, Any]:
 def _ticket_after(ticket: Ticket, user: User) -> dict[str, Any]:
     """The ticket as a transition left it. Read again by pk, not through the caller's scope: after
     a transfer the ticket belongs to another department, yet the caller just acted on it."""
-    now = timezone.now()
-    return _ticket(_tickets(Ticket.objects.filter(pk=ticket.pk), now).get(), user, now)
+    return _ticket(_tickets(Ticket.objects.filter(pk=ticket.pk), timezone.now()).get(), user)
 
 
 def _by_code(model: type[Subcategory] | type[Department], code: str, error: str, message: str) -> Any:
@@ -269,19 +269,18 @@ def ticket_list(request: HttpRequest, filters: Query[TicketFilters]) -> dict[str
     if filters.overdue is not None:
         tickets = tickets.filter(overdue_q(now)) if filters.overdue else tickets.exclude(overdue_q(now))
     page = _tickets(tickets_by_deadline(tickets, now=now), now)[filters.offset : filters.offset + filters.limit]
-    return {"items": [_ticket(t, user, now) for t in page], "count": tickets.count()}
+    return {"items": [_ticket(t, user) for t in page], "count": tickets.count()}
 
 
 @router.get("/tickets/{int:ticket_id}", response=responses(TicketDetailOut, 401, 404, 422), url_name="ticket")
 def ticket_detail(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     """One ticket with its timeline."""
     user = api_user(request)
-    now = timezone.now()
-    ticket = _tickets(tickets_for_user(user).filter(pk=ticket_id), now).first()
+    ticket = _tickets(tickets_for_user(user).filter(pk=ticket_id), timezone.now()).first()
     if ticket is None:
         raise Http404
     events = TicketEvent.objects.filter(ticket_id=ticket_id).select_related("actor")
-    return {**_ticket(ticket, user, now), "events": [_event(e) for e in events]}
+    return {**_ticket(ticket, user), "events": [_event(e) for e in events]}
 
 
 def _event(event: TicketEvent) -> dict[str, Any]:
