@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.http import Http404
 
 from qiaomen.accounts.models import User
@@ -86,17 +86,14 @@ def suggest_subcategory(text: str) -> list[tuple[Subcategory, int]]:
 
 
 def ticket_inbox(user: User, *, now: dt.datetime) -> QuerySet[Ticket]:
-    """The user's open tickets and the resolved ones waiting for the grid worker's confirmation:
-    overdue first (open and past the stored next deadline, or escalated), then by that deadline;
-    a ticket with nothing pending goes last."""
-    overdue = Q(status__in=OPEN_STATUSES) & (Q(escalation_level__gt=0) | Q(escalate_after__lte=now))
-    return (
+    """The user's open tickets and the resolved ones waiting for the grid worker's confirmation,
+    in an inbox's order (tickets_by_deadline: overdue first, then by the next deadline)."""
+    tickets = (
         tickets_for_user(user)
         .filter(Q(status__in=OPEN_STATUSES) | Q(status=Status.RESOLVED, worker_confirmed_at__isnull=True))
-        .annotate(overdue=Case(When(overdue, then=Value(True)), default=Value(False), output_field=BooleanField()))
         .select_related("subcategory", "department", "grid")
-        .order_by("-overdue", F("escalate_after").asc(nulls_last=True), "pk")
     )
+    return tickets_by_deadline(tickets, now=now)
 
 
 def ticket_actions(ticket: Ticket, user: User) -> list[str]:
