@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, PersonStatus, PersonTag
@@ -83,9 +83,24 @@ class CoverageReport:
     special_not_visited_this_month: list[int] = field(default_factory=list)  # household ids
 
 
-def _visited_ids(household_ids: set[int], period: Period, outcomes: tuple[str, ...]) -> set[int]:
-    rows = Visit.objects.filter(visited_at__gte=period.start, visited_at__lt=period.end, outcome__in=outcomes)
-    return {hid for hid in rows.values_list("household_id", flat=True).distinct() if hid in household_ids}
+def _outcomes_by_household(household_ids: set[int], period: Period) -> tuple[set[int], set[int]]:
+    """(covered, refused-only) households of the period, from one pass over the covering index
+    on (visited_at, outcome, household): a quarter of a 70,000-household street is some 250,000
+    visits, and reading each from the table instead made coverage take seconds."""
+    rows = (
+        Visit.objects.filter(
+            visited_at__gte=period.start, visited_at__lt=period.end, outcome__in=(*CONTACT_OUTCOMES, Outcome.REFUSED)
+        )
+        .order_by()
+        .values_list("household_id", "outcome")
+        .distinct()
+    )
+    covered: set[int] = set()
+    refused: set[int] = set()
+    for household_id, outcome in rows:
+        if household_id in household_ids:
+            (refused if outcome == Outcome.REFUSED else covered).add(household_id)
+    return covered, refused - covered
 
 
 def _current_month_within(period: Period, today: dt.date) -> Period:
@@ -100,8 +115,9 @@ def _current_month_within(period: Period, today: dt.date) -> Period:
 def coverage_report(households: QuerySet[Household], *, period: Period, today: dt.date | None = None) -> CoverageReport:
     """Coverage of `households` (already scoped to the user) in `period`.
 
-    Six queries whatever the number of households: the households with their grid, the special
-    ones, the households covered and refused in the period, those ever visited, and the pauses.
+    A fixed number of queries whatever the number of households: the households with their grid,
+    the special ones, the households covered or refused in the period (and in the month, for a
+    quarter), those never visited, the pauses and the grids.
     """
     rows = list(households.exclude(status__in=NOT_VISITED_STATUSES).values_list("pk", "building__grid_id"))
     grid_of = dict(rows)
@@ -117,11 +133,13 @@ def coverage_report(households: QuerySet[Household], *, period: Period, today: d
         )
         & ids
     )
-    covered = _visited_ids(ids, period, CONTACT_OUTCOMES)
-    refused = _visited_ids(ids, period, (Outcome.REFUSED,)) - covered
+    covered, refused = _outcomes_by_household(ids, period)
     paused_grids = grids_paused_during(period)
-    ever = set(
-        Visit.objects.filter(household_id__in=households.values("pk")).values_list("household_id", flat=True).distinct()
+    # One index probe per household, instead of reading every visit ever made.
+    never = set(
+        households.exclude(status__in=NOT_VISITED_STATUSES)
+        .filter(~Exists(Visit.objects.filter(household_id=OuterRef("pk"))))
+        .values_list("pk", flat=True)
     )
 
     grids = {grid.pk: grid for grid in Grid.objects.filter(pk__in=set(grid_of.values())).select_related("community")}
@@ -147,12 +165,12 @@ def coverage_report(households: QuerySet[Household], *, period: Period, today: d
         per_community[community.pk].add(row)
 
     month = _current_month_within(period, today or dt.datetime.now(CHINA).date())
-    covered_month = covered if month == period else _visited_ids(ids, month, CONTACT_OUTCOMES)
+    covered_month = covered if month == period else _outcomes_by_household(ids, month)[0]
     return CoverageReport(
         period=period,
         total=total,
         grids=sorted(((grids[gid], row) for gid, row in per_grid.items()), key=lambda pair: pair[0].code),
         communities=sorted(((row.name, row) for row in per_community.values()), key=lambda pair: pair[0]),
-        never_visited=sorted(ids - ever),
+        never_visited=sorted(never),
         special_not_visited_this_month=sorted(special - covered_month),
     )

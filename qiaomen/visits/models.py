@@ -129,7 +129,8 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["household", "visited_at"]),
             models.Index(fields=["grid", "visited_at"]),
-            models.Index(fields=["visited_at"]),
+            # Covers coverage's question "who was reached in this period" without touching the table.
+            models.Index(fields=["visited_at", "outcome", "household"], name="visit_period_outcome"),
         ]
 
 
