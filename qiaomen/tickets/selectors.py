@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.http import Http404
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability, Role
 from qiaomen.accounts.scopes import place_scope
+from qiaomen.tickets.deadlines import Deadlines, ticket_deadlines
 from qiaomen.tickets.models import (
     Notification,
     SpotCheck,
@@ -67,6 +69,17 @@ def tickets_by_deadline(tickets: QuerySet[Ticket], *, now: dt.datetime) -> Query
 
 def active_subcategories() -> QuerySet[Subcategory]:
     return Subcategory.objects.filter(retired=False).select_related("category", "department")
+
+
+def deadlines_for(*, routed_at: dt.datetime, priority: str) -> Deadlines:
+    """A ticket's deadlines on the street's calendar, with the configured P1 window
+    (settings.TICKET_P1_ESCALATE_MINUTES, 30 by default)."""
+    return ticket_deadlines(
+        routed_at=routed_at,
+        priority=priority,
+        calendar=workday_calendar(),
+        p1_accept_within=dt.timedelta(minutes=settings.TICKET_P1_ESCALATE_MINUTES),
+    )
 
 
 def workday_calendar() -> WorkdayCalendar:

@@ -25,7 +25,7 @@ from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, Person
-from qiaomen.tickets.deadlines import ACCEPT_WITHIN, next_check, ticket_deadlines
+from qiaomen.tickets.deadlines import ACCEPT_WITHIN, next_check
 from qiaomen.tickets.models import (
     Channel,
     Notification,
@@ -39,7 +39,7 @@ from qiaomen.tickets.models import (
     TicketEvent,
     WorkdayOverride,
 )
-from qiaomen.tickets.selectors import workday_calendar
+from qiaomen.tickets.selectors import deadlines_for
 from qiaomen.tickets.states import target_of
 
 REPEAT_WINDOW = dt.timedelta(days=90)
@@ -135,7 +135,7 @@ def ticket_create(
     if grid is None and household is not None:
         grid = household.building.grid
     now = timezone.now()
-    deadlines = ticket_deadlines(routed_at=now, priority=priority, calendar=workday_calendar())
+    deadlines = deadlines_for(routed_at=now, priority=priority)
     closed = resolved_on_spot
     with transaction.atomic():
         ticket = Ticket.objects.create(
@@ -282,7 +282,7 @@ def ticket_transfer(
     if department.pk == ticket.department_id:
         raise InvalidInput("transfer_same_department", "不能转给本部门")
     now = timezone.now()
-    accept_by = ticket_deadlines(routed_at=now, priority=ticket.priority, calendar=workday_calendar()).accept_by
+    accept_by = deadlines_for(routed_at=now, priority=ticket.priority).accept_by
     ticket = _transition(
         ticket=ticket,
         action="transfer",
@@ -358,9 +358,7 @@ def ticket_change_priority(
     if user.role not in (Role.STREET_ADMIN, Role.COMMUNITY_STAFF, Role.DEPARTMENT_HANDLER):
         raise Forbidden("priority_not_allowed", "您不能修改优先级")
     reason = _require_reason(reason)
-    deadlines = ticket_deadlines(
-        routed_at=ticket.routed_at or ticket.created_at, priority=priority, calendar=workday_calendar()
-    )
+    deadlines = deadlines_for(routed_at=ticket.routed_at or ticket.created_at, priority=priority)
     with transaction.atomic():
         claimed = Ticket.objects.filter(pk=ticket.pk, version=ticket.version).update(
             priority=priority,

@@ -112,3 +112,12 @@ def test_the_command_runs_the_sweep(small_street: SmallStreet, capsys: pytest.Ca
     with time_machine.travel(MONDAY_10 + dt.timedelta(hours=3), tick=False):
         call_command("escalation_sweep")
     assert "升级 1 张工单" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_p1_window_is_configurable(small_street: SmallStreet, settings: object) -> None:
+    settings.TICKET_P1_ESCALATE_MINUTES = 10  # type: ignore[attr-defined]
+    ticket = _ticket(small_street, "EMG-SAFE")
+    assert ticket.accept_by == MONDAY_10 + dt.timedelta(minutes=10)
+    assert escalation_sweep(now=MONDAY_10 + dt.timedelta(minutes=9)).escalated == 0
+    assert escalation_sweep(now=MONDAY_10 + dt.timedelta(minutes=10)).escalated == 1
