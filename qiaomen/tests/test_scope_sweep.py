@@ -13,6 +13,7 @@ broken.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import uuid
@@ -29,14 +30,15 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from PIL import Image
 from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.services import api_token_issue
 from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus
 from qiaomen.testing import PASSWORD, SmallStreet
-from qiaomen.tickets.models import Channel, SpotCheck, Subcategory
-from qiaomen.tickets.services import rating_link_issue, ticket_create
+from qiaomen.tickets.models import Channel, PhotoKind, SpotCheck, Subcategory
+from qiaomen.tickets.services import rating_link_issue, ticket_create, ticket_photos_add
 from qiaomen.visits.models import Outcome, VerificationRequest, Visit, VisitPause
 
 # Which record of grid B a path parameter stands for. A route whose parameter is in neither
@@ -71,6 +73,8 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "pauses": "pause",
     "visits": "visit",
     "tickets": "ticket",
+    # tickets/photos/<int:pk>/: the photo's own id, scoped through its ticket.
+    "photos": "ticket_photo",
     "spot-checks": "spot_check",
     "subcategories": "subcategory",
 }
@@ -93,6 +97,7 @@ INSIDER_BY_KIND: dict[str, str] = {
     "visit": "worker_b",
     # Grid B's ticket is routed to 住建, so the 民政 handler is an outsider as well.
     "ticket": "worker_b",
+    "ticket_photo": "worker_b",
     "spot_check": "supervisor",
     "subcategory": "street_admin",
 }
@@ -271,6 +276,11 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
         created_by=s.users["worker_b"],
     )
     spot_check = SpotCheck.objects.create(ticket=ticket, reason="sample", created_at=now)
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8), (90, 90, 90)).save(photo, format="PNG")
+    (ticket_photo,) = ticket_photos_add(
+        ticket=ticket, user=s.users["worker_b"], raws=[photo.getvalue()], kind=PhotoKind.REPORT
+    )
     values = [person.name, person.id_masked, person.phone_masked, s.building_b.address]
     return GridB(
         street=s,
@@ -286,6 +296,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "pause": pause,
             "visit": visit,
             "ticket": ticket,
+            "ticket_photo": ticket_photo,
             "spot_check": spot_check,
             "subcategory": ticket.subcategory,
         },

@@ -211,3 +211,29 @@ class Notification(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "read_at"])]
+
+
+class PhotoKind(models.TextChoices):
+    REPORT = "report", _("with the demand")
+    RESOLUTION = "resolution", _("with the result")
+
+
+class TicketPhoto(models.Model):
+    """A photo of a demand (entered with the ticket) or of the handler's result; the file lives
+    under UPLOAD_DIR/ticket-photos with a random name (qiaomen.core.photos)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(max_length=16, choices=PhotoKind.choices)
+    stored_name = models.CharField(max_length=64, unique=True)
+    content_type = models.CharField(max_length=32)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # Where the photo says it was taken (EXIF GPS), kept server-side only, never served or shown.
+    exif_location = models.JSONField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]

@@ -19,6 +19,7 @@ from qiaomen.tickets.models import (
     Status,
     Subcategory,
     Ticket,
+    TicketPhoto,
     WorkdayOverride,
 )
 from qiaomen.tickets.states import OPEN_STATUSES, target_of
@@ -50,6 +51,15 @@ def ticket_for_user(user: User, pk: int) -> Ticket:
     if ticket is None:
         raise Http404
     return ticket
+
+
+def ticket_photo_for_user(user: User, pk: int) -> TicketPhoto:
+    """A photo of a ticket the user may see (tickets_for_user), else 404: a photo is as private
+    as its ticket."""
+    photo = TicketPhoto.objects.filter(pk=pk, ticket__in=tickets_for_user(user)).first()
+    if photo is None:
+        raise Http404
+    return photo
 
 
 def overdue_q(now: dt.datetime) -> Q:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -23,12 +24,14 @@ from qiaomen.accounts.roles import Role
 from qiaomen.accounts.scopes import place_scope
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from qiaomen.core.photos import photo_folder, photo_store, photos_clean
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, Person
 from qiaomen.tickets.deadlines import ACCEPT_WITHIN, next_check
 from qiaomen.tickets.models import (
     Channel,
     Notification,
+    PhotoKind,
     Priority,
     RatingLink,
     SpotCheck,
@@ -37,6 +40,7 @@ from qiaomen.tickets.models import (
     Subcategory,
     Ticket,
     TicketEvent,
+    TicketPhoto,
     WorkdayOverride,
 )
 from qiaomen.tickets.selectors import deadlines_for
@@ -47,6 +51,8 @@ RATING_LINK_DAYS = 14
 # After this long without a rating, a confirmed ticket closes as "not rated".
 RATING_WAIT = dt.timedelta(days=7)
 MAX_DESCRIPTION = 2000
+MAX_PHOTOS_PER_TICKET = 6
+PHOTO_FOLDER = "ticket-photos"
 
 
 def _event(
@@ -547,3 +553,42 @@ def workday_override_set(*, user: User, date: dt.date, is_working_day: bool, not
     )
     audit_record(action="workday.override", actor=user, obj=override, detail={"working": is_working_day})
     return override
+
+
+def ticket_photo_path(photo: TicketPhoto) -> Path:
+    return photo_folder(PHOTO_FOLDER) / photo.stored_name
+
+
+def ticket_photos_add(*, ticket: Ticket, user: User | None, raws: list[bytes], kind: str) -> list[TicketPhoto]:
+    """Store photos of a ticket (of the demand or of the result), all or none: every photo is
+    checked before the first file is written, so a bad one leaves no orphan file on disk when
+    the caller's transaction rolls the ticket or its resolution back. Each file is written
+    before its row, so a row never points at nothing."""
+    if kind not in PhotoKind.values:
+        raise InvalidInput("photo_kind_invalid", "照片类别无效")
+    if not raws:
+        return []
+    with transaction.atomic():
+        # The ticket row is locked (on PostgreSQL) so two uploads at once cannot pass the limit together.
+        Ticket.objects.select_for_update().filter(pk=ticket.pk).first()
+        cleaned = photos_clean(
+            raws,
+            room=MAX_PHOTOS_PER_TICKET - ticket.photos.count(),
+            too_many=f"每张工单最多上传 {MAX_PHOTOS_PER_TICKET} 张照片",
+        )
+        folder = photo_folder(PHOTO_FOLDER)
+        photos = [
+            TicketPhoto.objects.create(
+                ticket=ticket,
+                kind=kind,
+                stored_name=photo_store(photo, folder),
+                content_type=photo.content_type,
+                size=len(photo.data),
+                sha256=photo.sha256,
+                exif_location=photo.location,
+                uploaded_by=user,
+            )
+            for photo in cleaned
+        ]
+        audit_record(action="ticket.photos_add", actor=user, obj=ticket, detail={"kind": kind, "count": len(photos)})
+    return photos

@@ -13,13 +13,21 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.models import Department
 from qiaomen.tickets.models import Priority, SpotCheckResult, Subcategory, WorkdayOverride
-from qiaomen.web.forms_visits import subcategory_choices
+from qiaomen.web.forms_visits import MultipleImageField, MultipleImageInput, subcategory_choices
 
 REASON_MAX = 500
 
 
 def reason_field(label: Any) -> forms.CharField:
     return forms.CharField(label=label, min_length=2, max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def photos_field(label: Any) -> MultipleImageField:
+    """Optional photos, checked by content in qiaomen.tickets.services. Unlike the visit form's
+    field there is no `capture`: staff at a desk pick saved files, which `capture` would hide."""
+    return MultipleImageField(
+        label=label, required=False, widget=MultipleImageInput(attrs={"accept": "image/*", "multiple": True})
+    )
 
 
 class TicketEntryForm(forms.Form):
@@ -32,6 +40,7 @@ class TicketEntryForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=[("", _("The category's default")), *Priority.choices]
     )
+    photos = photos_field(_("Photos"))
 
     def __init__(self, *args: Any, subcategories: list[Subcategory], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,6 +66,7 @@ class ResubmitForm(forms.Form):
 
 class ResolveForm(forms.Form):
     note = forms.CharField(label=_("Result"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = photos_field(_("Photos (optional)"))
 
 
 class SpotCheckForm(forms.Form):

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.models import Department
 from qiaomen.accounts.roles import Role
 from qiaomen.testing import SmallStreet, make_user
-from qiaomen.tickets.models import Status, Ticket
-from qiaomen.tickets.services import ticket_accept, ticket_resolve
+from qiaomen.tickets.models import PhotoKind, RatingLink, Status, Ticket, TicketPhoto
+from qiaomen.tickets.services import (
+    ticket_accept,
+    ticket_photo_path,
+    ticket_photos_add,
+    ticket_resolve,
+    ticket_start,
+)
+from qiaomen.visits.tests.test_photos import jpeg_with_gps
 from qiaomen.web.tests.ticket_helpers import make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +104,74 @@ def test_only_the_grids_worker_confirms(small_street: SmallStreet, client_as: Ca
     assert _post(client_as("worker_b"), "web:ticket_confirm", ticket) == 404  # not grid B's ticket
     assert _post(client_as("dept_handler"), "web:ticket_confirm", ticket) == 403
     assert Ticket.objects.get(pk=ticket.pk).worker_confirmed_at is None
+
+
+def _in_progress(street: SmallStreet, **kwargs: bool) -> Ticket:
+    handler = street.users["dept_handler"]
+    ticket = ticket_accept(ticket=make_ticket(street, **kwargs), user=handler)
+    return ticket_start(ticket=ticket, user=handler)
+
+
+def test_the_handler_resolves_with_a_photo_listed_on_the_ticket(
+    small_street: SmallStreet, client_as: Callable[[str], Client], settings: Settings, tmp_path: Path
+) -> None:
+    settings.UPLOAD_DIR = tmp_path
+    ticket = _in_progress(small_street)
+    handler = client_as("dept_handler")
+    page = handler.get(reverse("web:ticket_detail", args=[ticket.pk])).content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'accept="image/*"' in page
+    photo_file = SimpleUploadedFile("result.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    response = handler.post(reverse("web:ticket_resolve", args=[ticket.pk]), {"note": "已送餐", "photos": [photo_file]})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    photo = ticket.photos.get()
+    assert (ticket.status, photo.kind, photo.uploaded_by) == (
+        Status.RESOLVED,
+        PhotoKind.RESOLUTION,
+        small_street.users["dept_handler"],
+    )
+    detail = client_as("worker_a").get(reverse("web:ticket_detail", args=[ticket.pk])).content.decode()
+    assert reverse("web:ticket_photo", args=[photo.pk]) in detail
+    assert "31.23" not in detail and "121.47" not in detail  # where it was taken stays on the server
+
+
+def test_a_bad_photo_leaves_the_ticket_unresolved(
+    small_street: SmallStreet, client_as: Callable[[str], Client], settings: Settings, tmp_path: Path
+) -> None:
+    settings.UPLOAD_DIR = tmp_path
+    ticket = _in_progress(small_street)
+    photos = [
+        SimpleUploadedFile("good.jpg", jpeg_with_gps(), content_type="image/jpeg"),
+        SimpleUploadedFile("photo.jpg", b"MZ\x90\x00" + b"\x00" * 200, content_type="image/jpeg"),
+    ]
+    response = client_as("dept_handler").post(
+        reverse("web:ticket_resolve", args=[ticket.pk]), {"note": "已送餐", "photos": photos}
+    )
+    assert response.status_code == 422
+    assert response.context["actions"]["resolve"].errors["photos"]
+    assert response.context["ticket"].status == Status.IN_PROGRESS
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.resolution_note, ticket.version) == (Status.IN_PROGRESS, "", 3)
+    assert not ticket.events.filter(action="resolve").exists()
+    assert not RatingLink.objects.filter(ticket=ticket).exists() and not TicketPhoto.objects.exists()
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))
+
+
+def test_a_photo_is_served_only_to_who_sees_its_ticket(
+    small_street: SmallStreet, client_as: Callable[[str], Client], settings: Settings, tmp_path: Path
+) -> None:
+    settings.UPLOAD_DIR = tmp_path
+    ticket = make_ticket(small_street, code="LIF-FAC", grid_b=True)  # grid B, routed to 住建
+    (photo,) = ticket_photos_add(
+        ticket=ticket, user=small_street.users["worker_b"], raws=[jpeg_with_gps()], kind=PhotoKind.REPORT
+    )
+    url = reverse("web:ticket_photo", args=[photo.pk])
+    assert url == f"/tickets/photos/{photo.pk}/"
+    response = client_as("worker_b").get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("inline")
+    assert b"".join(response.streaming_content) == ticket_photo_path(photo).read_bytes()
+    for outsider in ("worker_a", "dept_handler"):  # grid A's worker; 民政, another department
+        assert client_as(outsider).get(url).status_code == 404

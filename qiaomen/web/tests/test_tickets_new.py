@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
+from qiaomen.core.models import AuditEntry
 from qiaomen.testing import SmallStreet
-from qiaomen.tickets.models import Channel, Ticket
+from qiaomen.tickets.models import Channel, PhotoKind, Ticket, TicketPhoto
+from qiaomen.visits.tests.test_photos import jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +52,39 @@ def test_a_household_outside_the_workers_places_is_404(
 
 def test_departments_do_not_enter_tickets(client_as: Callable[[str], Client]) -> None:
     assert client_as("dept_handler").get(reverse("web:ticket_new")).status_code == 403
+
+
+def _upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="image/jpeg")
+
+
+def test_photos_entered_with_the_demand_are_stored_with_the_ticket(
+    small_street: SmallStreet, client_as: Callable[[str], Client], settings: Settings, tmp_path: Path
+) -> None:
+    settings.UPLOAD_DIR = tmp_path
+    data = {"description": "楼道灯坏了", "subcategory": "LIF-FAC", "create": "1"}
+    photos = [_upload("a.jpg", jpeg_with_gps()), _upload("b.jpg", jpeg_with_gps())]
+    assert client_as("worker_a").post(reverse("web:ticket_new"), {**data, "photos": photos}).status_code == 302
+    ticket = Ticket.objects.get()
+    assert [photo.kind for photo in ticket.photos.all()] == [PhotoKind.REPORT, PhotoKind.REPORT]
+    assert all(photo.uploaded_by == small_street.users["worker_a"] for photo in ticket.photos.all())
+
+
+def test_a_bad_photo_creates_no_ticket(
+    small_street: SmallStreet, client_as: Callable[[str], Client], settings: Settings, tmp_path: Path
+) -> None:
+    settings.UPLOAD_DIR = tmp_path
+    data = {"description": "楼道灯坏了", "subcategory": "LIF-FAC", "create": "1"}
+    photos = [_upload("good.jpg", jpeg_with_gps()), _upload("photo.jpg", b"MZ\x90\x00" + b"\x00" * 200)]
+    response = client_as("worker_a").post(reverse("web:ticket_new"), {**data, "photos": photos})
+    assert response.status_code == 422
+    assert response.context["form"].errors["photos"]
+    assert not Ticket.objects.exists() and not TicketPhoto.objects.exists()
+    assert not AuditEntry.objects.filter(action="ticket.create").exists()
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))
+
+
+def test_the_entry_form_takes_several_images(client_as: Callable[[str], Client]) -> None:
+    content = client_as("worker_a").get(reverse("web:ticket_new")).content.decode()
+    assert 'enctype="multipart/form-data"' in content
+    assert 'type="file"' in content and 'accept="image/*"' in content and "multiple" in content

@@ -15,7 +15,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -24,10 +25,11 @@ from django.views.decorators.http import require_POST
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
-from qiaomen.core.errors import DomainError
+from qiaomen.core.errors import DomainError, InvalidInput
+from qiaomen.core.photos import MAX_PHOTO_BYTES, PHOTO_ERRORS
 from qiaomen.registry.selectors import household_for_user
 from qiaomen.tickets import services
-from qiaomen.tickets.models import Channel, Status, Ticket, TicketEvent
+from qiaomen.tickets.models import Channel, PhotoKind, Status, Ticket, TicketEvent
 from qiaomen.tickets.selectors import (
     active_subcategories,
     notifications_for_user,
@@ -36,6 +38,7 @@ from qiaomen.tickets.selectors import (
     suggest_subcategory,
     ticket_actions,
     ticket_for_user,
+    ticket_photo_for_user,
 )
 from qiaomen.tickets.selectors import (
     ticket_inbox as inbox_tickets,
@@ -54,6 +57,7 @@ from qiaomen.web.views.visits import user_with
 INBOX_PAGE = 50
 NOTIFICATIONS_PAGE = 50
 SPOT_CHECK_PAGE = 100  # a day's checks at most; the oldest come first
+PHOTO_LIMITS = {"count": services.MAX_PHOTOS_PER_TICKET, "megabytes": MAX_PHOTO_BYTES // (1024 * 1024)}
 
 
 # What each TicketEvent.action reads as in the timeline.
@@ -73,6 +77,16 @@ ACTION_LABELS = {
     "escalate": _("escalated"),
     "spot_check": _("spot-checked"),
 }
+
+
+def _photo_bytes(data: dict[str, Any]) -> list[bytes]:
+    """The uploaded photos' bytes from a form's cleaned data; at most one byte over the limit is
+    read, which is enough for the service to refuse a photo as too large."""
+    return [upload.read(MAX_PHOTO_BYTES + 1) for upload in data.get("photos") or []]
+
+
+def _photo_error(form: forms.Form, error: DomainError) -> None:
+    form.add_error("photos" if error.code in PHOTO_ERRORS and "photos" in form.fields else None, error.message)
 
 
 @dataclass(frozen=True)
@@ -117,6 +131,8 @@ def _ticket_context(ticket: Ticket, user: User, **extra: Any) -> dict[str, Any]:
         "ticket": ticket,
         "events": events,
         "actions": extra.pop("actions", None) or _action_forms(ticket, user),
+        # Only what the links need: a photo's location (exif_location) never reaches a page.
+        "photos": ticket.photos.only("pk", "ticket_id", "kind", "uploaded_at"),
         # Department handlers get the address and a masked phone, never the registry file (SECURITY 5).
         "show_registry_link": user.can(Capability.VIEW_REGISTRY),
         **extra,
@@ -139,12 +155,26 @@ def _run(
     capability = Capability.CONFIRM_TICKETS if action in ("confirm", "resubmit") else Capability.HANDLE_TICKETS
     user = user_with(request, capability)
     ticket = ticket_for_user(user, pk)
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
-        actions = _action_forms(ticket, user)
+    form = form_class(request.POST, request.FILES) if form_class else None
+
+    def refused(shown: Ticket) -> HttpResponse:
+        actions = _action_forms(shown, user)
         actions[action] = form
-        return render(request, "web/tickets/detail.html", _ticket_context(ticket, user, actions=actions), status=422)
-    call(ticket=ticket, user=user, data=form.cleaned_data if form else {}, request=request)
+        return render(request, "web/tickets/detail.html", _ticket_context(shown, user, actions=actions), status=422)
+
+    if form is not None and not form.is_valid():
+        return refused(ticket)
+    try:
+        # One transaction with what the action stores alongside (the result's photos): a photo
+        # the service refuses leaves the ticket as it was.
+        with transaction.atomic():
+            call(ticket=ticket, user=user, data=form.cleaned_data if form else {}, request=request)
+    except InvalidInput as error:
+        if form is None or error.code not in PHOTO_ERRORS:
+            raise
+        _photo_error(form, error)
+        # Read again: the transition refreshed the object before the rollback undid it.
+        return refused(ticket_for_user(user, pk))
     messages.success(request, gettext("Done."))
     return redirect("web:ticket_detail", pk=ticket.pk)
 
@@ -183,13 +213,15 @@ ticket_return = _action_view(
         ticket=ticket, user=user, reason=data["reason"], request=request
     ),
 )
-ticket_resolve = _action_view(
-    "resolve",
-    ResolveForm,
-    lambda ticket, user, data, request: services.ticket_resolve(
-        ticket=ticket, user=user, note=data["note"], request=request
-    ),
-)
+
+
+def _resolve(ticket: Ticket, user: User, data: dict[str, Any], request: HttpRequest) -> None:
+    # _run holds both in one transaction: a refused photo undoes the resolution too.
+    services.ticket_resolve(ticket=ticket, user=user, note=data["note"], request=request)
+    services.ticket_photos_add(ticket=ticket, user=user, raws=_photo_bytes(data), kind=PhotoKind.RESOLUTION)
+
+
+ticket_resolve = _action_view("resolve", ResolveForm, _resolve)
 ticket_confirm = _action_view(
     "confirm",
     None,
@@ -210,7 +242,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     the category the keywords point to; the person keeps it or picks another and creates."""
     user = user_with(request, Capability.CREATE_TICKETS)
     subcategories = list(active_subcategories())
-    form = TicketEntryForm(request.POST or None, subcategories=subcategories)
+    form = TicketEntryForm(request.POST or None, request.FILES or None, subcategories=subcategories)
     suggested: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -228,22 +260,45 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 form.add_error("subcategory", gettext("No category matches the words; please choose one."))
         else:
             try:
-                ticket = services.ticket_create(
-                    channel=Channel.STAFF,
-                    description=data["description"],
-                    subcategory=subcategory,
-                    priority=data["priority"] or None,
-                    household=household,
-                    created_by=user,
-                    request=request,
-                )
+                # One transaction: a photo the service refuses leaves no ticket behind.
+                with transaction.atomic():
+                    ticket = services.ticket_create(
+                        channel=Channel.STAFF,
+                        description=data["description"],
+                        subcategory=subcategory,
+                        priority=data["priority"] or None,
+                        household=household,
+                        created_by=user,
+                        request=request,
+                    )
+                    services.ticket_photos_add(ticket=ticket, user=user, raws=_photo_bytes(data), kind=PhotoKind.REPORT)
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                _photo_error(form, exc)
             else:
                 messages.success(request, gettext("Ticket #%(pk)s created.") % {"pk": ticket.pk})
                 return redirect("web:ticket_detail", pk=ticket.pk)
     status = 422 if request.method == "POST" and form.errors else 200
-    return render(request, "web/tickets/new.html", {"form": form, "suggested": suggested}, status=status)
+    context = {"form": form, "suggested": suggested, "photo_limits": PHOTO_LIMITS}
+    return render(request, "web/tickets/new.html", context, status=status)
+
+
+@staff_page
+def ticket_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """One photo of a ticket the user may see (404 otherwise), served inline with its stored
+    type; nosniff so a browser never reads it as anything else. The file was re-encoded
+    without metadata when stored, so its location is not in it."""
+    user = user_with(request, Capability.VIEW_TICKETS)
+    photo = ticket_photo_for_user(user, pk)
+    extension = photo.stored_name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        services.ticket_photo_path(photo).open("rb"),
+        content_type=photo.content_type,
+        as_attachment=False,  # Content-Disposition: inline
+        filename=f"ticket-{photo.ticket_id}-{photo.pk}.{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _spot_check_page(request: HttpRequest, user: User, form: SpotCheckForm, status: int = 200) -> HttpResponse:
