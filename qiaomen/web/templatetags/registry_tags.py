@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,7 @@ def masked_value(value: str) -> SafeString:
 def tag_chips(tags: Iterable[Tag]) -> SafeString:
     tags = list(tags)
     if not tags:
-        return format_html("")
+        return mark_safe("")  # an empty string holds nothing to escape
     chips = format_html_join(
         "",
         '<li class="chip{}">{}</li>',
