@@ -25,7 +25,7 @@ register = template.Library()
 @register.simple_tag
 def masked_value(value: str) -> SafeString:
     if not value:
-        return format_html('<span class="empty">—</span>')
+        return mark_safe('<span class="empty">—</span>')  # fixed markup, nothing of the user's
     return format_html('<span class="masked" title="{}">{}</span>', _("Masked"), value)
 
 
