@@ -139,6 +139,20 @@ def street_copy(source: Path, workdir: Path) -> None:
         origin.backup(copy)
 
 
+def street_prepare(workdir: Path, *, source: Path, households: int) -> None:
+    """Make `workdir` hold a street, in the cheapest way: keep the one already there, else copy
+    the seeded street in `source`, else seed one; then load Django against it."""
+    if (workdir / DATABASE_NAME).exists():
+        print(f"reusing the street in {workdir}")
+    elif (source / DATABASE_NAME).exists():
+        street_copy(source, workdir)
+        print(f"copied the street in {source} to {workdir}")
+    else:
+        seed = street_seed(workdir, households=households, seed=1)
+        print(f"seeded {households} households in {seed.seconds:.1f} s into {workdir}")
+    django_setup(workdir)
+
+
 # Outcomes as grid workers report them: most doors open; some nobody answers; a few refuse.
 OUTCOME_WEIGHTS = {"met": 80, "not_home": 15, "refused": 3, "moved_out": 1, "mismatch": 1}
 MET_ANSWERS_JSON = json.dumps({"health": "良好", "safety": "安全"}, ensure_ascii=False)

@@ -31,7 +31,12 @@ import random
 import time
 from pathlib import Path
 
-from common import DATABASE_NAME, django_setup, machine, print_timings, street_copy, street_seed, timed_ms
+from common import (
+    machine,
+    print_timings,
+    street_prepare,
+    timed_ms,
+)
 
 AIM_MS = 1000.0
 CHUNK = 20_000
@@ -179,15 +184,7 @@ def main() -> None:
     options = parser.parse_args()
     workdir = options.workdir
     print(f"machine: {machine()}")
-    if (workdir / DATABASE_NAME).exists():
-        print(f"reusing the street in {workdir}")
-    elif (options.source / DATABASE_NAME).exists():
-        street_copy(options.source, workdir)
-        print(f"copied the street in {options.source} to {workdir}")
-    else:
-        seed = street_seed(workdir, households=options.households, seed=1)
-        print(f"seeded {options.households} households in {seed.seconds:.1f} s into {workdir}")
-    django_setup(workdir)
+    street_prepare(workdir, source=options.source, households=options.households)
 
     from django.test import Client
     from django.urls import reverse

@@ -23,12 +23,9 @@ import uuid
 from pathlib import Path
 
 from common import (
-    DATABASE_NAME,
-    django_setup,
     machine,
     print_timings,
-    street_copy,
-    street_seed,
+    street_prepare,
     timed_ms,
     visit_outcome,
 )
@@ -96,15 +93,7 @@ def main() -> None:
     options = parser.parse_args()
     workdir = options.workdir or Path(tempfile.mkdtemp(prefix="qiaomen-bench-coverage-"))
     print(f"machine: {machine()}")
-    if options.workdir and (workdir / DATABASE_NAME).exists():
-        print(f"reusing the street in {workdir}")
-    elif (options.source / DATABASE_NAME).exists():
-        street_copy(options.source, workdir)
-        print(f"copied the street in {options.source} to {workdir}")
-    else:
-        seed = street_seed(workdir, households=options.households, seed=1)
-        print(f"seeded {options.households} households in {seed.seconds:.1f} s into {workdir}")
-    django_setup(workdir)
+    street_prepare(workdir, source=options.source, households=options.households)
 
     from django.utils import timezone
 
