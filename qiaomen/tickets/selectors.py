@@ -119,6 +119,12 @@ def ticket_inbox(user: User, *, now: dt.datetime) -> QuerySet[Ticket]:
     return tickets_by_deadline(tickets, now=now)
 
 
+def ticket_rated_since_resolution(ticket: Ticket) -> bool:
+    """The resident has rated this result already (a reopened and re-resolved ticket may be rated
+    again: its new resolution is later than the old rating)."""
+    return ticket.rated_at is not None and ticket.resolved_at is not None and ticket.rated_at >= ticket.resolved_at
+
+
 def ticket_actions(ticket: Ticket, user: User) -> list[str]:
     """The transitions this user may offer on the page: the state machine says which follow the
     current status, the role says whose they are. The services check both again."""
@@ -132,6 +138,8 @@ def ticket_actions(ticket: Ticket, user: User) -> list[str]:
             actions.append("confirm")
         if target_of("route", ticket.status) and ticket.status == Status.RETURNED:
             actions.append("resubmit")
+        if ticket.status in (Status.RESOLVED, Status.CLOSED) and not ticket_rated_since_resolution(ticket):
+            actions.append("rating_link")
     return actions
 
 

@@ -43,7 +43,7 @@ from qiaomen.tickets.models import (
     TicketPhoto,
     WorkdayOverride,
 )
-from qiaomen.tickets.selectors import deadlines_for
+from qiaomen.tickets.selectors import deadlines_for, ticket_rated_since_resolution
 from qiaomen.tickets.states import target_of
 
 REPEAT_WINDOW = dt.timedelta(days=90)
@@ -407,14 +407,19 @@ def rating_link_issue(*, ticket: Ticket) -> str:
     return token
 
 
-def ticket_confirm(*, ticket: Ticket, user: User, request: HttpRequest | None = None) -> Ticket:
-    """The grid worker (or community staff) of the ticket's place confirms the result."""
+def _require_confirmer(ticket: Ticket, user: User) -> None:
+    """The grid worker (or community staff) of the ticket's place: the people at the door."""
     scope = place_scope(user)
     in_place = ticket.grid_id in scope.grid_ids or (
         ticket.grid is not None and ticket.grid.community_id in scope.community_ids
     )
     if user.role not in (Role.GRID_WORKER, Role.COMMUNITY_STAFF) or not in_place:
         raise Forbidden("not_ticket_confirmer", "只有所属网格员或社区工作人员可以确认办理结果")
+
+
+def ticket_confirm(*, ticket: Ticket, user: User, request: HttpRequest | None = None) -> Ticket:
+    """The grid worker (or community staff) of the ticket's place confirms the result."""
+    _require_confirmer(ticket, user)
     if ticket.status != Status.RESOLVED:
         raise Conflict("transition_not_allowed", "只有已办结的工单可以确认")
     now = timezone.now()
@@ -430,6 +435,18 @@ def ticket_confirm(*, ticket: Ticket, user: User, request: HttpRequest | None = 
     return ticket_close_if_complete(ticket=ticket)
 
 
+def rating_link_for_resident(*, ticket: Ticket, user: User, request: HttpRequest | None = None) -> str:
+    """A fresh one-time rating link for the worker to hand over at the door (as a QR code on the
+    phone): the link issued at resolution is only ever shown once, to whoever resolved it."""
+    _require_confirmer(ticket, user)
+    if ticket.status not in (Status.RESOLVED, Status.CLOSED) or ticket_rated_since_resolution(ticket):
+        raise Conflict("rating_not_open", "该工单现在不能评价：尚未办结或居民已评价")
+    with transaction.atomic():
+        token = rating_link_issue(ticket=ticket)
+        audit_record(action="ticket.rating_link", actor=user, request=request, obj=ticket)
+    return token
+
+
 def ticket_rate(*, token: str, score: int, comment: str = "", request: HttpRequest | None = None) -> Ticket:
     """The resident's rating through the one-time link. 2 or lower reopens the ticket (a second
     complaint) and always sends it to a supervisor's spot check."""
@@ -443,6 +460,9 @@ def ticket_rate(*, token: str, score: int, comment: str = "", request: HttpReque
         if not RatingLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=now):
             raise Conflict("rating_link_used", "该评价链接已使用")
         ticket = link.ticket
+        if ticket_rated_since_resolution(ticket):
+            # Another link of the same result was used first: one rating per resolution.
+            raise Conflict("rating_link_used", "该工单已经评价过了")
         Ticket.objects.filter(pk=ticket.pk).update(rating=score, rated_at=now)
         _event(ticket, "rate", ticket.status, ticket.status, None, comment.strip()[:500], {"score": score})
         ticket.refresh_from_db()

@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/resolve/", tickets.ticket_resolve, name="ticket_resolve"),
     path("<int:pk>/confirm/", tickets.ticket_confirm, name="ticket_confirm"),
     path("<int:pk>/resubmit/", tickets.ticket_resubmit, name="ticket_resubmit"),
+    path("<int:pk>/rating-link/", tickets.ticket_rating_link, name="ticket_rating_link"),
     # The photo's own pk: the scope sweep reads one record parameter named pk per route.
     path("photos/<int:pk>/", tickets.ticket_photo, name="ticket_photo"),
     path("spot-checks/", tickets.spot_check_queue, name="spot_check_queue"),

@@ -13,11 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import segno
 from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +116,7 @@ def _action_forms(ticket: Ticket, user: User) -> dict[str, forms.Form | None]:
         "accept": lambda: None,
         "start": lambda: None,
         "confirm": lambda: None,
+        "rating_link": lambda: None,
         "transfer": TransferForm,
         "return": ReturnForm,
         "resolve": ResolveForm,
@@ -227,6 +230,20 @@ ticket_confirm = _action_view(
     None,
     lambda ticket, user, data, request: services.ticket_confirm(ticket=ticket, user=user, request=request),
 )
+
+
+@staff_page
+@require_POST
+def ticket_rating_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """At the door: a fresh one-time rating link, shown once as a QR code for the resident to scan."""
+    user = user_with(request, Capability.CONFIRM_TICKETS)
+    ticket = ticket_for_user(user, pk)
+    token = services.rating_link_for_resident(ticket=ticket, user=user, request=request)
+    link = request.build_absolute_uri(reverse("public:rate", args=[token]))
+    qr = segno.make(link, error="m").svg_data_uri(scale=6, border=2)
+    return render(request, "web/tickets/detail.html", _ticket_context(ticket, user, rating_link=link, rating_qr=qr))
+
+
 ticket_resubmit = _action_view(
     "resubmit",
     ResubmitForm,
