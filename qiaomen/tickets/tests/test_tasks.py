@@ -23,8 +23,12 @@ def test_the_sweep_is_a_periodic_task_every_minute() -> None:
 def test_the_task_escalates_overdue_tickets(small_street: SmallStreet) -> None:
     start = dt.datetime(2026, 11, 30, 2, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False):
-        ticket = ticket_create(channel=Channel.STAFF, description="有人摔倒", household=small_street.household_a,
-                               subcategory=Subcategory.objects.get(code="EMG-HEALTH"))
+        ticket = ticket_create(
+            channel=Channel.STAFF,
+            description="有人摔倒",
+            household=small_street.household_a,
+            subcategory=Subcategory.objects.get(code="EMG-HEALTH"),
+        )
     with time_machine.travel(start + dt.timedelta(minutes=31), tick=False):
         escalation_sweep_every_minute.call_local()
     assert Ticket.objects.get(pk=ticket.pk).escalation_level == 1
