@@ -41,10 +41,22 @@ def test_the_stored_columns_hold_no_plaintext(small_street: SmallStreet) -> None
 
 def test_production_without_a_data_key_refuses_to_start(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QIAOMEN_", "DJANGO_"))}
-    env.update(QIAOMEN_ENV="production", DJANGO_SECRET_KEY="x" * 50, QIAOMEN_VAR_DIR=str(tmp_path),
-               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DJANGO_SETTINGS_MODULE="qiaomen.settings")
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120, check=False)
+    env.update(
+        QIAOMEN_ENV="production",
+        DJANGO_SECRET_KEY="x" * 50,
+        QIAOMEN_VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="qiaomen.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode != 0
     assert "QIAOMEN_DATA_KEY" in result.stderr
     assert not (tmp_path / "keys.env").exists()
