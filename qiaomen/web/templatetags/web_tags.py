@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qiaomen.accounts.roles import Capability, Role
+from qiaomen.accounts.roles import Capability
 from qiaomen.tickets.workdays import year_is_known
 
 register = template.Library()
@@ -41,9 +41,9 @@ def main_nav(context: template.Context) -> dict[str, Any]:
     request = context["request"]
     user = request.user
     links = [{"url": reverse(name), "label": label} for name, label, capability in NAV_ITEMS if user.can(capability)]
-    # Department handlers start on their department's page (the home page), whatever else they may open.
+    # Someone with nothing to open still gets the home page, which says whom to ask.
     home = reverse("web:home")
-    if user.role == Role.DEPARTMENT_HANDLER or not links:
+    if not links:
         links.insert(0, {"url": home, "label": _("My department")})
     # Notifications are everybody's; the unread count is one indexed COUNT (user, read_at).
     unread = user.notifications.filter(read_at__isnull=True).count()

@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from qiaomen.accounts.roles import Role
 from qiaomen.accounts.services import LOGIN_FAILED_MESSAGE
 from qiaomen.core.models import AuditEntry, AuditResult
-from qiaomen.testing import PASSWORD, SmallStreet
+from qiaomen.testing import PASSWORD, SmallStreet, make_user
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
@@ -88,7 +89,8 @@ def test_logout_is_post_only_and_audited(client_as: Callable[[str], Client], sma
     ("persona", "target"),
     [
         ("street_admin", "web:registry_search"),
-        ("worker_a", "web:registry_search"),
+        ("worker_a", "web:worklist"),
+        ("dept_handler", "web:ticket_inbox"),
         ("building_chief", "web:registry_search"),
         ("supervisor", "web:registry_search"),
         ("auditor", "web:audit_log"),
@@ -100,12 +102,10 @@ def test_home_sends_each_role_to_its_work(client_as: Callable[[str], Client], pe
     assert response["Location"] == reverse(target)
 
 
-def test_a_department_handler_sees_their_department_and_no_personal_data(
-    client_as: Callable[[str], Client], small_street: SmallStreet
+def test_a_department_handler_without_a_department_is_told_whom_to_ask(
+    client: Client, small_street: SmallStreet
 ) -> None:
-    response = client_as("dept_handler").get(reverse("web:home"))
-    content = response.content.decode()
+    client.force_login(make_user("dept_none", Role.DEPARTMENT_HANDLER))
+    response = client.get(reverse("web:home"))
     assert response.status_code == 200
-    assert "民政" in content
-    assert "暂无工单" in content
-    assert small_street.elder_a.name not in content
+    assert "尚未关联部门或区域" in response.content.decode()

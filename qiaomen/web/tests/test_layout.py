@@ -20,7 +20,7 @@ INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=
         ("worker_a", ["住户查询", "区域"], ["审计日志", "导入"]),
         ("community_staff", ["住户查询", "区域", "导入"], ["审计日志"]),
         ("auditor", ["审计日志"], ["住户查询", "区域", "导入"]),
-        ("dept_handler", ["我的部门"], ["住户查询", "审计日志", "导入"]),
+        ("dept_handler", ["工单"], ["住户查询", "审计日志", "导入", "我的部门"]),
     ],
 )
 def test_the_navigation_offers_what_the_role_may_open(
