@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from qiaomen.core.numbers import share
 from qiaomen.tickets.models import Channel, Status, Ticket
 from qiaomen.tickets.states import OPEN_STATUSES
 
@@ -63,10 +64,6 @@ class TicketFigures:
     overdue: int = 0
     response_hours: list[float] = field(default_factory=list)
 
-    @staticmethod
-    def _share(part: int, whole: int) -> float | None:
-        return part / whole if whole else None
-
     @property
     def response_avg_hours(self) -> float | None:
         return sum(self.response_hours) / len(self.response_hours) if self.response_hours else None
@@ -81,15 +78,15 @@ class TicketFigures:
 
     @property
     def on_spot_rate(self) -> float | None:
-        return self._share(self.on_spot, self.tickets)
+        return share(self.on_spot, self.tickets)
 
     @property
     def completion_rate(self) -> float | None:
-        return self._share(self.completed, self.tickets)
+        return share(self.completed, self.tickets)
 
     @property
     def satisfaction(self) -> float | None:
-        return self._share(self.satisfied, self.rated)
+        return share(self.satisfied, self.rated)
 
     @property
     def rating_avg(self) -> float | None:
@@ -97,15 +94,15 @@ class TicketFigures:
 
     @property
     def repeat_rate(self) -> float | None:
-        return self._share(self.repeats, self.tickets)
+        return share(self.repeats, self.tickets)
 
     @property
     def second_complaint_rate(self) -> float | None:
-        return self._share(self.reopened, self.reached_resolved)
+        return share(self.reopened, self.reached_resolved)
 
     @property
     def proactive_share(self) -> float | None:
-        return self._share(self.proactive, self.tickets)
+        return share(self.proactive, self.tickets)
 
     def meets(self, name: str) -> bool | None:
         value = getattr(self, name)

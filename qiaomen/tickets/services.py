@@ -409,10 +409,7 @@ def rating_link_issue(*, ticket: Ticket) -> str:
 
 def _require_confirmer(ticket: Ticket, user: User) -> None:
     """The grid worker (or community staff) of the ticket's place: the people at the door."""
-    scope = place_scope(user)
-    in_place = ticket.grid_id in scope.grid_ids or (
-        ticket.grid is not None and ticket.grid.community_id in scope.community_ids
-    )
+    in_place = ticket.grid_id is not None and ticket.grid_id in place_scope(user).all_grid_ids
     if user.role not in (Role.GRID_WORKER, Role.COMMUNITY_STAFF) or not in_place:
         raise Forbidden("not_ticket_confirmer", "只有所属网格员或社区工作人员可以确认办理结果")
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from qiaomen.accounts.models import User
+from qiaomen.accounts.models import PlaceAssignment, User
 from qiaomen.accounts.roles import Role
 from qiaomen.tickets.deadlines import ESCALATION_STEP
 from qiaomen.tickets.models import EscalationLevel, Notification, Status, Ticket, TicketEvent
@@ -54,10 +54,13 @@ def _recipients_by_level() -> dict[int, list[User]]:
 
 
 def _community_staff(community_ids: set[int]) -> dict[int, list[User]]:
+    """Active community staff by community, in one query over their place assignments."""
     staff: dict[int, list[User]] = defaultdict(list)
-    for user in User.objects.filter(role=Role.COMMUNITY_STAFF, is_active=True, places__community_id__in=community_ids):
-        for community_id in user.places.exclude(community_id=None).values_list("community_id", flat=True):
-            staff[community_id].append(user)
+    assignments = PlaceAssignment.objects.filter(
+        community_id__in=community_ids, user__role=Role.COMMUNITY_STAFF, user__is_active=True
+    ).select_related("user")
+    for assignment in assignments:
+        staff[assignment.community_id].append(assignment.user)
     return staff
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from qiaomen.core.numbers import share
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, PersonStatus, PersonTag
 from qiaomen.visits.models import Outcome, Visit
@@ -42,17 +43,13 @@ class CoverageRow:
     special_covered: int = 0
     special_paused: int = 0
 
-    @staticmethod
-    def _rate(covered: int, total: int) -> float | None:
-        return covered / total if total else None
-
     @property
     def rate(self) -> float | None:
-        return self._rate(self.covered, self.households - self.paused)
+        return share(self.covered, self.households - self.paused)
 
     @property
     def special_rate(self) -> float | None:
-        return self._rate(self.special_covered, self.special_households - self.special_paused)
+        return share(self.special_covered, self.special_households - self.special_paused)
 
     @property
     def meets_targets(self) -> bool:

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from qiaomen.accounts.models import Department, User
-from qiaomen.accounts.roles import Role
+from qiaomen.accounts.roles import Capability
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
 from qiaomen.places.models import Community, Grid
@@ -388,7 +388,7 @@ def visit_pause_create(
     reason: str,
     request: HttpRequest | None = None,
 ) -> VisitPause:
-    if user.role != Role.STREET_ADMIN:
+    if not user.can(Capability.PAUSE_VISITS):
         raise Forbidden("pause_not_allowed", "只有街道管理员可以暂停走访")
     if not communities and not grids:
         raise InvalidInput("pause_area_required", "请选择要暂停走访的社区或网格")
@@ -413,7 +413,7 @@ def visit_pause_create(
 
 
 def visit_pause_lift(*, user: User, pause: VisitPause, request: HttpRequest | None = None) -> None:
-    if user.role != Role.STREET_ADMIN:
+    if not user.can(Capability.PAUSE_VISITS):
         raise Forbidden("pause_not_allowed", "只有街道管理员可以恢复走访")
     with transaction.atomic():
         VisitPause.objects.filter(pk=pause.pk, lifted_at__isnull=True).update(lifted_at=timezone.now())
