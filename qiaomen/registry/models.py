@@ -265,3 +265,38 @@ class RecordChange(models.Model):
     class Meta:
         indexes = [models.Index(fields=["object_type", "object_id", "at"])]
         ordering = ["-at", "-pk"]
+
+
+class DoorCode(models.Model):
+    """A QR door plate (一户一码) or a personal code (一人一码): a random token of 192 bits that
+    opens the resident page /q/<token>. Only its SHA-256 is used for lookup; the token itself is
+    kept encrypted so that a lost sticker can be printed again. Revoking keeps the row (tickets
+    point at it) and makes the token answer 404."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="door_codes")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="door_codes")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token = EncryptedTextField(purpose="door_code.token")
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("door code")
+        indexes = [models.Index(fields=["household", "revoked_at"])]
+        constraints = [
+            # At most one live code per household (person null) and per person.
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(revoked_at__isnull=True, person__isnull=True),
+                name="one_live_household_code",
+            ),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(revoked_at__isnull=True), name="one_live_person_code"
+            ),
+        ]

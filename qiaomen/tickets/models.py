@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.models import Department
+from qiaomen.core.fields import EncryptedTextField
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, Person
 
@@ -84,6 +85,7 @@ class Status(models.TextChoices):
     RESOLVED = "resolved", _("resolved")
     REOPENED = "reopened", _("reopened")
     CLOSED = "closed", _("closed")
+    MERGED = "merged", _("merged into another ticket")
 
 
 class EscalationLevel(models.IntegerChoices):
@@ -138,6 +140,21 @@ class Ticket(models.Model):
     demand = models.OneToOneField(
         "visits.Demand", null=True, blank=True, on_delete=models.PROTECT, related_name="ticket"
     )
+    # What the classifier suggested when the text came in: code, priority, department,
+    # confidence, the words that weighed most, emergency signals, model version. Kept as it was
+    # so that a staff correction can be compared with it.
+    suggestion = models.JSONField(default=dict, blank=True)
+    # Set by a resident (QR page) or an Open311 client who asks to be called back.
+    callback_phone = EncryptedTextField(_("call-back phone"), purpose="ticket.callback_phone")
+    # The resident's separate consent to health information being kept (PIPL art. 28-29).
+    health_consent = models.BooleanField(_("consent to health information"), default=False)
+    # The door code the resident scanned, when the ticket came from the QR page.
+    door_code = models.ForeignKey(
+        "registry.DoorCode", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_tickets"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -151,6 +168,30 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subcategory.name}"
+
+
+class ClassificationCorrection(models.Model):
+    """A person's decision on a classifier suggestion: confirmed or corrected. Every one is kept
+    and becomes training data the next time `train_classifier` runs."""
+
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="classification_corrections"
+    )
+    text = models.TextField()
+    suggested_code = models.CharField(max_length=16, blank=True)
+    suggested_priority = models.CharField(max_length=2, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    subcategory = models.ForeignKey(Subcategory, on_delete=models.PROTECT, related_name="+")
+    priority = models.CharField(max_length=2, choices=Priority.choices)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField()
+    # The model version that first trained on this correction; blank until retrained.
+    trained_in = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
 
 
 class TicketEvent(models.Model):

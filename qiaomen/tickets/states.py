@@ -20,9 +20,11 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "resolve": (frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.RESOLVED),
     "reopen": (frozenset({S.RESOLVED, S.CLOSED}), S.REOPENED),
     "close": (frozenset({S.RESOLVED}), S.CLOSED),
+    # A duplicate of another open ticket is folded into it; the other one carries on.
+    "merge": (frozenset({S.NEW, S.RETURNED}) | WAITING_FOR_HANDLER | {S.ACCEPTED, S.IN_PROGRESS}, S.MERGED),
 }
 
-OPEN_STATUSES = frozenset(Status.values) - {S.RESOLVED, S.CLOSED}
+OPEN_STATUSES = frozenset(Status.values) - {S.RESOLVED, S.CLOSED, S.MERGED}
 
 
 def target_of(action: str, current: str) -> str | None:
