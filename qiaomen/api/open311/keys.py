@@ -1,0 +1,88 @@
+"""Open311 API keys: created by an administrator on the command line, shown once, stored hashed.
+
+A key is `secrets.token_urlsafe(32)` (256 random bits); the database keeps its SHA-256, so a copy
+of the database gives nobody a working key. Revoking keeps the row (requests point at it) and the
+key stops working at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from qiaomen.api.models import Open311Key, Open311Request
+from qiaomen.core.audit import audit_record
+from qiaomen.core.errors import Conflict, InvalidInput, NotFound
+from qiaomen.places.models import Street
+
+MAX_NAME = 100
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def open311_key_create(*, name: str, street_code: str = "") -> tuple[str, Open311Key]:
+    """A new key for the client `name`; the key is returned once and never stored."""
+    name = name.strip()
+    if not name or len(name) > MAX_NAME:
+        raise InvalidInput("key_name_invalid", f"请填写客户端名称（1–{MAX_NAME}个字符）")
+    street = None
+    if street_code:
+        street = Street.objects.filter(code=street_code).first()
+        if street is None:
+            raise NotFound("street_not_found", f"没有代码为“{street_code}”的街道")
+    key = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            record = Open311Key.objects.create(
+                name=name, key_hash=key_hash(key), created_at=timezone.now(), street=street
+            )
+            audit_record(
+                action="open311.key_create",
+                actor_name="manage.py",
+                obj=record,
+                detail={"name": name, "street": street_code},
+            )
+    except IntegrityError:
+        raise Conflict("key_name_taken", f"已有名为“{name}”的客户端密钥") from None
+    return key, record
+
+
+def open311_key_revoke(*, name: str) -> Open311Key:
+    with transaction.atomic():
+        record = Open311Key.objects.filter(name=name.strip(), revoked_at__isnull=True).first()
+        if record is None:
+            raise NotFound("key_not_found", f"没有名为“{name}”的有效密钥")
+        record.revoked_at = timezone.now()
+        record.save(update_fields=["revoked_at"])
+        audit_record(action="open311.key_revoke", actor_name="manage.py", obj=record, detail={"name": record.name})
+    return record
+
+
+def presented_key(request: HttpRequest) -> str:
+    """The api_key of a request: the GeoReport parameter (form field or query), or the
+    X-Api-Key header for clients that keep keys out of URLs and access logs."""
+    return (request.POST.get("api_key") or request.GET.get("api_key") or request.headers.get("X-Api-Key") or "").strip()
+
+
+def open311_key_for(request: HttpRequest) -> Open311Key | None:
+    """The live key this request presents, or None (missing, unknown and revoked look alike)."""
+    key = presented_key(request)
+    if not key:
+        return None
+    return Open311Key.objects.select_related("street").filter(key_hash=key_hash(key), revoked_at__isnull=True).first()
+
+
+def over_post_limit(key: Open311Key, *, now: dt.datetime | None = None) -> bool:
+    """True once the key has created settings.OPEN311_POSTS_PER_MINUTE requests in the last
+    minute. Counted in the database, so that every worker process sees the same count."""
+    now = now or timezone.now()
+    recent = Open311Request.objects.filter(key=key, created_at__gt=now - dt.timedelta(minutes=1))
+    return recent.count() >= settings.OPEN311_POSTS_PER_MINUTE
