@@ -35,6 +35,7 @@ class Capability(StrEnum):
     CREATE_TICKETS = "create_tickets"  # enter a phone or walk-in demand (channel "staff")
     HANDLE_TICKETS = "handle_tickets"  # accept, start, transfer, return, resolve
     CONFIRM_TICKETS = "confirm_tickets"  # confirm a resolved ticket on site, resubmit a returned one
+    MERGE_TICKETS = "merge_tickets"  # fold a duplicate open ticket into the one that carries on
     SPOT_CHECK = "spot_check"  # the supervisor's sample of closed tickets (R-TIC-6)
     VIEW_TICKET_FIGURES = "view_ticket_figures"  # the figures page, within the user's scope
     MANAGE_TAXONOMY = "manage_taxonomy"  # rename, re-route, retire sub-categories; the workday table
@@ -45,12 +46,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.STREET_ADMIN: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.IMPORT, C.EDIT_REGISTRY, C.MANAGE_USERS}
         | {C.VIEW_VISITS, C.PLAN_VISITS, C.VERIFY_HOUSEHOLDS, C.PAUSE_VISITS}
-        | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.HANDLE_TICKETS, C.VIEW_TICKET_FIGURES, C.MANAGE_TAXONOMY}
+        | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.HANDLE_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
+        | {C.MANAGE_TAXONOMY}
     ),
     Role.COMMUNITY_STAFF: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.IMPORT, C.EDIT_REGISTRY}
         | {C.VIEW_VISITS, C.RECORD_VISITS, C.PLAN_VISITS, C.VERIFY_HOUSEHOLDS}
-        | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.VIEW_TICKET_FIGURES}
+        | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
     ),
     Role.GRID_WORKER: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY, C.VIEW_VISITS, C.RECORD_VISITS}
@@ -60,7 +62,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.BUILDING_CHIEF: frozenset({C.VIEW_REGISTRY}),
     # Departments see tickets only (SECURITY line 5); the registry is not theirs. They put their
     # visits into the shared calendar by place, without seeing who lives there (R-VIS-5).
-    Role.DEPARTMENT_HANDLER: frozenset({C.PLAN_VISITS, C.VIEW_TICKETS, C.HANDLE_TICKETS, C.VIEW_TICKET_FIGURES}),
+    # They merge only their own department's tickets: the only ones they see.
+    Role.DEPARTMENT_HANDLER: frozenset(
+        {C.PLAN_VISITS, C.VIEW_TICKETS, C.HANDLE_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
+    ),
     Role.SUPERVISOR: frozenset({C.VIEW_REGISTRY, C.VIEW_VISITS, C.VIEW_TICKETS, C.SPOT_CHECK, C.VIEW_TICKET_FIGURES}),
     # Separated duties (三员分立): the auditor reads the logs and nothing else.
     Role.AUDITOR: frozenset({C.VIEW_AUDIT}),

@@ -1,7 +1,8 @@
 """The plan's ticket targets as figures (R-TIC-7, R-TIC-8, R-ANA-7), each defined once here.
 
 All figures are over the tickets *created* in the period, grouped by a dimension (street,
-community, grid, department). Formulas:
+community, grid, department). A ticket merged into another (status "merged") is the same demand
+told twice and counts nowhere: the ticket it was merged into carries it (tickets.merge). Formulas:
 
 - response_avg_hours / response_p90_hours: hours from creation to the first acceptance, over
   tickets accepted at least once; target average ≤ 24 h.
@@ -127,7 +128,8 @@ def ticket_figures(
     """
     now = now or timezone.now()
     column = DIMENSIONS[by]
-    rows = tickets.filter(created_at__gte=start, created_at__lt=end).values_list(
+    period = tickets.filter(created_at__gte=start, created_at__lt=end).exclude(status=Status.MERGED)
+    rows = period.values_list(
         column,
         "channel",
         "status",

@@ -1,0 +1,103 @@
+"""Merging a duplicate demand into the open ticket that carries on (issue 5, item 5).
+
+What a merge means for the figures: the duplicate was never a demand of its own, it was the same
+demand told twice. So a merged ticket is not counted as a ticket at all (analytics.ticket_figures
+leaves status MERGED out): not in the totals, not as a repeat, not as a second complaint, not as
+overdue. The ticket it was merged into carries the demand, its deadlines and its rating. A
+resident who complains again later raises a new ticket, which the repeat rule (same household,
+same sub-category, 90 days) links as usual.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+
+from qiaomen.accounts.models import User
+from qiaomen.accounts.roles import Capability
+from qiaomen.core.audit import audit_record
+from qiaomen.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from qiaomen.tickets.models import Ticket
+from qiaomen.tickets.selectors import tickets_for_user
+from qiaomen.tickets.services import _department_handlers, _event, _transition, notify
+from qiaomen.tickets.states import OPEN_STATUSES, target_of
+
+MAX_REASON = 500
+
+
+def ticket_merge_allowed(user: User) -> bool:
+    return user.can(Capability.MERGE_TICKETS)
+
+
+def _same_place(a: Ticket, b: Ticket) -> bool:
+    """Same household, same building or same grid: a duplicate is the same demand in one place."""
+    if a.household_id is not None and a.household_id == b.household_id:
+        return True
+    building_a = a.household.building_id if a.household_id is not None else None
+    building_b = b.household.building_id if b.household_id is not None else None
+    if building_a is not None and building_a == building_b:
+        return True
+    return a.grid_id is not None and a.grid_id == b.grid_id
+
+
+def _hold_open(into: Ticket) -> None:
+    """Lock `into` while it is still open and not merged, without changing it: a merge of `into`
+    itself that runs at the same time either waits for this one or finds it merged already."""
+    held = Ticket.objects.filter(pk=into.pk, status__in=sorted(OPEN_STATUSES), merged_into__isnull=True).update(
+        status=F("status")
+    )
+    if not held:
+        raise Conflict("merge_target_not_open", "目标工单已办结、关闭或已被合并，不能合并到它")
+
+
+def ticket_merge(
+    *, duplicate: Ticket, into: Ticket, user: User, reason: str = "", request: HttpRequest | None = None
+) -> Ticket:
+    """Fold `duplicate` into `into`: the duplicate becomes MERGED (terminal, no deadline left) and
+    points at `into`, both timelines say so, and `into`'s department is told.
+
+    Both must be visible to the user (404 otherwise, as for any ticket outside their places),
+    different, open, in the same household, building or grid, and `into` not merged itself. The
+    duplicate is claimed with the conditional update of every transition, so of two merges at
+    once exactly one wins and the other gets a 409. The two rows are taken in the order of their
+    ids, so two opposite merges (A into B, B into A) at once cannot deadlock: the second finds
+    its row changed.
+    """
+    if not ticket_merge_allowed(user):
+        raise Forbidden("merge_not_allowed", "您不能合并工单")
+    if duplicate.pk == into.pk:
+        raise InvalidInput("merge_same_ticket", "不能把工单合并到它自己")
+    if tickets_for_user(user).filter(pk__in=[duplicate.pk, into.pk]).count() != 2:
+        raise NotFound("not_found", "未找到")
+    if into.status not in OPEN_STATUSES or into.merged_into_id is not None:
+        raise Conflict("merge_target_not_open", "目标工单已办结、关闭或已被合并，不能合并到它")
+    if target_of("merge", duplicate.status) is None:
+        raise Conflict("merge_not_open", "该工单已办结、关闭或已被合并，不能再合并")
+    if not _same_place(duplicate, into):
+        raise InvalidInput("merge_different_place", "只能合并同一户、同一楼栋或同一网格的工单")
+    reason = reason.strip()[:MAX_REASON]
+    with transaction.atomic():
+        if into.pk < duplicate.pk:
+            _hold_open(into)
+        merged = _transition(
+            ticket=duplicate,
+            action="merge",
+            actor=user,
+            reason=reason,
+            request=request,
+            updates={"merged_into": into},
+            detail={"into": into.pk},
+        )
+        if into.pk > duplicate.pk:
+            _hold_open(into)
+        _event(into, "merge_in", into.status, into.status, user, reason, {"from": duplicate.pk})
+        audit_record(action="ticket.merge_in", actor=user, request=request, obj=into, detail={"from": duplicate.pk})
+        departments = {into.department_id: into.department, duplicate.department_id: duplicate.department}
+        for department in departments.values():
+            notify(
+                _department_handlers(department),
+                ticket=into,
+                text=f"工单 #{duplicate.pk} 与工单 #{into.pk} 是同一诉求，已合并到 #{into.pk}",
+            )
+    return merged
