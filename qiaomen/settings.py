@@ -154,6 +154,10 @@ TICKET_P1_ESCALATE_MINUTES = env_int("QIAOMEN_TICKET_P1_ESCALATE_MINUTES", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_DIR = VAR_DIR / "uploads"
+# The trained demand classifier (versioned .npz files, no pickle), written by train_classifier.
+CLASSIFIER_DIR = Path(env_str("QIAOMEN_CLASSIFIER_DIR", str(VAR_DIR / "classifier")))
+# Below this confidence a resident's demand waits in the review queue for a person to classify.
+CLASSIFIER_MIN_CONFIDENCE = float(env_str("QIAOMEN_CLASSIFIER_MIN_CONFIDENCE", "0.5"))
 
 # --- i18n: 简体中文 first, English on request; people see Asia/Shanghai, the database keeps UTC --
 LANGUAGE_CODE = "zh-hans"

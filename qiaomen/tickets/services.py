@@ -116,9 +116,12 @@ def ticket_create(
     created_by: User | None = None,
     demand: Any = None,
     resolved_on_spot: bool = False,
+    route: bool = True,
     request: HttpRequest | None = None,
 ) -> Ticket:
-    """Create a ticket and route it to the sub-category's department at once.
+    """Create a ticket and route it to the sub-category's department at once, or, with
+    route=False, leave it NEW (no deadlines, nobody told) for a person to classify first
+    (qiaomen.tickets.intake: a resident's text the classifier is unsure of).
 
     A demand resolved on the spot becomes a ticket closed at creation with the worker's
     confirmation. A ticket from a household that raised the same sub-category within 90 days
@@ -143,6 +146,7 @@ def ticket_create(
     now = timezone.now()
     deadlines = deadlines_for(routed_at=now, priority=priority)
     closed = resolved_on_spot
+    routed = route and not closed
     with transaction.atomic():
         ticket = Ticket.objects.create(
             channel=channel,
@@ -153,15 +157,16 @@ def ticket_create(
             subcategory=subcategory,
             priority=priority,
             department=subcategory.department,
-            status=Status.CLOSED if closed else Status.ROUTED,
+            status=Status.CLOSED if closed else Status.ROUTED if routed else Status.NEW,
             created_by=created_by,
             created_at=now,
-            routed_at=now,
-            accept_by=deadlines.accept_by,
-            start_by=deadlines.start_by,
-            resolve_by=deadlines.resolve_by,
+            routed_at=now if routed or closed else None,
+            # A NEW ticket has no deadlines yet: they run from its routing (intake.ticket_classify).
+            accept_by=deadlines.accept_by if routed or closed else None,
+            start_by=deadlines.start_by if routed or closed else None,
+            resolve_by=deadlines.resolve_by if routed or closed else None,
             escalate_after=None
-            if closed
+            if not routed
             else next_check(
                 status=Status.ROUTED,
                 accept_by=deadlines.accept_by,
@@ -190,7 +195,7 @@ def ticket_create(
             },
             at=now,
         )
-        if not closed:
+        if routed:
             notify(
                 _department_handlers(ticket.department),
                 ticket=ticket,

@@ -1,0 +1,88 @@
+"""Understanding a resident's free text: which sub-category, how urgent, which department.
+
+`suggest(text)` combines the trained model (store.current_model: sub-category and confidence,
+the words that weighed most) with the emergency lexicon (emergency.py) and the installation's
+own taxonomy table: the department and default priority come from Subcategory, so a street that
+re-routes a sub-category is obeyed, and a retired sub-category is never suggested.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from qiaomen.tickets.classifier.emergency import emergency_signals
+from qiaomen.tickets.classifier.store import current_model
+
+EMERGENCY_CODES = ("EMG-HEALTH", "EMG-SAFE")
+# Words that ask for speed: a P3 demand becomes P2, never P1 (only an emergency is P1).
+URGENT = re.compile(r"急|马上|立刻|立即|赶紧|赶快|尽快|今天|今晚|等不了|快点|火速|越快越好")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    code: str
+    priority: str
+    department: str  # the department's code
+    confidence: float
+    words: list[str]
+    emergency: list[str]  # the resident's words that are emergency signals; empty if none
+    model_version: str
+    # The next best sub-categories with their probabilities, for a person who corrects.
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def is_emergency(self) -> bool:
+        return bool(self.emergency)
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["confidence"] = round(self.confidence, 4)
+        data["alternatives"] = [[code, round(probability, 4)] for code, probability in self.alternatives]
+        return data
+
+
+def priority_for(*, default: str, text: str, emergency: bool) -> str:
+    if emergency:
+        return "P1"
+    if default == "P3" and URGENT.search(text):
+        return "P2"
+    return default
+
+
+def suggest(text: str) -> Suggestion:
+    # Imported here: the taxonomy is a Django model, and the model and lexicon work without Django.
+    from qiaomen.tickets.selectors import active_subcategories
+
+    subcategories = {sub.code: sub for sub in active_subcategories()}
+    if not subcategories:
+        raise LookupError("no active sub-categories to suggest from")
+    model = current_model()
+    scored = model.score(text)
+    ranked = [(code, probability) for code, probability in scored.ranked if code in subcategories]
+    signals = emergency_signals(text)
+    probabilities = dict(ranked)
+    code = ranked[0][0] if ranked else min(subcategories)
+    if signals and code not in EMERGENCY_CODES:
+        # An emergency goes to the department that acts at once, whatever else the text is about.
+        kind = signals[0].kind
+        if kind in subcategories:
+            code = kind
+    subcategory = subcategories[code]
+    return Suggestion(
+        code=code,
+        priority=priority_for(default=subcategory.default_priority, text=text, emergency=bool(signals)),
+        department=subcategory.department.code,
+        confidence=probabilities.get(code, 0.0),
+        words=scored.words,
+        emergency=[signal.words for signal in signals],
+        model_version=model.version,
+        alternatives=[pair for pair in ranked if pair[0] != code][:3],
+    )
+
+
+def ranked_codes(text: str, limit: int = 3) -> list[str]:
+    """The best `limit` sub-category codes for a text, for pages that offer a choice."""
+    suggestion = suggest(text)
+    return [suggestion.code, *(code for code, _probability in suggestion.alternatives)][:limit]

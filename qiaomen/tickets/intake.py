@@ -1,0 +1,271 @@
+"""A demand in a resident's own words becomes a ticket: classified, and routed or held for a person.
+
+Every channel that receives free text (the QR page, Open311, staff entry) calls
+`ticket_from_text`. The classifier's suggestion is stored on the ticket as it was
+(Ticket.suggestion), so that a person's decision can be compared with it and kept as training
+data (ClassificationCorrection) by `ticket_classify`.
+
+- An emergency signal forces P1, routes at once whatever the confidence, and alerts the grid
+  worker(s) of the place (the community staff when the grid has none).
+- A confident suggestion is routed to the suggested sub-category's department.
+- A doubtful one stays NEW, with the suggestion's sub-category and department for now, in the
+  review queue of the place's community staff and street admin (selectors: tickets_to_review).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from qiaomen.accounts.models import User
+from qiaomen.accounts.roles import Role
+from qiaomen.accounts.scopes import place_scope
+from qiaomen.core.audit import audit_record
+from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
+from qiaomen.places.models import Grid
+from qiaomen.registry.models import Household, Person
+from qiaomen.tickets import classifier
+from qiaomen.tickets.deadlines import next_check
+from qiaomen.tickets.models import ClassificationCorrection, PhotoKind, Priority, Status, Subcategory, Ticket
+from qiaomen.tickets.selectors import deadlines_for
+from qiaomen.tickets.services import (
+    _department_handlers,
+    _event,
+    _grid_workers,
+    _transition,
+    notify,
+    ticket_create,
+    ticket_photos_add,
+)
+
+# Routed tickets whose sub-category a person may still correct: no handler has taken them yet.
+CORRECTABLE_STATUSES = frozenset({Status.ROUTED, Status.TRANSFERRED})
+# Who confirms or corrects the classifier: the place's community staff and street admins.
+CLASSIFIER_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF})
+
+
+def _community_staff(grid_id: int | None) -> Any:
+    if grid_id is None:
+        return User.objects.none()
+    grid = Grid.objects.filter(pk=grid_id).values("community_id").first()
+    if grid is None:
+        return User.objects.none()
+    return User.objects.filter(
+        role=Role.COMMUNITY_STAFF, is_active=True, places__community_id=grid["community_id"]
+    ).distinct()
+
+
+def _emergency_alert(ticket: Ticket, signals: list[str]) -> None:
+    """ticket_create told the grid workers of a P1 already; with no grid worker in the grid,
+    the community's staff are told instead, so that somebody goes at once."""
+    if _grid_workers(ticket.grid_id).exists():
+        return
+    notify(
+        _community_staff(ticket.grid_id),
+        ticket=ticket,
+        text=f"紧急求助 #{ticket.pk}（{'、'.join(signals)}）：本网格没有网格员，请立即处理",
+    )
+
+
+def _subcategory(code: str) -> Subcategory:
+    return Subcategory.objects.select_related("department").get(code=code)
+
+
+def ticket_from_text(
+    *,
+    channel: str,
+    description: str,
+    household: Household | None = None,
+    person: Person | None = None,
+    grid: Grid | None = None,
+    created_by: User | None = None,
+    door_code: Any = None,
+    callback_phone: str = "",
+    health_consent: bool = False,
+    subcategory: Subcategory | None = None,
+    priority: str | None = None,
+    photos: list[bytes] | None = None,
+    request: HttpRequest | None = None,
+) -> Ticket:
+    """Classify the text, store the suggestion, and route or hold the ticket (module docstring).
+
+    A caller that knows the sub-category already (an Open311 service_code, a person at the
+    staff entry page) passes it; the suggestion is still stored and an emergency still forces
+    P1. Bad input raises InvalidInput (from ticket_create or the photo check) and leaves nothing.
+    """
+    text = description.strip()
+    if not text:
+        raise InvalidInput("description_required", "请填写诉求内容")
+    if priority is not None and priority not in Priority.values:
+        raise InvalidInput("priority_invalid", "优先级无效")
+    suggestion = classifier.suggest(text)
+    emergency = suggestion.is_emergency
+    chosen_by_caller = subcategory is not None
+    if subcategory is None:
+        subcategory = _subcategory(suggestion.code)
+        priority = priority or suggestion.priority
+    if emergency:
+        priority = Priority.P1
+    if person is not None and household is None:
+        household = person.household
+    if grid is None and household is not None:
+        grid = household.building.grid
+    confident = suggestion.confidence >= settings.CLASSIFIER_MIN_CONFIDENCE
+    # Nobody could review a ticket without a place (tickets are scoped by grid): it is routed.
+    route = chosen_by_caller or confident or priority == Priority.P1 or grid is None
+    with transaction.atomic():
+        ticket = ticket_create(
+            channel=channel,
+            description=text,
+            subcategory=subcategory,
+            priority=priority,
+            household=household,
+            person=person,
+            grid=grid,
+            created_by=created_by,
+            route=route,
+            request=request,
+        )
+        ticket.suggestion = suggestion.as_json()
+        ticket.callback_phone = callback_phone.strip()
+        ticket.health_consent = health_consent
+        ticket.door_code = door_code
+        ticket.save(update_fields=["suggestion", "callback_phone", "health_consent", "door_code"])
+        if photos:
+            ticket_photos_add(ticket=ticket, user=created_by, raws=photos, kind=PhotoKind.REPORT)
+        if emergency:
+            _emergency_alert(ticket, suggestion.emergency)
+    return ticket
+
+
+def may_classify(user: User, ticket: Ticket) -> bool:
+    """Community staff and street admins, within their places (the review queue's people)."""
+    return (
+        user.is_authenticated
+        and user.role in CLASSIFIER_ROLES
+        and ticket.grid_id is not None
+        and ticket.grid_id in place_scope(user).all_grid_ids
+    )
+
+
+def ticket_classify(
+    *, ticket: Ticket, user: User, subcategory: Subcategory, priority: str, request: HttpRequest | None = None
+) -> Ticket:
+    """A person's decision on a ticket's sub-category and priority, kept as a correction.
+
+    A NEW ticket (held for review) is routed to the chosen sub-category's department, its
+    deadlines starting now. A routed ticket that no handler has accepted yet is re-classified
+    in place; a change of department gives the new one its own time to accept, as a transfer
+    does. Anything further along is the handlers' business (transfer), a Conflict here.
+    """
+    if not may_classify(user, ticket):
+        raise Forbidden("not_ticket_classifier", "只有所属社区工作人员或街道管理员可以确认诉求分类")
+    if priority not in Priority.values:
+        raise InvalidInput("priority_invalid", "优先级无效")
+    if subcategory.retired:
+        raise InvalidInput("subcategory_retired", "该诉求分类已停用，请选择其他分类")
+    subcategory = _subcategory(subcategory.code)
+    now = timezone.now()
+    suggested = ticket.suggestion or {}
+    with transaction.atomic():
+        if ticket.status == Status.NEW:
+            deadlines = deadlines_for(routed_at=now, priority=priority)
+            ticket = _transition(
+                ticket=ticket,
+                action="route",
+                actor=user,
+                request=request,
+                updates={
+                    "subcategory": subcategory,
+                    "priority": priority,
+                    "department": subcategory.department,
+                    "routed_at": now,
+                    "accept_by": deadlines.accept_by,
+                    "start_by": deadlines.start_by,
+                    "resolve_by": deadlines.resolve_by,
+                },
+                detail={"subcategory": subcategory.code, "priority": priority, "classified": True},
+            )
+            _tell_department(ticket, subcategory)
+        elif ticket.status in CORRECTABLE_STATUSES and ticket.handler_id is None:
+            ticket = _reclassify(ticket=ticket, user=user, subcategory=subcategory, priority=priority, now=now)
+        else:
+            raise Conflict(
+                "ticket_not_classifiable",
+                f"工单当前状态为“{ticket.get_status_display()}”，已由部门受理，请由部门转办",
+                status=ticket.status,
+            )
+        ClassificationCorrection.objects.create(
+            ticket=ticket,
+            text=ticket.description,
+            suggested_code=str(suggested.get("code", "")),
+            suggested_priority=str(suggested.get("priority", "")),
+            confidence=suggested.get("confidence"),
+            subcategory=subcategory,
+            priority=priority,
+            corrected_by=user,
+            corrected_at=now,
+        )
+        audit_record(
+            action="ticket.classify",
+            actor=user,
+            request=request,
+            obj=ticket,
+            detail={"subcategory": subcategory.code, "priority": priority, "suggested": suggested.get("code", "")},
+        )
+    return ticket
+
+
+def _reclassify(*, ticket: Ticket, user: User, subcategory: Subcategory, priority: str, now: Any) -> Ticket:
+    moved = subcategory.department_id != ticket.department_id
+    routed_at = now if moved else ticket.routed_at or ticket.created_at
+    deadlines = deadlines_for(routed_at=routed_at, priority=priority)
+    claimed = Ticket.objects.filter(pk=ticket.pk, status=ticket.status, version=ticket.version, handler=None).update(
+        subcategory=subcategory,
+        priority=priority,
+        department=subcategory.department,
+        routed_at=routed_at,
+        accept_by=deadlines.accept_by,
+        start_by=deadlines.start_by,
+        resolve_by=deadlines.resolve_by,
+        escalate_after=next_check(
+            status=ticket.status,
+            accept_by=deadlines.accept_by,
+            start_by=deadlines.start_by,
+            resolve_by=deadlines.resolve_by,
+        ),
+        version=F("version") + 1,
+    )
+    if not claimed:
+        raise Conflict("ticket_changed", "工单已被他人处理，请刷新后再试")
+    _event(
+        ticket,
+        "classify",
+        ticket.status,
+        ticket.status,
+        user,
+        detail={
+            "from": [ticket.subcategory.code, ticket.priority],
+            "to": [subcategory.code, priority],
+        },
+        at=now,
+    )
+    ticket.refresh_from_db()
+    if moved or priority == Priority.P1:
+        _tell_department(ticket, subcategory)
+    return ticket
+
+
+def _tell_department(ticket: Ticket, subcategory: Subcategory) -> None:
+    notify(
+        _department_handlers(ticket.department),
+        ticket=ticket,
+        text=f"新工单 #{ticket.pk}（{subcategory.name}，{ticket.get_priority_display()}）",
+    )
+    if ticket.priority == Priority.P1:
+        notify(_grid_workers(ticket.grid_id), ticket=ticket, text=f"紧急工单 #{ticket.pk}：{subcategory.name}")
