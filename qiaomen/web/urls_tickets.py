@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from qiaomen.web.views import tickets, tickets_admin
+from qiaomen.web.views import tickets, tickets_admin, tickets_similar
 
 urlpatterns: list[URLPattern] = [
     path("", tickets.ticket_inbox, name="ticket_inbox"),
@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/confirm/", tickets.ticket_confirm, name="ticket_confirm"),
     path("<int:pk>/resubmit/", tickets.ticket_resubmit, name="ticket_resubmit"),
     path("<int:pk>/rating-link/", tickets.ticket_rating_link, name="ticket_rating_link"),
+    path("<int:pk>/merge/", tickets_similar.ticket_merge_view, name="ticket_merge"),
     # The photo's own pk: the scope sweep reads one record parameter named pk per route.
     path("photos/<int:pk>/", tickets.ticket_photo, name="ticket_photo"),
     path("spot-checks/", tickets.spot_check_queue, name="spot_check_queue"),

@@ -54,6 +54,7 @@ from qiaomen.web.forms_tickets import (
     TransferForm,
 )
 from qiaomen.web.views.common import current_user, paginate, staff_page
+from qiaomen.web.views.tickets_similar import similar_context
 from qiaomen.web.views.visits import user_with
 
 INBOX_PAGE = 50
@@ -78,6 +79,8 @@ ACTION_LABELS = {
     "priority": _("priority changed"),
     "escalate": _("escalated"),
     "spot_check": _("spot-checked"),
+    "merge": _("merged into another ticket as the same demand"),
+    "merge_in": _("a duplicate of this demand was merged in"),
 }
 
 
@@ -146,7 +149,8 @@ def _ticket_context(ticket: Ticket, user: User, **extra: Any) -> dict[str, Any]:
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_with(request, Capability.VIEW_TICKETS)
     ticket = ticket_for_user(user, pk)
-    return render(request, "web/tickets/detail.html", _ticket_context(ticket, user))
+    context = {**_ticket_context(ticket, user), **similar_context(ticket, user)}
+    return render(request, "web/tickets/detail.html", context)
 
 
 def _run(
