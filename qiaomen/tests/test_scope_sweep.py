@@ -51,6 +51,8 @@ KIND_BY_PARAMETER: dict[str, str] = {
     "community_id": "community",
     "visit_id": "visit",
     "ticket_id": "ticket",
+    # Open311 (/open311/v2/requests/<id>.json): a service request is the ticket of that number.
+    "service_request_id": "ticket",
 }
 # Generic names (pk, id) take their kind from the path segment just before them:
 # registry/households/<int:pk>/ is a household, imports/<int:pk>/result/ an import batch.
@@ -81,6 +83,10 @@ KIND_BY_SEGMENT: dict[str, str] = {
 # Parameters that are themselves the credential (the resident's one-time rating link): there is
 # no record to scope, so those routes get their own test below instead of the record sweep.
 BEARER_PARAMETERS = {"token"}
+# Parameters that name nothing of a place: Open311's service codes (the public list of
+# sub-categories) and its tokens (never issued, always 404). Those routes are swept like pages
+# without a record.
+NON_RECORD_PARAMETERS = {"service_code", "token_id"}
 # Who may see each kind of record of grid B; everyone in OUTSIDERS must get nothing of it.
 # Imports belong to the staff member who uploaded them (here the street admin); settling a
 # verification and lifting a visit pause are staff work above the grid worker.
@@ -143,6 +149,10 @@ class Route:
     def is_bearer(self) -> bool:
         return any(name in BEARER_PARAMETERS for _, name in self.parameters)
 
+    @property
+    def names_no_record(self) -> bool:
+        return bool(self.parameters) and all(name in NON_RECORD_PARAMETERS for _, name in self.parameters)
+
     def unknown_parameters(self) -> list[str]:
         return [
             name
@@ -174,9 +184,9 @@ def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator
 
 
 ALL_ROUTES = sorted(set(walk(get_resolver().url_patterns)), key=lambda r: r.route)
-RECORD_ROUTES = [r for r in ALL_ROUTES if r.parameters and not r.is_bearer]
+RECORD_ROUTES = [r for r in ALL_ROUTES if r.parameters and not r.is_bearer and not r.names_no_record]
 BEARER_ROUTES = [r for r in ALL_ROUTES if r.is_bearer]
-PLAIN_ROUTES = [r for r in ALL_ROUTES if not r.parameters]
+PLAIN_ROUTES = [r for r in ALL_ROUTES if not r.parameters or r.names_no_record]
 
 
 class Caller:

@@ -28,10 +28,11 @@ from qiaomen.api.open311.render import Open311Error
 from qiaomen.core.errors import DomainError
 from qiaomen.core.phone import PhoneError, parse_phone
 from qiaomen.places.models import Street
+from qiaomen.tickets.intake import ticket_from_text
 from qiaomen.tickets.models import Channel, Subcategory, Ticket, TicketEvent
 from qiaomen.tickets.models import Status as TicketStatus
 from qiaomen.tickets.selectors import active_subcategories
-from qiaomen.tickets.services import MAX_DESCRIPTION, ticket_create
+from qiaomen.tickets.services import MAX_DESCRIPTION
 from qiaomen.tickets.states import OPEN_STATUSES
 
 # Sub-categories whose demands are about someone's health: their service definition asks for the
@@ -210,12 +211,16 @@ def open311_request_create(
     description = new.description or f"{new.subcategory.name}（提交时未附描述）"
     try:
         with transaction.atomic():
-            ticket = ticket_create(
+            # The client chose the service, so the ticket is routed to its department; the
+            # classifier still reads the text, and an emergency in it still forces P1.
+            ticket = ticket_from_text(
                 channel=Channel.API,
                 description=description,
                 subcategory=new.subcategory,
                 household=place.household,
                 grid=place.grid,
+                callback_phone=new.phone,
+                health_consent=new.health_consent,
                 request=request,
             )
             return Open311Request.objects.create(
