@@ -199,6 +199,24 @@ if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
+# The residents' rate limits live in the cache: Redis shares them between server processes;
+# without it each process keeps its own (local memory), so the limits hold per process.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# --- the residents' QR page (/q/<token>): limits per IP and per door code ----------------------
+# Unknown tokens: after this many misses in the window an IP gets 429 on every /q/ page, even
+# for a real token (otherwise 200 against 429 would tell a guesser which token exists).
+QR_MISSES_PER_IP = env_int("QIAOMEN_QR_MISSES_PER_IP", 30)
+QR_MISS_WINDOW_SECONDS = env_int("QIAOMEN_QR_MISS_WINDOW_SECONDS", 600)
+QR_VIEWS_PER_IP_PER_MINUTE = env_int("QIAOMEN_QR_VIEWS_PER_IP_PER_MINUTE", 60)
+QR_SUBMITS_PER_CODE_PER_HOUR = env_int("QIAOMEN_QR_SUBMITS_PER_CODE_PER_HOUR", 5)
+QR_SUBMITS_PER_CODE_PER_DAY = env_int("QIAOMEN_QR_SUBMITS_PER_CODE_PER_DAY", 20)
+QR_SUBMITS_PER_IP_PER_HOUR = env_int("QIAOMEN_QR_SUBMITS_PER_IP_PER_HOUR", 20)
+QR_SUBMITS_PER_IP_PER_DAY = env_int("QIAOMEN_QR_SUBMITS_PER_IP_PER_DAY", 60)
+# Printed into the door stickers' QR codes (e.g. https://qiaomen.example.gov.cn): residents reach
+# the public address, whatever intranet address staff print from. Empty: the printing page's own.
+QR_PUBLIC_BASE_URL = env_str("QIAOMEN_QR_PUBLIC_BASE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

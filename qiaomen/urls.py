@@ -8,6 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("open311/v2/", include("qiaomen.api.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("r/", include("qiaomen.public.urls")),
+    path("", include("qiaomen.public.urls")),
     path("", include("qiaomen.web.urls")),
 ]

@@ -39,6 +39,7 @@ class Capability(StrEnum):
     SPOT_CHECK = "spot_check"  # the supervisor's sample of closed tickets (R-TIC-6)
     VIEW_TICKET_FIGURES = "view_ticket_figures"  # the figures page, within the user's scope
     MANAGE_TAXONOMY = "manage_taxonomy"  # rename, re-route, retire sub-categories; the workday table
+    MANAGE_DOOR_CODES = "manage_door_codes"  # issue, revoke and print the residents' QR door codes
 
 
 C = Capability
@@ -48,15 +49,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_VISITS, C.PLAN_VISITS, C.VERIFY_HOUSEHOLDS, C.PAUSE_VISITS}
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.HANDLE_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
         | {C.MANAGE_TAXONOMY}
+        | {C.MANAGE_DOOR_CODES}
     ),
     Role.COMMUNITY_STAFF: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.IMPORT, C.EDIT_REGISTRY}
         | {C.VIEW_VISITS, C.RECORD_VISITS, C.PLAN_VISITS, C.VERIFY_HOUSEHOLDS}
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
+        | {C.MANAGE_DOOR_CODES}
     ),
     Role.GRID_WORKER: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY, C.VIEW_VISITS, C.RECORD_VISITS}
-        | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS}
+        | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MANAGE_DOOR_CODES}
     ),
     # Building chiefs and volunteers see their households with minimal data: masked, no notes.
     Role.BUILDING_CHIEF: frozenset({C.VIEW_REGISTRY}),

@@ -1,9 +1,13 @@
-"""The resident's rating form: five large stars and an optional comment."""
+"""The residents' forms: a demand on the QR page, and the rating (five large stars, an optional comment)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from qiaomen.core.phone import PhoneError, parse_phone
+from qiaomen.core.photos import MAX_PHOTO_BYTES
+from qiaomen.tickets.services import MAX_DESCRIPTION
 
 
 class RatingForm(forms.Form):
@@ -13,3 +17,56 @@ class RatingForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment (optional)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class DemandForm(forms.Form):
+    """A resident's demand on the QR page. The text's length, the photo's content and the health
+    rules are the service's (resident_demand_submit); here only what the page itself must check."""
+
+    text = forms.CharField(
+        label=_("Your demand"),
+        max_length=MAX_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_DESCRIPTION}),
+        error_messages={"required": _("Please write what you need."), "max_length": _("Please keep it shorter.")},
+    )
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    callback_phone = forms.CharField(
+        label=_("Phone number to call you back (optional)"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    health_consent = forms.BooleanField(
+        label=_(
+            "I agree that health information in my demand (illness, medicines, mental health) is kept, "
+            "only to handle this demand."
+        ),
+        required=False,
+    )
+    # A fresh id per page load: a double tap or a resent form creates one ticket, not two.
+    submission_id = forms.UUIDField(widget=forms.HiddenInput)
+    health_asked = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_photo(self) -> bytes | None:
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        # Refused before it is read into memory; the content itself is checked by photo_clean.
+        if upload.size > MAX_PHOTO_BYTES:
+            raise forms.ValidationError(
+                _("The photo is too large (at most %(mb)d MB).") % {"mb": MAX_PHOTO_BYTES // (1024 * 1024)}
+            )
+        return upload.read()
+
+    def clean_callback_phone(self) -> str:
+        raw = self.cleaned_data.get("callback_phone", "").strip()
+        if not raw:
+            return ""
+        try:
+            return parse_phone(raw)
+        except PhoneError as exc:
+            raise forms.ValidationError(exc.message) from exc

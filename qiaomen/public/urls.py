@@ -1,4 +1,5 @@
-"""Resident pages without login, included by qiaomen/urls.py under r/."""
+"""Resident pages without login, included by qiaomen/urls.py at the site root: the rating link
+r/<token>/ and the QR door code q/<token> (kept short: it is printed as a QR code)."""
 
 from __future__ import annotations
 
@@ -8,5 +9,6 @@ from qiaomen.public import views
 
 app_name = "public"
 urlpatterns: list[URLPattern] = [
-    path("<str:token>/", views.rate, name="rate"),
+    path("r/<str:token>/", views.rate, name="rate"),
+    path("q/<str:token>", views.door, name="door"),
 ]

@@ -1,25 +1,45 @@
-"""The resident's rating page, reached through the one-time link sent when a ticket is resolved.
+"""The residents' pages, without login: the token in the link is the credential.
 
-No login: the token is the credential. The page shows what was done, never an address or a
-name, so a forwarded link gives nothing away. The rules (one use, expiry, a low rating
-reopening the ticket) are ticket_rate's.
+The rating page is reached through the one-time link sent when a ticket is resolved; the QR page
+through a door code. Neither shows an address or a name, so a forwarded link gives nothing away.
+The rules (one use, expiry, a low rating reopening the ticket; health consent, which demands a
+code may see) are the services'.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from qiaomen.core.errors import DomainError
-from qiaomen.public.forms import RatingForm
-from qiaomen.public.ratelimit import over_limit
-from qiaomen.tickets.models import RatingLink
+from qiaomen.core.photos import PHOTO_ERRORS
+from qiaomen.public.forms import DemandForm, RatingForm
+from qiaomen.public.ratelimit import Limit, client_ip, limit_hit, limit_reached, over_limit
+from qiaomen.registry.doorcodes import (
+    RESIDENT_LIST_SIZE,
+    ResidentDemand,
+    door_code_lookup,
+    door_code_rating_link,
+    door_code_tickets,
+    resident_demand_submit,
+    ticket_rating_open,
+    ticket_shown_for,
+)
+from qiaomen.registry.models import DoorCode
+from qiaomen.tickets.models import Channel, RatingLink, Status
 from qiaomen.tickets.services import ticket_rate
+from qiaomen.tickets.states import OPEN_STATUSES
 
 RATE_LIMIT_PER_MINUTE = 20
 
@@ -54,3 +74,187 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "public/thanks.html", {"score": form.cleaned_data["score"]})
     status = 422 if form.errors else 200
     return render(request, "public/rate.html", {"form": form, "ticket": link.ticket}, status=status)
+
+
+# --- the QR page behind a door code (/q/<token>) -----------------------------------------------
+
+# A resubmitted form id is answered with the first result for this long.
+SUBMISSION_MEMORY_SECONDS = 24 * 3600
+# What the resident reads for each status: plain words, not the staff's terms.
+STATUS_WORDS = {
+    Status.NEW: pgettext_lazy("resident status", "Received, being assigned"),
+    Status.ROUTED: pgettext_lazy("resident status", "Passed to the department in charge"),
+    Status.ACCEPTED: pgettext_lazy("resident status", "Accepted"),
+    Status.IN_PROGRESS: pgettext_lazy("resident status", "Being handled"),
+    Status.RETURNED: pgettext_lazy("resident status", "More information needed: staff will contact you"),
+    Status.TRANSFERRED: pgettext_lazy("resident status", "Being passed to another department"),
+    Status.RESOLVED: pgettext_lazy("resident status", "Done"),
+    Status.REOPENED: pgettext_lazy("resident status", "Being handled again"),
+    Status.CLOSED: pgettext_lazy("resident status", "Closed"),
+    Status.MERGED: pgettext_lazy("resident status", "Handled together with the same demand"),
+}
+
+
+@dataclass(frozen=True)
+class DemandRow:
+    """One line of the resident's list: nothing that names or locates anyone."""
+
+    pk: int
+    subcategory: str
+    status: str
+    created_at: dt.datetime
+    resolve_by: dt.datetime | None
+    excerpt: str  # the resident's own words (QR demands only), truncated by the template
+    merged: bool
+    can_rate: bool
+
+
+def _demand_rows(code: DoorCode) -> list[DemandRow]:
+    now = timezone.now()
+    rows = []
+    for ticket in door_code_tickets(code)[:RESIDENT_LIST_SIZE]:
+        shown = ticket_shown_for(ticket)
+        open_ = shown.status in OPEN_STATUSES
+        rows.append(
+            DemandRow(
+                pk=ticket.pk,
+                subcategory=shown.subcategory.name,
+                status=str(STATUS_WORDS.get(Status(shown.status), shown.get_status_display())),
+                created_at=ticket.created_at,
+                resolve_by=shown.resolve_by if open_ else None,
+                # Words written by staff on a visit may hold notes about the family: only the
+                # resident's own text comes back to the page.
+                excerpt=ticket.description if ticket.channel == Channel.QR else "",
+                merged=shown.pk != ticket.pk,
+                can_rate=shown.pk == ticket.pk and ticket_rating_open(ticket, now=now),
+            )
+        )
+    return rows
+
+
+def _door_page(request: HttpRequest, code: DoorCode, form: DemandForm, *, status: int = 200) -> HttpResponse:
+    context = {
+        "form": form,
+        "street": code.household.building.grid.community.street.name,
+        "personal": code.person_id is not None,
+        "demands": _demand_rows(code),
+        "sent": request.GET.get("sent") == "1",
+    }
+    return render(request, "public/door.html", context, status=status)
+
+
+def _miss_limits() -> list[Limit]:
+    return [Limit(settings.QR_MISSES_PER_IP, settings.QR_MISS_WINDOW_SECONDS)]
+
+
+def _code_limits() -> list[Limit]:
+    return [Limit(settings.QR_SUBMITS_PER_CODE_PER_HOUR, 3600), Limit(settings.QR_SUBMITS_PER_CODE_PER_DAY, 86400)]
+
+
+def _ip_limits() -> list[Limit]:
+    return [Limit(settings.QR_SUBMITS_PER_IP_PER_HOUR, 3600), Limit(settings.QR_SUBMITS_PER_IP_PER_DAY, 86400)]
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return _message(request, gettext("Too many requests. Please try again later."), 429)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def door(request: HttpRequest, token: str) -> HttpResponse:
+    """The resident page behind a QR door code: notice, demand form, this household's demands.
+
+    Unknown tokens are counted per IP; once an IP has missed too often it gets 429 on every
+    token, the real ones too, so the answer never tells a guesser that a token exists.
+    """
+    ip = client_ip(request)
+    if limit_reached(scope="qr-miss", key=ip, limits=_miss_limits()) or over_limit(
+        request, scope="qr-view", limit=settings.QR_VIEWS_PER_IP_PER_MINUTE
+    ):
+        return _too_many(request)
+    code = door_code_lookup(token)
+    if code is None:
+        if limit_hit(scope="qr-miss", key=ip, limits=_miss_limits()):
+            return _too_many(request)
+        return _message(
+            request,
+            gettext("This QR code is not valid or has been replaced. Please ask your grid worker or community office."),
+            404,
+        )
+    if request.method == "POST" and "rate" in request.POST:
+        return _door_rate(request, code)
+    if request.method == "POST":
+        return _door_submit(request, code)
+    return _door_page(request, code, DemandForm(initial={"submission_id": uuid.uuid4()}))
+
+
+def _door_submit(request: HttpRequest, code: DoorCode) -> HttpResponse:
+    form = DemandForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _door_page(request, code, form, status=422)
+    data = form.cleaned_data
+    done = redirect(request.path + "?sent=1")
+    remembered = f"qr-submission:{code.pk}:{data['submission_id']}"
+    if cache.get(remembered) is not None:
+        return done  # the same form again (a double tap, a resend): answered with the first result
+    if limit_reached(scope="qr-submit-code", key=str(code.pk), limits=_code_limits()) or limit_reached(
+        scope="qr-submit-ip", key=client_ip(request), limits=_ip_limits()
+    ):
+        return _message(
+            request,
+            gettext("Many demands were sent from here recently. Please try again later or call your community office."),
+            429,
+        )
+    if not cache.add(remembered, "pending", SUBMISSION_MEMORY_SECONDS):
+        return done  # the first of two taps is being stored right now
+    demand = ResidentDemand(
+        text=data["text"],
+        photos=[data["photo"]] if data["photo"] else [],
+        callback_phone=data["callback_phone"],
+        health_consent=data["health_consent"],
+        health_asked=data["health_asked"],
+    )
+    try:
+        ticket = resident_demand_submit(code=code, demand=demand, request=request)
+    except DomainError as exc:
+        cache.delete(remembered)
+        return _door_refused(request, code, form, exc)
+    except BaseException:
+        cache.delete(remembered)
+        raise
+    cache.set(remembered, ticket.pk, SUBMISSION_MEMORY_SECONDS)
+    limit_hit(scope="qr-submit-code", key=str(code.pk), limits=_code_limits())
+    limit_hit(scope="qr-submit-ip", key=client_ip(request), limits=_ip_limits())
+    return done
+
+
+def _door_refused(request: HttpRequest, code: DoorCode, form: DemandForm, exc: DomainError) -> HttpResponse:
+    """The form again with the service's Chinese message next to the field it concerns."""
+    if exc.code == "health_consent_needed":
+        data = request.POST.copy()
+        data["health_asked"] = "1"
+        form = DemandForm(data)
+        form.is_valid()
+        form.add_error("health_consent", exc.message)
+    elif exc.code in PHOTO_ERRORS:
+        form.add_error("photo", exc.message)
+    elif exc.code.startswith("description"):
+        form.add_error("text", exc.message)
+    else:
+        form.add_error(None, exc.message)
+    return _door_page(request, code, form, status=exc.status)
+
+
+def _door_rate(request: HttpRequest, code: DoorCode) -> HttpResponse:
+    """A fresh one-time rating link for a resolved demand, then the rating page of the tickets issue."""
+    if limit_hit(scope="qr-rate", key=str(code.pk), limits=_code_limits()):
+        return _too_many(request)
+    try:
+        ticket_pk = int(request.POST.get("rate", ""))
+    except ValueError:
+        return _message(request, gettext("This demand was not found."), 404)
+    try:
+        rating_token = door_code_rating_link(code=code, ticket_pk=ticket_pk, request=request)
+    except DomainError as exc:
+        return _message(request, exc.message, exc.status)
+    return redirect("public:rate", token=rating_token)

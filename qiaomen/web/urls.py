@@ -20,4 +20,5 @@ urlpatterns = [
     path("imports/", include("qiaomen.web.urls_imports")),
     path("visits/", include("qiaomen.web.urls_visits")),
     path("tickets/", include("qiaomen.web.urls_tickets")),
+    path("doorcodes/", include("qiaomen.web.urls_doorcodes")),
 ]

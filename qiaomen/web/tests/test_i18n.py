@@ -19,6 +19,7 @@ CATALOGUES = [
     QIAOMEN / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
     QIAOMEN / "visits" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
     QIAOMEN / "tickets" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
+    QIAOMEN / "public" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
 ]
 
 

@@ -94,6 +94,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "card": household_card(user, household),
         "can_resolve": user.can(Capability.IMPORT),
+        "can_manage_door_codes": user.can(Capability.MANAGE_DOOR_CODES),
         **household_visits_context(user, household),
     }
     return render(request, "web/registry/household_detail.html", context)
