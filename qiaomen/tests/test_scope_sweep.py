@@ -35,6 +35,7 @@ from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.services import api_token_issue
+from qiaomen.registry.doorcodes import door_code_issue
 from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus
 from qiaomen.testing import PASSWORD, SmallStreet
 from qiaomen.tickets.models import Channel, PhotoKind, SpotCheck, Subcategory
@@ -222,6 +223,10 @@ class GridB:
     records: dict[str, Model]  # kind → a record of grid B
     markers: list[str]  # text only grid B's records hold
     rating_token: str  # the resident's one-time link for grid B's ticket
+    door_token: str  # the QR door code of grid B's household (/q/<token>)
+
+    def token_for(self, route: Route) -> str:
+        return self.door_token if route.route.startswith("q/") else self.rating_token
 
     def url(self, route: Route) -> str:
         return route.url(lambda kind: self.records[kind].pk)
@@ -313,6 +318,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
         # As they appear in HTML and in JSON, escaped or not.
         markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],
         rating_token=rating_link_issue(ticket=ticket),
+        door_token=door_code_issue(household=s.household_b, user=s.users["worker_b"])[1],
     )
 
 
@@ -417,7 +423,7 @@ def test_whoever_may_see_a_grid_b_record_reaches_it_through_every_route(grid_b: 
 def test_token_pages_answer_only_the_token_and_show_no_address(grid_b: GridB, route: Route) -> None:
     """A token route is reachable by anyone holding the token, so what it shows must say nothing
     about where or who (a forwarded link); a made-up token is a plain 404."""
-    good = "/" + re.sub(r"<(?:\w+:)?\w+>", grid_b.rating_token, route.route)
+    good = "/" + re.sub(r"<(?:\w+:)?\w+>", grid_b.token_for(route), route.route)
     made_up = "/" + re.sub(r"<(?:\w+:)?\w+>", "no-such-token", route.route)
     anonymous = Client(raise_request_exception=False)
     answer = anonymous.get(good)
