@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from qiaomen.core.errors import DomainError
@@ -43,7 +43,9 @@ class FieldErrorOut(Schema):
 
 
 class ValidationErrorOut(ErrorOut):
-    errors: list[FieldErrorOut]
+    # Empty when a service refuses the input as a whole (InvalidInput: an unknown code, a
+    # period written wrong); one entry per field when the request did not parse.
+    errors: list[FieldErrorOut] = Field(default_factory=list)
 
 
 def responses(ok: Any, *error_statuses: int, ok_status: int = 200) -> dict[int, Any]:
@@ -87,3 +89,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
     }
     for exc_class, handler in handlers.items():
         api.add_exception_handler(exc_class, handler)
+
+
+# Mounted last (urls.py): any path under /api/v1/ that no operation matches, such as
+# /tickets/abc/accept where an integer id belongs, answers the JSON 404 above rather than the
+# staff site's HTML page. No authentication, so it tells nobody more than "not found".
+unmatched = Router()
+
+
+@unmatched.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False)
+def unmatched_path(request: HttpRequest, rest: str) -> None:
+    raise Http404

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema
 
 from qiaomen.api.auth import api_user
 from qiaomen.api.errors import responses
+from qiaomen.api.paging import Offset
 from qiaomen.core.errors import InvalidInput
 from qiaomen.places.selectors import building_for_user, grid_for_user
 from qiaomen.registry.models import (
@@ -117,7 +118,7 @@ class HouseholdFilters(Schema):
     building: int | None = Field(None, ge=1)
     tag: str | None = Field(None, min_length=1, max_length=32, description="tag code, e.g. elder_alone")
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 router = Router(tags=["registry"])

@@ -29,6 +29,7 @@ from qiaomen.accounts.models import Department, User
 from qiaomen.accounts.roles import Capability
 from qiaomen.api.auth import api_user, api_user_with, presented_token
 from qiaomen.api.errors import responses
+from qiaomen.api.paging import Offset
 from qiaomen.core.errors import InvalidInput
 from qiaomen.registry.selectors import household_for_user
 from qiaomen.tickets.models import Channel, EscalationLevel, Priority, Subcategory, Ticket, TicketEvent
@@ -93,6 +94,7 @@ class TicketOut(Schema):
     transfer_count: int
     reopen_count: int
     repeat_of: int | None
+    merged_into: int | None = Field(description="the ticket this duplicate was merged into (status merged)")
     resolution_note: str
     worker_confirmed_at: dt.datetime | None
     rating: int | None
@@ -133,7 +135,7 @@ class TicketFilters(Schema):
     overdue: bool | None = Field(None, description="true: only overdue tickets; false: only the others")
     subcategory: str | None = Field(None, min_length=1, max_length=16, description="sub-category code")
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class TransferIn(Schema):
@@ -207,6 +209,7 @@ def _ticket(ticket: Ticket, user: User) -> dict[str, Any]:
         "transfer_count": ticket.transfer_count,
         "reopen_count": ticket.reopen_count,
         "repeat_of": ticket.repeat_of_id,
+        "merged_into": ticket.merged_into_id,
         "resolution_note": ticket.resolution_note,
         "worker_confirmed_at": ticket.worker_confirmed_at,
         "rating": ticket.rating,

@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
-from qiaomen.api import auth, places, registry, tickets, visits
+from qiaomen.api import auth, places, registry, tickets, tickets_merge, visits
 from qiaomen.api.auth import API_AUTH
-from qiaomen.api.errors import install_error_handlers
+from qiaomen.api.errors import install_error_handlers, unmatched
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -61,3 +61,6 @@ api.add_router("/", places.router)
 api.add_router("/", registry.router)
 api.add_router("/", visits.router)
 api.add_router("/", tickets.router)
+api.add_router("/", tickets_merge.router)
+# Keep last: it answers every path that no router above matched.
+api.add_router("/", unmatched)

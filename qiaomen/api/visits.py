@@ -20,6 +20,7 @@ from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from qiaomen.accounts.roles import Capability, Role
 from qiaomen.api.auth import api_user_with
 from qiaomen.api.errors import responses
+from qiaomen.api.paging import Offset
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
 from qiaomen.places.selectors import grid_for_user
 from qiaomen.registry.selectors import household_for_user, households_for_user
@@ -98,7 +99,7 @@ class VisitPageOut(Schema):
 class VisitFilters(Schema):
     household_id: int | None = Field(None, ge=1, description="one household; without it the caller's places")
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class PhotoOut(Schema):
@@ -146,7 +147,7 @@ class WorkListQuery(Schema):
     lat: float | None = Field(None, ge=-90, le=90, description="the walk starts here instead of the grid's centre")
     lng: float | None = Field(None, ge=-180, le=180)
     limit: int = Field(WORKLIST_PAGE_SIZE, ge=1, le=WORKLIST_MAX_PAGE_SIZE)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class CoverageFiguresOut(Schema):

@@ -85,9 +85,10 @@ KIND_BY_SEGMENT: dict[str, str] = {
 # no record to scope, so those routes get their own test below instead of the record sweep.
 BEARER_PARAMETERS = {"token"}
 # Parameters that name nothing of a place: Open311's service codes (the public list of
-# sub-categories) and its tokens (never issued, always 404). Those routes are swept like pages
+# sub-categories) and its tokens (never issued, always 404); the API's catch-all for paths no
+# operation matches (api/v1/<path:rest>, always a JSON 404). Those routes are swept like pages
 # without a record.
-NON_RECORD_PARAMETERS = {"service_code", "token_id"}
+NON_RECORD_PARAMETERS = {"service_code", "token_id", "rest"}
 # Who may see each kind of record of grid B; everyone in OUTSIDERS must get nothing of it.
 # Imports belong to the staff member who uploaded them (here the street admin); settling a
 # verification and lifting a visit pause are staff work above the grid worker.

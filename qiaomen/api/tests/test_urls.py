@@ -17,8 +17,8 @@ Headers = Callable[[str], dict[str, str]]
 OPENAPI = "/api/v1/openapi.json"
 DOCS = "/api/v1/docs"
 # Served by ninja itself, not operations of the API (the root only answers 404; ninja reverses
-# it to find the API's prefix).
-NOT_OPERATIONS = {"/api/v1/", "/api/v1/openapi.json", "/api/v1/docs"}
+# it to find the API's prefix), and the catch-all that answers a JSON 404 for any other path.
+NOT_OPERATIONS = {"/api/v1/", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/{rest}"}
 
 
 def _routes(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[str]:
@@ -167,3 +167,16 @@ def test_the_docs_page_works_offline_under_the_strict_csp(client: Client, db: No
     assert "script-src 'self';" in response["Content-Security-Policy"]
     for asset in page.assets:
         assert client.get(asset).status_code == 200, asset
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/api/v1/tickets/abc"), ("post", "/api/v1/tickets/null,null/accept"), ("get", "/api/v1/nothing-here")],
+)
+def test_a_path_no_operation_matches_is_a_json_404(client: Client, db: None, method: str, path: str) -> None:
+    """Schemathesis sent ids that are not integers and got the staff site's HTML 404 page."""
+    response = getattr(client, method)(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == {"code": "not_found", "message": "未找到"}
