@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from pytest_django.fixtures import DjangoAssertNumQueries, Settings
 
@@ -338,3 +339,22 @@ def test_listing_takes_the_same_queries_for_one_request_or_five(
         created_id(post_request())
     with django_assert_num_queries(2):
         assert len(listed(client, open311_key[0])) == 5
+
+
+def test_staff_see_where_the_client_said_it_is(small_street: SmallStreet, post_request: PostRequest) -> None:
+    """No household matched: the department reads the location as sent, escaped, with the client."""
+    number = created_id(
+        post_request(
+            address_string="和平路口<script>alert(1)</script>公交站旁",
+            media_url="https://img.example.cn/rubbish.jpg",
+        )
+    )
+    assert Ticket.objects.get(pk=number).household is None
+    staff = Client()
+    staff.force_login(small_street.users["dept_handler"])  # 民政, the department of LIF-MEAL
+    page = staff.get(reverse("web:ticket_detail", args=[number]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "和平路口&lt;script&gt;alert(1)&lt;/script&gt;公交站旁" in body and "<script>alert(1)" not in body
+    assert 'href="https://img.example.cn/rubbish.jpg"' in body
+    assert "来自 市民热线平台" in body
