@@ -21,6 +21,7 @@ from qiaomen.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from qiaomen.tickets.models import Ticket
 from qiaomen.tickets.selectors import tickets_for_user
 from qiaomen.tickets.services import _department_handlers, _event, _transition, notify
+from qiaomen.tickets.similar import building_of
 from qiaomen.tickets.states import OPEN_STATUSES, target_of
 
 MAX_REASON = 500
@@ -34,9 +35,8 @@ def _same_place(a: Ticket, b: Ticket) -> bool:
     """Same household, same building or same grid: a duplicate is the same demand in one place."""
     if a.household_id is not None and a.household_id == b.household_id:
         return True
-    building_a = a.household.building_id if a.household_id is not None else None
-    building_b = b.household.building_id if b.household_id is not None else None
-    if building_a is not None and building_a == building_b:
+    building = building_of(a)
+    if building is not None and building == building_of(b):
         return True
     return a.grid_id is not None and a.grid_id == b.grid_id
 

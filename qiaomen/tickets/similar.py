@@ -67,6 +67,11 @@ def text_similarity(a: str | Counter[str], b: str | Counter[str]) -> float:
     return dot / norm
 
 
+def building_of(ticket: Ticket) -> int | None:
+    """The id of the building of the ticket's household, if it has one."""
+    return ticket.household.building_id if ticket.household is not None else None
+
+
 @dataclass(frozen=True)
 class SimilarTicket:
     ticket: Ticket
@@ -91,7 +96,7 @@ def _candidates(ticket: Ticket, user: User | None) -> QuerySet[Ticket]:
     )
     if ticket.grid_id is not None:
         tickets = tickets.filter(grid_id=ticket.grid_id)
-    elif ticket.household_id is not None:
+    elif ticket.household is not None:
         tickets = tickets.filter(household__building_id=ticket.household.building_id)
     else:
         return Ticket.objects.none()
@@ -103,20 +108,17 @@ def _candidates(ticket: Ticket, user: User | None) -> QuerySet[Ticket]:
 def similar_open_tickets(ticket: Ticket, *, limit: int = 5, user: User | None = None) -> list[SimilarTicket]:
     """The open tickets that may be the same demand as `ticket`, most likely first: those in the
     same building before the rest of the grid, then by text likeness (SIMILARITY_THRESHOLD at
-    least). One query. With `user`, only tickets that user may see (tickets_for_user)."""
+    least). One query (with `user`, plus reading the user's places): only tickets that user may see
+    (tickets_for_user)."""
     if ticket.subcategory_id is None:
         return []
     own = text_features(ticket.description)
-    building_id = ticket.household.building_id if ticket.household_id is not None else None
+    building_id = building_of(ticket)
     found = []
     for candidate in _candidates(ticket, user):
         score = text_similarity(own, text_features(candidate.description))
         if score >= SIMILARITY_THRESHOLD:
-            same_building = (
-                building_id is not None
-                and candidate.household is not None
-                and (candidate.household.building_id == building_id)
-            )
+            same_building = building_id is not None and building_of(candidate) == building_id
             found.append(SimilarTicket(candidate, round(score, 2), same_building))
     found.sort(key=lambda s: (not s.same_building, -s.similarity, s.ticket.pk))
     return found[:limit]

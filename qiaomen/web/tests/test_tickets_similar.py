@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -28,15 +29,24 @@ def detail(ticket: Ticket) -> str:
     return reverse("web:ticket_detail", args=[ticket.pk])
 
 
+Pair = tuple[Ticket, Ticket]
+
+
+@pytest.fixture
+def pair(small_street: SmallStreet) -> Pair:
+    """The same demand told twice in building A: the older first, the newer second."""
+    first = demand(small_street.household_a, LAMP)
+    return first, demand(make_household(small_street.building_a, "301"), LAMP_AGAIN)
+
+
 def merge_url(ticket: Ticket) -> str:
     return reverse("web:ticket_merge", args=[ticket.pk])
 
 
 def test_staff_see_the_similar_demand_with_its_likeness_and_a_merge_button(
-    client_as: SignIn, small_street: SmallStreet
+    client_as: SignIn, small_street: SmallStreet, pair: Pair
 ) -> None:
-    first = demand(small_street.household_a, LAMP)
-    second = demand(make_household(small_street.building_a, "301"), LAMP_AGAIN)
+    first, second = pair
 
     page = client_as("community_staff").get(detail(first)).content.decode()
 
@@ -48,10 +58,9 @@ def test_staff_see_the_similar_demand_with_its_likeness_and_a_merge_button(
 
 
 def test_a_grid_worker_sees_the_similar_demand_but_no_merge_button(
-    client_as: SignIn, small_street: SmallStreet
+    client_as: SignIn, small_street: SmallStreet, pair: Pair
 ) -> None:
-    first = demand(small_street.household_a, LAMP)
-    second = demand(make_household(small_street.building_a, "301"), LAMP_AGAIN)
+    first, second = pair
 
     page = client_as("worker_a").get(detail(first)).content.decode()
 
@@ -66,9 +75,10 @@ def test_no_section_without_a_similar_demand(client_as: SignIn, small_street: Sm
     assert "相似的未办结诉求" not in client_as("street_admin").get(detail(first)).content.decode()
 
 
-def test_merging_from_the_page_goes_to_the_ticket_that_carries_on(client_as: SignIn, small_street: SmallStreet) -> None:
-    first = demand(small_street.household_a, LAMP)
-    second = demand(make_household(small_street.building_a, "301"), LAMP_AGAIN)
+def test_merging_from_the_page_goes_to_the_ticket_that_carries_on(
+    client_as: SignIn, small_street: SmallStreet, pair: Pair
+) -> None:
+    first, second = pair
     client = client_as("community_staff")
 
     response = client.post(merge_url(second), {"into": first.pk, "reason": "同一盏灯"})
@@ -82,9 +92,8 @@ def test_merging_from_the_page_goes_to_the_ticket_that_carries_on(client_as: Sig
     assert "同一诉求的重复工单已并入" in client.get(detail(first)).content.decode()
 
 
-def test_merging_twice_is_refused_with_a_conflict(client_as: SignIn, small_street: SmallStreet) -> None:
-    first = demand(small_street.household_a, LAMP)
-    second = demand(make_household(small_street.building_a, "301"), LAMP_AGAIN)
+def test_merging_twice_is_refused_with_a_conflict(client_as: SignIn, small_street: SmallStreet, pair: Pair) -> None:
+    first, second = pair
     client = client_as("street_admin")
     client.post(merge_url(second), {"into": first.pk})
 
@@ -95,10 +104,9 @@ def test_merging_twice_is_refused_with_a_conflict(client_as: SignIn, small_stree
 
 
 def test_a_worker_of_grid_b_neither_sees_nor_merges_grid_a_tickets(
-    client_as: SignIn, small_street: SmallStreet
+    client_as: SignIn, small_street: SmallStreet, pair: Pair
 ) -> None:
-    first = demand(small_street.household_a, LAMP)
-    second = demand(make_household(small_street.building_a, "301"), LAMP_AGAIN)
+    first, second = pair
     client = client_as("worker_b")
 
     assert client.get(detail(first)).status_code == 404
@@ -106,9 +114,8 @@ def test_a_worker_of_grid_b_neither_sees_nor_merges_grid_a_tickets(
     assert Ticket.objects.get(pk=second.pk).status == Status.ROUTED
 
 
-def test_staff_of_grid_b_get_404_for_grid_a_tickets(client_as: SignIn, small_street: SmallStreet) -> None:
-    first = demand(small_street.household_a, LAMP)
-    second = demand(make_household(small_street.building_a, "301"), LAMP_AGAIN)
+def test_staff_of_grid_b_get_404_for_grid_a_tickets(client_as: SignIn, small_street: SmallStreet, pair: Pair) -> None:
+    first, second = pair
     client = Client()
     client.force_login(make_user("community2", Role.COMMUNITY_STAFF, places=(small_street.community_2,)))
 
