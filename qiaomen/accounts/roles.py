@@ -35,6 +35,7 @@ class Capability(StrEnum):
     CREATE_TICKETS = "create_tickets"  # enter a phone or walk-in demand (channel "staff")
     HANDLE_TICKETS = "handle_tickets"  # accept, start, transfer, return, resolve
     CONFIRM_TICKETS = "confirm_tickets"  # confirm a resolved ticket on site, resubmit a returned one
+    CLASSIFY_TICKETS = "classify_tickets"  # confirm or correct the classifier; route demands held for review
     MERGE_TICKETS = "merge_tickets"  # fold a duplicate open ticket into the one that carries on
     SPOT_CHECK = "spot_check"  # the supervisor's sample of closed tickets (R-TIC-6)
     VIEW_TICKET_FIGURES = "view_ticket_figures"  # the figures page, within the user's scope
@@ -48,13 +49,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.IMPORT, C.EDIT_REGISTRY, C.MANAGE_USERS}
         | {C.VIEW_VISITS, C.PLAN_VISITS, C.VERIFY_HOUSEHOLDS, C.PAUSE_VISITS}
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.HANDLE_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
-        | {C.MANAGE_TAXONOMY}
+        | {C.MANAGE_TAXONOMY, C.CLASSIFY_TICKETS}
         | {C.MANAGE_DOOR_CODES}
     ),
     Role.COMMUNITY_STAFF: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.IMPORT, C.EDIT_REGISTRY}
         | {C.VIEW_VISITS, C.RECORD_VISITS, C.PLAN_VISITS, C.VERIFY_HOUSEHOLDS}
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
+        | {C.CLASSIFY_TICKETS}
         | {C.MANAGE_DOOR_CODES}
     ),
     Role.GRID_WORKER: frozenset(

@@ -18,12 +18,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from qiaomen.accounts.models import User
-from qiaomen.accounts.roles import Role
+from qiaomen.accounts.roles import Capability, Role
 from qiaomen.accounts.scopes import place_scope
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
@@ -32,7 +32,7 @@ from qiaomen.registry.models import Household, Person
 from qiaomen.tickets import classifier
 from qiaomen.tickets.deadlines import next_check
 from qiaomen.tickets.models import ClassificationCorrection, PhotoKind, Priority, Status, Subcategory, Ticket
-from qiaomen.tickets.selectors import deadlines_for
+from qiaomen.tickets.selectors import deadlines_for, tickets_for_user
 from qiaomen.tickets.services import (
     _department_handlers,
     _event,
@@ -45,8 +45,6 @@ from qiaomen.tickets.services import (
 
 # Routed tickets whose sub-category a person may still correct: no handler has taken them yet.
 CORRECTABLE_STATUSES = frozenset({Status.ROUTED, Status.TRANSFERRED})
-# Who confirms or corrects the classifier: the place's community staff and street admins.
-CLASSIFIER_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF})
 
 
 def _community_staff(grid_id: int | None) -> Any:
@@ -144,12 +142,31 @@ def ticket_from_text(
 
 
 def may_classify(user: User, ticket: Ticket) -> bool:
-    """Community staff and street admins, within their places (the review queue's people)."""
+    """Community staff and street admins (CLASSIFY_TICKETS), within their places."""
     return (
         user.is_authenticated
-        and user.role in CLASSIFIER_ROLES
+        and user.can(Capability.CLASSIFY_TICKETS)
         and ticket.grid_id is not None
         and ticket.grid_id in place_scope(user).all_grid_ids
+    )
+
+
+def may_correct(user: User, ticket: Ticket) -> bool:
+    """The ticket is still the classifier's business (NEW, or routed and not yet taken), and the
+    user is one who decides it."""
+    waiting = ticket.status == Status.NEW or (ticket.status in CORRECTABLE_STATUSES and ticket.handler_id is None)
+    return waiting and may_classify(user, ticket)
+
+
+def tickets_to_review(user: User) -> QuerySet[Ticket]:
+    """The review queue: demands of the user's places the classifier was unsure of, oldest first."""
+    if not user.is_authenticated or not user.can(Capability.CLASSIFY_TICKETS):
+        return Ticket.objects.none()
+    return (
+        tickets_for_user(user)
+        .filter(status=Status.NEW)
+        .select_related("subcategory", "department", "grid", "household__building")
+        .order_by("created_at", "pk")
     )
 
 

@@ -97,17 +97,6 @@ def workday_calendar() -> WorkdayCalendar:
     return WorkdayCalendar(overrides=overrides)
 
 
-def suggest_subcategory(text: str) -> list[tuple[Subcategory, int]]:
-    """Sub-categories whose keywords occur in `text`, best first (the staff entry page's hint;
-    the trained classifier replaces it in the residents' issue)."""
-    scored = []
-    for subcategory in active_subcategories():
-        hits = sum(1 for word in subcategory.keywords.split() if word and word in text)
-        if hits:
-            scored.append((subcategory, hits))
-    return sorted(scored, key=lambda pair: (-pair[1], pair[0].code))
-
-
 def ticket_inbox(user: User, *, now: dt.datetime) -> QuerySet[Ticket]:
     """The user's open tickets and the resolved ones waiting for the grid worker's confirmation,
     in an inbox's order (tickets_by_deadline: overdue first, then by the next deadline)."""

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -19,8 +20,9 @@ from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
 from qiaomen.places.models import Community, Grid
 from qiaomen.registry.models import DataSource, Household, HouseholdStatus
 from qiaomen.registry.services import record_change
+from qiaomen.tickets import classifier
 from qiaomen.tickets.models import Channel, Subcategory, Ticket
-from qiaomen.tickets.selectors import active_subcategories, suggest_subcategory
+from qiaomen.tickets.selectors import active_subcategories
 from qiaomen.tickets.services import ticket_create
 from qiaomen.visits.geo import distance_m
 from qiaomen.visits.models import (
@@ -185,15 +187,17 @@ def visit_record(
 
 
 def _demand_subcategory(demand: DemandInput) -> Subcategory | None:
-    """The sub-category the worker chose, or the best keyword match; None leaves the demand
-    for community staff to classify."""
+    """The sub-category the worker chose, or the classifier's when it is sure (or hears an
+    emergency); None leaves the demand for community staff to classify."""
     if demand.subcategory_code:
         subcategory = active_subcategories().filter(code=demand.subcategory_code).first()
         if subcategory is None:
             raise InvalidInput("subcategory_unknown", f"诉求分类“{demand.subcategory_code}”不存在或已停用")
         return subcategory
-    suggestions = suggest_subcategory(demand.text)
-    return suggestions[0][0] if suggestions else None
+    suggestion = classifier.suggest(demand.text)
+    if suggestion.confidence < settings.CLASSIFIER_MIN_CONFIDENCE and not suggestion.is_emergency:
+        return None
+    return active_subcategories().get(code=suggestion.code)
 
 
 def demand_ticket_create(

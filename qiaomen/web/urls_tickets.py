@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from qiaomen.web.views import tickets, tickets_admin, tickets_similar
+from qiaomen.web.views import tickets, tickets_admin, tickets_review, tickets_similar
 
 urlpatterns: list[URLPattern] = [
     path("", tickets.ticket_inbox, name="ticket_inbox"),
@@ -23,6 +23,8 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/resubmit/", tickets.ticket_resubmit, name="ticket_resubmit"),
     path("<int:pk>/rating-link/", tickets.ticket_rating_link, name="ticket_rating_link"),
     path("<int:pk>/merge/", tickets_similar.ticket_merge_view, name="ticket_merge"),
+    path("<int:pk>/classify/", tickets_review.ticket_classify, name="ticket_classify"),
+    path("review/", tickets_review.review_queue, name="ticket_review"),
     # The photo's own pk: the scope sweep reads one record parameter named pk per route.
     path("photos/<int:pk>/", tickets.ticket_photo, name="ticket_photo"),
     path("spot-checks/", tickets.spot_check_queue, name="spot_check_queue"),

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qiaomen.tickets.classifier.emergency import emergency_signals
+from qiaomen.tickets.classifier.decision import EMERGENCY_CODES, decide
 from qiaomen.tickets.classifier.store import current_model
 
-EMERGENCY_CODES = ("EMG-HEALTH", "EMG-SAFE")
+if TYPE_CHECKING:
+    from qiaomen.tickets.models import Subcategory
+
+__all__ = ["EMERGENCY_CODES", "Suggestion", "active_taxonomy", "priority_for", "ranked_codes", "suggest"]
+
 # Words that ask for speed: a P3 demand becomes P2, never P1 (only an emergency is P1).
 URGENT = re.compile(r"急|马上|立刻|立即|赶紧|赶快|尽快|今天|今晚|等不了|快点|火速|越快越好")
 
@@ -51,34 +55,31 @@ def priority_for(*, default: str, text: str, emergency: bool) -> str:
     return default
 
 
-def suggest(text: str) -> Suggestion:
-    # Imported here: the taxonomy is a Django model, and the model and lexicon work without Django.
+def active_taxonomy() -> dict[str, Subcategory]:
+    """The sub-categories that may be suggested, with their departments, by code."""
+    # Imported here: the taxonomy is a Django model; the model and the lexicon work without Django.
     from qiaomen.tickets.selectors import active_subcategories
 
-    subcategories = {sub.code: sub for sub in active_subcategories()}
+    return {sub.code: sub for sub in active_subcategories()}
+
+
+def suggest(text: str, *, taxonomy: dict[str, Subcategory] | None = None) -> Suggestion:
+    """`taxonomy`: active_taxonomy(), read once by a caller that classifies many texts."""
+    subcategories = taxonomy if taxonomy is not None else active_taxonomy()
     if not subcategories:
         raise LookupError("no active sub-categories to suggest from")
     model = current_model()
-    scored = model.score(text)
-    ranked = [(code, probability) for code, probability in scored.ranked if code in subcategories]
-    signals = emergency_signals(text)
-    probabilities = dict(ranked)
-    code = ranked[0][0] if ranked else min(subcategories)
-    if signals and code not in EMERGENCY_CODES:
-        # An emergency goes to the department that acts at once, whatever else the text is about.
-        kind = signals[0].kind
-        if kind in subcategories:
-            code = kind
-    subcategory = subcategories[code]
+    decision = decide(model, text, allowed=subcategories)
+    subcategory = subcategories[decision.code]
     return Suggestion(
-        code=code,
-        priority=priority_for(default=subcategory.default_priority, text=text, emergency=bool(signals)),
+        code=decision.code,
+        priority=priority_for(default=subcategory.default_priority, text=text, emergency=bool(decision.emergency)),
         department=subcategory.department.code,
-        confidence=probabilities.get(code, 0.0),
-        words=scored.words,
-        emergency=[signal.words for signal in signals],
+        confidence=decision.confidence,
+        words=decision.words,
+        emergency=decision.emergency,
         model_version=model.version,
-        alternatives=[pair for pair in ranked if pair[0] != code][:3],
+        alternatives=[pair for pair in decision.ranked if pair[0] != decision.code][:3],
     )
 
 

@@ -64,3 +64,13 @@ def labelled_lines(name: str, directory: Path = CORPUS_DIR) -> list[Example]:
         if text.strip():
             examples.append(Example(code=code.strip(), text=text.strip()))
     return examples
+
+
+def labelled_examples(directory: Path = CORPUS_DIR) -> list[Example]:
+    """Everything the team wrote with its code: the sub-category files, the emergencies and the
+    near misses (which teach the model that 去年摔过一跤，想装扶手 is about a handrail)."""
+    return (
+        corpus_examples(directory)
+        + labelled_lines(EMERGENCY_FILE, directory)
+        + labelled_lines(NOT_EMERGENCY_FILE, directory)
+    )

@@ -150,6 +150,14 @@ class TextModel:
         best = contributions[order[0]] if len(columns) else np.array([])
         return Scored(ranked=ranked, words=self._reasons(columns, best, words))
 
+    def reasons(self, text: str, code: str, *, limit: int = 5) -> list[str]:
+        """The n-grams of `text` that weigh most towards `code` (another class than the best)."""
+        vector = weighted(ngrams(text), self.index, self.idf)
+        columns = np.fromiter(vector.keys(), dtype=np.intp, count=len(vector))
+        values = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
+        row = self.coef[self.classes.index(code), columns] * values
+        return self._reasons(columns, row, limit)
+
     def _reasons(self, columns: np.ndarray, contributions: np.ndarray, limit: int) -> list[str]:
         """The n-grams that added most to the chosen class, longest form first: "垃圾桶"
         rather than "垃圾", "垃" and "圾" as three reasons."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from qiaomen.tickets.classifier.corpus import corpus_examples
+from qiaomen.tickets.classifier.corpus import labelled_examples
 from qiaomen.tickets.classifier.model import Example, TextModel
 
 CURRENT = "current"
@@ -47,7 +47,7 @@ def current_model() -> TextModel:
             return cached  # type: ignore[return-value]
         model = _load(pointer) if state is not None else None
         if model is None:
-            model = TextModel.fit(corpus_examples(), version_prefix="corpus-")
+            model = TextModel.fit(labelled_examples(), version_prefix="corpus-")
         _cache["model"] = model
         _cache["state"] = state
         return model

@@ -26,6 +26,7 @@ NAV_ITEMS = [
     ("web:visit_pauses", _("Pauses"), Capability.PAUSE_VISITS),
     ("web:ticket_inbox", _("Tickets"), Capability.VIEW_TICKETS),
     ("web:ticket_new", _("New ticket"), Capability.CREATE_TICKETS),
+    ("web:ticket_review", _("To classify"), Capability.CLASSIFY_TICKETS),
     ("web:spot_check_queue", _("Spot checks"), Capability.SPOT_CHECK),
     ("web:ticket_figures", _("Ticket figures"), Capability.VIEW_TICKET_FIGURES),
     ("web:doorcode_buildings", _("Door codes"), Capability.MANAGE_DOOR_CODES),

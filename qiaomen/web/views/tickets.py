@@ -31,13 +31,14 @@ from qiaomen.core.errors import DomainError, InvalidInput
 from qiaomen.core.photos import MAX_PHOTO_BYTES, PHOTO_ERRORS
 from qiaomen.registry.selectors import household_for_user
 from qiaomen.tickets import services
+from qiaomen.tickets.classifier import ranked_codes
+from qiaomen.tickets.intake import ticket_from_text
 from qiaomen.tickets.models import Channel, PhotoKind, Status, Ticket, TicketEvent
 from qiaomen.tickets.selectors import (
     active_subcategories,
     notifications_for_user,
     spot_check_for_user,
     spot_checks_pending,
-    suggest_subcategory,
     ticket_actions,
     ticket_for_user,
     ticket_photo_for_user,
@@ -54,6 +55,7 @@ from qiaomen.web.forms_tickets import (
     TransferForm,
 )
 from qiaomen.web.views.common import current_user, paginate, staff_page
+from qiaomen.web.views.tickets_review import classification_context
 from qiaomen.web.views.tickets_similar import similar_context
 from qiaomen.web.views.visits import user_with
 
@@ -66,7 +68,9 @@ PHOTO_LIMITS = {"count": services.MAX_PHOTOS_PER_TICKET, "megabytes": MAX_PHOTO_
 # What each TicketEvent.action reads as in the timeline.
 ACTION_LABELS = {
     "create": _("created and routed"),
-    "route": _("resubmitted"),
+    # Resubmitted after a return, or classified by a person after the classifier held it.
+    "route": _("routed"),
+    "classify": _("sub-category or priority corrected"),
     "accept": _("accepted"),
     "start": _("work started"),
     "transfer": _("transferred"),
@@ -149,7 +153,7 @@ def _ticket_context(ticket: Ticket, user: User, **extra: Any) -> dict[str, Any]:
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_with(request, Capability.VIEW_TICKETS)
     ticket = ticket_for_user(user, pk)
-    context = {**_ticket_context(ticket, user), **similar_context(ticket, user)}
+    context = {**_ticket_context(ticket, user), **similar_context(ticket, user), **classification_context(ticket, user)}
     return render(request, "web/tickets/detail.html", context)
 
 
@@ -260,7 +264,8 @@ ticket_resubmit = _action_view(
 @staff_page
 def ticket_new(request: HttpRequest) -> HttpResponse:
     """Staff entry of a phone or walk-in demand, in two steps without scripts: "Suggest" fills in
-    the category the keywords point to; the person keeps it or picks another and creates."""
+    the classifier's category; the person keeps it or picks another and creates. The ticket goes
+    through intake like a resident's text: the suggestion is kept, an emergency forces P1."""
     user = user_with(request, Capability.CREATE_TICKETS)
     subcategories = list(active_subcategories())
     form = TicketEntryForm(request.POST or None, request.FILES or None, subcategories=subcategories)
@@ -270,29 +275,26 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         household = household_for_user(user, data["household"]) if data["household"] else None
         subcategory = form.chosen_subcategory()
         if "suggest" in request.POST or subcategory is None:
-            suggested = [sub.code for sub, _hits in suggest_subcategory(data["description"])][:3]
-            if suggested and subcategory is None:
+            suggested = ranked_codes(data["description"])
+            if subcategory is None:
                 # Shown selected, not saved: the person confirms it with the create button.
                 form = TicketEntryForm(
                     {**request.POST.dict(), "subcategory": suggested[0]}, subcategories=subcategories
                 )
                 form.is_valid()
-            elif not suggested:
-                form.add_error("subcategory", gettext("No category matches the words; please choose one."))
         else:
             try:
-                # One transaction: a photo the service refuses leaves no ticket behind.
-                with transaction.atomic():
-                    ticket = services.ticket_create(
-                        channel=Channel.STAFF,
-                        description=data["description"],
-                        subcategory=subcategory,
-                        priority=data["priority"] or None,
-                        household=household,
-                        created_by=user,
-                        request=request,
-                    )
-                    services.ticket_photos_add(ticket=ticket, user=user, raws=_photo_bytes(data), kind=PhotoKind.REPORT)
+                # One transaction inside: a photo the service refuses leaves no ticket behind.
+                ticket = ticket_from_text(
+                    channel=Channel.STAFF,
+                    description=data["description"],
+                    subcategory=subcategory,
+                    priority=data["priority"] or None,
+                    household=household,
+                    created_by=user,
+                    photos=_photo_bytes(data),
+                    request=request,
+                )
             except DomainError as exc:
                 _photo_error(form, exc)
             else:

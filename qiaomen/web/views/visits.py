@@ -31,8 +31,9 @@ from qiaomen.places.models import Building, Grid
 from qiaomen.places.selectors import grid_for_user, grids_for_user
 from qiaomen.registry.models import Household
 from qiaomen.registry.selectors import household_for_user, households_for_user
+from qiaomen.tickets.classifier import ranked_codes
 from qiaomen.tickets.models import Ticket
-from qiaomen.tickets.selectors import active_subcategories, suggest_subcategory
+from qiaomen.tickets.selectors import active_subcategories
 from qiaomen.visits.models import ContactMode, Outcome, VerificationStatus, Visit
 from qiaomen.visits.photos import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_VISIT, visit_photos_add
 from qiaomen.visits.selectors import (
@@ -259,7 +260,7 @@ DEMAND_ROW = re.compile(rf"^{DEMANDS_PREFIX}-\d{{1,2}}$")
 @staff_page
 @require_POST
 def demand_suggest(request: HttpRequest) -> HttpResponse:
-    """The options of a demand row's category with the keyword matches marked and the best one
+    """The options of a demand row's category with the classifier's three best marked and the best one
     chosen, unless the worker chose by hand (visits.js then sets the row's "-auto" to 0).
     POST, because the text may name a resident (SECURITY 6)."""
     user_with(request, Capability.RECORD_VISITS)
@@ -269,7 +270,7 @@ def demand_suggest(request: HttpRequest) -> HttpResponse:
     text = request.POST.get(f"{row}-text", "")[:1000]
     by_hand = request.POST.get(f"{row}-auto") == "0"
     chosen = request.POST.get(f"{row}-subcategory", "") if by_hand else ""
-    suggested = [subcategory.code for subcategory, _hits in suggest_subcategory(text)][:3] if text.strip() else []
+    suggested = ranked_codes(text) if text.strip() else []
     (_empty, empty_label), *groups = _demand_choices()
     context = {
         "empty_label": empty_label,
