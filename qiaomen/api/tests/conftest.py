@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 
 from qiaomen.accounts.services import api_token_issue
@@ -33,7 +33,7 @@ def open311_key(small_street: SmallStreet) -> tuple[str, Open311Key]:
 def post_request(client: Client, open311_key: tuple[str, Open311Key]) -> PostRequest:
     """POST requests.<fmt> with the key and a valid request, overridden by keyword."""
 
-    def post(fmt: str = "json", **fields: str) -> HttpResponse:
+    def post(fmt: str = "json", **fields: str | None) -> Any:
         data = {
             "api_key": open311_key[0],
             "jurisdiction_id": "XF",

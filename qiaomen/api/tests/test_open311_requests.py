@@ -259,9 +259,9 @@ def test_status_notes_follow_the_handling(
 
     created = item()
     assert (created["status"], created["status_notes"]) == ("open", "已转民政，等待受理")
-    assert created["expected_datetime"] == Ticket.objects.get(pk=number).resolve_by.astimezone(SHANGHAI).isoformat(
-        timespec="seconds"
-    )
+    resolve_by = Ticket.objects.get(pk=number).resolve_by
+    assert resolve_by is not None
+    assert created["expected_datetime"] == resolve_by.astimezone(SHANGHAI).isoformat(timespec="seconds")
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
         ticket_return(ticket=Ticket.objects.get(pk=number), user=handler, reason="请告知老人几点方便送餐")
     returned = item()
