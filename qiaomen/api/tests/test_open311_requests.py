@@ -358,3 +358,14 @@ def test_staff_see_where_the_client_said_it_is(small_street: SmallStreet, post_r
     assert "和平路口&lt;script&gt;alert(1)&lt;/script&gt;公交站旁" in body and "<script>alert(1)" not in body
     assert 'href="https://img.example.cn/rubbish.jpg"' in body
     assert "来自 市民热线平台" in body
+
+
+def test_an_emergency_in_the_text_forces_p1_whatever_the_service(
+    client: Client, post_request: PostRequest, open311_key: tuple[str, Open311Key]
+) -> None:
+    number = created_id(post_request(service_code="LIF-FAC", description="楼道里一股煤气味，好像漏气了"))
+    ticket = Ticket.objects.get(pk=number)
+    assert ticket.subcategory.code == "LIF-FAC"  # the client's choice stands
+    assert ticket.priority == "P1" and ticket.suggestion["emergency"]
+    (item,) = read_json(client.get(f"{BASE}/requests/{number}.json", {"api_key": open311_key[0]}))
+    assert "即时响应" in item["service_notice"]
