@@ -17,6 +17,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +40,7 @@ from qiaomen.api.open311.requests import (
     street_for,
     subcategory_for,
 )
+from qiaomen.core.middleware import is_database_busy
 from qiaomen.core.models import AuditEntry
 from qiaomen.places.models import Street
 from qiaomen.tickets.models import Subcategory
@@ -70,6 +72,14 @@ def open311_view(*methods: str) -> Callable[[View], View]:
                 response = error_response(fmt, error)
                 if error.status == 429:
                     response["Retry-After"] = "60"
+                return response
+            except OperationalError as exc:
+                # A locked SQLite database: the client retries, reading a GeoReport error rather
+                # than the HTML page the middleware gives browsers (core.middleware).
+                if not is_database_busy(exc):
+                    raise
+                response = error_response(fmt, Open311Error.one(503, "database_busy", "系统繁忙，请稍后重试"))
+                response["Retry-After"] = "5"
                 return response
 
         return view

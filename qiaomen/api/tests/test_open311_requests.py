@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -369,3 +369,16 @@ def test_an_emergency_in_the_text_forces_p1_whatever_the_service(
     assert ticket.priority == "P1" and ticket.suggestion["emergency"]
     (item,) = read_json(client.get(f"{BASE}/requests/{number}.json", {"api_key": open311_key[0]}))
     assert "即时响应" in item["service_notice"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_busy_database_is_503_in_format(
+    client: Client, open311_key: tuple[str, Open311Key], monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    def locked(*args: object) -> None:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("qiaomen.api.open311.views.open311_requests_find", locked)
+    answer = client.get(f"{BASE}/requests.{fmt}", {"api_key": open311_key[0]})
+    assert_errors(answer, fmt, 503, "database_busy")
+    assert answer["Retry-After"] == "5"
