@@ -39,6 +39,7 @@ from qiaomen.core.errors import Conflict, InvalidInput
 from qiaomen.core.idnumber import IdNumber, age_on, make_id_number
 from qiaomen.places.addresses import address_key, room_label
 from qiaomen.places.models import Building, Community, Grid, Street
+from qiaomen.registry.doorcodes import door_codes_insert
 from qiaomen.registry.identity import ID_NUMBER_COLUMNS, PHONE_COLUMNS, id_number_columns, phone_columns
 from qiaomen.registry.models import (
     DataSource,
@@ -278,6 +279,9 @@ def demo_street_create(*, households: int, seed: int, password: str, today: dt.d
         street, grids = builder.build(households)
         logins = _demo_users_create(street=street, grids=grids, password=password)
         counts = dict(builder.counts)
+        # A QR door code for every household still living here, so the stickers and /q/ pages work.
+        present = Household.objects.exclude(status=HouseholdStatus.MOVED_OUT).values_list("pk", flat=True)
+        counts["door_codes"] = door_codes_insert(households=list(present), user=None)
         audit_record(action="registry.seed_demo", actor_name="seed_demo", obj=street, detail={"seed": seed, **counts})
     return DemoStreet(street=street, counts=counts, logins=logins, password=password)
 

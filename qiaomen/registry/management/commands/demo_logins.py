@@ -6,9 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.urls import reverse
 
 from qiaomen.accounts.models import User
 from qiaomen.registry.demo import DEMO_USERNAMES, LOGINS_FILENAME, demo_logins_read
+from qiaomen.registry.models import DoorCode
 
 
 class Command(BaseCommand):
@@ -27,6 +29,11 @@ class Command(BaseCommand):
         text, password = saved
         self.stdout.write(f"地址 (URL): {options['url']}")
         self.stdout.write(text, ending="")
+        # One household's QR page, to try the residents' side without printing a sticker.
+        code = DoorCode.objects.filter(revoked_at__isnull=True, person__isnull=True).order_by("pk").first()
+        if code is not None:
+            page = reverse("public:door", args=[code.token])
+            self.stdout.write(f"居民二维码页面示例 (a resident's QR page): {options['url'].rstrip('/')}{page}")
         # The file may belong to another database, or someone changed the password since.
         if not admin.check_password(password):
             self.stdout.write(

@@ -24,6 +24,7 @@ COUNT_LABELS = {
     "separated_people": "人户分离人员",
     "resident_migrant": "流动人口",
     "resident_tenant": "租户",
+    "door_codes": "二维码门牌",
 }
 
 
