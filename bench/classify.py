@@ -1,0 +1,88 @@
+"""Benchmark: the demand classifier — training, loading, and classifying one text.
+
+    .venv/bin/python bench/classify.py [--workdir DIR] [--rounds 3]
+
+Migrates a throwaway SQLite database (the taxonomy table the suggestions read), then prints:
+1. training time on the whole labelled corpus (what train_classifier and a first use do);
+2. the trained model's file size and its load time (np.load, no pickle);
+3. per-text latency over every corpus text, p50/p95: `decide` (model + emergency lexicon, no
+   database) and `suggest` (the same plus the department and priority from the taxonomy table,
+   read once per text as intake does), in wall time and in this process's CPU time.
+
+Not a test: nothing asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from common import django_setup, machine, manage, percentile, timed_ms
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--rounds", type=int, default=3, help="training and loading runs (median printed)")
+    arguments = parser.parse_args()
+    workdir = arguments.workdir or Path(tempfile.mkdtemp(prefix="qiaomen-bench-classify-"))
+    print(f"machine: {machine()}")
+    manage(workdir, "migrate", "--noinput", "--verbosity", "0")
+    django_setup(workdir)
+
+    from qiaomen.tickets import classifier
+    from qiaomen.tickets.classifier.corpus import labelled_examples
+    from qiaomen.tickets.classifier.decision import decide
+    from qiaomen.tickets.classifier.model import TextModel
+
+    examples = labelled_examples()
+    texts = [example.text for example in examples]
+    print(f"corpus: {len(examples)} labelled lines, {len({e.code for e in examples})} codes, in {workdir}")
+
+    training = []
+    model = None
+    for _ in range(arguments.rounds):
+        started = time.perf_counter()
+        model = TextModel.fit(examples)
+        training.append(time.perf_counter() - started)
+    assert model is not None
+    print(f"  training on the whole corpus                  median {statistics.median(training):.2f} s")
+
+    path = workdir / "model.npz"
+    model.save(path)
+    loading = []
+    for _ in range(arguments.rounds):
+        started = time.perf_counter()
+        TextModel.load(path)
+        loading.append(time.perf_counter() - started)
+    size_kib = path.stat().st_size / 1024
+    print(
+        f"  loading the saved model ({size_kib:,.0f} KiB, {len(model.vocabulary):,} n-grams)"
+        f"  median {statistics.median(loading) * 1000:.0f} ms"
+    )
+
+    classifier.suggest(texts[0])  # the process's first use trains from the corpus: not measured
+    for label, clock in (("wall", time.perf_counter), ("CPU", time.process_time)):
+        spent = timed_ms(_each(lambda text: decide(model, text), texts), len(texts), clock=clock)
+        _print(f"decide (model + lexicon), {label}", spent)
+        spent = timed_ms(_each(classifier.suggest, texts), len(texts), clock=clock)
+        _print(f"suggest (+ taxonomy table), {label}", spent)
+
+
+def _each(call: Callable[[str], object], texts: list[str]) -> Callable[[], object]:
+    """A call without arguments that classifies the next text each time."""
+    cursor = iter(texts)
+    return lambda: call(next(cursor))
+
+
+def _print(label: str, spent: list[float]) -> None:
+    p50, p95 = percentile(spent, 0.50), percentile(spent, 0.95)
+    print(f"  {label:<44} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  n={len(spent)}")
+
+
+if __name__ == "__main__":
+    main()
