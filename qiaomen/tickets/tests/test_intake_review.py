@@ -116,3 +116,19 @@ def test_the_queue_pages_queries_do_not_grow_with_the_queue(
     for number in range(6):
         ticket_from_text(channel=Channel.QR, description=f"{TEXT_A}{number}", household=small_street.household_a)
     assert queries() == few
+
+
+def test_the_departments_inbox_shows_the_suggestion_and_an_emergency_badge(
+    small_street: SmallStreet, signed_in: Callable[[str], Client]
+) -> None:
+    meal = ticket_from_text(
+        channel=Channel.QR,
+        description="我妈腿脚不好 想申请社区的老年助餐 每天送个饭",
+        household=small_street.household_a,
+    )
+    assert (meal.status, meal.department.code) == (Status.ROUTED, "minzheng")
+    content = signed_in("dept_handler").get(reverse("web:ticket_inbox")).content.decode()
+    assert f"自动分类: LIF-MEAL {round(meal.suggestion['confidence'] * 100)}%" in content
+    ticket_from_text(channel=Channel.QR, description=EMERGENCY, household=small_street.household_a)
+    content = signed_in("worker_a").get(reverse("web:ticket_inbox")).content.decode()
+    assert "紧急" in content and "自动分类: EMG-HEALTH" in content
