@@ -31,8 +31,8 @@ def photos_field(label: Any) -> MultipleImageField:
 
 
 class TicketEntryForm(forms.Form):
-    """A phone or walk-in demand. The keywords suggest a sub-category; the person confirms it or
-    chooses another before the ticket is created."""
+    """A phone or walk-in demand. The classifier suggests a sub-category; the person confirms it
+    or chooses another before the ticket is created."""
 
     household = forms.IntegerField(label=_("Household number (optional)"), required=False, min_value=1)
     description = forms.CharField(label=_("Demand"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))

@@ -26,6 +26,7 @@ from qiaomen.core.errors import InvalidInput
 from qiaomen.tickets import intake
 from qiaomen.tickets.models import Priority, Subcategory, Ticket
 from qiaomen.tickets.selectors import active_subcategories, ticket_for_user
+from qiaomen.web.forms_visits import subcategory_choices
 from qiaomen.web.views.common import paginate, staff_page
 from qiaomen.web.views.visits import user_with
 
@@ -39,7 +40,8 @@ class ClassifyForm(forms.Form):
     def __init__(self, *args: Any, subcategories: list[Subcategory], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.subcategories = {sub.code: sub for sub in subcategories}
-        self.fields["subcategory"].choices = [(sub.code, f"{sub.code} {sub.name}") for sub in subcategories]
+        # Grouped by category as on the entry page, without its "let the words decide" choice.
+        self.fields["subcategory"].choices = subcategory_choices(subcategories)[1:]  # type: ignore[attr-defined]
 
     def chosen(self) -> Subcategory:
         return self.subcategories[self.cleaned_data["subcategory"]]
