@@ -95,10 +95,13 @@ def _grid_workers(grid_id: int | None) -> Any:
 
 
 def _repeat_of(household: Household | None, subcategory: Subcategory, now: dt.datetime) -> Ticket | None:
+    """The household's latest ticket of the sub-category within REPEAT_WINDOW; a merged one is
+    the same demand as the ticket it went into, so that one is linked instead (tickets.merge)."""
     if household is None:
         return None
     return (
         Ticket.objects.filter(household=household, subcategory=subcategory, created_at__gte=now - REPEAT_WINDOW)
+        .exclude(status=Status.MERGED)
         .order_by("-created_at")
         .first()
     )

@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 
 import pytest
+import time_machine
 from django.db import connection
 from django.utils import timezone
 
@@ -251,3 +252,17 @@ def test_merged_tickets_are_not_counted_in_the_figures(small_street: SmallStreet
         Ticket.objects.all(), start=timezone.now() - dt.timedelta(days=1), end=later, now=later
     )
     assert (after.tickets, after.repeats, after.overdue) == (1, 0, 1)
+
+
+def test_a_later_demand_of_the_household_is_a_repeat_of_the_ticket_that_carried_on(small_street: SmallStreet) -> None:
+    s = small_street
+    start = dt.datetime(2026, 11, 30, 2, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        into = demand(s.household_a)
+    with time_machine.travel(start + dt.timedelta(hours=1), tick=False):
+        ticket_merge(duplicate=demand(s.household_a, LAMP_AGAIN), into=into, user=s.users["street_admin"])
+    with time_machine.travel(start + dt.timedelta(days=3), tick=False):
+        later = demand(s.household_a, "灯又坏了")
+
+    # The merged duplicate is the latest of the household's tickets, yet the repeat links the one that carried on.
+    assert later.repeat_of == into
