@@ -9,7 +9,7 @@ data (ClassificationCorrection) by `ticket_classify`.
   worker(s) of the place (the community staff when the grid has none).
 - A confident suggestion is routed to the suggested sub-category's department.
 - A doubtful one stays NEW, with the suggestion's sub-category and department for now, in the
-  review queue of the place's community staff and street admin (selectors: tickets_to_review).
+  review queue of the place's community staff and street admin (tickets_to_review).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from qiaomen.tickets.deadlines import next_check
 from qiaomen.tickets.models import ClassificationCorrection, PhotoKind, Priority, Status, Subcategory, Ticket
 from qiaomen.tickets.selectors import deadlines_for, tickets_for_user
 from qiaomen.tickets.services import (
+    MAX_DESCRIPTION,
     _department_handlers,
     _event,
     _grid_workers,
@@ -99,6 +100,8 @@ def ticket_from_text(
     text = description.strip()
     if not text:
         raise InvalidInput("description_required", "请填写诉求内容")
+    if len(text) > MAX_DESCRIPTION:  # checked before classifying: no work for an oversized text
+        raise InvalidInput("description_too_long", f"诉求内容不能超过{MAX_DESCRIPTION}字")
     if priority is not None and priority not in Priority.values:
         raise InvalidInput("priority_invalid", "优先级无效")
     suggestion = classifier.suggest(text)
@@ -106,9 +109,11 @@ def ticket_from_text(
     chosen_by_caller = subcategory is not None
     if subcategory is None:
         subcategory = _subcategory(suggestion.code)
-        priority = priority or suggestion.priority
     if emergency:
         priority = Priority.P1
+    elif priority is None:
+        # The sub-category's default, raised by urgent words (今天, 马上 …) to P2 at most.
+        priority = classifier.priority_for(default=subcategory.default_priority, text=text, emergency=False)
     if person is not None and household is None:
         household = person.household
     if grid is None and household is not None:

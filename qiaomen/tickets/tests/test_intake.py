@@ -95,3 +95,23 @@ def test_a_routed_ticket_is_corrected_until_a_handler_accepts_it(small_street: S
     with pytest.raises(Conflict):
         ticket_classify(ticket=ticket, user=staff, subcategory=meals, priority="P2")
     assert ClassificationCorrection.objects.count() == 1
+
+
+def test_urgent_words_raise_a_chosen_subcategorys_default_to_p2(small_street: SmallStreet, school: Subcategory) -> None:
+    urgent = ticket_from_text(channel=Channel.API, description="孩子转学的事 今天必须办", subcategory=school)
+    calm = ticket_from_text(channel=Channel.API, description="孩子转学的事想咨询一下", subcategory=school)
+    chosen = ticket_from_text(
+        channel=Channel.STAFF, description="孩子转学的事 今天必须办", subcategory=school, priority="P3"
+    )
+    assert (urgent.priority, calm.priority, chosen.priority) == ("P2", "P3", "P3")
+
+
+def test_an_oversized_or_empty_text_is_refused_before_anything_is_stored(small_street: SmallStreet) -> None:
+    from qiaomen.core.errors import InvalidInput
+    from qiaomen.tickets.models import Ticket
+
+    for text, code in (("   ", "description_required"), ("楼" * 2001, "description_too_long")):
+        with pytest.raises(InvalidInput) as error:
+            ticket_from_text(channel=Channel.QR, description=text, household=small_street.household_a)
+        assert error.value.code == code
+    assert not Ticket.objects.exists()
