@@ -276,7 +276,7 @@ def door_code_tickets(code: DoorCode) -> QuerySet[Ticket]:
         if code.person_id
         else Ticket.objects.filter(household=code.household_id)
     )
-    return tickets.select_related("subcategory", "merged_into__subcategory").order_by("-created_at", "-pk")
+    return tickets.select_related("subcategory").order_by("-created_at", "-pk")
 
 
 def ticket_shown_for(ticket: Ticket) -> Ticket:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import DjangoAssertNumQueries, Settings
 
 from qiaomen.public.tests.conftest import Doors
@@ -109,3 +111,17 @@ def test_the_page_shows_no_name_id_number_phone_or_address(doors: Doors, residen
     for secret in (s.elder_a.name, s.elder_a.id_number, s.elder_a.id_masked, s.elder_a.phone, s.building_a.address):
         assert secret not in content
     assert s.street.name in content
+
+
+def test_the_page_reads_the_same_number_of_queries_whatever_the_number_of_demands(
+    doors: Doors, resident: Callable[[str], Client]
+) -> None:
+    phone = resident("10.0.0.10")
+    _ticket(doors, "household_a", "楼道灯坏了")
+    with CaptureQueriesContext(connection) as few:
+        assert phone.get(Doors.url(doors.token_a)).status_code == 200
+    for n in range(10):
+        _ticket(doors, "household_a", f"楼道灯坏了{n}")
+    with CaptureQueriesContext(connection) as many:
+        assert phone.get(Doors.url(doors.token_a)).status_code == 200
+    assert len(many) == len(few) <= 4
