@@ -12,7 +12,10 @@ classification, ticket creation and routing through intake.ticket_from_text and 
 The limits per IP and per code are raised for the run (every client comes from 127.0.0.1).
 
 Prints submissions/s (a GET and a POST each, wall time of the whole run) and p50/p95 of the POST
-alone and of the GET, and the machine line. Not a test: nothing asserts on time.
+alone and of the GET, and the machine line. Then, with the server stopped, `--in-process`
+submissions through the same view with Django's test client in this process, timed in CPU
+time (steadier than wall time on a shared machine): what one core can take. Not a test: nothing
+asserts on time.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from common import django_setup, machine, manage, percentile, street_seed
+from common import django_setup, machine, manage, percentile, street_seed, timed_ms
 from tickets_accept import HOST, gunicorn_start
 
 # What residents write, in their words; a counter keeps each text apart.
@@ -122,6 +125,27 @@ def run(
     return seconds, sorted(ms for c in gets for ms in c), sorted(ms for c in posts for ms in c), counts
 
 
+def in_process(tokens: list[str], count: int) -> list[float]:
+    """CPU milliseconds of `count` form posts through the view (test client, limits lifted), sorted."""
+    import uuid
+
+    from django.test import Client, override_settings
+
+    client = Client()
+    sent = iter(range(count))
+    limits = {name.removeprefix("QIAOMEN_"): int(value) for name, value in LIMITS.items()}
+
+    def post() -> None:
+        n = next(sent)
+        data = {"text": f"{DEMANDS[n % len(DEMANDS)]}（本进程 {n}）", "submission_id": str(uuid.uuid4())}
+        answer = client.post(f"/q/{tokens[n % len(tokens)]}", data)
+        if answer.status_code != 302:
+            raise SystemExit(f"in-process POST answered {answer.status_code}")
+
+    with override_settings(**limits):
+        return timed_ms(post, count, clock=time.process_time)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--submissions", type=int, default=600)
@@ -129,6 +153,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=8079)
     parser.add_argument("--households", type=int, default=500)
+    parser.add_argument("--in-process", type=int, default=200, help="submissions through the test client")
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="qiaomen-bench-resident-"))
     try:
@@ -154,6 +179,13 @@ def main() -> None:
             f"= {sent / seconds:,.1f} submissions/s (page load + form each); "
             f"POST p50 {percentile(posts, 0.5):.1f} ms, p95 {percentile(posts, 0.95):.1f} ms; "
             f"GET p50 {percentile(gets, 0.5):.1f} ms, p95 {percentile(gets, 0.95):.1f} ms; answers {counts}"
+        )
+
+        spent = in_process(tokens, options.in_process)
+        print(
+            f"resident submissions in this process (test client, one thread), CPU time: "
+            f"p50 {percentile(spent, 0.5):.1f} ms, p95 {percentile(spent, 0.95):.1f} ms per submission "
+            f"= {1000 / percentile(spent, 0.5):,.0f} submissions/s per core at the median; n={len(spent)}"
         )
 
         from qiaomen.tickets.models import Channel, Ticket
