@@ -14,7 +14,6 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +30,7 @@ from qiaomen.registry.doorcodes import (
     ResidentDemand,
     door_code_lookup,
     door_code_rating_link,
+    door_code_submitted,
     door_code_tickets,
     resident_demand_submit,
     ticket_rating_open,
@@ -78,8 +78,6 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
 
 # --- the QR page behind a door code (/q/<token>) -----------------------------------------------
 
-# A resubmitted form id is answered with the first result for this long.
-SUBMISSION_MEMORY_SECONDS = 24 * 3600
 # What the resident reads for each status: plain words, not the staff's terms.
 STATUS_WORDS = {
     Status.NEW: pgettext_lazy("resident status", "Received, being assigned"),
@@ -208,8 +206,7 @@ def _door_submit(request: HttpRequest, code: DoorCode) -> HttpResponse:
         return _door_page(request, code, form, status=422)
     data = form.cleaned_data
     done = redirect(request.path + "?sent=1")
-    remembered = f"qr-submission:{code.pk}:{data['submission_id']}"
-    if cache.get(remembered) is not None:
+    if door_code_submitted(code=code, submission_id=data["submission_id"]) is not None:
         return done  # the same form again (a double tap, a resend): answered with the first result
     if limit_reached(scope="qr-submit-code", key=str(code.pk), limits=_code_limits()) or limit_reached(
         scope="qr-submit-ip", key=client_ip(request), limits=_ip_limits()
@@ -219,26 +216,21 @@ def _door_submit(request: HttpRequest, code: DoorCode) -> HttpResponse:
             gettext("Many demands were sent from here recently. Please try again later or call your community office."),
             429,
         )
-    if not cache.add(remembered, "pending", SUBMISSION_MEMORY_SECONDS):
-        return done  # the first of two taps is being stored right now
     demand = ResidentDemand(
         text=data["text"],
         photos=[data["photo"]] if data["photo"] else [],
+        submission_id=data["submission_id"],
         callback_phone=data["callback_phone"],
         health_consent=data["health_consent"],
         health_asked=data["health_asked"],
     )
     try:
-        ticket = resident_demand_submit(code=code, demand=demand, request=request)
+        _, created = resident_demand_submit(code=code, demand=demand, request=request)
     except DomainError as exc:
-        cache.delete(remembered)
         return _door_refused(request, code, form, exc)
-    except BaseException:
-        cache.delete(remembered)
-        raise
-    cache.set(remembered, ticket.pk, SUBMISSION_MEMORY_SECONDS)
-    limit_hit(scope="qr-submit-code", key=str(code.pk), limits=_code_limits())
-    limit_hit(scope="qr-submit-ip", key=client_ip(request), limits=_ip_limits())
+    if created:
+        limit_hit(scope="qr-submit-code", key=str(code.pk), limits=_code_limits())
+        limit_hit(scope="qr-submit-ip", key=client_ip(request), limits=_ip_limits())
     return done
 
 

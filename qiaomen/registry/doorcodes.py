@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -33,7 +34,7 @@ from qiaomen.core.photos import photos_clean
 from qiaomen.places.addresses import room_label
 from qiaomen.places.models import Building
 from qiaomen.places.selectors import buildings_for_user
-from qiaomen.registry.models import DoorCode, Household, HouseholdStatus, Person
+from qiaomen.registry.models import DoorCode, DoorCodeSubmission, Household, HouseholdStatus, Person
 from qiaomen.registry.selectors import households_for_user
 from qiaomen.tickets.classifier import suggest
 from qiaomen.tickets.intake import ticket_from_text
@@ -332,14 +333,29 @@ HEALTH_WITHHELD = (
 class ResidentDemand:
     text: str
     photos: list[bytes]
+    # The id the page put into the form when it was loaded: one ticket per id.
+    submission_id: uuid.UUID
     callback_phone: str = ""
     health_consent: bool = False
     # The page has already asked for consent once for this text: declining now is an answer.
     health_asked: bool = False
 
 
-def resident_demand_submit(*, code: DoorCode, demand: ResidentDemand, request: HttpRequest | None = None) -> Ticket:
-    """A resident's demand through the QR page becomes a ticket of the code's household (and person).
+def door_code_submitted(*, code: DoorCode, submission_id: uuid.UUID) -> Ticket | None:
+    """The ticket a form with this id already made through this code, if any."""
+    first = DoorCodeSubmission.objects.filter(door_code=code, submission_id=submission_id).select_related("ticket")
+    row = first.first()
+    return row.ticket if row is not None else None
+
+
+def resident_demand_submit(
+    *, code: DoorCode, demand: ResidentDemand, request: HttpRequest | None = None
+) -> tuple[Ticket, bool]:
+    """A resident's demand through the QR page becomes a ticket of the code's household (and
+    person); returns (ticket, created). The same submission id again is answered with the first
+    ticket and created False: the id is claimed by a unique row in the ticket's transaction, so
+    of two requests at once (two taps, two server processes) the second waits for the first and
+    finds its ticket.
 
     Health information: when the text reads as health care, counselling or a medical emergency
     and the consent box is not ticked, the page asks once before anything is stored. If the
@@ -367,15 +383,31 @@ def resident_demand_submit(*, code: DoorCode, demand: ResidentDemand, request: H
             )
         description, photos = HEALTH_WITHHELD, []
         subcategory = Subcategory.objects.filter(code=suggestion.code, retired=False).first()
-    return ticket_from_text(
-        channel=Channel.QR,
-        description=description,
-        household=code.household,
-        person=code.person,
-        door_code=code,
-        callback_phone=demand.callback_phone,
-        health_consent=demand.health_consent,
-        subcategory=subcategory,
-        photos=photos,
-        request=request,
-    )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                claim = DoorCodeSubmission.objects.create(
+                    door_code=code, submission_id=demand.submission_id, created_at=timezone.now()
+                )
+        except IntegrityError:
+            claim = None
+        if claim is not None:
+            ticket = ticket_from_text(
+                channel=Channel.QR,
+                description=description,
+                household=code.household,
+                person=code.person,
+                door_code=code,
+                callback_phone=demand.callback_phone,
+                health_consent=demand.health_consent,
+                subcategory=subcategory,
+                photos=photos,
+                request=request,
+            )
+            claim.ticket = ticket
+            claim.save(update_fields=["ticket"])
+            return ticket, True
+    first = door_code_submitted(code=code, submission_id=demand.submission_id)
+    if first is None:  # the other request failed and rolled back meanwhile
+        raise Conflict("submission_retry", "提交未完成，请再点一次提交")
+    return first, False

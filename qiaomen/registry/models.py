@@ -300,3 +300,16 @@ class DoorCode(models.Model):
                 fields=["person"], condition=Q(revoked_at__isnull=True), name="one_live_person_code"
             ),
         ]
+
+
+class DoorCodeSubmission(models.Model):
+    """The form id a resident's page sent with a demand: the same id again (a double tap, a
+    resent form, two server processes at once) is answered with the first ticket, never a second."""
+
+    door_code = models.ForeignKey(DoorCode, on_delete=models.CASCADE, related_name="submissions")
+    submission_id = models.UUIDField()
+    ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["door_code", "submission_id"], name="one_ticket_per_submission")]
