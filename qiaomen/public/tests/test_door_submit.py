@@ -29,8 +29,9 @@ MEALS = "我妈一个人住，中午总是吃不上热饭，能不能帮忙订�
 LIGHT = "楼道里的灯坏了一个星期了，晚上上楼看不见"
 
 
-def _send(phone: Client, token: str, data: dict[str, object]) -> object:
-    return phone.post(Doors.url(token), data)
+def _sent(phone: Client, token: str, data: dict[str, object]) -> int:
+    """The status the QR page answers a form with."""
+    return phone.post(Doors.url(token), data).status_code
 
 
 def test_a_demand_becomes_a_qr_ticket_of_the_household_and_the_page_redirects(
@@ -87,16 +88,15 @@ def test_submissions_are_limited_per_code(doors: Doors, resident: Callable[[str]
     with time_machine.travel(start, tick=False) as clock:
         # Different phones (IPs), one sticker: the code's limit is what holds.
         statuses = [
-            _send(resident(f"10.2.0.{n}"), doors.token_a, demand(f"{LIGHT} 第{n}次")).status_code  # type: ignore[attr-defined]
-            for n in range(per_hour + 1)
+            _sent(resident(f"10.2.0.{n}"), doors.token_a, demand(f"{LIGHT} 第{n}次")) for n in range(per_hour + 1)
         ]
         assert statuses == [302] * per_hour + [429]
         assert Ticket.objects.filter(door_code=doors.code_a).count() == per_hour
         # The neighbour's code is not affected.
-        assert _send(resident("10.2.1.1"), doors.token_b, demand(LIGHT)).status_code == 302  # type: ignore[attr-defined]
+        assert _sent(resident("10.2.1.1"), doors.token_b, demand(LIGHT)) == 302
         # Two hours later the hourly window has passed.
         clock.move_to(start + dt.timedelta(hours=2))
-        assert _send(resident("10.2.1.2"), doors.token_a, demand(LIGHT + "又坏了")).status_code == 302  # type: ignore[attr-defined]
+        assert _sent(resident("10.2.1.2"), doors.token_a, demand(LIGHT + "又坏了")) == 302
 
 
 def test_the_daily_limit_per_code_holds_across_hours(
@@ -111,7 +111,7 @@ def test_the_daily_limit_per_code_holds_across_hours(
         for hour in range(4):
             clock.move_to(start + dt.timedelta(hours=2 * hour))
             for n in range(2):
-                status = _send(resident("10.3.0.1"), doors.token_a, demand(f"{LIGHT} {hour}-{n}")).status_code  # type: ignore[attr-defined]
+                status = _sent(resident("10.3.0.1"), doors.token_a, demand(f"{LIGHT} {hour}-{n}"))
                 sent += status == 302
     assert sent == 5
     assert Ticket.objects.count() == 5
@@ -121,12 +121,12 @@ def test_submissions_are_limited_per_ip(doors: Doors, resident: Callable[[str], 
     settings.QR_SUBMITS_PER_IP_PER_HOUR = 3
     phone = resident("10.4.0.1")
     statuses = [
-        _send(phone, token, demand(f"{LIGHT} {n}")).status_code  # type: ignore[attr-defined]
+        _sent(phone, token, demand(f"{LIGHT} {n}"))
         for n, token in enumerate([doors.token_a, doors.token_b, doors.elder_token, doors.token_b])
     ]
     assert statuses == [302, 302, 302, 429]
     assert Ticket.objects.count() == 3
-    assert _send(resident("10.4.0.2"), doors.token_b, demand(LIGHT)).status_code == 302  # type: ignore[attr-defined]
+    assert _sent(resident("10.4.0.2"), doors.token_b, demand(LIGHT)) == 302
 
 
 def _jpeg() -> bytes:
