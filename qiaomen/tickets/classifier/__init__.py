@@ -31,7 +31,9 @@ class Suggestion:
     department: str  # the department's code
     confidence: float
     words: list[str]
-    emergency: list[str]  # the resident's words that are emergency signals; empty if none
+    # The alarm for staff: the resident's words the emergency lexicon matched, or a model-only
+    # alarm's reason (分类为突发疾病与意外); empty if none.
+    emergency: list[str]
     model_version: str
     # The next best sub-categories with their probabilities, for a person who corrects.
     alternatives: list[tuple[str, float]] = field(default_factory=list)
@@ -69,7 +71,8 @@ def suggest(text: str, *, taxonomy: dict[str, Subcategory] | None = None) -> Sug
     if not subcategories:
         raise LookupError("no active sub-categories to suggest from")
     model = current_model()
-    decision = decide(model, text, allowed=subcategories)
+    names = {code: subcategory.name for code, subcategory in subcategories.items()}
+    decision = decide(model, text, allowed=subcategories, names=names)
     subcategory = subcategories[decision.code]
     return Suggestion(
         code=decision.code,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from qiaomen.tickets.classifier.corpus import EMERGENCY_FILE, NOT_EMERGENCY_FILE, labelled_lines, split
 from qiaomen.tickets.classifier.decision import EMERGENCY_CODES, decide
+from qiaomen.tickets.classifier.lexicon import Lexicon
 from qiaomen.tickets.classifier.model import Example, TextModel
 
 
@@ -51,11 +52,14 @@ class Evaluation:
         return lines
 
 
-def evaluate(examples: list[Example], corrections: list[Example] | None = None) -> Evaluation:
+def evaluate(
+    examples: list[Example], corrections: list[Example] | None = None, *, lexicon: Lexicon | None = None
+) -> Evaluation:
     """`examples`: the labelled corpus (split here by hash); `corrections`: people's decisions,
-    always on the training side. The alarm checks use the corpus files beside the code."""
+    always on the training side; `lexicon`: the words per code (the default when None). The
+    alarm checks use the corpus files beside the code."""
     parts = split(examples)
-    model = TextModel.fit(parts.train + list(corrections or []))
+    model = TextModel.fit(parts.train + list(corrections or []), lexicon=lexicon)
     result = Evaluation()
     for example in parts.held_out:
         decision = decide(model, example.text)
@@ -68,7 +72,7 @@ def evaluate(examples: list[Example], corrections: list[Example] | None = None) 
         else:
             result.other_lines += 1
             result.other_alarms += bool(decision.emergency)
-    production = TextModel.fit(examples + list(corrections or []))
+    production = TextModel.fit(examples + list(corrections or []), lexicon=lexicon)
     for example in labelled_lines(EMERGENCY_FILE):
         result.emergency_checked += 1
         if not decide(production, example.text).emergency:

@@ -1,7 +1,12 @@
-"""Text to features: character 1–3-grams of the normalised text, weighted by TF-IDF.
+"""Text to features: character 1- and 2-grams of the normalised text, weighted by TF-IDF, each
+size a block of its own scaled to unit length (the lexicon adds one more feature per code,
+lexicon.py).
 
 Character n-grams need no word segmentation, which Chinese lacks, and they survive the typos
 and homophones residents write (煤汽 for 煤气): most of a misspelt word's n-grams still match.
+Sizes and blocks were chosen by 5-fold cross-validation on the train part: 1–2-grams in two
+blocks beat 1–3-grams in one by about 3 points (trigrams are mostly seen once in a corpus this
+size), and word features from a segmenter (jieba) added nothing over them.
 The same functions compute the features when training and when predicting, so a saved model
 needs no tokenizer of its own.
 """
@@ -14,7 +19,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
-NGRAM_SIZES = (1, 2, 3)
+NGRAM_SIZES = (1, 2)
 # Anything that is not a letter or a digit separates segments; no n-gram crosses a separator.
 SEPARATORS = re.compile(r"[^\w]+|_+")
 
@@ -51,12 +56,17 @@ def idf_weight(documents: int, frequency: int) -> float:
 
 
 def weighted(counts: Counter[str], index: dict[str, int], idf: list[float]) -> dict[int, float]:
-    """Sublinear TF (1 + log count) × IDF over the known n-grams, scaled to unit length.
-    Unknown n-grams are dropped: the model has no weight for them."""
-    vector = {
-        index[gram]: (1.0 + math.log(count)) * idf[index[gram]] for gram, count in counts.items() if gram in index
-    }
-    norm = math.sqrt(sum(value * value for value in vector.values()))
-    if norm == 0.0:
-        return {}
-    return {column: value / norm for column, value in vector.items()}
+    """Sublinear TF (1 + log count) × IDF over the known n-grams, each size's block scaled to
+    unit length: the many bigrams do not drown the single characters. Unknown n-grams are
+    dropped: the model has no weight for them."""
+    blocks: dict[int, dict[int, float]] = {}
+    for gram, count in counts.items():
+        column = index.get(gram)
+        if column is not None:
+            blocks.setdefault(len(gram), {})[column] = (1.0 + math.log(count)) * idf[column]
+    vector: dict[int, float] = {}
+    for block in blocks.values():
+        norm = math.sqrt(sum(value * value for value in block.values()))
+        if norm > 0.0:
+            vector.update((column, value / norm) for column, value in block.items())
+    return vector

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from qiaomen.tickets.classifier.corpus import labelled_examples
+from qiaomen.tickets.classifier.lexicon import Lexicon
 from qiaomen.tickets.classifier.model import Example, TextModel
 
 CURRENT = "current"
@@ -65,9 +66,9 @@ def _load(pointer: Path) -> TextModel | None:
         return None  # an older format or a damaged file: train from the corpus instead
 
 
-def model_train(examples: list[Example]) -> TextModel:
+def model_train(examples: list[Example], *, lexicon: Lexicon | None = None) -> TextModel:
     stamp = timezone.now().strftime("%Y%m%d%H%M%S")
-    return TextModel.fit(examples, version_prefix=f"{stamp}-")
+    return TextModel.fit(examples, lexicon=lexicon, version_prefix=f"{stamp}-")
 
 
 def model_save(model: TextModel) -> Path:

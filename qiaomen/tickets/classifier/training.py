@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qiaomen.tickets.classifier.corpus import labelled_examples
+from qiaomen.tickets.classifier.lexicon import DEFAULT_LEXICON, merged
 from qiaomen.tickets.classifier.model import Example, TextModel
 from qiaomen.tickets.classifier.store import forget_cached_model, model_save, model_train
-from qiaomen.tickets.models import ClassificationCorrection
+from qiaomen.tickets.models import ClassificationCorrection, Subcategory
 
 # A decision a person took on a real resident's text counts for more than one written example:
 # the same wording again should get the person's answer.
@@ -27,6 +28,13 @@ def correction_examples() -> tuple[list[Example], list[int]]:
     return examples, keys
 
 
+def installation_lexicon() -> dict[str, tuple[str, ...]]:
+    """The default lexicon plus the keywords this installation gave its active sub-categories
+    (taxonomy admin), so that a street's own words count from the next training on."""
+    rows = Subcategory.objects.filter(retired=False).values_list("code", "keywords")
+    return merged(DEFAULT_LEXICON, {code: keywords.split() for code, keywords in rows})
+
+
 @dataclass(frozen=True)
 class Trained:
     model: TextModel
@@ -39,7 +47,7 @@ class Trained:
 def classifier_train() -> Trained:
     corpus = labelled_examples()
     corrections, keys = correction_examples()
-    model = model_train(corpus + corrections)
+    model = model_train(corpus + corrections, lexicon=installation_lexicon())
     path = model_save(model)
     newly = ClassificationCorrection.objects.filter(pk__in=keys, trained_in="").update(trained_in=model.version[:32])
     forget_cached_model()

@@ -34,14 +34,16 @@ from qiaomen.tickets.classifier.store import CURRENT, current_model, forget_cach
 from qiaomen.tickets.classifier.training import classifier_train
 from qiaomen.tickets.models import ClassificationCorrection, Subcategory
 
-# Measured on this corpus (train_classifier --report): 0.80 top-1 on the held-out part. The issue
-# asks for 0.90; the floor guards what is reached, and is raised as the corpus grows.
-HELD_OUT_ACCURACY_FLOOR = 0.78
+# The issue's figure: at least 0.90 top-1 on the held-out part (measured by train_classifier
+# --report: 512 of 567, 0.903).
+HELD_OUT_ACCURACY_FLOOR = 0.90
+# No sub-category may fall far behind the rest (measured: the weakest, LIF-PSY, 19 of 27, 0.70).
+CODE_ACCURACY_FLOOR = 0.65
 # Measured: 0 of the 48 near misses of not_emergency.txt raise the alarm; a few may as the
 # lexicon grows (a false alarm costs a visit, a missed emergency costs far more).
 NEAR_MISS_FALSE_ALARM_CEILING = 0.10
-# Measured: 14 of 246 held-out lines of the other codes (6 %) raise the alarm.
-OTHER_CODES_FALSE_ALARM_CEILING = 0.10
+# Measured: 14 of 494 held-out lines of the other codes (2.8 %) raise the alarm.
+OTHER_CODES_FALSE_ALARM_CEILING = 0.05
 LINE = re.compile(r"^[A-Z]{3}-[A-Z]+\tP[123]\t[a-z_]+\t[01]\.\d\d$")
 
 
@@ -71,10 +73,12 @@ def test_the_held_out_part_is_chosen_by_a_stable_hash_and_is_about_a_fifth() -> 
     assert is_held_out(held[0].text) and is_held_out(" " + held[0].text + " ")  # the same line, however spaced
 
 
-def test_held_out_top1_accuracy_stays_at_its_floor(evaluation: Evaluation) -> None:
+def test_held_out_top1_accuracy_reaches_the_issues_90_percent(evaluation: Evaluation) -> None:
+    assert len(evaluation.held_out) == 20 and sum(evaluation.held_out.values()) > 500
     assert evaluation.accuracy >= HELD_OUT_ACCURACY_FLOOR, "\n".join(evaluation.table())
-    # Every code is learnt: none is left to chance (1 in 20).
-    assert min(evaluation.code_accuracy(code) for code in evaluation.held_out) >= 0.4, "\n".join(evaluation.table())
+    # Every code is learnt well, not only the easy ones.
+    weakest = min(evaluation.code_accuracy(code) for code in evaluation.held_out)
+    assert weakest >= CODE_ACCURACY_FLOOR, "\n".join(evaluation.table())
 
 
 def test_every_emg_held_out_line_and_every_emergency_line_raises_the_alarm(evaluation: Evaluation) -> None:
@@ -126,6 +130,48 @@ def test_the_lexicon_reads_past_prevention_and_negation(text: str, alarm: bool) 
     assert bool(emergency_signals(text)) is alarm
 
 
+def test_a_lexicon_alarm_shows_the_residents_words_or_the_patterns_name() -> None:
+    model = current_model()
+    assert decide(model, "我妈在厨房摔倒了 爬不起来").emergency == ["摔倒", "爬不起来"]
+    assert decide(model, "楼道里一股煤气味").emergency == ["煤气味"]
+    # The match runs from 大爷 to 没人应 across a pause: the pattern's name, not half a sentence.
+    assert decide(model, "隔壁独居的张大爷好几天了 敲门也没人应").emergency == ["独居多日无应答"]
+
+
+@pytest.mark.django_db
+def test_a_model_only_alarm_reads_as_the_sub_category_not_as_n_grams() -> None:
+    text = "三楼那个一个人住的老爷爷 窗帘好几天都没拉开过 灯一直亮着"  # an emergency.txt line
+    assert emergency_signals(text) == []  # no lexicon word: the model alone raises the alarm
+    suggestion = classifier.suggest(text)
+    assert (suggestion.code, suggestion.priority) == ("EMG-HEALTH", "P1")
+    assert suggestion.emergency == ["分类为突发疾病与意外"]
+    Subcategory.objects.filter(code="EMG-HEALTH").update(name="突发急病")  # the installation's own name
+    assert classifier.suggest(text).emergency == ["分类为突发急病"]
+
+
+def test_lexicon_words_weigh_as_whole_words_and_survive_saving(tmp_path: Path) -> None:
+    lexicon = {"LIF-PARK": ["停车位", "挪车", "僵尸车"], "MED-PROP": ["物业", "不作为"]}
+    model = TextModel.fit(labelled_examples(), lexicon=lexicon)
+    assert model.lexicon == {code: tuple(words) for code, words in lexicon.items()}
+    # Three characters: no n-gram (1–2 characters) is this word, only the lexicon column is; a word
+    # the corpus never uses (僵尸车) weighs as its code's column learnt from the others (挪车 …).
+    assert "僵尸车" in model.reasons("小区里那辆僵尸车停了半年了", "LIF-PARK", limit=20)
+    assert "不作为" in model.reasons("物管一直不作为", "MED-PROP", limit=20)
+    path = tmp_path / "model.npz"
+    model.save(path)
+    assert TextModel.load(path).lexicon == model.lexicon
+
+
+@pytest.mark.django_db
+def test_the_installations_keywords_join_the_lexicon_when_training(model_dir: Path) -> None:
+    park = Subcategory.objects.get(code="LIF-PARK")
+    park.keywords += " 僵尸车"
+    park.save()
+    trained = classifier_train()
+    assert "僵尸车" in trained.model.lexicon["LIF-PARK"] and "挪车" in trained.model.lexicon["LIF-PARK"]
+    assert "僵尸车" in current_model().reasons("小区里那辆僵尸车停了半年了", "LIF-PARK")
+
+
 def test_urgent_words_raise_p3_to_p2_and_only_an_emergency_makes_p1() -> None:
     assert classifier.priority_for(default="P3", text="孩子入学的事 今天能不能给个答复", emergency=False) == "P2"
     assert classifier.priority_for(default="P3", text="想问问孩子入学的事", emergency=False) == "P3"
@@ -159,9 +205,10 @@ def test_a_saved_model_is_plain_arrays_and_predicts_the_same(tmp_path: Path) -> 
     model.save(path)
     with np.load(path, allow_pickle=False) as data:  # no pickled objects inside
         assert {"format", "version", "classes", "vocabulary", "idf", "coef", "intercept"} <= set(data.files)
+        assert {"lexicon_codes", "lexicon_words"} <= set(data.files)
     loaded = TextModel.load(path)
     text = "电梯又坏了 老人上不去楼"
-    assert loaded.version == model.version
+    assert loaded.version == model.version and loaded.lexicon == model.lexicon
     assert [code for code, _p in loaded.score(text).ranked] == [code for code, _p in model.score(text).ranked]
 
 

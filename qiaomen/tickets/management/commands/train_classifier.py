@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from qiaomen.tickets.classifier.corpus import labelled_examples
 from qiaomen.tickets.classifier.evaluation import Evaluation, evaluate
-from qiaomen.tickets.classifier.training import classifier_train, correction_examples
+from qiaomen.tickets.classifier.training import classifier_train, correction_examples, installation_lexicon
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, report: bool = False, **options: Any) -> None:
         corrections, _keys = correction_examples()
         started = time.perf_counter()
-        result = evaluate(labelled_examples(), corrections)
+        result = evaluate(labelled_examples(), corrections, lexicon=installation_lexicon())
         self._print(result, seconds=time.perf_counter() - started)
         if report:
             return
