@@ -61,7 +61,8 @@ def main() -> None:
         loading.append(time.perf_counter() - started)
     size_kib = path.stat().st_size / 1024
     print(
-        f"  loading the saved model ({size_kib:,.0f} KiB, {len(model.vocabulary):,} n-grams)"
+        f"  loading the saved model ({size_kib:,.0f} KiB, {len(model.vocabulary):,} n-grams,"
+        f" {sum(len(words) for words in model.lexicon.values()):,} lexicon words)"
         f"  median {statistics.median(loading) * 1000:.0f} ms"
     )
 
