@@ -106,6 +106,9 @@ def ticket_from_text(
         raise InvalidInput("priority_invalid", "优先级无效")
     suggestion = classifier.suggest(text)
     emergency = suggestion.is_emergency
+    # A P1 from the caller (staff who judged it urgent) or from an alarm goes out at once; a P1
+    # that is only an unsure EMG-* suggestion's default ("你好") waits for a person.
+    urgent = emergency or priority == Priority.P1
     chosen_by_caller = subcategory is not None
     if subcategory is None:
         subcategory = _subcategory(suggestion.code)
@@ -120,7 +123,7 @@ def ticket_from_text(
         grid = household.building.grid
     confident = suggestion.confidence >= settings.CLASSIFIER_MIN_CONFIDENCE
     # Nobody could review a ticket without a place (tickets are scoped by grid): it is routed.
-    route = chosen_by_caller or confident or priority == Priority.P1 or grid is None
+    route = chosen_by_caller or confident or urgent or grid is None
     with transaction.atomic():
         ticket = ticket_create(
             channel=channel,

@@ -115,3 +115,13 @@ def test_an_oversized_or_empty_text_is_refused_before_anything_is_stored(small_s
             ticket_from_text(channel=Channel.QR, description=text, household=small_street.household_a)
         assert error.value.code == code
     assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["你好", "谢谢你们", "下次来的时候再细说"])
+def test_a_greeting_raises_no_alarm_and_waits_for_a_person(small_street: SmallStreet, text: str) -> None:
+    # Without a lexicon word the model leans to the emergency codes on thanks and greetings
+    # (emergency lines often end with them): nobody is sent running, a person reads it first.
+    ticket = ticket_from_text(channel=Channel.QR, description=text, household=small_street.household_a)
+    assert ticket.suggestion["emergency"] == []
+    assert ticket.status == Status.NEW
+    assert not Notification.objects.filter(ticket=ticket).exists()

@@ -51,7 +51,7 @@ def test_a_demand_resolved_on_the_spot_is_a_closed_ticket(small_street: SmallStr
 
 
 def test_a_demand_no_keyword_fits_waits_for_staff_to_classify(small_street: SmallStreet) -> None:
-    _visit(small_street, DemandInput("想和社区书记聊聊"))
+    _visit(small_street, DemandInput("有件事想跟社区说一下"))
     assert Demand.objects.filter(ticket__isnull=True).count() == 1 and Ticket.objects.count() == 0
 
 
