@@ -372,7 +372,7 @@ def resident_demand_submit(
         raise InvalidInput("description_too_long", f"诉求内容不能超过{MAX_DESCRIPTION}字")
     photos_clean(demand.photos, room=MAX_RESIDENT_PHOTOS, too_many=f"每次最多上传 {MAX_RESIDENT_PHOTOS} 张照片")
     suggestion = suggest(text)
-    description, photos, subcategory = text, demand.photos, None
+    description, photos, subcategory, known = text, demand.photos, None, suggestion
     health = suggestion.code in HEALTH_CODES
     if health and not demand.health_consent and not suggestion.emergency and suggestion.priority != Priority.P1:
         if not demand.health_asked:
@@ -381,7 +381,8 @@ def resident_demand_submit(
                 "您的诉求可能涉及健康信息。请勾选“同意保存健康信息”后再提交；"
                 "如不同意，也可以直接再次提交，我们只记录诉求类别，不保存原文和照片，由网格员与您联系。",
             )
-        description, photos = HEALTH_WITHHELD, []
+        # The suggestion's words came from the withheld text: intake classifies the note instead.
+        description, photos, known = HEALTH_WITHHELD, [], None
         subcategory = Subcategory.objects.filter(code=suggestion.code, retired=False).first()
     with transaction.atomic():
         try:
@@ -402,6 +403,7 @@ def resident_demand_submit(
                 health_consent=demand.health_consent,
                 subcategory=subcategory,
                 photos=photos,
+                suggestion=known,
                 request=request,
             )
             claim.ticket = ticket

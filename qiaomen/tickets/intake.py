@@ -89,13 +89,16 @@ def ticket_from_text(
     subcategory: Subcategory | None = None,
     priority: str | None = None,
     photos: list[bytes] | None = None,
+    suggestion: classifier.Suggestion | None = None,
     request: HttpRequest | None = None,
 ) -> Ticket:
     """Classify the text, store the suggestion, and route or hold the ticket (module docstring).
 
     A caller that knows the sub-category already (an Open311 service_code, a person at the
     staff entry page) passes it; the suggestion is still stored and an emergency still forces
-    P1. Bad input raises InvalidInput (from ticket_create or the photo check) and leaves nothing.
+    P1. A caller that has just classified this very text (the QR page, for its consent rule)
+    passes its `suggestion` rather than have it computed twice.
+    Bad input raises InvalidInput (from ticket_create or the photo check) and leaves nothing.
     """
     text = description.strip()
     if not text:
@@ -104,7 +107,8 @@ def ticket_from_text(
         raise InvalidInput("description_too_long", f"诉求内容不能超过{MAX_DESCRIPTION}字")
     if priority is not None and priority not in Priority.values:
         raise InvalidInput("priority_invalid", "优先级无效")
-    suggestion = classifier.suggest(text)
+    if suggestion is None:
+        suggestion = classifier.suggest(text)
     emergency = suggestion.is_emergency
     # A P1 from the caller (staff who judged it urgent) or from an alarm goes out at once; a P1
     # that is only an unsure EMG-* suggestion's default ("你好") waits for a person.
