@@ -30,7 +30,14 @@ def open311_key(small_street: SmallStreet) -> tuple[str, Open311Key]:
 
 
 @pytest.fixture
-def post_request(client: Client, open311_key: tuple[str, Open311Key]) -> PostRequest:
+def flat_address(small_street: SmallStreet) -> str:
+    """Household A's flat as a caller would type it, street name first. The building's number
+    comes from its grid's id, which PostgreSQL does not reset between tests."""
+    return f"幸福街道{small_street.household_a.building.address}1单元101室"
+
+
+@pytest.fixture
+def post_request(client: Client, open311_key: tuple[str, Open311Key], flat_address: str) -> PostRequest:
     """POST requests.<fmt> with the key and a valid request, overridden by keyword."""
 
     def post(fmt: str = "json", **fields: str | None) -> Any:
@@ -38,7 +45,7 @@ def post_request(client: Client, open311_key: tuple[str, Open311Key]) -> PostReq
             "api_key": open311_key[0],
             "jurisdiction_id": "XF",
             "service_code": "LIF-MEAL",
-            "address_string": "幸福街道和平路1号1栋1单元101室",
+            "address_string": flat_address,
             "description": "我家老人腿脚不便，想订中午的助餐",
             "first_name": "秀英",
             "last_name": "王",

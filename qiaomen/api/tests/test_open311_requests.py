@@ -168,7 +168,7 @@ def test_a_request_becomes_an_api_ticket_in_the_departments_inbox(
     assert ticket.channel == Channel.API
     assert ticket.subcategory.code == "LIF-MEAL" and ticket.department.code == "minzheng"
     assert ticket.status == Status.ROUTED
-    # 幸福街道和平路1号1栋1单元101室 is household A's flat, in grid A.
+    # The address posted (flat_address) is household A's flat, in grid A.
     assert ticket.household == small_street.household_a and ticket.grid == small_street.grid_a
     assert ticket.callback_phone == "13800001111"
     assert ticket.suggestion, "the classifier read the text"

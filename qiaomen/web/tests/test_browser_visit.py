@@ -182,8 +182,12 @@ def _record_visit_in_browser(page: Page, base: str, new_visit_url: str) -> None:
     expect(page.locator(".messages .notice-success")).to_contain_text("101")
     expect(page.locator(f'a[href="{new_visit_url}"]')).to_have_count(0)
     expect(page.get_by_text("本网格目前没有待走访的住户。")).to_be_visible()
-    # The outbox copy kept in case the request got lost is gone once the page recorded the visit.
-    assert page.evaluate("Object.keys(window.localStorage).filter((k) => k.startsWith('qiaomen.visit-outbox'))") == []
+    # The outbox copy kept in case the request got lost is gone once the page recorded the visit
+    # (visits.js clears it on load, after the page is already visible: wait for it, 5 s at most).
+    page.wait_for_function(
+        "Object.keys(window.localStorage).filter((k) => k.startsWith('qiaomen.visit-outbox')).length === 0",
+        timeout=5000,
+    )
 
 
 def _assert_recorded(street: SmallStreet) -> None:
