@@ -31,6 +31,17 @@ class Deadlines:
     start_by: dt.datetime | None
     resolve_by: dt.datetime
 
+    def columns(self, *, status: str) -> dict[str, dt.datetime | None]:
+        """The ticket's stored deadlines for a ticket in `status`, with the sweep's next look."""
+        return {
+            "accept_by": self.accept_by,
+            "start_by": self.start_by,
+            "resolve_by": self.resolve_by,
+            "escalate_after": next_check(
+                status=status, accept_by=self.accept_by, start_by=self.start_by, resolve_by=self.resolve_by
+            ),
+        }
+
 
 def _after_working_days(moment: dt.datetime, days: int, calendar: WorkdayCalendar) -> dt.datetime:
     local = moment.astimezone(CHINA)

@@ -30,7 +30,6 @@ from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, Person
 from qiaomen.tickets import classifier
-from qiaomen.tickets.deadlines import next_check
 from qiaomen.tickets.models import ClassificationCorrection, PhotoKind, Priority, Status, Subcategory, Ticket
 from qiaomen.tickets.selectors import deadlines_for, tickets_for_user
 from qiaomen.tickets.services import (
@@ -259,15 +258,7 @@ def _reclassify(*, ticket: Ticket, user: User, subcategory: Subcategory, priorit
         priority=priority,
         department=subcategory.department,
         routed_at=routed_at,
-        accept_by=deadlines.accept_by,
-        start_by=deadlines.start_by,
-        resolve_by=deadlines.resolve_by,
-        escalate_after=next_check(
-            status=ticket.status,
-            accept_by=deadlines.accept_by,
-            start_by=deadlines.start_by,
-            resolve_by=deadlines.resolve_by,
-        ),
+        **deadlines.columns(status=ticket.status),
         version=F("version") + 1,
     )
     if not claimed:

@@ -375,17 +375,7 @@ def ticket_change_priority(
     deadlines = deadlines_for(routed_at=ticket.routed_at or ticket.created_at, priority=priority)
     with transaction.atomic():
         claimed = Ticket.objects.filter(pk=ticket.pk, version=ticket.version).update(
-            priority=priority,
-            accept_by=deadlines.accept_by,
-            start_by=deadlines.start_by,
-            resolve_by=deadlines.resolve_by,
-            escalate_after=next_check(
-                status=ticket.status,
-                accept_by=deadlines.accept_by,
-                start_by=deadlines.start_by,
-                resolve_by=deadlines.resolve_by,
-            ),
-            version=F("version") + 1,
+            priority=priority, **deadlines.columns(status=ticket.status), version=F("version") + 1
         )
         if not claimed:
             raise Conflict("ticket_changed", "工单已被他人处理，请刷新后再试")
