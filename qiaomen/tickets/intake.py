@@ -149,6 +149,14 @@ def ticket_from_text(
             ticket_photos_add(ticket=ticket, user=created_by, raws=photos, kind=PhotoKind.REPORT)
         if emergency:
             _emergency_alert(ticket, suggestion.emergency)
+        elif not route:
+            # A held demand has no deadline yet, so the sweep cannot chase it: the people who
+            # decide are told at once, or it could wait unseen in the queue.
+            notify(
+                _community_staff(ticket.grid_id),
+                ticket=ticket,
+                text=f"待确认分类 #{ticket.pk}：系统建议“{subcategory.name}”，请在“待分类”中确认或更正",
+            )
     return ticket
 
 

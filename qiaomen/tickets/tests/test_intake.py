@@ -27,12 +27,15 @@ def test_a_confident_text_is_routed_to_the_suggested_department(small_street: Sm
 
 
 @override_settings(CLASSIFIER_MIN_CONFIDENCE=1.01)
-def test_a_doubtful_text_stays_new_without_deadlines_and_nobody_is_told(small_street: SmallStreet) -> None:
+def test_a_doubtful_text_stays_new_without_deadlines_and_only_the_community_is_told(
+    small_street: SmallStreet,
+) -> None:
     ticket = ticket_from_text(channel=Channel.QR, description=CLEAR_SCHOOL, household=small_street.household_a)
     assert ticket.status == Status.NEW
     assert (ticket.subcategory.code, ticket.department.code) == ("POL-EDU", "jiaoyu")
     assert (ticket.routed_at, ticket.accept_by, ticket.escalate_after) == (None, None, None)
-    assert not Notification.objects.filter(ticket=ticket).exists()
+    told = set(Notification.objects.filter(ticket=ticket).values_list("user__username", flat=True))
+    assert told == {small_street.users["community_staff"].username}
 
 
 @override_settings(CLASSIFIER_MIN_CONFIDENCE=1.01)
@@ -124,4 +127,4 @@ def test_a_greeting_raises_no_alarm_and_waits_for_a_person(small_street: SmallSt
     ticket = ticket_from_text(channel=Channel.QR, description=text, household=small_street.household_a)
     assert ticket.suggestion["emergency"] == []
     assert ticket.status == Status.NEW
-    assert not Notification.objects.filter(ticket=ticket).exists()
+    assert not Notification.objects.filter(ticket=ticket).exclude(user=small_street.users["community_staff"]).exists()
