@@ -36,7 +36,7 @@ from qiaomen.places.models import Building
 from qiaomen.places.selectors import buildings_for_user
 from qiaomen.registry.models import DoorCode, DoorCodeSubmission, Household, HouseholdStatus, Person
 from qiaomen.registry.selectors import households_for_user
-from qiaomen.tickets.classifier import suggest
+from qiaomen.tickets.classifier import Suggestion, suggest
 from qiaomen.tickets.intake import ticket_from_text
 from qiaomen.tickets.models import Channel, Priority, Status, Subcategory, Ticket
 from qiaomen.tickets.selectors import ticket_rated_since_resolution
@@ -372,7 +372,8 @@ def resident_demand_submit(
         raise InvalidInput("description_too_long", f"诉求内容不能超过{MAX_DESCRIPTION}字")
     photos_clean(demand.photos, room=MAX_RESIDENT_PHOTOS, too_many=f"每次最多上传 {MAX_RESIDENT_PHOTOS} 张照片")
     suggestion = suggest(text)
-    description, photos, subcategory, known = text, demand.photos, None, suggestion
+    description, photos, subcategory = text, demand.photos, None
+    known: Suggestion | None = suggestion
     health = suggestion.code in HEALTH_CODES
     if health and not demand.health_consent and not suggestion.emergency and suggestion.priority != Priority.P1:
         if not demand.health_asked:

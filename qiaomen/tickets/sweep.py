@@ -60,7 +60,8 @@ def _community_staff(community_ids: set[int]) -> dict[int, list[User]]:
         community_id__in=community_ids, user__role=Role.COMMUNITY_STAFF, user__is_active=True
     ).select_related("user")
     for assignment in assignments:
-        staff[assignment.community_id].append(assignment.user)
+        if assignment.community_id is not None:  # always, by the filter; a grid assignment has none
+            staff[assignment.community_id].append(assignment.user)
     return staff
 
 
@@ -97,7 +98,7 @@ def escalation_sweep(*, now: dt.datetime | None = None) -> SweepResult:
                 community_staff = (
                     _community_staff({t.grid.community_id for t in tickets if t.grid}) if level == 0 else {}
                 )
-                notifications = []
+                notifications: list[Notification] = []
                 for ticket in tickets:
                     users = (
                         community_staff.get(ticket.grid.community_id, [])

@@ -11,12 +11,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render, resolve_url
 
 from qiaomen.accounts.models import User
 from qiaomen.core.errors import DomainError
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -38,7 +39,7 @@ def staff_page(view: View) -> View:
     """
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             if is_htmx(request):
                 return HttpResponse(headers={"HX-Redirect": resolve_url(settings.LOGIN_URL)})
