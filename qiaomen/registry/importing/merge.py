@@ -54,38 +54,24 @@ from qiaomen.registry.models import (
 )
 from qiaomen.registry.services import record_change
 
-# Only what the merge compares or writes: care notes and the ID number are never decrypted.
-LOADED_COLUMNS = (
-    "id",
-    "id_index",
+# The columns a source states for a person besides its ID number and phone: compared when the
+# person is known, written when new.
+STATED_COLUMNS = (
     "household_id",
     "name",
-    "phone",
-    "phone_index",
-    "phone_masked",
     "registered_address",
     "resident_type",
     "relationship",
     "remarks",
     "separated",
     "provenance",
-    "version",
 )
+# Only what the merge compares or writes: care notes and the ID number are never decrypted.
+LOADED_COLUMNS = ("id", "id_index", *PHONE_COLUMNS, *STATED_COLUMNS, "version")
 # What a merge counts, all of them in every report (0 when nothing happened).
 COUNT_KEYS = ("new", "updated", "unchanged", "conflicts", "conflicts_pending", "tags_added")
 # The columns `_person_values` gives for a new person (the others are the same for the import).
-NEW_PERSON_COLUMNS = (
-    *ID_NUMBER_COLUMNS,
-    *PHONE_COLUMNS,
-    "household_id",
-    "name",
-    "registered_address",
-    "resident_type",
-    "relationship",
-    "remarks",
-    "separated",
-    "provenance",
-)
+NEW_PERSON_COLUMNS = (*ID_NUMBER_COLUMNS, *PHONE_COLUMNS, *STATED_COLUMNS)
 # Values derived from the ID number: stated by whoever first gave the number.
 ID_DERIVED_FIELDS = ("id_number", "gender", "birth_date")
 

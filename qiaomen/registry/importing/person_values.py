@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.core.masking import mask_name, mask_phone, mask_text
-from qiaomen.registry.identity import phone_columns
+from qiaomen.registry.identity import PHONE_COLUMNS, phone_columns
 from qiaomen.registry.importing.headers import FIELDS
 from qiaomen.registry.models import Person
 
@@ -55,7 +55,7 @@ def value_set(person: Person, field: str, value: Any) -> tuple[str, ...]:
     if field == "phone":
         for column, column_value in phone_columns(value).items():
             setattr(person, column, column_value)
-        return ("phone", "phone_index", "phone_masked")  # the index and masked form follow the number
+        return PHONE_COLUMNS  # the index and masked form follow the number
     setattr(person, field, value)
     return (field,)
 
