@@ -34,13 +34,13 @@ from qiaomen.tickets.models import ClassificationCorrection, PhotoKind, Priority
 from qiaomen.tickets.selectors import deadlines_for, tickets_for_user
 from qiaomen.tickets.services import (
     MAX_DESCRIPTION,
-    _department_handlers,
-    _event,
-    _grid_workers,
-    _transition,
+    department_handlers,
+    grid_workers,
     notify,
     ticket_create,
+    ticket_event_add,
     ticket_photos_add,
+    ticket_transition,
 )
 
 # Routed tickets whose sub-category a person may still correct: no handler has taken them yet.
@@ -61,7 +61,7 @@ def _community_staff(grid_id: int | None) -> Any:
 def _emergency_alert(ticket: Ticket, signals: list[str]) -> None:
     """ticket_create told the grid workers of a P1 already; with no grid worker in the grid,
     the community's staff are told instead, so that somebody goes at once."""
-    if _grid_workers(ticket.grid_id).exists():
+    if grid_workers(ticket.grid_id).exists():
         return
     notify(
         _community_staff(ticket.grid_id),
@@ -211,7 +211,7 @@ def ticket_classify(
     with transaction.atomic():
         if ticket.status == Status.NEW:
             deadlines = deadlines_for(routed_at=now, priority=priority)
-            ticket = _transition(
+            ticket = ticket_transition(
                 ticket=ticket,
                 action="route",
                 actor=user,
@@ -271,7 +271,7 @@ def _reclassify(*, ticket: Ticket, user: User, subcategory: Subcategory, priorit
     )
     if not claimed:
         raise Conflict("ticket_changed", "工单已被他人处理，请刷新后再试")
-    _event(
+    ticket_event_add(
         ticket,
         "classify",
         ticket.status,
@@ -291,9 +291,9 @@ def _reclassify(*, ticket: Ticket, user: User, subcategory: Subcategory, priorit
 
 def _tell_department(ticket: Ticket, subcategory: Subcategory) -> None:
     notify(
-        _department_handlers(ticket.department),
+        department_handlers(ticket.department),
         ticket=ticket,
         text=f"新工单 #{ticket.pk}（{subcategory.name}，{ticket.get_priority_display()}）",
     )
     if ticket.priority == Priority.P1:
-        notify(_grid_workers(ticket.grid_id), ticket=ticket, text=f"紧急工单 #{ticket.pk}：{subcategory.name}")
+        notify(grid_workers(ticket.grid_id), ticket=ticket, text=f"紧急工单 #{ticket.pk}：{subcategory.name}")

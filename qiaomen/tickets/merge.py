@@ -20,7 +20,7 @@ from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from qiaomen.tickets.models import Ticket
 from qiaomen.tickets.selectors import tickets_for_user
-from qiaomen.tickets.services import _department_handlers, _event, _transition, notify
+from qiaomen.tickets.services import department_handlers, notify, ticket_event_add, ticket_transition
 from qiaomen.tickets.similar import building_of
 from qiaomen.tickets.states import OPEN_STATUSES, target_of
 
@@ -80,7 +80,7 @@ def ticket_merge(
     with transaction.atomic():
         if into.pk < duplicate.pk:
             _hold_open(into)
-        merged = _transition(
+        merged = ticket_transition(
             ticket=duplicate,
             action="merge",
             actor=user,
@@ -91,12 +91,12 @@ def ticket_merge(
         )
         if into.pk > duplicate.pk:
             _hold_open(into)
-        _event(into, "merge_in", into.status, into.status, user, reason, {"from": duplicate.pk})
+        ticket_event_add(into, "merge_in", into.status, into.status, user, reason, {"from": duplicate.pk})
         audit_record(action="ticket.merge_in", actor=user, request=request, obj=into, detail={"from": duplicate.pk})
         departments = {into.department_id: into.department, duplicate.department_id: duplicate.department}
         for department in departments.values():
             notify(
-                _department_handlers(department),
+                department_handlers(department),
                 ticket=into,
                 text=f"工单 #{duplicate.pk} 与工单 #{into.pk} 是同一诉求，已合并到 #{into.pk}",
             )

@@ -55,7 +55,7 @@ MAX_PHOTOS_PER_TICKET = 6
 PHOTO_FOLDER = "ticket-photos"
 
 
-def _event(
+def ticket_event_add(
     ticket: Ticket,
     action: str,
     old: str,
@@ -84,11 +84,11 @@ def notify(users: Any, *, ticket: Ticket | None, text: str) -> None:
     )
 
 
-def _department_handlers(department: Department) -> Any:
+def department_handlers(department: Department) -> Any:
     return User.objects.filter(role=Role.DEPARTMENT_HANDLER, department=department, is_active=True)
 
 
-def _grid_workers(grid_id: int | None) -> Any:
+def grid_workers(grid_id: int | None) -> Any:
     if grid_id is None:
         return User.objects.none()
     return User.objects.filter(role=Role.GRID_WORKER, is_active=True, places__grid_id=grid_id)
@@ -184,7 +184,7 @@ def ticket_create(
             worker_confirmed_at=now if closed else None,
             demand=demand,
         )
-        _event(
+        ticket_event_add(
             ticket,
             "create",
             Status.NEW,
@@ -200,12 +200,12 @@ def ticket_create(
         )
         if routed:
             notify(
-                _department_handlers(ticket.department),
+                department_handlers(ticket.department),
                 ticket=ticket,
                 text=f"新工单 #{ticket.pk}（{subcategory.name}，{ticket.get_priority_display()}）",
             )
             if priority == Priority.P1:
-                notify(_grid_workers(ticket.grid_id), ticket=ticket, text=f"紧急工单 #{ticket.pk}：{subcategory.name}")
+                notify(grid_workers(ticket.grid_id), ticket=ticket, text=f"紧急工单 #{ticket.pk}：{subcategory.name}")
         audit_record(
             action="ticket.create",
             actor=created_by,
@@ -216,7 +216,7 @@ def ticket_create(
     return ticket
 
 
-def _transition(
+def ticket_transition(
     *,
     ticket: Ticket,
     action: str,
@@ -226,6 +226,9 @@ def _transition(
     detail: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
 ) -> Ticket:
+    """The one mechanism of every ticket state change (also used by tickets.intake and
+    tickets.merge): the transition table allows it, the row is claimed with a conditional update,
+    and an event and an audit row are written."""
     target = target_of(action, ticket.status)
     if target is None:
         raise Conflict(
@@ -247,7 +250,7 @@ def _transition(
         )
         if not claimed:
             raise Conflict("ticket_changed", "工单已被他人处理，请刷新后再试")
-        _event(ticket, action, ticket.status, target, actor, reason, detail)
+        ticket_event_add(ticket, action, ticket.status, target, actor, reason, detail)
         audit_record(action=f"ticket.{action}", actor=actor, request=request, obj=ticket, detail={"to": target})
     ticket.refresh_from_db()
     return ticket
@@ -270,7 +273,7 @@ def _require_reason(reason: str) -> str:
 def ticket_accept(*, ticket: Ticket, user: User, request: HttpRequest | None = None) -> Ticket:
     _require_handler(ticket, user)
     now = timezone.now()
-    return _transition(
+    return ticket_transition(
         ticket=ticket,
         action="accept",
         actor=user,
@@ -281,7 +284,7 @@ def ticket_accept(*, ticket: Ticket, user: User, request: HttpRequest | None = N
 
 def ticket_start(*, ticket: Ticket, user: User, request: HttpRequest | None = None) -> Ticket:
     _require_handler(ticket, user)
-    return _transition(
+    return ticket_transition(
         ticket=ticket, action="start", actor=user, request=request, updates={"started_at": timezone.now()}
     )
 
@@ -297,7 +300,7 @@ def ticket_transfer(
         raise InvalidInput("transfer_same_department", "不能转给本部门")
     now = timezone.now()
     accept_by = deadlines_for(routed_at=now, priority=ticket.priority).accept_by
-    ticket = _transition(
+    ticket = ticket_transition(
         ticket=ticket,
         action="transfer",
         actor=user,
@@ -312,14 +315,14 @@ def ticket_transfer(
         },
         detail={"from": ticket.department.code, "to": department.code},
     )
-    notify(_department_handlers(department), ticket=ticket, text=f"转来工单 #{ticket.pk}：{reason[:80]}")
+    notify(department_handlers(department), ticket=ticket, text=f"转来工单 #{ticket.pk}：{reason[:80]}")
     return ticket
 
 
 def ticket_return(*, ticket: Ticket, user: User, reason: str, request: HttpRequest | None = None) -> Ticket:
     """Back to whoever raised it, for more information."""
     _require_handler(ticket, user)
-    ticket = _transition(
+    ticket = ticket_transition(
         ticket=ticket,
         action="return",
         actor=user,
@@ -327,13 +330,13 @@ def ticket_return(*, ticket: Ticket, user: User, reason: str, request: HttpReque
         request=request,
         updates={"handler": None},
     )
-    notify(_grid_workers(ticket.grid_id), ticket=ticket, text=f"工单 #{ticket.pk} 被退回补充信息：{reason[:80]}")
+    notify(grid_workers(ticket.grid_id), ticket=ticket, text=f"工单 #{ticket.pk} 被退回补充信息：{reason[:80]}")
     return ticket
 
 
 def ticket_resubmit(*, ticket: Ticket, user: User, addition: str, request: HttpRequest | None = None) -> Ticket:
     addition = _require_reason(addition)
-    ticket = _transition(
+    ticket = ticket_transition(
         ticket=ticket,
         action="route",
         actor=user,
@@ -341,7 +344,7 @@ def ticket_resubmit(*, ticket: Ticket, user: User, addition: str, request: HttpR
         request=request,
         updates={"description": f"{ticket.description}\n【补充】{addition}", "routed_at": timezone.now()},
     )
-    notify(_department_handlers(ticket.department), ticket=ticket, text=f"工单 #{ticket.pk} 已补充信息")
+    notify(department_handlers(ticket.department), ticket=ticket, text=f"工单 #{ticket.pk} 已补充信息")
     return ticket
 
 
@@ -351,7 +354,7 @@ def ticket_resolve(*, ticket: Ticket, user: User, note: str, request: HttpReques
     note = note.strip()
     if not note:
         raise InvalidInput("resolution_note_required", "请填写办理结果")
-    ticket = _transition(
+    ticket = ticket_transition(
         ticket=ticket,
         action="resolve",
         actor=user,
@@ -359,7 +362,7 @@ def ticket_resolve(*, ticket: Ticket, user: User, note: str, request: HttpReques
         updates={"resolved_at": timezone.now(), "resolution_note": note[:2000]},
     )
     token = rating_link_issue(ticket=ticket)
-    notify(_grid_workers(ticket.grid_id), ticket=ticket, text=f"工单 #{ticket.pk} 已办结，请上门确认结果")
+    notify(grid_workers(ticket.grid_id), ticket=ticket, text=f"工单 #{ticket.pk} 已办结，请上门确认结果")
     return ticket, token
 
 
@@ -379,7 +382,7 @@ def ticket_change_priority(
         )
         if not claimed:
             raise Conflict("ticket_changed", "工单已被他人处理，请刷新后再试")
-        _event(
+        ticket_event_add(
             ticket, "priority", ticket.status, ticket.status, user, reason, {"from": ticket.priority, "to": priority}
         )
     ticket.refresh_from_db()
@@ -424,7 +427,7 @@ def ticket_confirm(*, ticket: Ticket, user: User, request: HttpRequest | None = 
         )
         if not claimed:
             raise Conflict("already_confirmed", "该工单已经确认过")
-        _event(ticket, "confirm", ticket.status, ticket.status, user)
+        ticket_event_add(ticket, "confirm", ticket.status, ticket.status, user)
         audit_record(action="ticket.confirm", actor=user, request=request, obj=ticket)
     ticket.refresh_from_db()
     return ticket_close_if_complete(ticket=ticket)
@@ -459,10 +462,10 @@ def ticket_rate(*, token: str, score: int, comment: str = "", request: HttpReque
             # Another link of the same result was used first: one rating per resolution.
             raise Conflict("rating_link_used", "该工单已经评价过了")
         Ticket.objects.filter(pk=ticket.pk).update(rating=score, rated_at=now)
-        _event(ticket, "rate", ticket.status, ticket.status, None, comment.strip()[:500], {"score": score})
+        ticket_event_add(ticket, "rate", ticket.status, ticket.status, None, comment.strip()[:500], {"score": score})
         ticket.refresh_from_db()
         if score <= 2:
-            ticket = _transition(
+            ticket = ticket_transition(
                 ticket=ticket,
                 action="reopen",
                 actor=None,
@@ -481,7 +484,7 @@ def ticket_rate(*, token: str, score: int, comment: str = "", request: HttpReque
             )
             SpotCheck.objects.get_or_create(ticket=ticket, defaults={"reason": "low_rating", "created_at": now})
             notify(
-                _department_handlers(ticket.department), ticket=ticket, text=f"工单 #{ticket.pk} 居民不满意，已重新打开"
+                department_handlers(ticket.department), ticket=ticket, text=f"工单 #{ticket.pk} 居民不满意，已重新打开"
             )
             return ticket
     return ticket_close_if_complete(ticket=ticket)
@@ -500,7 +503,9 @@ def ticket_close_if_complete(*, ticket: Ticket, now: dt.datetime | None = None) 
     waited = ticket.resolved_at is not None and now - ticket.resolved_at >= RATING_WAIT
     if not (rated or waited):
         return ticket
-    ticket = _transition(ticket=ticket, action="close", actor=None, updates={"closed_at": now}, detail={"rated": rated})
+    ticket = ticket_transition(
+        ticket=ticket, action="close", actor=None, updates={"closed_at": now}, detail={"rated": rated}
+    )
     _sample_for_spot_check(ticket, now)
     return ticket
 
@@ -530,7 +535,7 @@ def spot_check_record(*, check: SpotCheck, user: User, result: str, note: str = 
         if not claimed:
             raise Conflict("spot_check_done", "该工单已被抽查过")
         ticket = check.ticket
-        _event(ticket, "spot_check", ticket.status, ticket.status, user, note, {"result": result}, at=now)
+        ticket_event_add(ticket, "spot_check", ticket.status, ticket.status, user, note, {"result": result}, at=now)
         audit_record(action="ticket.spot_check", actor=user, obj=ticket, detail={"result": result})
     check.refresh_from_db()
     return check
