@@ -16,8 +16,13 @@ from django.utils.functional import Promise
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
 from qiaomen.registry.importing.person_values import field_label, value_masked
-from qiaomen.registry.models import ConflictStatus, FieldConflict, ImportBatch
+from qiaomen.registry.models import ConflictStatus, DataSource, FieldConflict, ImportBatch
 from qiaomen.registry.selectors import persons_for_user
+
+
+def import_sources() -> QuerySet[DataSource]:
+    """The departments a file may be imported from: the demo data's source is none of them."""
+    return DataSource.objects.exclude(code="demo")
 
 
 def import_batch_for_user(user: User, pk: int) -> ImportBatch:

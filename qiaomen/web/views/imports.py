@@ -30,6 +30,7 @@ from qiaomen.registry.importing.selectors import (
     conflict_views,
     conflicts_open_for_user,
     import_batch_for_user,
+    import_sources,
 )
 from qiaomen.registry.importing.services import header_aliases_remember
 from qiaomen.registry.importing.uploads import (
@@ -38,7 +39,7 @@ from qiaomen.registry.importing.uploads import (
     import_rejects_open,
     import_upload,
 )
-from qiaomen.registry.models import DataSource, ImportBatch, ImportStatus
+from qiaomen.registry.models import ImportBatch, ImportStatus
 from qiaomen.web.views.common import current_user, paginate, staff_page
 
 PROBLEMS_SHOWN = 50
@@ -51,9 +52,7 @@ REJECTS_CONTENT_TYPES = {
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Department file (CSV or Excel)"))
-    source = forms.ModelChoiceField(
-        label=_("Source"), queryset=DataSource.objects.exclude(code="demo"), to_field_name="code"
-    )
+    source = forms.ModelChoiceField(label=_("Source"), queryset=import_sources(), to_field_name="code")
 
 
 class HeaderMappingForm(forms.Form):
