@@ -103,7 +103,11 @@ LISTED_FIELDS = (
     "rated_at",
     "description",
     "channel",
-    "merged_into",
+    # A merged demand shows the ticket it joined: read with it, not one query per merged line.
+    "merged_into__subcategory__name",
+    "merged_into__status",
+    "merged_into__resolve_by",
+    "merged_into__merged_into",
 )
 
 
@@ -124,7 +128,8 @@ class DemandRow:
 def _demand_rows(code: DoorCode) -> list[DemandRow]:
     now = timezone.now()
     rows = []
-    for ticket in door_code_tickets(code).only(*LISTED_FIELDS)[:RESIDENT_LIST_SIZE]:
+    listed = door_code_tickets(code).select_related("merged_into__subcategory").only(*LISTED_FIELDS)
+    for ticket in listed[:RESIDENT_LIST_SIZE]:
         shown = ticket_shown_for(ticket)
         open_ = shown.status in OPEN_STATUSES
         rows.append(

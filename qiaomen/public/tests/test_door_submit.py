@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 from pytest_django.fixtures import Settings
@@ -281,6 +283,29 @@ def test_a_merged_demand_shows_the_status_of_the_one_it_was_merged_into(
     content = resident("10.8.0.2").get(Doors.url(doors.token_a)).content.decode()
     assert "已与相同的诉求合并办理" in content
     assert content.count("已办结") >= 2  # its own line shows the result of the ticket it joined
+
+
+def test_merged_demands_cost_no_query_each(doors: Doors, resident: Callable[[str], Client]) -> None:
+    into = _resolved(doors, "邻居家也要助餐")
+    phone = resident("10.8.0.5")
+
+    def merged(text: str) -> None:
+        duplicate = ticket_create(
+            channel=Channel.QR,
+            description=text,
+            subcategory=Subcategory.objects.get(code="LIF-MEAL"),
+            household=doors.street.household_a,
+        )
+        Ticket.objects.filter(pk=duplicate.pk).update(status=Status.MERGED, merged_into=into)
+
+    merged("我家老人也要助餐")
+    with CaptureQueriesContext(connection) as few:
+        assert phone.get(Doors.url(doors.token_a)).status_code == 200
+    for n in range(5):
+        merged(f"我家老人也要助餐{n}")
+    with CaptureQueriesContext(connection) as many:
+        assert phone.get(Doors.url(doors.token_a)).status_code == 200
+    assert len(many) == len(few)
 
 
 def test_a_resolved_demand_is_rated_once_through_the_rating_flow(
