@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from qiaomen.accounts.models import User
-from qiaomen.accounts.roles import Capability, Role
+from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import place_scope
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
@@ -34,6 +34,7 @@ from qiaomen.tickets.models import ClassificationCorrection, PhotoKind, Priority
 from qiaomen.tickets.selectors import deadlines_for, tickets_for_user
 from qiaomen.tickets.services import (
     MAX_DESCRIPTION,
+    community_staff,
     department_handlers,
     grid_workers,
     notify,
@@ -47,15 +48,12 @@ from qiaomen.tickets.services import (
 CORRECTABLE_STATUSES = frozenset({Status.ROUTED, Status.TRANSFERRED})
 
 
-def _community_staff(grid_id: int | None) -> Any:
-    if grid_id is None:
-        return User.objects.none()
-    grid = Grid.objects.filter(pk=grid_id).values("community_id").first()
-    if grid is None:
-        return User.objects.none()
-    return User.objects.filter(
-        role=Role.COMMUNITY_STAFF, is_active=True, places__community_id=grid["community_id"]
-    ).distinct()
+def _grid_community_staff(grid_id: int | None) -> list[User]:
+    """The staff of the community the grid belongs to (none without a grid)."""
+    community_id = Grid.objects.filter(pk=grid_id).values_list("community_id", flat=True).first() if grid_id else None
+    if community_id is None:
+        return []
+    return community_staff({community_id}).get(community_id, [])
 
 
 def _emergency_alert(ticket: Ticket, signals: list[str]) -> None:
@@ -64,7 +62,7 @@ def _emergency_alert(ticket: Ticket, signals: list[str]) -> None:
     if grid_workers(ticket.grid_id).exists():
         return
     notify(
-        _community_staff(ticket.grid_id),
+        _grid_community_staff(ticket.grid_id),
         ticket=ticket,
         text=f"紧急求助 #{ticket.pk}（{'、'.join(signals)}）：本网格没有网格员，请立即处理",
     )
@@ -153,7 +151,7 @@ def ticket_from_text(
             # A held demand has no deadline yet, so the sweep cannot chase it: the people who
             # decide are told at once, or it could wait unseen in the queue.
             notify(
-                _community_staff(ticket.grid_id),
+                _grid_community_staff(ticket.grid_id),
                 ticket=ticket,
                 text=f"待确认分类 #{ticket.pk}：系统建议“{subcategory.name}”，请在“待分类”中确认或更正",
             )

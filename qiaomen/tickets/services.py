@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from qiaomen.accounts.models import Department, User
+from qiaomen.accounts.models import Department, PlaceAssignment, User
 from qiaomen.accounts.roles import Role
 from qiaomen.accounts.scopes import place_scope
 from qiaomen.core.audit import audit_record
@@ -92,6 +93,22 @@ def grid_workers(grid_id: int | None) -> Any:
     if grid_id is None:
         return User.objects.none()
     return User.objects.filter(role=Role.GRID_WORKER, is_active=True, places__grid_id=grid_id)
+
+
+def community_staff(community_ids: set[int]) -> dict[int, list[User]]:
+    """Active community staff by community, each once, in one query over their place assignments."""
+    staff: dict[int, list[User]] = defaultdict(list)
+    seen: set[tuple[int, int]] = set()
+    assignments = PlaceAssignment.objects.filter(
+        community_id__in=community_ids, user__role=Role.COMMUNITY_STAFF, user__is_active=True
+    ).select_related("user")
+    for assignment in assignments:
+        community_id = assignment.community_id  # set on every row, by the filter
+        if community_id is None or (community_id, assignment.user_id) in seen:
+            continue
+        seen.add((community_id, assignment.user_id))
+        staff[community_id].append(assignment.user)
+    return staff
 
 
 def _repeat_of(household: Household | None, subcategory: Subcategory, now: dt.datetime) -> Ticket | None:

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from qiaomen.accounts.models import PlaceAssignment, User
+from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Role
 from qiaomen.tickets.deadlines import ESCALATION_STEP
 from qiaomen.tickets.models import EscalationLevel, Notification, Status, Ticket, TicketEvent
-from qiaomen.tickets.services import RATING_WAIT, ticket_close_if_complete
+from qiaomen.tickets.services import RATING_WAIT, community_staff, ticket_close_if_complete
 
 CHUNK = 500
 LEVEL_NAMES = {1: "社区", 2: "街道", 3: "联席会议"}
@@ -53,18 +53,6 @@ def _recipients_by_level() -> dict[int, list[User]]:
     return {2: street, 3: street + supervisors}
 
 
-def _community_staff(community_ids: set[int]) -> dict[int, list[User]]:
-    """Active community staff by community, in one query over their place assignments."""
-    staff: dict[int, list[User]] = defaultdict(list)
-    assignments = PlaceAssignment.objects.filter(
-        community_id__in=community_ids, user__role=Role.COMMUNITY_STAFF, user__is_active=True
-    ).select_related("user")
-    for assignment in assignments:
-        if assignment.community_id is not None:  # always, by the filter; a grid assignment has none
-            staff[assignment.community_id].append(assignment.user)
-    return staff
-
-
 def escalation_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
@@ -95,13 +83,13 @@ def escalation_sweep(*, now: dt.datetime | None = None) -> SweepResult:
                     )
                     for t in tickets
                 )
-                community_staff = (
-                    _community_staff({t.grid.community_id for t in tickets if t.grid}) if level == 0 else {}
+                staff_by_community = (
+                    community_staff({t.grid.community_id for t in tickets if t.grid}) if level == 0 else {}
                 )
                 notifications: list[Notification] = []
                 for ticket in tickets:
                     users = (
-                        community_staff.get(ticket.grid.community_id, [])
+                        staff_by_community.get(ticket.grid.community_id, [])
                         if level == 0 and ticket.grid
                         else fixed.get(level + 1, [])
                     )
