@@ -30,12 +30,18 @@ from qiaomen.registry.importing.services import (
 from qiaomen.registry.models import DataSource, ImportBatch, ImportStatus
 
 
+def _kept_file(name: str) -> Path | None:
+    """A file kept under settings.UPLOAD_DIR by its stored name; None when there is none (any more)."""
+    path = Path(settings.UPLOAD_DIR) / name
+    return path if name and path.is_file() else None
+
+
 def _stored_plan(batch: ImportBatch, user: User) -> ImportPlan:
     """Plan a previewed upload again: the registry may have changed since the preview."""
     if batch.status == ImportStatus.COMMITTED:
         raise Conflict("import_already_committed", "该文件已经导入")
-    path = Path(settings.UPLOAD_DIR) / batch.stored_file
-    if not batch.stored_file or not path.is_file():
+    path = _kept_file(batch.stored_file)
+    if path is None:
         raise InvalidInput("upload_gone", "上传的文件已不存在，请重新上传")
     return import_plan(path=path, source=batch.source, filename=batch.filename, user=user)
 
@@ -76,8 +82,8 @@ def import_batch_commit(
 
 def import_rejects_open(*, batch: ImportBatch, user: User, request: HttpRequest | None = None) -> Path:
     """The rejected-rows file of a batch, for download. It holds full ID numbers: audited."""
-    path = Path(settings.UPLOAD_DIR) / batch.rejects_file
-    if not batch.rejects_file or not path.is_file():
+    path = _kept_file(batch.rejects_file)
+    if path is None:
         raise NotFound("rejects_gone", "没有被拒绝的行可下载")
     with transaction.atomic():
         audit_record(
