@@ -31,9 +31,9 @@ from qiaomen.registry.doorcodes import (
     door_code_lookup,
     door_code_rating_link,
     door_code_submitted,
+    door_code_ticket_ratable,
     door_code_tickets,
     resident_demand_submit,
-    ticket_rating_open,
     ticket_shown_for,
 )
 from qiaomen.registry.models import DoorCode
@@ -143,7 +143,7 @@ def _demand_rows(code: DoorCode) -> list[DemandRow]:
                 # resident's own text comes back to the page.
                 excerpt=ticket.description if ticket.channel == Channel.QR else "",
                 merged=shown.pk != ticket.pk,
-                can_rate=shown.pk == ticket.pk and ticket_rating_open(ticket, now=now),
+                can_rate=door_code_ticket_ratable(ticket, now=now),
             )
         )
     return rows

@@ -300,13 +300,18 @@ def ticket_rating_open(ticket: Ticket, *, now: dt.datetime) -> bool:
     )
 
 
+def door_code_ticket_ratable(ticket: Ticket, *, now: dt.datetime) -> bool:
+    """The QR page offers rating this demand: a merged one is rated through the ticket it was
+    merged into, by that ticket's household."""
+    return ticket.merged_into_id is None and ticket_rating_open(ticket, now=now)
+
+
 def door_code_rating_link(*, code: DoorCode, ticket_pk: int, request: HttpRequest | None = None) -> str:
-    """A one-time rating link for one of the code's resolved demands (the tickets issue's flow).
-    A merged demand is rated through the ticket it was merged into, by that ticket's household."""
+    """A one-time rating link for one of the code's resolved demands (the tickets issue's flow)."""
     ticket = door_code_tickets(code).filter(pk=ticket_pk).first()
     if ticket is None:
         raise NotFound("ticket_not_found", "没有找到这条诉求")
-    if ticket.merged_into_id is not None or not ticket_rating_open(ticket, now=timezone.now()):
+    if not door_code_ticket_ratable(ticket, now=timezone.now()):
         raise Conflict("rating_not_open", "这条诉求现在不能评价：尚未办结或已经评价过")
     with transaction.atomic():
         token = rating_link_issue(ticket=ticket)
