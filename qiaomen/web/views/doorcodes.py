@@ -33,6 +33,7 @@ from qiaomen.registry.doorcodes import (
     door_codes_of_household,
     require_door_code_manager,
 )
+from qiaomen.registry.models import Household
 from qiaomen.registry.selectors import household_for_user, persons_for_user
 from qiaomen.web.views.common import current_user, paginate, staff_page
 
@@ -93,9 +94,8 @@ def doorcode_stickers(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/doorcodes/stickers.html", context)
 
 
-def _household_action(request: HttpRequest, household_pk: int) -> None:
+def _household_action(request: HttpRequest, household: Household) -> None:
     user = current_user(request)
-    household = household_for_user(user, household_pk)
     action = request.POST.get("action", "")
     if action == "issue":
         person = None
@@ -133,7 +133,7 @@ def doorcode_household(request: HttpRequest, pk: int) -> HttpResponse:
     require_door_code_manager(user)
     household = household_for_user(user, pk)
     if request.method == "POST":
-        _household_action(request, household.pk)
+        _household_action(request, household)
         return redirect("web:doorcode_household", pk=household.pk)
     live = door_codes_household_stickers(household=household, user=user, request=request)
     coded_people = {code.person_id for code, _ in live if code.person_id}
