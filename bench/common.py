@@ -12,10 +12,12 @@ import os
 import platform
 import random
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "bench.sqlite3"
+HOST = "127.0.0.1"  # the benchmarks' servers listen on loopback only
 
 
 def machine() -> str:
@@ -173,3 +176,63 @@ def seeded_workdir(workdir: Path | None, *, name: str, households: int) -> Path:
     seed = street_seed(workdir, households=households, seed=1)
     print(f"seeded {households:,} households in {seed.seconds:.1f} s (CPU {seed.cpu_seconds:.1f} s) into {workdir}")
     return workdir
+
+
+def gunicorn_start(
+    workdir: Path, port: int, workers: int, *, environment: dict[str, str] | None = None, options: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes]:
+    """gunicorn serving qiaomen.wsgi on HOST:`port` against the folder's database (`environment`
+    adds to or overrides bench_environment), once it accepts connections."""
+    with socket.socket() as probe:
+        if probe.connect_ex((HOST, port)) == 0:
+            raise SystemExit(f"{HOST}:{port} is taken: pass another --port")
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "qiaomen.wsgi:application",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        *options,
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env={**bench_environment(workdir), **(environment or {})})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped at start (exit {server.returncode})")
+        with socket.socket() as probe:
+            if probe.connect_ex((HOST, port)) == 0:
+                return server
+        time.sleep(0.1)
+    server.terminate()
+    raise SystemExit(f"gunicorn did not answer on {HOST}:{port} within 60 s")
+
+
+def threads_run(count: int, client: Callable[[int], object]) -> float:
+    """Run client(0) … client(count - 1) in threads of their own, all let go at once; the wall
+    seconds from the start until the last one ends."""
+    barrier = threading.Barrier(count + 1)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        client(index)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def status_counts(per_client: list[dict[int, int]]) -> dict[int, int]:
+    """The count per HTTP status over all clients."""
+    counts: dict[int, int] = {}
+    for statuses in per_client:
+        for status, count in statuses.items():
+            counts[status] = counts.get(status, 0) + count
+    return counts

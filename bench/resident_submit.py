@@ -26,13 +26,22 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from common import django_setup, machine, manage, percentile, street_seed, timed_ms
-from tickets_accept import HOST, gunicorn_start
+from common import (
+    HOST,
+    django_setup,
+    gunicorn_start,
+    machine,
+    manage,
+    percentile,
+    status_counts,
+    street_seed,
+    threads_run,
+    timed_ms,
+)
 
 # What residents write, in their words; a counter keeps each text apart.
 DEMANDS = [
@@ -99,30 +108,22 @@ def run(
     gets: list[list[float]] = [[] for _ in range(clients)]
     posts: list[list[float]] = [[] for _ in range(clients)]
     statuses: list[dict[int, int]] = [{} for _ in range(clients)]
-    barrier = threading.Barrier(clients + 1)
 
     def client(index: int) -> None:
         mine = tokens[index::clients]
-        barrier.wait()
         for n in range(index, submissions, clients):
             got, posted, status = submit(port, mine[n % len(mine)], f"{DEMANDS[n % len(DEMANDS)]}（{n}）")
             gets[index].append(got)
             posts[index].append(posted)
             statuses[index][status] = statuses[index].get(status, 0) + 1
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
-    counts: dict[int, int] = {}
-    for per_client in statuses:
-        for status, count in per_client.items():
-            counts[status] = counts.get(status, 0) + count
-    return seconds, sorted(ms for c in gets for ms in c), sorted(ms for c in posts for ms in c), counts
+    seconds = threads_run(clients, client)
+    return (
+        seconds,
+        sorted(ms for c in gets for ms in c),
+        sorted(ms for c in posts for ms in c),
+        status_counts(statuses),
+    )
 
 
 def in_process(tokens: list[str], count: int) -> list[float]:

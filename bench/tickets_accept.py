@@ -21,18 +21,13 @@ import argparse
 import datetime as dt
 import http.client
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-from common import ROOT, bench_environment, django_setup, machine, percentile, street_seed
+from common import HOST, django_setup, gunicorn_start, machine, percentile, status_counts, street_seed, threads_run
 
 SEED_HOUSEHOLDS = 500
-HOST = "127.0.0.1"
 
 
 def prepare_accepts(tickets: int, clients: int) -> tuple[list[int], list[str]]:
@@ -66,44 +61,14 @@ def prepare_accepts(tickets: int, clients: int) -> tuple[list[int], list[str]]:
     return ids, tokens
 
 
-def gunicorn_start(workdir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    with socket.socket() as probe:
-        if probe.connect_ex((HOST, port)) == 0:
-            raise SystemExit(f"{HOST}:{port} is taken: pass another --port")
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "qiaomen.wsgi:application",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=bench_environment(workdir),
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex((HOST, port)) == 0:
-                return server
-        time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("gunicorn did not start within 30 s")
-
-
 def run_accepts(port: int, ticket_ids: list[int], tokens: list[str]) -> tuple[float, list[float], dict[int, int]]:
     """Every client accepts its own share at once; (wall seconds, sorted ms, count per status)."""
     clients = len(tokens)
     latencies: list[list[float]] = [[] for _ in range(clients)]
     statuses: list[dict[int, int]] = [{} for _ in range(clients)]
-    barrier = threading.Barrier(clients + 1)
 
     def client(index: int) -> None:
         headers = {"Authorization": f"Bearer {tokens[index]}", "Content-Length": "0"}
-        barrier.wait()
         for ticket_id in ticket_ids[index::clients]:
             # A new connection per request: gunicorn's sync workers close each one after answering.
             connection = http.client.HTTPConnection(HOST, port, timeout=60)
@@ -115,19 +80,8 @@ def run_accepts(port: int, ticket_ids: list[int], tokens: list[str]) -> tuple[fl
             statuses[index][response.status] = statuses[index].get(response.status, 0) + 1
             connection.close()
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
-    counts: dict[int, int] = {}
-    for per_client in statuses:
-        for status, count in per_client.items():
-            counts[status] = counts.get(status, 0) + count
-    return seconds, sorted(ms for per_client in latencies for ms in per_client), counts
+    seconds = threads_run(clients, client)
+    return seconds, sorted(ms for per_client in latencies for ms in per_client), status_counts(statuses)
 
 
 def write_overdue_tickets(count: int) -> dt.datetime:

@@ -21,7 +21,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import subprocess
 import threading
 import time
@@ -31,9 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from common import ROOT, bench_environment, django_setup, percentile, seeded_workdir
+from common import HOST, ROOT, django_setup, gunicorn_start, percentile, seeded_workdir, threads_run
 
-HOST = "127.0.0.1"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AIM_RATIO = 0.50
 SEED_HOUSEHOLDS = 3000  # about 8 grids of 300–500 households: one grid per client
@@ -112,36 +110,14 @@ def request(port: int, method: str, path: str, body: dict[str, object], token: s
 
 
 def server_start(workdir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """gunicorn with bench_settings, which adds bench_urls.py's minimal endpoint."""
     # WhiteNoise warns at start when STATIC_ROOT is missing; the API serves no assets.
     (workdir / "var" / "static").mkdir(parents=True, exist_ok=True)
     environment = {
-        **bench_environment(workdir),
         "DJANGO_SETTINGS_MODULE": "bench_settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "bench"), str(ROOT)]),
     }
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "qiaomen.wsgi:application",
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        str(workers),
-        "--forwarded-allow-ips=",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=environment)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped at start (exit {server.returncode})")
-        try:
-            socket.create_connection((HOST, port), timeout=1).close()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit(f"gunicorn did not answer on {HOST}:{port} within 60 s")
+    return gunicorn_start(workdir, port, workers, environment=environment, options=("--forwarded-allow-ips=",))
 
 
 def load_run(
@@ -164,13 +140,7 @@ def load_run(
             status = send(client, number)
             load.record(status, expected, (time.perf_counter() - started) * 1000)
 
-    threads = [threading.Thread(target=client_loop, args=(client,)) for client in clients]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    load.seconds = time.perf_counter() - started
+    load.seconds = threads_run(len(clients), lambda index: client_loop(clients[index]))
     return load
 
 
