@@ -35,12 +35,12 @@ from qiaomen.tickets.selectors import deadlines_for, tickets_for_user
 from qiaomen.tickets.services import (
     MAX_DESCRIPTION,
     community_staff,
-    department_handlers,
     grid_workers,
     notify,
     ticket_create,
     ticket_event_add,
     ticket_photos_add,
+    ticket_routed_notify,
     ticket_transition,
 )
 
@@ -225,7 +225,7 @@ def ticket_classify(
                 },
                 detail={"subcategory": subcategory.code, "priority": priority, "classified": True},
             )
-            _tell_department(ticket, subcategory)
+            ticket_routed_notify(ticket, subcategory)
         elif ticket.status in CORRECTABLE_STATUSES and ticket.handler_id is None:
             ticket = _reclassify(ticket=ticket, user=user, subcategory=subcategory, priority=priority, now=now)
         else:
@@ -283,15 +283,5 @@ def _reclassify(*, ticket: Ticket, user: User, subcategory: Subcategory, priorit
     )
     ticket.refresh_from_db()
     if moved or priority == Priority.P1:
-        _tell_department(ticket, subcategory)
+        ticket_routed_notify(ticket, subcategory)
     return ticket
-
-
-def _tell_department(ticket: Ticket, subcategory: Subcategory) -> None:
-    notify(
-        department_handlers(ticket.department),
-        ticket=ticket,
-        text=f"新工单 #{ticket.pk}（{subcategory.name}，{ticket.get_priority_display()}）",
-    )
-    if ticket.priority == Priority.P1:
-        notify(grid_workers(ticket.grid_id), ticket=ticket, text=f"紧急工单 #{ticket.pk}：{subcategory.name}")

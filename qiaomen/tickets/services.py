@@ -164,9 +164,15 @@ def ticket_create(
     if grid is None and household is not None:
         grid = household.building.grid
     now = timezone.now()
-    deadlines = deadlines_for(routed_at=now, priority=priority)
     closed = resolved_on_spot
     routed = route and not closed
+    status = Status.CLOSED if closed else Status.ROUTED if routed else Status.NEW
+    # A NEW ticket has no deadlines yet: they run from its routing (intake.ticket_classify).
+    timing = (
+        deadlines_for(routed_at=now, priority=priority).columns(status=status)
+        if routed or closed
+        else dict.fromkeys(("accept_by", "start_by", "resolve_by", "escalate_after"))
+    )
     with transaction.atomic():
         ticket = Ticket.objects.create(
             channel=channel,
@@ -177,22 +183,11 @@ def ticket_create(
             subcategory=subcategory,
             priority=priority,
             department=subcategory.department,
-            status=Status.CLOSED if closed else Status.ROUTED if routed else Status.NEW,
+            status=status,
             created_by=created_by,
             created_at=now,
             routed_at=now if routed or closed else None,
-            # A NEW ticket has no deadlines yet: they run from its routing (intake.ticket_classify).
-            accept_by=deadlines.accept_by if routed or closed else None,
-            start_by=deadlines.start_by if routed or closed else None,
-            resolve_by=deadlines.resolve_by if routed or closed else None,
-            escalate_after=None
-            if not routed
-            else next_check(
-                status=Status.ROUTED,
-                accept_by=deadlines.accept_by,
-                start_by=deadlines.start_by,
-                resolve_by=deadlines.resolve_by,
-            ),
+            **timing,
             repeat_of=_repeat_of(household, subcategory, now),
             resolved_on_spot=closed,
             resolved_at=now if closed else None,
@@ -216,13 +211,7 @@ def ticket_create(
             at=now,
         )
         if routed:
-            notify(
-                department_handlers(ticket.department),
-                ticket=ticket,
-                text=f"新工单 #{ticket.pk}（{subcategory.name}，{ticket.get_priority_display()}）",
-            )
-            if priority == Priority.P1:
-                notify(grid_workers(ticket.grid_id), ticket=ticket, text=f"紧急工单 #{ticket.pk}：{subcategory.name}")
+            ticket_routed_notify(ticket, subcategory)
         audit_record(
             action="ticket.create",
             actor=created_by,
@@ -231,6 +220,18 @@ def ticket_create(
             detail={"channel": channel, "subcategory": subcategory.code},
         )
     return ticket
+
+
+def ticket_routed_notify(ticket: Ticket, subcategory: Subcategory) -> None:
+    """A ticket has reached its department (at creation, or when a person routes or re-routes a
+    held one): its handlers are told, and for a P1 the grid's workers too."""
+    notify(
+        department_handlers(ticket.department),
+        ticket=ticket,
+        text=f"新工单 #{ticket.pk}（{subcategory.name}，{ticket.get_priority_display()}）",
+    )
+    if ticket.priority == Priority.P1:
+        notify(grid_workers(ticket.grid_id), ticket=ticket, text=f"紧急工单 #{ticket.pk}：{subcategory.name}")
 
 
 def ticket_transition(
