@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Count
 from django.utils import timezone
 
 from qiaomen.api.models import Open311Key
@@ -43,11 +44,11 @@ class Command(BaseCommand):
             raise CommandError(f"{exc.message}（{exc.code}）") from exc
 
     def _list(self) -> None:
-        keys = Open311Key.objects.select_related("street").order_by("name")
+        keys = Open311Key.objects.select_related("street").annotate(request_count=Count("requests")).order_by("name")
         if not keys:
             self.stdout.write("还没有 Open311 客户端密钥")
         for record in keys:
             street = record.street.code if record.street else "全部街道"
             state = f"已吊销 {timezone.localtime(record.revoked_at):%Y-%m-%d %H:%M}" if record.revoked_at else "有效"
             created = f"{timezone.localtime(record.created_at):%Y-%m-%d %H:%M}"
-            self.stdout.write(f"{record.name}\t{street}\t创建于 {created}\t{state}\t请求 {record.requests.count()} 件")
+            self.stdout.write(f"{record.name}\t{street}\t创建于 {created}\t{state}\t请求 {record.request_count} 件")
