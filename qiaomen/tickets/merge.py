@@ -31,6 +31,12 @@ def ticket_merge_allowed(user: User) -> bool:
     return user.can(Capability.MERGE_TICKETS)
 
 
+def merge_order(a: Ticket, b: Ticket) -> tuple[Ticket, Ticket]:
+    """(duplicate, into) as a merge is offered for two similar tickets: the newer one folds into
+    the older one, which has carried the demand longer."""
+    return (a, b) if (a.created_at, a.pk) > (b.created_at, b.pk) else (b, a)
+
+
 def _same_place(a: Ticket, b: Ticket) -> bool:
     """Same household, same building or same grid: a duplicate is the same demand in one place."""
     if a.household_id is not None and a.household_id == b.household_id:

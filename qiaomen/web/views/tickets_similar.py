@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.errors import InvalidInput
-from qiaomen.tickets.merge import ticket_merge
+from qiaomen.tickets.merge import merge_order, ticket_merge, ticket_merge_allowed
 from qiaomen.tickets.models import Ticket
 from qiaomen.tickets.selectors import ticket_for_user
 from qiaomen.tickets.similar import similar_open_tickets
@@ -50,10 +50,9 @@ def similar_context(ticket: Ticket, user: User) -> dict[str, Any]:
     rows = []
     for found in similar_open_tickets(ticket, user=user):
         other = found.ticket
-        newer_is_other = (other.created_at, other.pk) > (ticket.created_at, ticket.pk)
-        duplicate, into = (other, ticket) if newer_is_other else (ticket, other)
+        duplicate, into = merge_order(other, ticket)
         rows.append(SimilarRow(other, round(found.similarity * 100), found.same_building, duplicate, into))
-    return {"similar": rows, "can_merge": user.can(Capability.MERGE_TICKETS)}
+    return {"similar": rows, "can_merge": ticket_merge_allowed(user)}
 
 
 class MergeForm(forms.Form):
