@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.models import Department
 from qiaomen.tickets.models import Priority, SpotCheckResult, Subcategory, WorkdayOverride
+from qiaomen.tickets.services import MAX_DESCRIPTION
 from qiaomen.web.forms_visits import MultipleImageField, MultipleImageInput, subcategory_choices
 
 REASON_MAX = 500
@@ -35,7 +36,9 @@ class TicketEntryForm(forms.Form):
     or chooses another before the ticket is created."""
 
     household = forms.IntegerField(label=_("Household number (optional)"), required=False, min_value=1)
-    description = forms.CharField(label=_("Demand"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Demand"), max_length=MAX_DESCRIPTION, widget=forms.Textarea(attrs={"rows": 4})
+    )
     subcategory = forms.ChoiceField(label=_("Category"), required=False)
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=[("", _("The category's default")), *Priority.choices]
