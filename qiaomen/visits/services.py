@@ -108,11 +108,12 @@ def visit_record(
 ) -> tuple[Visit, bool]:
     """Record a visit once. Returns (visit, created); a resent `client_uuid` returns the first
     visit unchanged, also when both copies arrive at the same moment (the unique constraint
-    decides, not a prior look-up). The caller has already checked that the household is in
-    the worker's places."""
+    decides, not a prior look-up). Only the same worker's resend for the same household is a
+    resend: a `client_uuid` already used otherwise is a Conflict, and that visit is not shown.
+    The caller has already checked that the household is in the worker's places."""
     existing = Visit.objects.filter(client_uuid=client_uuid).first()
     if existing is not None:
-        return existing, False
+        return _resent(existing, worker, household), False
     now = timezone.now()
     if outcome not in Outcome.values:
         raise InvalidInput("outcome_invalid", "走访结果无效")
@@ -182,8 +183,15 @@ def visit_record(
         winner = Visit.objects.filter(client_uuid=client_uuid).first()
         if winner is None:
             raise
-        return winner, False
+        return _resent(winner, worker, household), False
     return visit, True
+
+
+def _resent(visit: Visit, worker: User, household: Household) -> Visit:
+    """The visit already recorded under a client_uuid, when this is its worker resending it."""
+    if visit.worker_id != worker.pk or visit.household_id != household.pk:
+        raise Conflict("client_uuid_taken", "该走访编号已被另一条走访记录使用，请重新生成")
+    return visit
 
 
 def _demand_subcategory(demand: DemandInput) -> Subcategory | None:

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.db import connection
 
-from qiaomen.core.errors import InvalidInput
+from qiaomen.core.errors import Conflict, InvalidInput
 from qiaomen.core.models import AuditEntry
 from qiaomen.registry.models import Household
 from qiaomen.testing import SmallStreet
@@ -43,6 +43,17 @@ def test_the_same_client_uuid_twice_records_one_visit(small_street: SmallStreet)
     assert (created, created_again) == (True, False)
     assert first.pk == again.pk
     assert Visit.objects.count() == 1 and Demand.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_client_uuid_already_used_by_another_worker_or_household_is_a_conflict(small_street: SmallStreet) -> None:
+    key = uuid.uuid4()
+    _record(small_street, client_uuid=key)
+    with pytest.raises(Conflict):
+        _record(small_street, client_uuid=key, worker=small_street.users["community_staff"])
+    with pytest.raises(Conflict):
+        _record(small_street, client_uuid=key, household=small_street.household_b)
+    assert Visit.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
