@@ -10,17 +10,23 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.urls import get_resolver, reverse
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from qiaomen.registry.doorcodes import door_code_issue
 from qiaomen.testing import SmallStreet
 from qiaomen.tickets.models import SpotCheck, Status, Ticket
 from qiaomen.tickets.services import ticket_accept, ticket_resolve
-from qiaomen.web.tests.test_browser_ticket import _context, _page, _sign_in
-from qiaomen.web.tests.test_browser_visit import CHROMIUM, CHROMIUM_FLAGS, PageTrouble
+from qiaomen.web.tests.browser import (
+    BROWSER_MARKS,
+    DESK,
+    PHONE,
+    PageTrouble,
+    chromium,
+    household_a_door,
+    new_page,
+    sign_in,
+)
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -38,10 +44,7 @@ DEMANDS = [
     " ".join(PAYLOADS),
 ]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"),
-]
+pytestmark = BROWSER_MARKS
 
 
 def _review_pages() -> list[str]:
@@ -77,8 +80,8 @@ def _visit(page: Page, base: str, path: str, *, shows_text: bool = False) -> Non
 def _staff(
     browser: Browser, trouble: PageTrouble, base: str, username: str, paths: list[str], details: list[str]
 ) -> None:
-    page = _page(_context(browser, trouble, viewport=ViewportSize(width=1280, height=800)), trouble)
-    _sign_in(page, base, username, reverse("web:home"))
+    page = new_page(browser, trouble, DESK)
+    sign_in(page, base, username, reverse("web:home"))
     expect(page.get_by_role("navigation", name="栏目")).to_be_visible()
     for path in paths:
         _visit(page, base, path)
@@ -91,27 +94,21 @@ def test_xss_payloads_from_the_qr_page_are_inert_on_every_staff_page(
     live_server: LiveServer, small_street: SmallStreet
 ) -> None:
     s = small_street
-    _, token = door_code_issue(household=s.household_a, user=s.users["worker_a"])
     base = str(live_server)
-    door = base + reverse("public:door", args=[token])
+    _, door = household_a_door(live_server, s)
     trouble = PageTrouble()
-    phone = {"viewport": ViewportSize(width=390, height=844), "is_mobile": True, "has_touch": True}
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            resident = _page(_context(browser, trouble, **phone), trouble)
-            for text in DEMANDS:
-                resident.goto(door)
-                resident.get_by_label("您的诉求").fill(text)
-                # Ticked: a text of payloads alone may read as health care, which asks for consent.
-                resident.get_by_label(re.compile("^我同意保存诉求中的健康信息")).check()
-                resident.get_by_role("button", name="提交诉求").click()
-                expect(resident.get_by_role("status")).to_contain_text("已收到您的诉求")
-            _assert_inert(resident)
-            expect(resident.get_by_role("region", name="本户诉求办理进度")).to_contain_text("<script>alert(1)")
-        finally:
-            browser.close()
+    with chromium() as browser:
+        resident = new_page(browser, trouble, PHONE)
+        for text in DEMANDS:
+            resident.goto(door)
+            resident.get_by_label("您的诉求").fill(text)
+            # Ticked: a text of payloads alone may read as health care, which asks for consent.
+            resident.get_by_label(re.compile("^我同意保存诉求中的健康信息")).check()
+            resident.get_by_role("button", name="提交诉求").click()
+            expect(resident.get_by_role("status")).to_contain_text("已收到您的诉求")
+        _assert_inert(resident)
+        expect(resident.get_by_role("region", name="本户诉求办理进度")).to_contain_text("<script>alert(1)")
 
     meals, lights, unsure = (Ticket.objects.get(description=text) for text in DEMANDS)
     assert meals.status == lights.status == Status.ROUTED, "both confident: routed to their departments"
@@ -129,19 +126,13 @@ def test_xss_payloads_from_the_qr_page_are_inert_on_every_staff_page(
     review = _review_pages()
     assert review, "the review queue of issue 5 item 3"
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            _staff(browser, trouble, base, "dept_minzheng", [inbox, notifications, figures], detail)
-            worker_pages = [inbox, notifications, worklist, card, codes]
-            _staff(browser, trouble, base, "worker1", worker_pages, every_detail)
-            _staff(
-                browser, trouble, base, "community1", [inbox, notifications, figures, card], [*every_detail, *review]
-            )
-            _staff(browser, trouble, base, "admin", [inbox, notifications, figures], [*every_detail, *review])
-            _staff(browser, trouble, base, "supervisor", [spot_checks, notifications, figures], every_detail)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        _staff(browser, trouble, base, "dept_minzheng", [inbox, notifications, figures], detail)
+        worker_pages = [inbox, notifications, worklist, card, codes]
+        _staff(browser, trouble, base, "worker1", worker_pages, every_detail)
+        _staff(browser, trouble, base, "community1", [inbox, notifications, figures, card], [*every_detail, *review])
+        _staff(browser, trouble, base, "admin", [inbox, notifications, figures], [*every_detail, *review])
+        _staff(browser, trouble, base, "supervisor", [spot_checks, notifications, figures], every_detail)
     assert not trouble.dialogs, trouble.dialogs
     assert not trouble, trouble
     assert re.search(r"<script>alert\(1\)</script>", Ticket.objects.get(pk=meals.pk).description)  # kept as written
