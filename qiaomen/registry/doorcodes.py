@@ -154,10 +154,7 @@ def door_code_issue(
     require_door_code_manager(user)
     if person is not None and person.household_id != household.pk:
         raise InvalidInput("door_code_person", "该人员不属于这一户")
-    live = DoorCode.objects.filter(household=household, revoked_at__isnull=True)
-    live = live.filter(person=person) if person is not None else live.filter(person__isnull=True)
-    if live.exists():
-        raise Conflict("door_code_exists", "该住户（或该人员）已有有效的二维码，请先作废再重新生成")
+    # A live code already there is refused by the unique constraints (_create's Conflict).
     with transaction.atomic():
         code, token = _create(household=household, person=person, user=user, now=timezone.now())
         audit_record(
