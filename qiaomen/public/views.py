@@ -8,10 +8,9 @@ code may see) are the services'.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import replace
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -26,20 +25,17 @@ from qiaomen.core.photos import PHOTO_ERRORS
 from qiaomen.public.forms import DemandForm, RatingForm
 from qiaomen.public.ratelimit import Limit, client_ip, limit_hit, limit_reached, over_limit
 from qiaomen.registry.doorcodes import (
-    RESIDENT_LIST_SIZE,
+    DemandRow,
     ResidentDemand,
+    door_code_demands,
     door_code_lookup,
     door_code_rating_link,
     door_code_submitted,
-    door_code_ticket_ratable,
-    door_code_tickets,
     resident_demand_submit,
-    ticket_shown_for,
 )
 from qiaomen.registry.models import DoorCode
-from qiaomen.tickets.models import Channel, RatingLink, Status
+from qiaomen.tickets.models import RatingLink, Status
 from qiaomen.tickets.services import ticket_rate
-from qiaomen.tickets.states import OPEN_STATUSES
 
 RATE_LIMIT_PER_MINUTE = 20
 
@@ -93,60 +89,12 @@ STATUS_WORDS = {
 }
 
 
-# The columns the list reads (a ticket row is wide; the page is opened on every scan).
-LISTED_FIELDS = (
-    "subcategory__name",
-    "status",
-    "created_at",
-    "resolve_by",
-    "resolved_at",
-    "rated_at",
-    "description",
-    "channel",
-    # A merged demand shows the ticket it joined: read with it, not one query per merged line.
-    "merged_into__subcategory__name",
-    "merged_into__status",
-    "merged_into__resolve_by",
-    "merged_into__merged_into",
-)
-
-
-@dataclass(frozen=True)
-class DemandRow:
-    """One line of the resident's list: nothing that names or locates anyone."""
-
-    pk: int
-    subcategory: str
-    status: str
-    created_at: dt.datetime
-    resolve_by: dt.datetime | None
-    excerpt: str  # the resident's own words (QR demands only), truncated by the template
-    merged: bool
-    can_rate: bool
-
-
 def _demand_rows(code: DoorCode) -> list[DemandRow]:
-    now = timezone.now()
-    rows = []
-    listed = door_code_tickets(code).select_related("merged_into__subcategory").only(*LISTED_FIELDS)
-    for ticket in listed[:RESIDENT_LIST_SIZE]:
-        shown = ticket_shown_for(ticket)
-        open_ = shown.status in OPEN_STATUSES
-        rows.append(
-            DemandRow(
-                pk=ticket.pk,
-                subcategory=shown.subcategory.name,
-                status=str(STATUS_WORDS.get(Status(shown.status), shown.get_status_display())),
-                created_at=ticket.created_at,
-                resolve_by=shown.resolve_by if open_ else None,
-                # Words written by staff on a visit may hold notes about the family: only the
-                # resident's own text comes back to the page.
-                excerpt=ticket.description if ticket.channel == Channel.QR else "",
-                merged=shown.pk != ticket.pk,
-                can_rate=door_code_ticket_ratable(ticket, now=now),
-            )
-        )
-    return rows
+    """The service's rows with each status in the resident's words."""
+    return [
+        replace(row, status=str(STATUS_WORDS.get(Status(row.status), Status(row.status).label)))
+        for row in door_code_demands(code, now=timezone.now())
+    ]
 
 
 def _door_page(request: HttpRequest, code: DoorCode, form: DemandForm, *, status: int = 200) -> HttpResponse:

@@ -41,6 +41,7 @@ from qiaomen.tickets.intake import ticket_from_text
 from qiaomen.tickets.models import Channel, Priority, Status, Subcategory, Ticket
 from qiaomen.tickets.selectors import ticket_rated_since_resolution
 from qiaomen.tickets.services import MAX_DESCRIPTION, RATING_LINK_DAYS, rating_link_issue
+from qiaomen.tickets.states import OPEN_STATUSES
 
 # How many of a code's demands the resident page lists, newest first.
 RESIDENT_LIST_SIZE = 30
@@ -275,6 +276,61 @@ def door_code_tickets(code: DoorCode) -> QuerySet[Ticket]:
         else Ticket.objects.filter(household=code.household_id)
     )
     return tickets.select_related("subcategory").order_by("-created_at", "-pk")
+
+
+# The columns the resident's list reads (a ticket row is wide; the page is opened on every scan).
+LISTED_FIELDS = (
+    "subcategory__name",
+    "status",
+    "created_at",
+    "resolve_by",
+    "resolved_at",
+    "rated_at",
+    "description",
+    "channel",
+    # A merged demand shows the ticket it joined: read with it, not one query per merged line.
+    "merged_into__subcategory__name",
+    "merged_into__status",
+    "merged_into__resolve_by",
+    "merged_into__merged_into",
+)
+
+
+@dataclass(frozen=True)
+class DemandRow:
+    """One line of the resident's list: nothing that names or locates anyone."""
+
+    pk: int
+    subcategory: str
+    status: str  # a Status value: the shown ticket's (for a merged demand, the one it joined)
+    created_at: dt.datetime
+    resolve_by: dt.datetime | None
+    excerpt: str  # the resident's own words (QR demands only), truncated by the template
+    merged: bool
+    can_rate: bool
+
+
+def door_code_demands(code: DoorCode, *, now: dt.datetime) -> list[DemandRow]:
+    """The newest RESIDENT_LIST_SIZE demands the code may see, as the resident page lists them."""
+    rows = []
+    listed = door_code_tickets(code).select_related("merged_into__subcategory").only(*LISTED_FIELDS)
+    for ticket in listed[:RESIDENT_LIST_SIZE]:
+        shown = ticket_shown_for(ticket)
+        rows.append(
+            DemandRow(
+                pk=ticket.pk,
+                subcategory=shown.subcategory.name,
+                status=shown.status,
+                created_at=ticket.created_at,
+                resolve_by=shown.resolve_by if shown.status in OPEN_STATUSES else None,
+                # Words written by staff on a visit may hold notes about the family: only the
+                # resident's own text comes back to the page.
+                excerpt=ticket.description if ticket.channel == Channel.QR else "",
+                merged=shown.pk != ticket.pk,
+                can_rate=door_code_ticket_ratable(ticket, now=now),
+            )
+        )
+    return rows
 
 
 def ticket_shown_for(ticket: Ticket) -> Ticket:
