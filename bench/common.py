@@ -19,7 +19,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,6 +155,19 @@ def street_prepare(workdir: Path, *, source: Path, households: int) -> None:
         seed = street_seed(workdir, households=households, seed=1)
         print(f"seeded {households} households in {seed.seconds:.1f} s into {workdir}")
     django_setup(workdir)
+
+
+@contextmanager
+def bench_folder(given: Path | None, *, name: str) -> Iterator[Path]:
+    """The folder to work in: `given` (kept afterwards), else a new temporary one, removed at the end."""
+    if given:
+        yield given
+        return
+    workdir = Path(tempfile.mkdtemp(prefix=f"qiaomen-bench-{name}-"))
+    try:
+        yield workdir
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 # Outcomes as grid workers report them: most doors open; some nobody answers; a few refuse.

@@ -17,13 +17,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import django_setup, machine, manage, street_seed
+from common import bench_folder, django_setup, machine, manage, street_seed
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国玉红梅志海燕文"
@@ -142,8 +140,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", type=Path, help="keep the database and the files in this (new) folder")
     options = parser.parse_args()
-    workdir = options.workdir or Path(tempfile.mkdtemp(prefix="qiaomen-bench-import-"))
-    try:
+    with bench_folder(options.workdir, name="import") as workdir:
         households = round(options.rows / PEOPLE_PER_HOUSEHOLD)
         street_seed(workdir, households=households, seed=options.seed)
         django_setup(workdir)
@@ -174,9 +171,6 @@ def main() -> None:
                     f"    {run.seconds / openpyxl_seconds:.1f}× the time openpyxl takes to read the file, "
                     f"{run.seconds / calamine_seconds:.1f}× calamine's"
                 )
-    finally:
-        if not options.workdir:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import DATABASE_NAME, django_setup, machine, manage, percentile, street_seed
+from common import DATABASE_NAME, bench_folder, django_setup, machine, manage, percentile, street_seed
 
 TARGET_P95_MS = 50.0
 
@@ -109,8 +107,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--workdir", type=Path, help="reuse (or seed and keep) the street in this folder")
     options = parser.parse_args()
-    workdir = options.workdir or Path(tempfile.mkdtemp(prefix="qiaomen-bench-read-"))
-    try:
+    with bench_folder(options.workdir, name="read") as workdir:
         if not (workdir / DATABASE_NAME).exists():
             run = street_seed(workdir, households=options.households, seed=1)
             print(f"seeded in {run.seconds:.1f} s: {run.output.strip().splitlines()[0]}")
@@ -120,9 +117,6 @@ def main() -> None:
         print(f"machine: {machine()}")
         for username in ("worker1", "admin"):
             measure_as(username, options.requests)
-    finally:
-        if not options.workdir:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -24,14 +24,12 @@ import argparse
 import http.client
 import os
 import re
-import shutil
-import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
 from common import (
     HOST,
+    bench_folder,
     django_setup,
     gunicorn_start,
     machine,
@@ -156,8 +154,7 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=500)
     parser.add_argument("--in-process", type=int, default=200, help="submissions through the test client")
     options = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="qiaomen-bench-resident-"))
-    try:
+    with bench_folder(None, name="resident") as workdir:
         street_seed(workdir, households=options.households, seed=1)
         manage(workdir, "train_classifier")
         manage(workdir, "collectstatic", "--noinput", "--verbosity", "0")  # the pages name hashed files
@@ -192,8 +189,6 @@ def main() -> None:
         from qiaomen.tickets.models import Channel, Ticket
 
         print(f"tickets from the QR channel in the database: {Ticket.objects.filter(channel=Channel.QR).count():,}")
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

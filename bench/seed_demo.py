@@ -10,11 +10,9 @@ it). Prints the figures and the machine. Not a test: nothing here asserts on tim
 from __future__ import annotations
 
 import argparse
-import shutil
-import tempfile
 from pathlib import Path
 
-from common import DATABASE_NAME, machine, street_seed
+from common import DATABASE_NAME, bench_folder, machine, street_seed
 
 
 def main() -> None:
@@ -25,8 +23,7 @@ def main() -> None:
     options = parser.parse_args()
     if options.workdir and (options.workdir / DATABASE_NAME).exists():
         parser.error(f"{options.workdir / DATABASE_NAME} exists: seed_demo only fills an empty database")
-    workdir = options.workdir or Path(tempfile.mkdtemp(prefix="qiaomen-bench-seed-"))
-    try:
+    with bench_folder(options.workdir, name="seed") as workdir:
         run = street_seed(workdir, households=options.households, seed=options.seed)
         size_mb = (workdir / DATABASE_NAME).stat().st_size / 2**20
         print(f"machine: {machine()}")
@@ -36,9 +33,6 @@ def main() -> None:
             f"for the command ({options.households / run.seconds:,.0f} households/s), "
             f"peak memory {run.peak_mb:,.0f} MB, database file {size_mb:,.0f} MB"
         )
-    finally:
-        if not options.workdir:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

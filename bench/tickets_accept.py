@@ -20,12 +20,19 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import http.client
-import shutil
-import tempfile
 import time
-from pathlib import Path
 
-from common import HOST, django_setup, gunicorn_start, machine, percentile, status_counts, street_seed, threads_run
+from common import (
+    HOST,
+    bench_folder,
+    django_setup,
+    gunicorn_start,
+    machine,
+    percentile,
+    status_counts,
+    street_seed,
+    threads_run,
+)
 
 SEED_HOUSEHOLDS = 500
 
@@ -136,8 +143,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8078)
     parser.add_argument("--sweep-tickets", type=int, default=200_000)
     options = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="qiaomen-bench-tickets-"))
-    try:
+    with bench_folder(None, name="tickets") as workdir:
         street_seed(workdir, households=SEED_HOUSEHOLDS, seed=1)
         django_setup(workdir)
         print(f"machine: {machine()}")
@@ -168,8 +174,6 @@ def main() -> None:
             f"{swept:.1f} s, {result.escalated:,} escalated ({result.escalated / swept:,.0f}/s); "
             f"writing them took {written:.1f} s"
         )
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
