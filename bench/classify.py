@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import django_setup, machine, manage, percentile, timed_ms
+from common import bench_folder, django_setup, machine, manage, percentile, timed_ms
 
 
 def main() -> None:
@@ -29,49 +28,49 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--rounds", type=int, default=3, help="training and loading runs (median printed)")
     arguments = parser.parse_args()
-    workdir = arguments.workdir or Path(tempfile.mkdtemp(prefix="qiaomen-bench-classify-"))
-    print(f"machine: {machine()}")
-    manage(workdir, "migrate", "--noinput", "--verbosity", "0")
-    django_setup(workdir)
+    with bench_folder(arguments.workdir, name="classify") as workdir:
+        print(f"machine: {machine()}")
+        manage(workdir, "migrate", "--noinput", "--verbosity", "0")
+        django_setup(workdir)
 
-    from qiaomen.tickets import classifier
-    from qiaomen.tickets.classifier.corpus import labelled_examples
-    from qiaomen.tickets.classifier.decision import decide
-    from qiaomen.tickets.classifier.model import TextModel
+        from qiaomen.tickets import classifier
+        from qiaomen.tickets.classifier.corpus import labelled_examples
+        from qiaomen.tickets.classifier.decision import decide
+        from qiaomen.tickets.classifier.model import TextModel
 
-    examples = labelled_examples()
-    texts = [example.text for example in examples]
-    print(f"corpus: {len(examples)} labelled lines, {len({e.code for e in examples})} codes, in {workdir}")
+        examples = labelled_examples()
+        texts = [example.text for example in examples]
+        print(f"corpus: {len(examples)} labelled lines, {len({e.code for e in examples})} codes, in {workdir}")
 
-    training = []
-    model = None
-    for _ in range(arguments.rounds):
-        started = time.perf_counter()
-        model = TextModel.fit(examples)
-        training.append(time.perf_counter() - started)
-    assert model is not None
-    print(f"  training on the whole corpus                  median {statistics.median(training):.2f} s")
+        training = []
+        model = None
+        for _ in range(arguments.rounds):
+            started = time.perf_counter()
+            model = TextModel.fit(examples)
+            training.append(time.perf_counter() - started)
+        assert model is not None
+        print(f"  training on the whole corpus                  median {statistics.median(training):.2f} s")
 
-    path = workdir / "model.npz"
-    model.save(path)
-    loading = []
-    for _ in range(arguments.rounds):
-        started = time.perf_counter()
-        TextModel.load(path)
-        loading.append(time.perf_counter() - started)
-    size_kib = path.stat().st_size / 1024
-    print(
-        f"  loading the saved model ({size_kib:,.0f} KiB, {len(model.vocabulary):,} n-grams,"
-        f" {sum(len(words) for words in model.lexicon.values()):,} lexicon words)"
-        f"  median {statistics.median(loading) * 1000:.0f} ms"
-    )
+        path = workdir / "model.npz"
+        model.save(path)
+        loading = []
+        for _ in range(arguments.rounds):
+            started = time.perf_counter()
+            TextModel.load(path)
+            loading.append(time.perf_counter() - started)
+        size_kib = path.stat().st_size / 1024
+        print(
+            f"  loading the saved model ({size_kib:,.0f} KiB, {len(model.vocabulary):,} n-grams,"
+            f" {sum(len(words) for words in model.lexicon.values()):,} lexicon words)"
+            f"  median {statistics.median(loading) * 1000:.0f} ms"
+        )
 
-    classifier.suggest(texts[0])  # the process's first use trains from the corpus: not measured
-    for label, clock in (("wall", time.perf_counter), ("CPU", time.process_time)):
-        spent = timed_ms(_each(lambda text: decide(model, text), texts), len(texts), clock=clock)
-        _print(f"decide (model + lexicon), {label}", spent)
-        spent = timed_ms(_each(classifier.suggest, texts), len(texts), clock=clock)
-        _print(f"suggest (+ taxonomy table), {label}", spent)
+        classifier.suggest(texts[0])  # the process's first use trains from the corpus: not measured
+        for label, clock in (("wall", time.perf_counter), ("CPU", time.process_time)):
+            spent = timed_ms(_each(lambda text: decide(model, text), texts), len(texts), clock=clock)
+            _print(f"decide (model + lexicon), {label}", spent)
+            spent = timed_ms(_each(classifier.suggest, texts), len(texts), clock=clock)
+            _print(f"suggest (+ taxonomy table), {label}", spent)
 
 
 def _each(call: Callable[[str], object], texts: list[str]) -> Callable[[], object]:

@@ -182,10 +182,9 @@ def visit_outcome(rng: random.Random) -> tuple[str, str, str]:
     return outcome, answers, "不方便" if outcome == "refused" else ""
 
 
-def seeded_workdir(workdir: Path | None, *, name: str, households: int) -> Path:
-    """The folder to work in (a new temporary one unless given), after printing the machine and
-    seeding a demo street of `households` into it."""
-    workdir = workdir or Path(tempfile.mkdtemp(prefix=f"qiaomen-bench-{name}-"))
+def seeded_workdir(workdir: Path, *, households: int) -> Path:
+    """The folder to work in (see bench_folder), after printing the machine and seeding a demo
+    street of `households` into it."""
     print(f"machine: {machine()}")
     seed = street_seed(workdir, households=households, seed=1)
     print(f"seeded {households:,} households in {seed.seconds:.1f} s (CPU {seed.cpu_seconds:.1f} s) into {workdir}")

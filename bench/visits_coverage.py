@@ -17,12 +17,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
 from common import (
+    bench_folder,
     machine,
     print_timings,
     street_prepare,
@@ -91,40 +91,42 @@ def main() -> None:
     parser.add_argument("--source", type=Path, default=Path("/tmp/bench70k"), help="a seeded street to copy")
     parser.add_argument("--workdir", type=Path, help="keep the database here (default: a temporary folder)")
     options = parser.parse_args()
-    workdir = options.workdir or Path(tempfile.mkdtemp(prefix="qiaomen-bench-coverage-"))
-    print(f"machine: {machine()}")
-    street_prepare(workdir, source=options.source, households=options.households)
+    with bench_folder(options.workdir, name="coverage") as workdir:
+        print(f"machine: {machine()}")
+        street_prepare(workdir, source=options.source, households=options.households)
 
-    from django.utils import timezone
+        from django.utils import timezone
 
-    from qiaomen.accounts.models import User
-    from qiaomen.accounts.roles import Role
-    from qiaomen.registry.models import Household
-    from qiaomen.registry.selectors import households_for_user
-    from qiaomen.visits.coverage import coverage_report
-    from qiaomen.visits.models import Visit
-    from qiaomen.visits.periods import PeriodKind, period_containing
+        from qiaomen.accounts.models import User
+        from qiaomen.accounts.roles import Role
+        from qiaomen.registry.models import Household
+        from qiaomen.registry.selectors import households_for_user
+        from qiaomen.visits.coverage import coverage_report
+        from qiaomen.visits.models import Visit
+        from qiaomen.visits.periods import PeriodKind, period_containing
 
-    # A kept folder already holds its visits: only what is missing is added.
-    missing = options.visits - Visit.objects.count()
-    if missing > 0:
-        seconds = visits_insert(missing, random.Random(1))
-        print(f"inserted {missing:,} visits in {seconds:.1f} s ({missing / seconds:,.0f} rows/s)")
-    print(f"street: {Household.objects.count():,} households, {Visit.objects.count():,} visits")
+        # A kept folder already holds its visits: only what is missing is added.
+        missing = options.visits - Visit.objects.count()
+        if missing > 0:
+            seconds = visits_insert(missing, random.Random(1))
+            print(f"inserted {missing:,} visits in {seconds:.1f} s ({missing / seconds:,.0f} rows/s)")
+        print(f"street: {Household.objects.count():,} households, {Visit.objects.count():,} visits")
 
-    admin = User.objects.filter(role=Role.STREET_ADMIN).order_by("pk").first()
-    assert admin is not None
-    households = households_for_user(admin)
-    today = timezone.localdate()
-    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER):
-        period = period_containing(kind, today)
-        report = coverage_report(households, period=period, today=today)
-        print(f"  {kind.value} {period.first_day}: {report.total}")
-        for clock, what in ((time.perf_counter, ""), (time.process_time, ", CPU time")):
-            spent = timed_ms(
-                lambda period=period: coverage_report(households, period=period, today=today), options.runs, clock=clock
-            )
-            print_timings(f"coverage_report() for the street, {kind.value}{what}", spent, aim_ms=AIM_MS)
+        admin = User.objects.filter(role=Role.STREET_ADMIN).order_by("pk").first()
+        assert admin is not None
+        households = households_for_user(admin)
+        today = timezone.localdate()
+        for kind in (PeriodKind.MONTH, PeriodKind.QUARTER):
+            period = period_containing(kind, today)
+            report = coverage_report(households, period=period, today=today)
+            print(f"  {kind.value} {period.first_day}: {report.total}")
+            for clock, what in ((time.perf_counter, ""), (time.process_time, ", CPU time")):
+                spent = timed_ms(
+                    lambda period=period: coverage_report(households, period=period, today=today),
+                    options.runs,
+                    clock=clock,
+                )
+                print_timings(f"coverage_report() for the street, {kind.value}{what}", spent, aim_ms=AIM_MS)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from common import HOST, ROOT, django_setup, gunicorn_start, percentile, seeded_workdir, threads_run
+from common import HOST, ROOT, bench_folder, django_setup, gunicorn_start, percentile, seeded_workdir, threads_run
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AIM_RATIO = 0.50
@@ -172,42 +172,43 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8077)
     parser.add_argument("--workdir", type=Path, help="keep the database here (default: a temporary folder)")
     options = parser.parse_args()
-    workdir = seeded_workdir(options.workdir, name="post", households=SEED_HOUSEHOLDS)
-    django_setup(workdir)
-    from qiaomen.testing import PASSWORD
+    with bench_folder(options.workdir, name="post") as workdir:
+        seeded_workdir(workdir, households=SEED_HOUSEHOLDS)
+        django_setup(workdir)
+        from qiaomen.testing import PASSWORD
 
-    clients = clients_prepare(options.clients, PASSWORD)
-    server = server_start(workdir, options.port, options.workers)
-    try:
-        for client in clients:
-            status, body = request(
-                options.port, "POST", "/api/v1/auth/token", {"username": client.username, "password": PASSWORD}
+        clients = clients_prepare(options.clients, PASSWORD)
+        server = server_start(workdir, options.port, options.workers)
+        try:
+            for client in clients:
+                status, body = request(
+                    options.port, "POST", "/api/v1/auth/token", {"username": client.username, "password": PASSWORD}
+                )
+                if status != 200:
+                    raise SystemExit(f"no token for {client.username}: {status} {body[:200]!r}")
+                client.token = json.loads(body)["token"]
+            rng = random.Random(1)
+            print(
+                f"gunicorn, {options.workers} workers on {HOST}:{options.port}; {options.clients} clients, "
+                f"up to {options.requests} requests each for at most {options.seconds:.0f} s"
             )
-            if status != 200:
-                raise SystemExit(f"no token for {client.username}: {status} {body[:200]!r}")
-            client.token = json.loads(body)["token"]
-        rng = random.Random(1)
-        print(
-            f"gunicorn, {options.workers} workers on {HOST}:{options.port}; {options.clients} clients, "
-            f"up to {options.requests} requests each for at most {options.seconds:.0f} s"
-        )
 
-        def ping(client: Client, _number: int) -> int:
-            return request(options.port, "POST", "/bench/ping", visit_body(client, rng), client.token)[0]
+            def ping(client: Client, _number: int) -> int:
+                return request(options.port, "POST", "/bench/ping", visit_body(client, rng), client.token)[0]
 
-        def visit(client: Client, _number: int) -> int:
-            return request(options.port, "POST", "/api/v1/visits", visit_body(client, rng), client.token)[0]
+            def visit(client: Client, _number: int) -> int:
+                return request(options.port, "POST", "/api/v1/visits", visit_body(client, rng), client.token)[0]
 
-        minimal = load_run(clients, ping, 201, requests=options.requests, seconds=options.seconds)
-        visits = load_run(clients, visit, 201, requests=options.requests, seconds=options.seconds)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    report("POST /bench/ping (one INSERT)", minimal)
-    report("POST /api/v1/visits", visits)
-    ratio = visits.rate / minimal.rate if minimal.rate else 0.0
-    flag = "" if ratio >= AIM_RATIO else f"  (under the {AIM_RATIO:.0%} aim)"
-    print(f"  visits / minimal: {ratio:.0%}{flag}")
+            minimal = load_run(clients, ping, 201, requests=options.requests, seconds=options.seconds)
+            visits = load_run(clients, visit, 201, requests=options.requests, seconds=options.seconds)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        report("POST /bench/ping (one INSERT)", minimal)
+        report("POST /api/v1/visits", visits)
+        ratio = visits.rate / minimal.rate if minimal.rate else 0.0
+        flag = "" if ratio >= AIM_RATIO else f"  (under the {AIM_RATIO:.0%} aim)"
+        print(f"  visits / minimal: {ratio:.0%}{flag}")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from common import django_setup, manage, print_timings, seeded_workdir, timed_ms, visit_outcome
+from common import bench_folder, django_setup, manage, print_timings, seeded_workdir, timed_ms, visit_outcome
 
 if TYPE_CHECKING:
     from qiaomen.accounts.models import User
@@ -93,43 +93,44 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--workdir", type=Path, help="keep the database here (default: a temporary folder)")
     options = parser.parse_args()
-    workdir = seeded_workdir(options.workdir, name="worklist", households=SEED_HOUSEHOLDS)
-    # Pages name their assets through the manifest that collectstatic writes (as `make run` does).
-    manage(workdir, "collectstatic", "--noinput", "--verbosity", "0")
-    django_setup(workdir)
+    with bench_folder(options.workdir, name="worklist") as workdir:
+        seeded_workdir(workdir, households=SEED_HOUSEHOLDS)
+        # Pages name their assets through the manifest that collectstatic writes (as `make run` does).
+        manage(workdir, "collectstatic", "--noinput", "--verbosity", "0")
+        django_setup(workdir)
 
-    from django.test import Client
-    from django.urls import reverse
-    from django.utils import timezone
+        from django.test import Client
+        from django.urls import reverse
+        from django.utils import timezone
 
-    from qiaomen.accounts.roles import Role
-    from qiaomen.registry.models import Household
-    from qiaomen.registry.selectors import households_for_user
-    from qiaomen.testing import make_user
-    from qiaomen.visits.selectors import work_list
+        from qiaomen.accounts.roles import Role
+        from qiaomen.registry.models import Household
+        from qiaomen.registry.selectors import households_for_user
+        from qiaomen.testing import make_user
+        from qiaomen.visits.selectors import work_list
 
-    grid = grid_of_500()
-    worker = make_user("bench_worker", Role.GRID_WORKER, places=(grid,))
-    rng = random.Random(1)
-    written = year_of_visits(grid, worker, timezone.localdate(), rng)
-    size = Household.objects.filter(building__grid=grid).count()
-    print(f"grid {grid}: {size} households, {written} visits over the last 12 months")
+        grid = grid_of_500()
+        worker = make_user("bench_worker", Role.GRID_WORKER, places=(grid,))
+        rng = random.Random(1)
+        written = year_of_visits(grid, worker, timezone.localdate(), rng)
+        size = Household.objects.filter(building__grid=grid).count()
+        print(f"grid {grid}: {size} households, {written} visits over the last 12 months")
 
-    households = households_for_user(worker).filter(building__grid=grid)
-    listing = work_list(households)
-    print(f"work list: {listing.due_count} due, walk {listing.walking_distance_m:.0f} m")
-    print_timings("work_list() for the grid", timed_ms(lambda: work_list(households), options.runs), aim_ms=AIM_MS)
-    cpu = timed_ms(lambda: work_list(households), options.runs, clock=time.process_time)
-    print_timings("work_list() for the grid, CPU time", cpu, aim_ms=AIM_MS)
+        households = households_for_user(worker).filter(building__grid=grid)
+        listing = work_list(households)
+        print(f"work list: {listing.due_count} due, walk {listing.walking_distance_m:.0f} m")
+        print_timings("work_list() for the grid", timed_ms(lambda: work_list(households), options.runs), aim_ms=AIM_MS)
+        cpu = timed_ms(lambda: work_list(households), options.runs, clock=time.process_time)
+        print_timings("work_list() for the grid, CPU time", cpu, aim_ms=AIM_MS)
 
-    client = Client()
-    client.force_login(worker)
-    url = f"{reverse('web:worklist')}?grid={grid.pk}"
-    assert client.get(url).status_code == 200  # a broken page is not a figure
-    page = timed_ms(lambda: client.get(url), options.runs)
-    print_timings("GET web:worklist as the grid's worker", page, aim_ms=AIM_MS)
-    page_cpu = timed_ms(lambda: client.get(url), options.runs, clock=time.process_time)
-    print_timings("GET web:worklist, CPU time", page_cpu, aim_ms=AIM_MS)
+        client = Client()
+        client.force_login(worker)
+        url = f"{reverse('web:worklist')}?grid={grid.pk}"
+        assert client.get(url).status_code == 200  # a broken page is not a figure
+        page = timed_ms(lambda: client.get(url), options.runs)
+        print_timings("GET web:worklist as the grid's worker", page, aim_ms=AIM_MS)
+        page_cpu = timed_ms(lambda: client.get(url), options.runs, clock=time.process_time)
+        print_timings("GET web:worklist, CPU time", page_cpu, aim_ms=AIM_MS)
 
 
 if __name__ == "__main__":
