@@ -51,7 +51,8 @@ REPEAT_WINDOW = dt.timedelta(days=90)
 RATING_LINK_DAYS = 14
 # After this long without a rating, a confirmed ticket closes as "not rated".
 RATING_WAIT = dt.timedelta(days=7)
-MAX_DESCRIPTION = 2000
+# GeoReport v2 lets a client send 4,000 characters; every channel takes the same length.
+MAX_DESCRIPTION = 4000
 MAX_PHOTOS_PER_TICKET = 6
 PHOTO_FOLDER = "ticket-photos"
 

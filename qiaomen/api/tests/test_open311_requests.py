@@ -22,6 +22,7 @@ from qiaomen.testing import SmallStreet, make_building
 from qiaomen.tickets.models import Channel, Status, Subcategory, Ticket
 from qiaomen.tickets.selectors import ticket_inbox
 from qiaomen.tickets.services import (
+    MAX_DESCRIPTION,
     ticket_accept,
     ticket_create,
     ticket_resolve,
@@ -121,7 +122,7 @@ def test_an_unknown_service_is_404_and_creates_nothing(post_request: PostRequest
         ({"phone": "12345"}, ["phone_invalid"]),
         ({"email": "not-an-email"}, ["email_invalid"]),
         ({"media_url": "javascript:alert(1)"}, ["media_url_invalid"]),
-        ({"description": "长" * 2001}, ["description_too_long"]),
+        ({"description": "长" * (MAX_DESCRIPTION + 1)}, ["description_too_long"]),
         ({"first_name": "名" * 101, "device_id": "d" * 201}, ["first_name_too_long", "device_id_too_long"]),
         ({"service_code": "EMG-HEALTH"}, ["attribute_required"]),
         ({"service_code": "EMG-HEALTH", "attribute[HEALTH_CONSENT]": "maybe"}, ["attribute_invalid"]),

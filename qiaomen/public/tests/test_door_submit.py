@@ -25,7 +25,7 @@ from qiaomen.public.tests.conftest import Doors
 from qiaomen.public.tests.posts import demand
 from qiaomen.registry.doorcodes import HEALTH_WITHHELD
 from qiaomen.tickets.models import Channel, Status, Subcategory, Ticket, TicketPhoto
-from qiaomen.tickets.services import ticket_accept, ticket_create, ticket_resolve
+from qiaomen.tickets.services import MAX_DESCRIPTION, ticket_accept, ticket_create, ticket_resolve
 
 MEALS = "我妈一个人住，中午总是吃不上热饭，能不能帮忙订个老年餐"
 LIGHT = "楼道里的灯坏了一个星期了，晚上上楼看不见"
@@ -182,7 +182,7 @@ def test_a_wrong_call_back_number_is_refused_in_chinese(doors: Doors, resident: 
 def test_an_empty_or_overlong_demand_is_refused(doors: Doors, resident: Callable[[str], Client]) -> None:
     phone = resident("10.5.0.5")
     assert phone.post(Doors.url(doors.token_a), demand("   ")).status_code == 422
-    assert phone.post(Doors.url(doors.token_a), demand("灯" * 2001)).status_code == 422
+    assert phone.post(Doors.url(doors.token_a), demand("灯" * (MAX_DESCRIPTION + 1))).status_code == 422
     assert not Ticket.objects.exists()
 
 

@@ -10,6 +10,7 @@ from qiaomen.core.errors import Conflict, Forbidden
 from qiaomen.testing import SmallStreet
 from qiaomen.tickets.intake import ticket_classify, ticket_from_text
 from qiaomen.tickets.models import Channel, ClassificationCorrection, Notification, Status, Subcategory
+from qiaomen.tickets.services import MAX_DESCRIPTION
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +114,7 @@ def test_an_oversized_or_empty_text_is_refused_before_anything_is_stored(small_s
     from qiaomen.core.errors import InvalidInput
     from qiaomen.tickets.models import Ticket
 
-    for text, code in (("   ", "description_required"), ("楼" * 2001, "description_too_long")):
+    for text, code in (("   ", "description_required"), ("楼" * (MAX_DESCRIPTION + 1), "description_too_long")):
         with pytest.raises(InvalidInput) as error:
             ticket_from_text(channel=Channel.QR, description=text, household=small_street.household_a)
         assert error.value.code == code
