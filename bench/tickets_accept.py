@@ -10,7 +10,7 @@
    the claim, not the 409 of a race, which the tests prove). Prints accepts/s and p50/p95.
 2. Escalation sweep. With the server stopped, writes `--sweep-tickets` open tickets whose
    deadline passed a day ago (one executemany per chunk, core.bulk.BulkInsert) and times one
-   qiaomen.tickets.sweep.escalation_sweep(now=…). Prints seconds.
+   qiaomen.tickets.services.escalation.escalation_sweep(now=…). Prints seconds.
 
 Not a test: nothing asserts on time.
 """
@@ -161,7 +161,7 @@ def main() -> None:
             f"p50 {percentile(spent, 0.5):.1f} ms, p95 {percentile(spent, 0.95):.1f} ms; answers {counts}"
         )
 
-        from qiaomen.tickets.sweep import escalation_sweep
+        from qiaomen.tickets.services.escalation import escalation_sweep
 
         started = time.perf_counter()
         now = write_overdue_tickets(options.sweep_tickets)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
 from django.conf import settings
 from django.contrib.auth import authenticate, logout
@@ -20,6 +18,7 @@ from qiaomen.accounts.scopes import Place, assignment_field, place_scope
 from qiaomen.core.audit import audit_record, client_ip
 from qiaomen.core.errors import Forbidden
 from qiaomen.core.models import AuditResult
+from qiaomen.core.tokens import token_hash, token_new
 from qiaomen.places.models import Building, Community, Grid, Street
 
 # One message for every failure: it must not tell a guesser which usernames exist (SECURITY 12).
@@ -99,18 +98,14 @@ def user_password_expired(user: User, *, now: dt.datetime | None = None) -> bool
     return (now or timezone.now()) - user.password_changed_at > dt.timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def api_token_issue(*, username: str, password: str, request: HttpRequest | None) -> tuple[str, ApiToken]:
     """A new Bearer token (≥ 256 random bits); only its hash is stored."""
     user = user_authenticate(username=username, password=password, request=request)
-    token = secrets.token_urlsafe(32)
+    token = token_new(32)
     with transaction.atomic():
         record = ApiToken.objects.create(
             user=user,
-            token_hash=_token_hash(token),
+            token_hash=token_hash(token),
             expires_at=timezone.now() + dt.timedelta(hours=settings.API_TOKEN_HOURS),
         )
         audit_record(action="auth.token_issue", actor=user, request=request, obj=record)
@@ -122,7 +117,7 @@ def api_token_user(token: str) -> User | None:
     now = timezone.now()
     record = (
         ApiToken.objects.select_related("user")
-        .filter(token_hash=_token_hash(token), revoked_at__isnull=True, expires_at__gt=now)
+        .filter(token_hash=token_hash(token), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
     if record is None or not record.user.is_active:
@@ -134,7 +129,7 @@ def api_token_user(token: str) -> User | None:
 
 def api_token_revoke(*, token: str, user: User, request: HttpRequest | None = None) -> bool:
     with transaction.atomic():
-        revoked = ApiToken.objects.filter(token_hash=_token_hash(token), user=user, revoked_at__isnull=True).update(
+        revoked = ApiToken.objects.filter(token_hash=token_hash(token), user=user, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
         if revoked:

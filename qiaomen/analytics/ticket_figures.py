@@ -29,8 +29,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from qiaomen.core.numbers import share
-from qiaomen.tickets.models import Channel, Status, Ticket
-from qiaomen.tickets.states import OPEN_STATUSES
+from qiaomen.tickets.models import OPEN_STATUSES, Channel, Status, Ticket
 
 DIMENSIONS = {
     "street": "grid__community__street_id",

@@ -18,9 +18,9 @@ from qiaomen.accounts.roles import Capability
 from qiaomen.api.auth import api_user_with
 from qiaomen.api.errors import responses
 from qiaomen.api.tickets import TicketOut, _ticket, _ticket_after, _tickets
-from qiaomen.tickets.merge import ticket_merge
 from qiaomen.tickets.models import Ticket
 from qiaomen.tickets.selectors import ticket_for_user
+from qiaomen.tickets.services.merges import ticket_merge
 from qiaomen.tickets.similar import similar_open_tickets
 
 router = Router(tags=["tickets"])

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -48,3 +51,55 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.result}"
+
+
+class TransitionEvent(models.Model):
+    """The history of a stateful row that keeps no timeline of its own (a planned visit, a
+    verification): every claim_transition on it, with who, why and when. Never edited.
+    A ticket writes its TicketEvent instead, which its timeline shows."""
+
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    action = models.CharField(max_length=32)
+    old_status = models.CharField(max_length=16)
+    new_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+
+class TransitionHistory:
+    """Mixin of a stateful model whose history rows are TransitionEvents (see core.transitions)."""
+
+    pk: Any
+    _meta: Any
+
+    def transition_event(
+        self,
+        *,
+        action: str,
+        old: str,
+        new: str,
+        actor: Any,
+        reason: str,
+        detail: dict[str, Any],
+        at: dt.datetime,
+    ) -> None:
+        TransitionEvent.objects.create(
+            object_type=self._meta.label_lower,
+            object_id=str(self.pk),
+            action=action,
+            old_status=old,
+            new_status=new,
+            actor=actor,
+            reason=reason,
+            detail=detail,
+            at=at,
+        )

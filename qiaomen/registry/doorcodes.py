@@ -37,11 +37,10 @@ from qiaomen.places.selectors import buildings_for_user
 from qiaomen.registry.models import DoorCode, DoorCodeSubmission, Household, HouseholdStatus, Person
 from qiaomen.registry.selectors import households_for_user
 from qiaomen.tickets.classifier import Suggestion, suggest
-from qiaomen.tickets.intake import ticket_from_text
-from qiaomen.tickets.models import Channel, Priority, Status, Subcategory, Ticket
+from qiaomen.tickets.models import OPEN_STATUSES, Channel, Priority, Status, Subcategory, Ticket
 from qiaomen.tickets.selectors import ticket_rated_since_resolution
 from qiaomen.tickets.services import MAX_DESCRIPTION, RATING_LINK_DAYS, rating_link_issue
-from qiaomen.tickets.states import OPEN_STATUSES
+from qiaomen.tickets.services.intake import ticket_from_text
 
 # How many of a code's demands the resident page lists, newest first.
 RESIDENT_LIST_SIZE = 30

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from qiaomen.tickets.workdays import WorkdayCalendar
+from qiaomen.core.workdays import WorkdayCalendar
 
 CHINA = ZoneInfo("Asia/Shanghai")
 ACCEPT_WITHIN = dt.timedelta(hours=2)

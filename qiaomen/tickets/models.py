@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.models import Department
 from qiaomen.core.fields import EncryptedTextField
+from qiaomen.core.transitions import table_from_actions
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, Person
 
@@ -88,6 +93,36 @@ class Status(models.TextChoices):
     MERGED = "merged", _("merged into another ticket")
 
 
+S = Status
+WAITING_FOR_HANDLER = frozenset({S.ROUTED, S.TRANSFERRED, S.REOPENED})
+
+# What each ticket action does: the states it may start from, the state it leads to. Escalation
+# is not a state: a ticket climbs community → street → joint meeting while it stays in whatever
+# state it is in (escalation_level), so that "escalated and accepted" is expressible.
+ACTIONS: dict[str, tuple[frozenset[str], str]] = {
+    "route": (frozenset({S.NEW, S.RETURNED}), S.ROUTED),
+    "accept": (WAITING_FOR_HANDLER, S.ACCEPTED),
+    "start": (frozenset({S.ACCEPTED}), S.IN_PROGRESS),
+    "transfer": (WAITING_FOR_HANDLER | {S.ACCEPTED, S.IN_PROGRESS}, S.TRANSFERRED),
+    "return": (WAITING_FOR_HANDLER | {S.ACCEPTED, S.IN_PROGRESS}, S.RETURNED),
+    "resolve": (frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.RESOLVED),
+    "reopen": (frozenset({S.RESOLVED, S.CLOSED}), S.REOPENED),
+    "close": (frozenset({S.RESOLVED}), S.CLOSED),
+    # A duplicate of another open ticket is folded into it; the other one carries on.
+    "merge": (frozenset({S.NEW, S.RETURNED}) | WAITING_FOR_HANDLER | {S.ACCEPTED, S.IN_PROGRESS}, S.MERGED),
+}
+# The state table that claim_transition checks (state → the states it may move to).
+TICKET_TRANSITIONS = table_from_actions(ACTIONS)
+
+OPEN_STATUSES = frozenset(Status.values) - {S.RESOLVED, S.CLOSED, S.MERGED}
+
+
+def target_of(action: str, current: str) -> str | None:
+    """The state `action` leads to from `current`, or None if it is not allowed there."""
+    allowed, target = ACTIONS[action]
+    return target if current in allowed else None
+
+
 class EscalationLevel(models.IntegerChoices):
     NONE = 0, _("not escalated")
     COMMUNITY = 1, _("community")
@@ -157,6 +192,8 @@ class Ticket(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
 
+    TRANSITIONS: ClassVar[Mapping[str, frozenset[str]]] = TICKET_TRANSITIONS
+
     class Meta:
         verbose_name = _("ticket")
         indexes = [
@@ -168,6 +205,22 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subcategory.name}"
+
+    def transition_event(
+        self,
+        *,
+        action: str,
+        old: str,
+        new: str,
+        actor: Any,
+        reason: str,
+        detail: dict[str, Any],
+        at: dt.datetime,
+    ) -> None:
+        """Its history is the timeline the ticket page shows (core.transitions)."""
+        TicketEvent.objects.create(
+            ticket=self, action=action, old_status=old, new_status=new, actor=actor, reason=reason, detail=detail, at=at
+        )
 
 
 class ClassificationCorrection(models.Model):
@@ -241,6 +294,36 @@ class SpotCheck(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     checked_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    STATE_FIELD: ClassVar[str] = "result"
+    TRANSITIONS: ClassVar[Mapping[str, frozenset[str]]] = {
+        SpotCheckResult.PENDING: frozenset({SpotCheckResult.CONFIRMED, SpotCheckResult.FAILED}),
+    }
+
+    def transition_event(
+        self,
+        *,
+        action: str,
+        old: str,
+        new: str,
+        actor: Any,
+        reason: str,
+        detail: dict[str, Any],
+        at: dt.datetime,
+    ) -> None:
+        """The verdict goes on the ticket's timeline; the ticket's own status does not change."""
+        status = self.ticket.status
+        TicketEvent.objects.create(
+            ticket=self.ticket,
+            action=action,
+            old_status=status,
+            new_status=status,
+            actor=actor,
+            reason=reason,
+            detail=detail,
+            at=at,
+        )
 
 
 class Notification(models.Model):

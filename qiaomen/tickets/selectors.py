@@ -11,8 +11,10 @@ from django.http import Http404
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability, Role
 from qiaomen.accounts.scopes import place_scope
+from qiaomen.core.workdays import WorkdayCalendar
 from qiaomen.tickets.deadlines import Deadlines, ticket_deadlines
 from qiaomen.tickets.models import (
+    OPEN_STATUSES,
     Notification,
     SpotCheck,
     SpotCheckResult,
@@ -21,9 +23,8 @@ from qiaomen.tickets.models import (
     Ticket,
     TicketPhoto,
     WorkdayOverride,
+    target_of,
 )
-from qiaomen.tickets.states import OPEN_STATUSES, target_of
-from qiaomen.tickets.workdays import WorkdayCalendar
 
 
 def tickets_for_user(user: User) -> QuerySet[Ticket]:

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from qiaomen.accounts.models import User
-from qiaomen.tickets.models import Ticket
+from qiaomen.tickets.models import OPEN_STATUSES, Ticket
 from qiaomen.tickets.selectors import tickets_for_user
-from qiaomen.tickets.states import OPEN_STATUSES
 
 SIMILAR_WINDOW = dt.timedelta(days=30)
 # Above this cosine two texts read as the same demand. Measured on the classifier's corpus

@@ -7,7 +7,7 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from qiaomen.tickets.sweep import escalation_sweep
+from qiaomen.tickets.services.escalation import escalation_sweep
 
 log = logging.getLogger(__name__)
 

@@ -28,12 +28,11 @@ from qiaomen.api.open311.render import Open311Error
 from qiaomen.core.errors import DomainError
 from qiaomen.core.phone import PhoneError, parse_phone
 from qiaomen.places.models import Street
-from qiaomen.tickets.intake import ticket_from_text
-from qiaomen.tickets.models import Channel, Subcategory, Ticket, TicketEvent
+from qiaomen.tickets.models import OPEN_STATUSES, Channel, Subcategory, Ticket, TicketEvent
 from qiaomen.tickets.models import Status as TicketStatus
 from qiaomen.tickets.selectors import active_subcategories
 from qiaomen.tickets.services import MAX_DESCRIPTION
-from qiaomen.tickets.states import OPEN_STATUSES
+from qiaomen.tickets.services.intake import ticket_from_text
 
 # Sub-categories whose demands are about someone's health: their service definition asks for the
 # submitter's separate consent to health information being kept (PIPL art. 28-29).

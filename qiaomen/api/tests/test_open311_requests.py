@@ -19,7 +19,7 @@ from qiaomen.api.models import Open311Key, Open311Request
 from qiaomen.api.open311.keys import open311_key_create, open311_key_revoke
 from qiaomen.api.tests.open311_helpers import BASE, FORMATS, PostRequest, assert_errors, read_json
 from qiaomen.testing import SmallStreet, make_building
-from qiaomen.tickets.models import Channel, Status, Subcategory, Ticket
+from qiaomen.tickets.models import OPEN_STATUSES, Channel, Status, Subcategory, Ticket
 from qiaomen.tickets.selectors import ticket_inbox
 from qiaomen.tickets.services import (
     MAX_DESCRIPTION,
@@ -30,7 +30,6 @@ from qiaomen.tickets.services import (
     ticket_return,
     ticket_start,
 )
-from qiaomen.tickets.states import OPEN_STATUSES
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 

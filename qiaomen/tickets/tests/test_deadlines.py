@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from qiaomen.core.workdays import WorkdayCalendar
 from qiaomen.tickets.deadlines import next_check, ticket_deadlines
-from qiaomen.tickets.workdays import WorkdayCalendar
 
 CHINA = ZoneInfo("Asia/Shanghai")
 CALENDAR = WorkdayCalendar()

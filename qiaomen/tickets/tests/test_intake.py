@@ -8,9 +8,9 @@ from django.test import override_settings
 
 from qiaomen.core.errors import Conflict, Forbidden
 from qiaomen.testing import SmallStreet
-from qiaomen.tickets.intake import ticket_classify, ticket_from_text
 from qiaomen.tickets.models import Channel, ClassificationCorrection, Notification, Status, Subcategory
 from qiaomen.tickets.services import MAX_DESCRIPTION
+from qiaomen.tickets.services.intake import ticket_classify, ticket_from_text
 
 pytestmark = pytest.mark.django_db
 

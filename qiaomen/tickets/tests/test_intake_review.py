@@ -14,8 +14,8 @@ from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.roles import Role
 from qiaomen.testing import SmallStreet, make_user
-from qiaomen.tickets.intake import ticket_from_text
 from qiaomen.tickets.models import Channel, ClassificationCorrection, Status, Ticket
+from qiaomen.tickets.services.intake import ticket_from_text
 
 pytestmark = pytest.mark.django_db
 

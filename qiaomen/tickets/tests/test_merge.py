@@ -17,9 +17,9 @@ from qiaomen.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from qiaomen.core.models import AuditEntry
 from qiaomen.registry.models import Household
 from qiaomen.testing import SmallStreet, make_building, make_household, make_user
-from qiaomen.tickets.merge import ticket_merge
 from qiaomen.tickets.models import Channel, Notification, Priority, Status, Subcategory, Ticket
 from qiaomen.tickets.services import ticket_accept, ticket_create, ticket_resolve
+from qiaomen.tickets.services.merges import ticket_merge
 
 LAMP = "楼道灯坏了，晚上黑漆漆的"
 LAMP_AGAIN = "我们楼道里的灯不亮了"

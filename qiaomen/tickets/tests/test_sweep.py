@@ -13,7 +13,7 @@ from django.db import connection
 from qiaomen.testing import SmallStreet
 from qiaomen.tickets.models import Channel, Notification, Status, Subcategory, Ticket
 from qiaomen.tickets.services import ticket_accept, ticket_confirm, ticket_create, ticket_resolve
-from qiaomen.tickets.sweep import escalation_sweep
+from qiaomen.tickets.services.escalation import escalation_sweep
 
 MONDAY_10 = dt.datetime(2026, 11, 30, 2, 0, tzinfo=dt.UTC)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.roles import Capability
-from qiaomen.tickets.workdays import year_is_known
+from qiaomen.core.workdays import year_is_known
 
 register = template.Library()
 

@@ -30,8 +30,8 @@ from playwright.sync_api import (
 from pytest_django.live_server_helper import LiveServer
 
 from qiaomen.testing import PASSWORD, SmallStreet
-from qiaomen.tickets import services
 from qiaomen.tickets.models import Channel, Status, Ticket, TicketEvent
+from qiaomen.tickets.services import transitions
 from qiaomen.web.tests.test_browser_visit import CHROMIUM, CHROMIUM_FLAGS, REPORT_CSP, PageTrouble
 
 DEMAND = "老人想申请助餐服务"  # the keywords point to LIF-MEAL 老年助餐, routed to 民政
@@ -118,7 +118,8 @@ def test_a_visit_demand_goes_through_minzheng_to_a_rated_result_that_shows_in_th
     live_server: LiveServer, small_street: SmallStreet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sms = SmsOutbox()
-    monkeypatch.setattr(services, "rating_link_issue", sms.wrap(services.rating_link_issue))
+    # Resolving issues the link (services.transitions): catch it there, as an SMS gateway would.
+    monkeypatch.setattr(transitions, "rating_link_issue", sms.wrap(transitions.rating_link_issue))
     building = small_street.building_a
     assert building.lat is not None and building.lng is not None
     household = small_street.household_a

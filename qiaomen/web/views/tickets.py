@@ -32,7 +32,6 @@ from qiaomen.core.photos import MAX_PHOTO_BYTES, PHOTO_ERRORS
 from qiaomen.registry.selectors import household_for_user
 from qiaomen.tickets import services
 from qiaomen.tickets.classifier import ranked_codes
-from qiaomen.tickets.intake import ticket_from_text
 from qiaomen.tickets.models import Channel, PhotoKind, Status, Ticket, TicketEvent
 from qiaomen.tickets.selectors import (
     active_subcategories,
@@ -46,6 +45,7 @@ from qiaomen.tickets.selectors import (
 from qiaomen.tickets.selectors import (
     ticket_inbox as inbox_tickets,
 )
+from qiaomen.tickets.services.intake import ticket_from_text
 from qiaomen.web.forms_tickets import (
     ResolveForm,
     ResubmitForm,

@@ -23,9 +23,9 @@ from django.views.decorators.http import require_POST
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.errors import InvalidInput
-from qiaomen.tickets import intake
 from qiaomen.tickets.models import Priority, Subcategory, Ticket
 from qiaomen.tickets.selectors import active_subcategories, ticket_for_user
+from qiaomen.tickets.services import intake
 from qiaomen.web.forms_visits import subcategory_choices
 from qiaomen.web.views.common import paginate, staff_page
 from qiaomen.web.views.visits import user_with

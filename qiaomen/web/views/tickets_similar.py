@@ -23,11 +23,10 @@ from django.views.decorators.http import require_POST
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.errors import InvalidInput
-from qiaomen.tickets.merge import merge_order, ticket_merge, ticket_merge_allowed
-from qiaomen.tickets.models import Ticket
+from qiaomen.tickets.models import OPEN_STATUSES, Ticket
 from qiaomen.tickets.selectors import ticket_for_user
+from qiaomen.tickets.services.merges import merge_order, ticket_merge, ticket_merge_allowed
 from qiaomen.tickets.similar import similar_open_tickets
-from qiaomen.tickets.states import OPEN_STATUSES
 from qiaomen.web.views.common import staff_page
 from qiaomen.web.views.visits import user_with
 

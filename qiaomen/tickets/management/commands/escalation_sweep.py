@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from qiaomen.tickets.sweep import escalation_sweep
+from qiaomen.tickets.services.escalation import escalation_sweep
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from qiaomen.core.workdays import year_is_known
 from qiaomen.tickets.selectors import workday_calendar
-from qiaomen.tickets.workdays import year_is_known
 
 
 class Command(BaseCommand):

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -27,22 +27,16 @@ from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import place_scope
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
+from qiaomen.core.transitions import claim_transition
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, Person
 from qiaomen.tickets import classifier
 from qiaomen.tickets.models import ClassificationCorrection, PhotoKind, Priority, Status, Subcategory, Ticket
 from qiaomen.tickets.selectors import deadlines_for, tickets_for_user
-from qiaomen.tickets.services import (
-    MAX_DESCRIPTION,
-    community_staff,
-    grid_workers,
-    notify,
-    ticket_create,
-    ticket_event_add,
-    ticket_photos_add,
-    ticket_routed_notify,
-    ticket_transition,
-)
+from qiaomen.tickets.services.notifications import community_staff, grid_workers, notify, ticket_routed_notify
+from qiaomen.tickets.services.photos import ticket_photos_add
+from qiaomen.tickets.services.routing import description_clean, ticket_create
+from qiaomen.tickets.services.transitions import ticket_transition
 
 # Routed tickets whose sub-category a person may still correct: no handler has taken them yet.
 CORRECTABLE_STATUSES = frozenset({Status.ROUTED, Status.TRANSFERRED})
@@ -97,11 +91,7 @@ def ticket_from_text(
     passes its `suggestion` rather than have it computed twice.
     Bad input raises InvalidInput (from ticket_create or the photo check) and leaves nothing.
     """
-    text = description.strip()
-    if not text:
-        raise InvalidInput("description_required", "请填写诉求内容")
-    if len(text) > MAX_DESCRIPTION:  # checked before classifying: no work for an oversized text
-        raise InvalidInput("description_too_long", f"诉求内容不能超过{MAX_DESCRIPTION}字")
+    text = description_clean(description)  # before classifying: no work for an oversized text
     if priority is not None and priority not in Priority.values:
         raise InvalidInput("priority_invalid", "优先级无效")
     if suggestion is None:
@@ -256,32 +246,27 @@ def ticket_classify(
 
 
 def _reclassify(*, ticket: Ticket, user: User, subcategory: Subcategory, priority: str, now: Any) -> Ticket:
+    """A routed ticket no handler has taken yet gets another sub-category or priority in place."""
     moved = subcategory.department_id != ticket.department_id
     routed_at = now if moved else ticket.routed_at or ticket.created_at
     deadlines = deadlines_for(routed_at=routed_at, priority=priority)
-    claimed = Ticket.objects.filter(pk=ticket.pk, status=ticket.status, version=ticket.version, handler=None).update(
-        subcategory=subcategory,
-        priority=priority,
-        department=subcategory.department,
-        routed_at=routed_at,
-        **deadlines.columns(status=ticket.status),
-        version=F("version") + 1,
-    )
-    if not claimed:
-        raise Conflict("ticket_changed", "工单已被他人处理，请刷新后再试")
-    ticket_event_add(
-        ticket,
-        "classify",
-        ticket.status,
-        ticket.status,
-        user,
-        detail={
-            "from": [ticket.subcategory.code, ticket.priority],
-            "to": [subcategory.code, priority],
+    # No handler yet (checked by the caller); an accept since then bumped the version: a 409.
+    ticket = claim_transition(
+        row=ticket,
+        to_state=None,
+        action="classify",
+        actor=user,
+        changes={
+            "subcategory": subcategory,
+            "priority": priority,
+            "department": subcategory.department,
+            "routed_at": routed_at,
+            **deadlines.columns(status=ticket.status),
         },
+        detail={"from": [ticket.subcategory.code, ticket.priority], "to": [subcategory.code, priority]},
+        from_states=CORRECTABLE_STATUSES,
         at=now,
     )
-    ticket.refresh_from_db()
     if moved or priority == Priority.P1:
         ticket_routed_notify(ticket, subcategory)
     return ticket

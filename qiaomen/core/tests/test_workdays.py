@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from qiaomen.tickets.workdays import WorkdayCalendar, year_is_known
+from qiaomen.core.workdays import WorkdayCalendar, year_is_known
 
 CALENDAR = WorkdayCalendar()
 

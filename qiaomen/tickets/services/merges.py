@@ -11,18 +11,17 @@ same sub-category, 90 days) links as usual.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
-from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from qiaomen.tickets.models import Ticket
+from qiaomen.core.transitions import claim_transition
+from qiaomen.tickets.models import OPEN_STATUSES, Ticket, target_of
 from qiaomen.tickets.selectors import tickets_for_user
-from qiaomen.tickets.services import department_handlers, notify, ticket_event_add, ticket_transition
+from qiaomen.tickets.services.notifications import department_handlers, notify
+from qiaomen.tickets.services.transitions import ticket_transition
 from qiaomen.tickets.similar import building_of
-from qiaomen.tickets.states import OPEN_STATUSES, target_of
 
 MAX_REASON = 500
 
@@ -47,14 +46,27 @@ def _same_place(a: Ticket, b: Ticket) -> bool:
     return a.grid_id is not None and a.grid_id == b.grid_id
 
 
-def _hold_open(into: Ticket) -> None:
-    """Lock `into` while it is still open and not merged, without changing it: a merge of `into`
-    itself that runs at the same time either waits for this one or finds it merged already."""
-    held = Ticket.objects.filter(pk=into.pk, status__in=sorted(OPEN_STATUSES), merged_into__isnull=True).update(
-        status=F("status")
-    )
-    if not held:
-        raise Conflict("merge_target_not_open", "目标工单已办结、关闭或已被合并，不能合并到它")
+def _take_in(into: Ticket, duplicate: Ticket, user: User, reason: str, request: HttpRequest | None) -> None:
+    """Claim `into` while it is still open, as it was read, without changing its state: a merge
+    of `into` itself (or any other change of it) that runs at the same time gets a 409. Its
+    timeline and the audit log say what came in."""
+    try:
+        claim_transition(
+            row=into,
+            to_state=None,
+            action="merge_in",
+            actor=user,
+            reason=reason,
+            detail={"from": duplicate.pk},
+            audit_detail={"from": duplicate.pk},
+            from_states=OPEN_STATUSES,
+            request=request,
+        )
+    except Conflict:
+        # Say why when it is the merge's own reason: `into` was closed or merged meanwhile.
+        if not Ticket.objects.filter(pk=into.pk, status__in=OPEN_STATUSES).exists():
+            raise Conflict("merge_target_not_open", "目标工单已办结、关闭或已被合并，不能合并到它") from None
+        raise
 
 
 def ticket_merge(
@@ -85,7 +97,7 @@ def ticket_merge(
     reason = reason.strip()[:MAX_REASON]
     with transaction.atomic():
         if into.pk < duplicate.pk:
-            _hold_open(into)
+            _take_in(into, duplicate, user, reason, request)
         merged = ticket_transition(
             ticket=duplicate,
             action="merge",
@@ -96,9 +108,7 @@ def ticket_merge(
             detail={"into": into.pk},
         )
         if into.pk > duplicate.pk:
-            _hold_open(into)
-        ticket_event_add(into, "merge_in", into.status, into.status, user, reason, {"from": duplicate.pk})
-        audit_record(action="ticket.merge_in", actor=user, request=request, obj=into, detail={"from": duplicate.pk})
+            _take_in(into, duplicate, user, reason, request)
         departments = {into.department_id: into.department, duplicate.department_id: duplicate.department}
         for department in departments.values():
             notify(

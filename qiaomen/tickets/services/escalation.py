@@ -19,7 +19,8 @@ from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Role
 from qiaomen.tickets.deadlines import ESCALATION_STEP
 from qiaomen.tickets.models import EscalationLevel, Notification, Status, Ticket, TicketEvent
-from qiaomen.tickets.services import RATING_WAIT, community_staff, ticket_close_if_complete
+from qiaomen.tickets.services.confirmations import RATING_WAIT, ticket_close_if_complete
+from qiaomen.tickets.services.notifications import community_staff
 
 CHUNK = 500
 LEVEL_NAMES = {1: "社区", 2: "街道", 3: "联席会议"}

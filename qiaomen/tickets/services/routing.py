@@ -1,0 +1,126 @@
+"""A demand becomes a ticket, routed at once to its sub-category's department (or held NEW)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from qiaomen.accounts.models import User
+from qiaomen.core.audit import audit_record
+from qiaomen.core.errors import InvalidInput
+from qiaomen.places.models import Grid
+from qiaomen.registry.models import Household, Person
+from qiaomen.tickets.models import Channel, Priority, Status, Subcategory, Ticket
+from qiaomen.tickets.selectors import deadlines_for
+from qiaomen.tickets.services.notifications import ticket_routed_notify
+from qiaomen.tickets.services.repeats import repeat_of
+
+# GeoReport v2 lets a client send 4,000 characters; every channel takes the same length.
+MAX_DESCRIPTION = 4000
+
+
+def description_clean(description: str) -> str:
+    """The demand's text as stored, or InvalidInput: empty, or longer than MAX_DESCRIPTION."""
+    description = description.strip()
+    if not description:
+        raise InvalidInput("description_required", "请填写诉求内容")
+    if len(description) > MAX_DESCRIPTION:
+        raise InvalidInput("description_too_long", f"诉求内容不能超过{MAX_DESCRIPTION}字")
+    return description
+
+
+def ticket_create(
+    *,
+    channel: str,
+    description: str,
+    subcategory: Subcategory,
+    priority: str | None = None,
+    household: Household | None = None,
+    person: Person | None = None,
+    grid: Grid | None = None,
+    created_by: User | None = None,
+    demand: Any = None,
+    resolved_on_spot: bool = False,
+    route: bool = True,
+    request: HttpRequest | None = None,
+) -> Ticket:
+    """Create a ticket and route it to the sub-category's department at once, or, with
+    route=False, leave it NEW (no deadlines, nobody told) for a person to classify first
+    (services.intake: a resident's text the classifier is unsure of).
+
+    A demand resolved on the spot becomes a ticket closed at creation with the worker's
+    confirmation. A ticket from a household that raised the same sub-category within 90 days
+    is linked to the earlier one (a repeat, R-TIC-7).
+    """
+    description = description_clean(description)
+    if channel not in Channel.values:
+        raise InvalidInput("channel_invalid", "来源渠道无效")
+    if subcategory.retired:
+        raise InvalidInput("subcategory_retired", "该诉求分类已停用，请选择其他分类")
+    priority = priority or subcategory.default_priority
+    if priority not in Priority.values:
+        raise InvalidInput("priority_invalid", "优先级无效")
+    if person is not None and household is None:
+        household = person.household
+    if grid is None and household is not None:
+        grid = household.building.grid
+    now = timezone.now()
+    closed = resolved_on_spot
+    routed = route and not closed
+    status = Status.CLOSED if closed else Status.ROUTED if routed else Status.NEW
+    # A NEW ticket has no deadlines yet: they run from its routing (intake.ticket_classify).
+    timing = (
+        deadlines_for(routed_at=now, priority=priority).columns(status=status)
+        if routed or closed
+        else dict.fromkeys(("accept_by", "start_by", "resolve_by", "escalate_after"))
+    )
+    with transaction.atomic():
+        ticket = Ticket.objects.create(
+            channel=channel,
+            household=household,
+            person=person,
+            grid=grid,
+            description=description,
+            subcategory=subcategory,
+            priority=priority,
+            department=subcategory.department,
+            status=status,
+            created_by=created_by,
+            created_at=now,
+            routed_at=now if routed or closed else None,
+            **timing,
+            repeat_of=repeat_of(household, subcategory, now),
+            resolved_on_spot=closed,
+            resolved_at=now if closed else None,
+            closed_at=now if closed else None,
+            worker_confirmed_by=created_by if closed else None,
+            worker_confirmed_at=now if closed else None,
+            demand=demand,
+        )
+        ticket.transition_event(
+            action="create",
+            old=Status.NEW,
+            new=ticket.status,
+            actor=created_by,
+            reason="",
+            detail={
+                "channel": channel,
+                "priority": priority,
+                "department": subcategory.department.code,
+                "repeat_of": ticket.repeat_of_id,
+            },
+            at=now,
+        )
+        if routed:
+            ticket_routed_notify(ticket, subcategory)
+        audit_record(
+            action="ticket.create",
+            actor=created_by,
+            request=request,
+            obj=ticket,
+            detail={"channel": channel, "subcategory": subcategory.code},
+        )
+    return ticket
