@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.models import Department
 from qiaomen.core.fields import EncryptedTextField
+from qiaomen.core.models import TransitionHistory
 from qiaomen.places.models import Community, Grid
 from qiaomen.registry.models import Household, Tag
 from qiaomen.visits.periods import PeriodKind
@@ -163,7 +167,10 @@ class VerificationStatus(models.TextChoices):
     DONE = "done", _("verified")
 
 
-class VerificationRequest(models.Model):
+VERIFICATION_TRANSITIONS = {VerificationStatus.OPEN: frozenset({VerificationStatus.DONE})}
+
+
+class VerificationRequest(TransitionHistory, models.Model):
     """A visit found the household moved out or its registration wrong: community staff check."""
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="verification_requests")
@@ -176,6 +183,9 @@ class VerificationRequest(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_note = models.CharField(max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    TRANSITIONS: ClassVar[Mapping[str, frozenset[str]]] = VERIFICATION_TRANSITIONS
 
     class Meta:
         constraints = [
@@ -189,7 +199,11 @@ class PlanStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class PlannedVisit(models.Model):
+# A planned visit is done by the visit that fulfils it, or cancelled; both are final.
+PLAN_TRANSITIONS = {PlanStatus.PLANNED: frozenset({PlanStatus.DONE, PlanStatus.CANCELLED})}
+
+
+class PlannedVisit(TransitionHistory, models.Model):
     """One visit in the shared calendar; several departments' purposes may ride on it."""
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="planned_visits")
@@ -197,6 +211,9 @@ class PlannedVisit(models.Model):
     status = models.CharField(max_length=16, choices=PlanStatus.choices, default=PlanStatus.PLANNED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    TRANSITIONS: ClassVar[Mapping[str, frozenset[str]]] = PLAN_TRANSITIONS
 
     class Meta:
         verbose_name = _("planned visit")

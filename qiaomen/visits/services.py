@@ -17,6 +17,7 @@ from qiaomen.accounts.models import Department, User
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
+from qiaomen.core.transitions import claim_transition
 from qiaomen.places.models import Community, Grid
 from qiaomen.registry.models import DataSource, Household, HouseholdStatus
 from qiaomen.registry.services import record_change
@@ -258,7 +259,9 @@ def _fulfil_plans(visit: Visit, window_days: int) -> None:
         .first()
     )
     if plan is not None and visit.outcome != Outcome.NOT_HOME:
-        PlannedVisit.objects.filter(pk=plan.pk, status=PlanStatus.PLANNED).update(status=PlanStatus.DONE)
+        claim_transition(
+            row=plan, to_state=PlanStatus.DONE, action="fulfil", actor=visit.worker, detail={"visit": visit.pk}
+        )
         Visit.objects.filter(pk=visit.pk).update(plan=plan)
         visit.plan = plan
 
@@ -444,12 +447,20 @@ def verification_resolve(
     if household_status is not None and household_status not in HouseholdStatus.values:
         raise InvalidInput("household_status_invalid", "住户状态无效")
     now = timezone.now()
+    if verification.status != VerificationStatus.OPEN:
+        raise Conflict("verification_already_done", "该核实任务已被处理")
     with transaction.atomic():
-        claimed = VerificationRequest.objects.filter(pk=verification.pk, status=VerificationStatus.OPEN).update(
-            status=VerificationStatus.DONE, resolved_by=user, resolved_at=now, resolution_note=note.strip()[:200]
+        claim_transition(
+            row=verification,
+            to_state=VerificationStatus.DONE,
+            action="resolve",
+            actor=user,
+            reason=note.strip()[:200],
+            changes={"resolved_by": user, "resolved_at": now, "resolution_note": note.strip()[:200]},
+            detail={"household_status": household_status or ""},
+            request=request,
+            at=now,
         )
-        if not claimed:
-            raise Conflict("verification_already_done", "该核实任务已被处理")
         household = verification.household
         if household_status and household_status != household.status:
             record_change(
@@ -465,10 +476,3 @@ def verification_resolve(
             Household.objects.filter(pk=household.pk).update(
                 status=household_status, last_verified_at=now, last_verified_source=DataSource.objects.get(code="staff")
             )
-        audit_record(
-            action="visit.verification_resolve",
-            actor=user,
-            request=request,
-            obj=verification,
-            detail={"household_status": household_status or ""},
-        )

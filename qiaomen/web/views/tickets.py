@@ -85,6 +85,7 @@ ACTION_LABELS = {
     "spot_check": _("spot-checked"),
     "merge": _("merged into another ticket as the same demand"),
     "merge_in": _("a duplicate of this demand was merged in"),
+    "photos_add": _("photos added"),
 }
 
 
