@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from qiaomen.core.errors import DomainError
-from qiaomen.registry.demo import LOGINS_FILENAME, demo_logins_write, demo_password_generate, demo_street_create
+from qiaomen.demo.seed import LOGINS_FILENAME, demo_logins_write, demo_password_generate, demo_street_create
 from qiaomen.registry.models import Household
 
 COUNT_LABELS = {

@@ -23,8 +23,8 @@ from qiaomen.accounts.models import PlaceAssignment, User
 from qiaomen.core.idnumber import age_on, parse_id_number
 from qiaomen.core.models import AuditEntry
 from qiaomen.core.phone import parse_phone
+from qiaomen.demo.seed import CITY_CENTRE, DEMO_USERS, LOGINS_FILENAME, demo_street_create
 from qiaomen.places.models import Building, Grid
-from qiaomen.registry.demo import CITY_CENTRE, DEMO_USERS, LOGINS_FILENAME, demo_street_create
 from qiaomen.registry.models import Household, HouseholdStatus, Person, Relationship, ResidentType
 
 PASSWORD = "Knock-knock-2026"

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.urls import reverse
 
 from qiaomen.accounts.models import User
-from qiaomen.registry.demo import DEMO_USERNAMES, LOGINS_FILENAME, demo_logins_read
+from qiaomen.demo.seed import DEMO_USERNAMES, LOGINS_FILENAME, demo_logins_read
 from qiaomen.registry.models import DoorCode
 
 
