@@ -1,0 +1,149 @@
+"""The demo street's people: their names, birth dates, valid and unique ID numbers and phones,
+where they are registered (户籍), and the couples and children households are made of."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from qiaomen.core.idnumber import IdNumber, age_on, make_id_number
+from qiaomen.demo.vocabulary import (
+    CITY_DISTRICTS,
+    GIVEN_CHARS,
+    HOME_COUNTIES,
+    LOCAL_REGION_WEIGHTS,
+    LOCAL_REGIONS,
+    MOBILE_PREFIXES,
+    OLDER_NAMES,
+    SURNAME_WEIGHTS,
+    SURNAMES,
+    VILLAGES,
+    YOUNGER_NAMES,
+)
+from qiaomen.registry.models import Gender, Relationship, ResidentType
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a person is registered (户籍), compared with where they live."""
+
+    region: str  # ID region code; "" draws one of the city's own per person
+    address: str
+    resident_type: str
+    separated: bool
+
+
+@dataclass
+class Member:
+    relationship: str
+    gender: str
+    birth: dt.date
+    age: int
+    surname: str
+    tags: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    origin: Origin | None = None  # None: the household's
+
+
+def man_of(members: list[Member]) -> Member:
+    return next((member for member in members if member.gender == Gender.MALE), members[0])
+
+
+def woman_of(members: list[Member]) -> Member:
+    return next((member for member in members if member.gender == Gender.FEMALE), members[0])
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+class PersonDrawer:
+    """Draws people from the seeded generator; no two get the same ID number or phone."""
+
+    def __init__(self, *, rng: random.Random, today: dt.date) -> None:
+        self.rng = rng
+        self.today = today
+        self.used_ids: set[str] = set()
+        self.used_phones: set[str] = set()
+
+    def _birth(self, youngest: int, oldest: int) -> dt.date:
+        """A birth date on which the person is `youngest` to `oldest` years old today (never today)."""
+        latest = _years_before(self.today, youngest) - dt.timedelta(days=1)
+        earliest = _years_before(self.today, oldest + 1) + dt.timedelta(days=1)
+        return earliest + dt.timedelta(days=self.rng.randrange(max(1, (latest - earliest).days + 1)))
+
+    def member(self, relationship: str, gender: str, youngest: int, oldest: int, surname: str = "") -> Member:
+        birth = self._birth(youngest, oldest)
+        return Member(relationship, gender, birth, age_on(birth, self.today), surname or self._surname())
+
+    def _surname(self) -> str:
+        return self.rng.choices(SURNAMES, SURNAME_WEIGHTS)[0]
+
+    def gender(self, female_share: float = 0.5) -> str:
+        return Gender.FEMALE if self.rng.random() < female_share else Gender.MALE
+
+    def given_name(self, member: Member) -> str:
+        if member.birth.year < 1965 and self.rng.random() < 0.55:
+            return self.rng.choice(OLDER_NAMES[member.gender])
+        if member.birth.year >= 2008 and self.rng.random() < 0.5:
+            return self.rng.choice(YOUNGER_NAMES[member.gender])
+        chars = GIVEN_CHARS[member.gender]
+        return "".join(self.rng.choice(chars) for _ in range(1 if self.rng.random() < 0.25 else 2))
+
+    def id_number(self, region: str, member: Member) -> IdNumber:
+        """A valid ID number nobody else in the street has; "" region: one of the city's own."""
+        region = region or self.rng.choices(LOCAL_REGIONS, LOCAL_REGION_WEIGHTS)[0]
+        while True:
+            value = make_id_number(region, member.birth, self.rng.randrange(100), member.gender)
+            if value not in self.used_ids:
+                self.used_ids.add(value)
+                return IdNumber(value=value, birth_date=member.birth, gender=member.gender)
+
+    def phone(self, age: int) -> str:
+        draw = self.rng.random()
+        if age < 14 or (age < 16 and draw < 0.7) or (age >= 75 and draw < 0.15):
+            return ""
+        while True:
+            if age >= 75 and draw < 0.4:  # many old people only have the flat's fixed line
+                phone = f"0571{self.rng.randint(8000_0000, 8999_9999)}"
+            else:
+                phone = f"{self.rng.choice(MOBILE_PREFIXES)}{self.rng.randrange(10**8):08d}"
+            if phone not in self.used_phones:
+                self.used_phones.add(phone)
+                return phone
+
+    def city_origin(self, *, renting: bool) -> Origin:
+        code, district, roads = self.rng.choice(CITY_DISTRICTS)
+        rng = self.rng
+        flat = f"{rng.randint(1, 12)}幢{rng.randint(1, 3)}单元{rng.randint(1, 18)}0{rng.randint(1, 4)}室"
+        address = f"浙江省杭州市{district}{rng.choice(roads)}{rng.randint(1, 300)}号{flat}"
+        return Origin(code, address, ResidentType.TENANT if renting else ResidentType.REGISTERED, separated=True)
+
+    def migrant_origin(self) -> Origin:
+        code, county, towns = self.rng.choice(HOME_COUNTIES)
+        address = f"{county}{self.rng.choice(towns)}{self.rng.choice(VILLAGES)}村{self.rng.randint(1, 120)}号"
+        return Origin(code, address, ResidentType.MIGRANT, separated=True)
+
+    def couple(self, youngest: int, oldest: int, *, male_head: bool = False) -> list[Member]:
+        husband = self.member(Relationship.HEAD, Gender.MALE, youngest, oldest)
+        wife_age = max(youngest, husband.age - self.rng.randint(-2, 5))
+        wife = self.member(Relationship.SPOUSE, Gender.FEMALE, wife_age, wife_age)
+        if not male_head and self.rng.random() < 0.25:  # the wife is the registered head
+            husband.relationship, wife.relationship = Relationship.SPOUSE, Relationship.HEAD
+            return [wife, husband]
+        return [husband, wife]
+
+    def children(self, mother: Member, count: int, youngest: int, oldest: int, surname: str) -> list[Member]:
+        """Children aged `youngest` to `oldest`, born when their mother was 21 or older."""
+        oldest = min(oldest, mother.age - 21)
+        if oldest < youngest:
+            return []
+        return [self.member(Relationship.CHILD, self.gender(), youngest, oldest, surname) for _ in range(count)]
+
+    def family(self, youngest: int, oldest: int, children: int, child_ages: tuple[int, int] = (0, 25)) -> list[Member]:
+        couple = self.couple(youngest, oldest)
+        return couple + self.children(woman_of(couple), children, *child_ages, man_of(couple).surname)
