@@ -8,26 +8,17 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
-from qiaomen.demo.people import Member, Origin, PersonDrawer, man_of, woman_of
-from qiaomen.demo.vocabulary import (
-    AWAY_ELDER_REMARK,
-    AWAY_REMARKS,
-    CHRONIC_NOTES,
-    DISABILITY_NOTES,
-    ELDER_ALONE_NOTES,
-    LEFT_BEHIND_NOTE,
-    MATERNAL_NOTES,
-    OLDEST_NOTES,
-)
+from qiaomen.demo.people import Member, Origin, PersonDrawer, first_of
+from qiaomen.demo.vocabulary import AWAY_ELDER_REMARK, AWAY_REMARKS, LEFT_BEHIND_NOTE, OLDEST_NOTES, weighted_choice
 from qiaomen.registry.models import Gender, HouseholdStatus, Relationship, ResidentType
 
 SPECIAL_SHARE = 0.15
 VACANT_SHARE = 0.035
 AWAY_SHARE = 0.045  # registered here, living elsewhere: 人户分离 households
 
-T = TypeVar("T")
+# An ordinary kind of household: its members and, for renters, their origin (None: the flat's).
+_OrdinaryKind = Callable[[], tuple[list[Member], Origin | None]]
 
 
 @dataclass(frozen=True)
@@ -44,7 +35,7 @@ class HouseholdDrawer(PersonDrawer):
     def __init__(self, *, rng: random.Random, today: dt.date) -> None:
         super().__init__(rng=rng, today=today)
         # How common each kind of household is, in percent of its group.
-        self.ordinary_kinds: dict[Callable[[], tuple[list[Member], Origin | None]], int] = {
+        self.ordinary_kinds: dict[_OrdinaryKind, int] = {
             self._single: 8,
             self._young_couple: 10,
             self._couple_with_child: 22,
@@ -71,26 +62,25 @@ class HouseholdDrawer(PersonDrawer):
         """A household of the flat whose own address (registered here, living here) is `here`."""
         draw = self.rng.random()
         if draw < SPECIAL_SHARE:
-            members = self._weighted(self.special_kinds)()
+            members = weighted_choice(self.rng, self.special_kinds)()
             # One in ten special families lives here while registered elsewhere in the city.
-            origin = self.city_origin(renting=False) if self.rng.random() < 0.1 else here
+            origin = self.owner_origin(here, elsewhere_share=0.1)
             return DrawnHousehold("special", HouseholdStatus.OCCUPIED, members, origin)
         if draw < SPECIAL_SHARE + VACANT_SHARE:
             return DrawnHousehold("vacant", HouseholdStatus.VACANT, [], here)
         if draw < SPECIAL_SHARE + VACANT_SHARE + AWAY_SHARE:
-            members = self.rng.choice(
-                (self._single, self._young_couple, self._couple_with_child, self._elderly_couple)
-            )()[0]
+            members = self._one_of(self._single, self._young_couple, self._couple_with_child, self._elderly_couple)
             members[0].notes.append(AWAY_ELDER_REMARK if members[0].age >= 60 else self.rng.choice(AWAY_REMARKS))
             away = Origin("", here.address, ResidentType.REGISTERED, separated=True)
             return DrawnHousehold("separated", HouseholdStatus.SEPARATED, members, away)
-        members, renting_origin = self._weighted(self.ordinary_kinds)()
+        members, renting_origin = weighted_choice(self.rng, self.ordinary_kinds)()
         # Some owners live here while their 户口 is elsewhere in the city.
-        origin = renting_origin or (self.city_origin(renting=False) if self.rng.random() < 0.08 else here)
+        origin = renting_origin or self.owner_origin(here, elsewhere_share=0.08)
         return DrawnHousehold("ordinary", HouseholdStatus.OCCUPIED, members, origin)
 
-    def _weighted(self, kinds: dict[T, int]) -> T:
-        return self.rng.choices(list(kinds), list(kinds.values()))[0]
+    def _one_of(self, *kinds: _OrdinaryKind) -> list[Member]:
+        """The members of a household of one of these ordinary kinds, each as likely."""
+        return self.rng.choice(kinds)()[0]
 
     # Ordinary households: nobody in them is 80 or older, so none has a special-group tag.
     # Each returns its members and, for renters, their origin (None: registered here).
@@ -123,14 +113,14 @@ class HouseholdDrawer(PersonDrawer):
         return self.couple(62, 77), None
 
     def _renting_family(self) -> tuple[list[Member], Origin | None]:
-        origin = self.migrant_origin() if self.rng.random() < 0.7 else self.city_origin(renting=True)
+        origin = self.renter_origin(migrant_share=0.7)
         return self.family(24, 45, self.rng.randint(0, 2), (0, 14)), origin
 
     def _shared_rental(self) -> tuple[list[Member], Origin | None]:
         sharers = [self.member(Relationship.TENANT, self.gender(0.4), 20, 35) for _ in range(self.rng.randint(2, 4))]
         sharers[0].relationship = Relationship.HEAD
         for sharer in sharers:
-            sharer.origin = self.migrant_origin() if self.rng.random() < 0.75 else self.city_origin(renting=True)
+            sharer.origin = self.renter_origin(migrant_share=0.75)
         return sharers, None
 
     def _family_with_lodger(self) -> tuple[list[Member], Origin | None]:
@@ -143,25 +133,21 @@ class HouseholdDrawer(PersonDrawer):
 
     def _elder_alone(self) -> list[Member]:
         elder = self.member(Relationship.HEAD, self.gender(0.65), 68, 93)
-        elder.tags.add("elder_alone")
-        elder.notes.append(self.rng.choice(ELDER_ALONE_NOTES))
+        self.tag(elder, "elder_alone")
         if self.rng.random() < 0.4:
-            elder.tags.add("chronic")
-            elder.notes.append(self.rng.choice(CHRONIC_NOTES))
+            self.tag(elder, "chronic")
         return [elder]
 
     def _oldest_old(self) -> list[Member]:
         couple = self.couple(80, 93)
         couple[0].notes.append(self.rng.choice(OLDEST_NOTES))
         if self.rng.random() < 0.4:  # a grown-up child has moved back in to look after them
-            couple += self.children(woman_of(couple), 1, 45, 65, man_of(couple).surname)
+            couple += self.children_of(couple, 1, 45, 65)
         return couple
 
     def _with_disabled(self) -> list[Member]:
-        members = self.rng.choice((self._single, self._couple_with_child, self._three_generations))()[0]
-        disabled = self.rng.choice([member for member in members if member.age >= 6])
-        disabled.tags.add("disabled")
-        disabled.notes.append(self.rng.choice(DISABILITY_NOTES))
+        members = self._one_of(self._single, self._couple_with_child, self._three_generations)
+        self.tag(self.rng.choice([member for member in members if member.age >= 6]), "disabled")
         return members
 
     def _left_behind(self) -> list[Member]:
@@ -169,25 +155,24 @@ class HouseholdDrawer(PersonDrawer):
             grandparents = self.couple(56, 72)
         else:
             grandparents = [self.member(Relationship.HEAD, Gender.FEMALE, 56, 72)]
-        surname = man_of(grandparents).surname
+        surname = first_of(grandparents, Gender.MALE).surname
         children = [
             self.member(Relationship.GRANDCHILD, self.gender(), 3, 13, surname) for _ in range(self.rng.randint(1, 2))
         ]
         for child in children:
-            child.tags.add("child_left")
+            self.tag(child, "child_left")
             child.notes.append(LEFT_BEHIND_NOTE)
         return grandparents + children
 
     def _in_distress(self) -> list[Member]:
         parent = self.member(Relationship.HEAD, self.gender(0.7), 28, 45)
-        parent.tags.add("min_living")
+        self.tag(parent, "min_living")
         if self.rng.random() < 0.3:
-            parent.tags.add("disabled")
-            parent.notes.append(self.rng.choice(DISABILITY_NOTES))
-        # A single father's children: `_children` only needs someone 21 or more years older.
-        children = self.children(parent, self.rng.randint(1, 2), 0, 15, parent.surname)
+            self.tag(parent, "disabled")
+        # A single father's children too: `children_of` only needs someone 21 or more years older.
+        children = self.children_of([parent], self.rng.randint(1, 2), 0, 15)
         for child in children:
-            child.tags.add("child_distress")
+            self.tag(child, "child_distress")
         return [parent, *children]
 
     def _min_living(self) -> list[Member]:
@@ -195,26 +180,22 @@ class HouseholdDrawer(PersonDrawer):
             members = self.couple(50, 70)
         else:
             members = [self.member(Relationship.HEAD, self.gender(), 45, 70)]
-        members[0].tags.add("min_living")
+        self.tag(members[0], "min_living")
         return members
 
     def _with_chronic(self) -> list[Member]:
-        members = self.rng.choice((self._elderly_couple, self._three_generations))()[0]
-        patient = self.rng.choice([member for member in members if member.age >= 50])
-        patient.tags.add("chronic")
-        patient.notes.append(self.rng.choice(CHRONIC_NOTES))
+        members = self._one_of(self._elderly_couple, self._three_generations)
+        self.tag(self.rng.choice([member for member in members if member.age >= 50]), "chronic")
         return members
 
     def _veteran(self) -> list[Member]:
         members = self.couple(35, 75, male_head=True)
-        members[0].tags.add("veteran")
+        self.tag(members[0], "veteran")
         return members
 
     def _maternal(self) -> list[Member]:
         members = self.couple(24, 36)
-        mother = woman_of(members)
-        mother.tags.add("maternal")
-        mother.notes.append(self.rng.choice(MATERNAL_NOTES))
+        self.tag(first_of(members, Gender.FEMALE), "maternal")
         if self.rng.random() < 0.5:
-            members += self.children(mother, 1, 1, 5, man_of(members).surname)
+            members += self.children_of(members, 1, 1, 5)
         return members

@@ -16,22 +16,16 @@ from qiaomen.core.errors import Conflict
 from qiaomen.demo.household_kinds import HouseholdDrawer
 from qiaomen.demo.people import Origin
 from qiaomen.demo.places import CITY, STREET_NAME, Flat
+from qiaomen.demo.vocabulary import weighted_choice
 from qiaomen.places.addresses import address_key, room_label
 from qiaomen.registry.identity import ID_NUMBER_COLUMNS, PHONE_COLUMNS, id_number_columns, phone_columns
 from qiaomen.registry.models import DataSource, Household, HouseholdStatus, Person, PersonTag, ResidentType, Tag
 
 VERIFIED_WITHIN_DAYS = 60
-_HOUSEHOLD_COLUMNS = (
-    "building_id",
-    "unit",
-    "room",
-    "address_key",
-    "status",
-    "last_verified_at",
-    "last_verified_source_id",
-)
+_VERIFIED_COLUMNS = ("last_verified_at", "last_verified_source_id")
+_HOUSEHOLD_COLUMNS = ("building_id", "unit", "room", "address_key", "status", *_VERIFIED_COLUMNS)
 _PERSON_COLUMNS = (
-    *_HOUSEHOLD_COLUMNS[-2:],
+    *_VERIFIED_COLUMNS,
     "household_id",
     "relationship",
     "name",
@@ -58,8 +52,8 @@ _TAG_SOURCES = {
     "veteran": "civil_affairs",
     "maternal": "health",
 }
-_VERIFYING_SOURCES = ("visit", "community", "police")
-_VERIFYING_WEIGHTS = (50, 30, 20)
+# Who last verified a household and its people, and how often each is the one.
+_VERIFYING_SOURCES = {"visit": 50, "community": 30, "police": 20}
 
 
 class HouseholdWriter:
@@ -95,7 +89,8 @@ class HouseholdWriter:
     def _household_add(self, flat: Flat) -> None:
         flat_address = flat.building.address + room_label(flat.unit, flat.room)
         verified_at = self.now - dt.timedelta(seconds=self.rng.randrange(VERIFIED_WITHIN_DAYS * 86400))
-        source = self.rng.choices(_VERIFYING_SOURCES, _VERIFYING_WEIGHTS)[0]
+        source = weighted_choice(self.rng, _VERIFYING_SOURCES)
+        verified = {"last_verified_at": verified_at, "last_verified_source_id": self.source_ids[source]}
         here = Origin("", f"{CITY}{STREET_NAME}{flat_address}", ResidentType.REGISTERED, separated=False)
         drawn = self.drawer.household(here)
         if drawn.kind != "ordinary":
@@ -107,8 +102,7 @@ class HouseholdWriter:
                 "room": flat.room,
                 "address_key": address_key(flat_address),
                 "status": drawn.status,
-                "last_verified_at": verified_at,
-                "last_verified_source_id": self.source_ids[source],
+                **verified,
             }
         )
         # In a 人户分离 household the note says where the person lives (a remark); elsewhere it is about care.
@@ -117,8 +111,9 @@ class HouseholdWriter:
         for member in drawn.members:
             member_origin = member.origin or drawn.origin
             if member.age >= 80:
-                member.tags.add("elder_80")
+                self.drawer.tag(member, "elder_80")
             phone = self.drawer.phone(member.age)
+            notes = "；".join(member.notes)
             provenance = {name: {"source": "police", "at": provenance_at} for name in _POLICE_FIELDS}
             if phone:
                 provenance["phone"] = {"source": "community", "at": provenance_at}
@@ -130,10 +125,9 @@ class HouseholdWriter:
                     "registered_address": member_origin.address,
                     "resident_type": member_origin.resident_type,
                     "separated": member_origin.separated,
-                    "care_notes": "" if away else "；".join(member.notes),
-                    "remarks": "；".join(member.notes) if away else "",
-                    "last_verified_at": verified_at,
-                    "last_verified_source_id": self.source_ids[source],
+                    "care_notes": "" if away else notes,
+                    "remarks": notes if away else "",
+                    **verified,
                     "provenance": provenance,
                     **id_number_columns(self.drawer.id_number(member_origin.region, member)),
                     **phone_columns(phone),

@@ -22,10 +22,9 @@ def demo_logins_text(demo: DemoStreet) -> str:
         "",
         f"{'用户名 (username)':<20}{'角色 (role)':<22}说明",
     ]
-    lines += [
-        f"{login.username:<20}{login.role:<22}{login.display_name}，{login.duty}，{login.acts_in}"
-        for login in demo.logins
-    ]
+    for login in demo.logins:
+        user = login.user
+        lines.append(f"{user.username:<20}{user.role:<22}{user.display_name}，{user.duty}，{login.acts_in}")
     return "\n".join(lines) + "\n"
 
 

@@ -9,17 +9,17 @@ from dataclasses import dataclass, field
 
 from qiaomen.core.idnumber import IdNumber, age_on, make_id_number
 from qiaomen.demo.vocabulary import (
+    CARE_NOTES,
     CITY_DISTRICTS,
     GIVEN_CHARS,
     HOME_COUNTIES,
-    LOCAL_REGION_WEIGHTS,
     LOCAL_REGIONS,
     MOBILE_PREFIXES,
     OLDER_NAMES,
-    SURNAME_WEIGHTS,
     SURNAMES,
     VILLAGES,
     YOUNGER_NAMES,
+    weighted_choice,
 )
 from qiaomen.registry.models import Gender, Relationship, ResidentType
 
@@ -46,12 +46,9 @@ class Member:
     origin: Origin | None = None  # None: the household's
 
 
-def man_of(members: list[Member]) -> Member:
-    return next((member for member in members if member.gender == Gender.MALE), members[0])
-
-
-def woman_of(members: list[Member]) -> Member:
-    return next((member for member in members if member.gender == Gender.FEMALE), members[0])
+def first_of(members: list[Member], gender: str) -> Member:
+    """The first man or woman of the members; the first member when there is none."""
+    return next((member for member in members if member.gender == gender), members[0])
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -81,7 +78,13 @@ class PersonDrawer:
         return Member(relationship, gender, birth, age_on(birth, self.today), surname or self._surname())
 
     def _surname(self) -> str:
-        return self.rng.choices(SURNAMES, SURNAME_WEIGHTS)[0]
+        return weighted_choice(self.rng, SURNAMES)
+
+    def tag(self, member: Member, code: str) -> None:
+        """Gives the member a special-group tag and, if the tag comes with care notes, one of them."""
+        member.tags.add(code)
+        if code in CARE_NOTES:
+            member.notes.append(self.rng.choice(CARE_NOTES[code]))
 
     def gender(self, female_share: float = 0.5) -> str:
         return Gender.FEMALE if self.rng.random() < female_share else Gender.MALE
@@ -96,7 +99,7 @@ class PersonDrawer:
 
     def id_number(self, region: str, member: Member) -> IdNumber:
         """A valid ID number nobody else in the street has; "" region: one of the city's own."""
-        region = region or self.rng.choices(LOCAL_REGIONS, LOCAL_REGION_WEIGHTS)[0]
+        region = region or weighted_choice(self.rng, LOCAL_REGIONS)
         while True:
             value = make_id_number(region, member.birth, self.rng.randrange(100), member.gender)
             if value not in self.used_ids:
@@ -128,6 +131,14 @@ class PersonDrawer:
         address = f"{county}{self.rng.choice(towns)}{self.rng.choice(VILLAGES)}村{self.rng.randint(1, 120)}号"
         return Origin(code, address, ResidentType.MIGRANT, separated=True)
 
+    def renter_origin(self, *, migrant_share: float) -> Origin:
+        """A tenant's: a migrant's home county, or (the rest) elsewhere in the city."""
+        return self.migrant_origin() if self.rng.random() < migrant_share else self.city_origin(renting=True)
+
+    def owner_origin(self, here: Origin, *, elsewhere_share: float) -> Origin:
+        """Where a family living in its own flat is registered: mostly `here`, some elsewhere in the city."""
+        return self.city_origin(renting=False) if self.rng.random() < elsewhere_share else here
+
     def couple(self, youngest: int, oldest: int, *, male_head: bool = False) -> list[Member]:
         husband = self.member(Relationship.HEAD, Gender.MALE, youngest, oldest)
         wife_age = max(youngest, husband.age - self.rng.randint(-2, 5))
@@ -137,13 +148,15 @@ class PersonDrawer:
             return [wife, husband]
         return [husband, wife]
 
-    def children(self, mother: Member, count: int, youngest: int, oldest: int, surname: str) -> list[Member]:
-        """Children aged `youngest` to `oldest`, born when their mother was 21 or older."""
-        oldest = min(oldest, mother.age - 21)
+    def children_of(self, parents: list[Member], count: int, youngest: int, oldest: int) -> list[Member]:
+        """Children aged `youngest` to `oldest`, born when their mother (a single parent) was 21 or
+        older, with their father's (a single parent's) surname."""
+        oldest = min(oldest, first_of(parents, Gender.FEMALE).age - 21)
         if oldest < youngest:
             return []
+        surname = first_of(parents, Gender.MALE).surname
         return [self.member(Relationship.CHILD, self.gender(), youngest, oldest, surname) for _ in range(count)]
 
     def family(self, youngest: int, oldest: int, children: int, child_ages: tuple[int, int] = (0, 25)) -> list[Member]:
         couple = self.couple(youngest, oldest)
-        return couple + self.children(woman_of(couple), children, *child_ages, man_of(couple).surname)
+        return couple + self.children_of(couple, children, *child_ages)

@@ -11,7 +11,7 @@ import random
 from collections import Counter
 from typing import NamedTuple
 
-from qiaomen.demo.vocabulary import COMMUNITY_NAMES, ROADS
+from qiaomen.demo.vocabulary import COMMUNITY_NAMES, ROADS, weighted_choice
 from qiaomen.places.addresses import address_key
 from qiaomen.places.models import Building, Community, Grid, Street
 
@@ -29,8 +29,7 @@ HOUSEHOLDS_PER_COMMUNITY = 2500
 MIN_COMMUNITIES = 3
 BATCH_SIZE = 1000
 # (floors, units, flats per floor) ranges of a 多层 walk-up, a 小高层 and a 高层, and how common each is.
-_BUILDING_PROFILES = (((6, 7), (2, 4), (2, 2)), ((11, 18), (2, 3), (2, 4)), ((24, 33), (2, 2), (2, 4)))
-_BUILDING_WEIGHTS = (55, 28, 17)
+_BUILDING_PROFILES = {((6, 7), (2, 4), (2, 2)): 55, ((11, 18), (2, 3), (2, 4)): 28, ((24, 33), (2, 2), (2, 4)): 17}
 
 
 class Flat(NamedTuple):
@@ -151,7 +150,7 @@ class PlaceDrawer:
             )
             buildings.append(building)
             floors, units, per_floor = (
-                self.rng.randint(*span) for span in self.rng.choices(_BUILDING_PROFILES, _BUILDING_WEIGHTS)[0]
+                self.rng.randint(*span) for span in weighted_choice(self.rng, _BUILDING_PROFILES)
             )
             for unit in range(1, units + 1):
                 for floor in range(1, floors + 1):

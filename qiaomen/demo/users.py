@@ -38,11 +38,8 @@ DEMO_USERNAMES = tuple(user.username for user in DEMO_USERS)
 
 @dataclass(frozen=True)
 class DemoLogin:
-    username: str
-    role: str
-    display_name: str
-    duty: str
-    acts_in: str
+    user: DemoUser
+    acts_in: str  # the place (or department, or log) the user acts in, by name
 
 
 def demo_password_generate() -> str:
@@ -78,5 +75,5 @@ def demo_users_create(*, street: Street, grids: list[Grid], password: str) -> li
             acts_in = f"{place.community.name}{place.name}"
         else:
             acts_in = str(place or department or "审计日志")
-        logins.append(DemoLogin(spec.username, spec.role, spec.display_name, spec.duty, acts_in))
+        logins.append(DemoLogin(spec, acts_in))
     return logins

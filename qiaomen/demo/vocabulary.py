@@ -5,18 +5,29 @@ Faker is only a dev dependency, so `make run` seeds without it.
 
 from __future__ import annotations
 
+import random
+from collections.abc import Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def weighted_choice(rng: random.Random, weights: Mapping[T, float]) -> T:
+    """One of the options, each as likely as its weight says."""
+    return rng.choices(list(weights), list(weights.values()))[0]
+
 
 def _words(text: str) -> list[str]:
     return text.split()
 
 
-SURNAMES = [
+_SURNAMES = [
     *"王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范"
     "金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤",
     *_words("欧阳 上官 司马 诸葛"),
 ]
 # Roughly how common Chinese surnames are: a few very common ones, then a long tail.
-SURNAME_WEIGHTS = [1 / (rank + 4) for rank in range(len(SURNAMES))]
+SURNAMES = {surname: 1 / (rank + 4) for rank, surname in enumerate(_SURNAMES)}
 GIVEN_CHARS = {
     "M": "伟强磊军洋勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆旭宁龙林阳建峰亮成东文博志海国晨轩睿泽豪铭然",
     "F": "芳娜敏静丽艳娟霞燕玲婷雪琳倩颖慧莉萍红梅兰琴云洁欣怡佳晶月悦涵萱诗雨思婉",
@@ -47,8 +58,7 @@ ROADS = _words(
 
 # Region codes (the first six digits of an ID number) of people born in and around the city;
 # 330103 is the former 下城区, merged into 拱墅区 in 2021, still in older people's numbers.
-LOCAL_REGIONS = ("330105", "330103", "330106", "330102", "330381", "330522")
-LOCAL_REGION_WEIGHTS = (70, 15, 5, 4, 3, 3)
+LOCAL_REGIONS = {"330105": 70, "330103": 15, "330106": 5, "330102": 4, "330381": 3, "330522": 3}
 # Registered elsewhere in the city: 人户分离 inside Hangzhou.
 CITY_DISTRICTS = (
     ("330102", "上城区", _words("清泰街 望江路 凤起东路")),
@@ -73,29 +83,32 @@ HOME_COUNTIES = (
 )
 VILLAGES = _words("李庄 王营 张湾 刘岗 陈楼 新集 大王庄 马店 周寨 后湖 杨柳 石桥")
 
-CHRONIC_NOTES = (
-    "糖尿病，需低糖饮食",
-    "高血压，每日按时服药",
-    "糖尿病合并高血压，需低盐低糖饮食",
-    "冠心病，随身携带速效救心丸",
-    "慢阻肺，冬季注意保暖、防感冒",
-    "脑梗后遗症，左侧肢体无力，需定期复查",
-)
-DISABILITY_NOTES = (
-    "肢体残疾二级，出行需轮椅",
-    "视力残疾一级，独自外出需陪同",
-    "听力残疾三级，交流请放慢语速或写字",
-    "智力残疾二级，由家属监护",
-    "精神残疾三级，按时服药，情绪稳定",
-)
-ELDER_ALONE_NOTES = (
-    "子女在外地，每周电话联系",
-    "行动不便，需老年助餐",
-    "独居，走访时请查看燃气和用电安全",
-    "耳背，敲门请大声并多等一会儿",
-)
+# The care notes that come with a special-group tag: each person so tagged gets one of them.
+CARE_NOTES = {
+    "elder_alone": (
+        "子女在外地，每周电话联系",
+        "行动不便，需老年助餐",
+        "独居，走访时请查看燃气和用电安全",
+        "耳背，敲门请大声并多等一会儿",
+    ),
+    "chronic": (
+        "糖尿病，需低糖饮食",
+        "高血压，每日按时服药",
+        "糖尿病合并高血压，需低盐低糖饮食",
+        "冠心病，随身携带速效救心丸",
+        "慢阻肺，冬季注意保暖、防感冒",
+        "脑梗后遗症，左侧肢体无力，需定期复查",
+    ),
+    "disabled": (
+        "肢体残疾二级，出行需轮椅",
+        "视力残疾一级，独自外出需陪同",
+        "听力残疾三级，交流请放慢语速或写字",
+        "智力残疾二级，由家属监护",
+        "精神残疾三级，按时服药，情绪稳定",
+    ),
+    "maternal": ("孕中期，按时产检", "产后42天内，需上门随访"),
+}
 OLDEST_NOTES = ("腿脚不便，上下楼需搀扶", "记忆力减退，外出容易迷路")
-MATERNAL_NOTES = ("孕中期，按时产检", "产后42天内，需上门随访")
 LEFT_BEHIND_NOTE = "父母在外地务工，由祖父母照看"
 AWAY_REMARKS = ("户籍在此，本人长期在外地工作", "房屋已出售，户口尚未迁出")
 AWAY_ELDER_REMARK = "户籍在此，现随子女居住在外区"
