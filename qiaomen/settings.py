@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "qiaomen.visits",
     "qiaomen.tickets",
     "qiaomen.analytics",
+    "qiaomen.demo",
     "qiaomen.web",
     "qiaomen.public",
     "qiaomen.api",

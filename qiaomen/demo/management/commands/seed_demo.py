@@ -9,7 +9,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from qiaomen.core.errors import DomainError
-from qiaomen.registry.demo import LOGINS_FILENAME, demo_logins_write, demo_password_generate, demo_street_create
+from qiaomen.demo.logins import LOGINS_FILENAME, demo_logins_write
+from qiaomen.demo.seed import demo_street_create
+from qiaomen.demo.users import demo_password_generate
 from qiaomen.registry.models import Household
 
 COUNT_LABELS = {

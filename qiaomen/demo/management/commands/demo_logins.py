@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.urls import reverse
 
 from qiaomen.accounts.models import User
-from qiaomen.registry.demo import DEMO_USERNAMES, LOGINS_FILENAME, demo_logins_read
+from qiaomen.demo.logins import LOGINS_FILENAME, demo_logins_read
+from qiaomen.demo.users import DEMO_USERNAMES
 from qiaomen.registry.models import DoorCode
 
 

@@ -23,8 +23,11 @@ from qiaomen.accounts.models import PlaceAssignment, User
 from qiaomen.core.idnumber import age_on, parse_id_number
 from qiaomen.core.models import AuditEntry
 from qiaomen.core.phone import parse_phone
+from qiaomen.demo.logins import LOGINS_FILENAME
+from qiaomen.demo.places import CITY_CENTRE
+from qiaomen.demo.seed import demo_street_create
+from qiaomen.demo.users import DEMO_USERS
 from qiaomen.places.models import Building, Grid
-from qiaomen.registry.demo import CITY_CENTRE, DEMO_USERS, LOGINS_FILENAME, demo_street_create
 from qiaomen.registry.models import Household, HouseholdStatus, Person, Relationship, ResidentType
 
 PASSWORD = "Knock-knock-2026"
