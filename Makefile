@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 3
 DEMO_HOUSEHOLDS ?= 3000
 
-.PHONY: install run test lint typecheck messages
+.PHONY: install run test lint typecheck imports file-length messages
 
 install: $(VENV)/.installed node_modules/.installed messages
 
@@ -36,15 +36,45 @@ run: install
 	QIAOMEN_ENV=dev $(VENV)/bin/gunicorn qiaomen.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --forwarded-allow-ips=""
 
-# PYTEST_ARGS narrows a run, e.g. `make test PYTEST_ARGS="-x qiaomen/registry"`. pytest exits 5 when
-# it ran no test, which fails the target like any other non-zero exit; the message says why.
+# The gates of `make test`, each also a target of its own (`make lint`, `make typecheck`,
+# `make imports`, `make file-length`).
+RUFF_CHECK := $(VENV)/bin/ruff check .
+RUFF_FORMAT := $(VENV)/bin/ruff format --check .
+MYPY := $(VENV)/bin/mypy qiaomen
+LINT_IMPORTS := $(VENV)/bin/lint-imports --no-logo
+FILE_LENGTH := $(PY) scripts/check_file_length.py
+
+# $(call gate,NAME,COMMAND): run COMMAND; if it fails, say which gate failed and remember it.
+gate = echo "=== make test: $(1) ($(2)) ==="; $(2) || { echo "make test: FAILED gate $(1): $(2)" >&2; failed="$$failed $(1)"; };
+
+# Every gate runs, then pytest, even after a failure, so that one run shows every problem; the target
+# fails if any of them did. PYTEST_ARGS narrows the pytest run, e.g.
+# `make test PYTEST_ARGS="-x qiaomen/registry"`. pytest exits 5 when it ran no test, which fails the
+# target like any other non-zero exit; the message says why.
 test: install
+	@failed=""; \
+	$(call gate,ruff-check,$(RUFF_CHECK)) \
+	$(call gate,ruff-format,$(RUFF_FORMAT)) \
+	$(call gate,mypy,$(MYPY)) \
+	$(call gate,lint-imports,$(LINT_IMPORTS)) \
+	$(call gate,file-length,$(FILE_LENGTH)) \
+	echo "=== make test: pytest ==="; \
 	QIAOMEN_ENV=test $(VENV)/bin/pytest -n 2 -q $(PYTEST_ARGS); status=$$?; \
-	if [ $$status -eq 5 ]; then echo "make test: pytest ran no test (exit 5)" >&2; fi; exit $$status
+	if [ $$status -eq 5 ]; then echo "make test: pytest ran no test (exit 5)" >&2; fi; \
+	if [ $$status -ne 0 ]; then failed="$$failed pytest"; fi; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed" >&2; [ $$status -ne 0 ] || status=1; \
+	else echo "make test: every gate and the tests passed"; fi; \
+	exit $$status
 
 lint: install
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(RUFF_CHECK)
+	$(RUFF_FORMAT)
 
 typecheck: install
-	$(VENV)/bin/mypy qiaomen
+	$(MYPY)
+
+imports: install
+	$(LINT_IMPORTS)
+
+file-length: install
+	$(FILE_LENGTH)

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from qiaomen.testing import SmallStreet, make_small_street
+from qiaomen.testing import SmallStreet, make_small_street, require_chromium
 
 
 @pytest.fixture
@@ -36,6 +36,12 @@ def _audit_triggers_in_place(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if transactional:
         drop_audit_triggers(connection)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A browser test fails where Chromium is missing, with the line that installs it."""
+    if item.get_closest_marker("browser") is not None:
+        require_chromium()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

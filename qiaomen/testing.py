@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from itertools import count
+from pathlib import Path
 
+import pytest
 from django.db import connection
 
 from qiaomen.accounts.models import Department, PlaceAssignment, User
@@ -21,7 +23,22 @@ from qiaomen.registry.identity import id_number_columns, phone_columns
 from qiaomen.registry.models import Household, Person, Relationship, Tag
 
 PASSWORD = "Knock-knock-2026"  # noqa: S105 (test personas only)
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_INSTALL = "apt-get install chromium fonts-noto-cjk"
 _sequence = count(1)
+
+
+def require_chromium() -> Path:
+    """Fail, never skip, a browser test on a machine without Chromium: a skipped browser test
+    reads as green while the pages it covers go unchecked (qiaomen/conftest.py calls this before
+    every test marked `browser`)."""
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"browser test: Debian's Chromium is missing at {CHROMIUM}; install it, as root, with: {CHROMIUM_INSTALL}",
+            pytrace=False,
+        )
+    return CHROMIUM
 
 
 def make_building(grid: Grid, number: int, *, lat: float = 31.2, lng: float = 121.4) -> Building:

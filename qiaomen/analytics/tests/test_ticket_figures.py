@@ -23,15 +23,17 @@ T0 = dt.datetime(2026, 11, 2, 1, 0, tzinfo=dt.UTC)
 NOVEMBER = (dt.datetime(2026, 10, 31, 16, tzinfo=dt.UTC), dt.datetime(2026, 11, 30, 16, tzinfo=dt.UTC))
 
 
-def _create(street: SmallStreet, channel: str, household: str = "household_a", **extra: object) -> Ticket:
+def _create(
+    street: SmallStreet, channel: str, household: str = "household_a", *, resolved_on_spot: bool = False
+) -> Ticket:
     return ticket_create(
         channel=channel,
         description="诉求",
         subcategory=Subcategory.objects.get(code="LIF-MEAL"),
         household=getattr(street, household),
         created_by=street.users["worker_a"],
-        **extra,
-    )  # type: ignore[arg-type]
+        resolved_on_spot=resolved_on_spot,
+    )
 
 
 def _accept_resolve_rate(street: SmallStreet, ticket: Ticket, after_hours: float, score: int | None) -> Ticket:

@@ -78,12 +78,12 @@ def test_upload_preview_confirm_result(small_street: SmallStreet, tmp_path: Path
 
     confirmed = client.post(reverse("web:import_confirm", args=[batch.pk]))
 
-    assert confirmed.url == reverse("web:import_result", args=[batch.pk])
+    assert confirmed.status_code == 302 and confirmed["Location"] == reverse("web:import_result", args=[batch.pk])
     assert Person.objects.filter(name__in=["赵大海", "钱小红"]).count() == 2
     batch.refresh_from_db()
     assert batch.status == ImportStatus.COMMITTED and batch.created_by == small_street.users["street_admin"]
     assert not stored.exists(), "the upload is deleted once imported"
-    assert client.get(confirmed.url).status_code == 200
+    assert client.get(confirmed["Location"]).status_code == 200
     assert AuditEntry.objects.filter(action="registry.import", actor=small_street.users["street_admin"]).count() == 1
 
 

@@ -12,8 +12,8 @@ CHINA = ZoneInfo("Asia/Shanghai")
 CALENDAR = WorkdayCalendar()
 
 
-def local(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=CHINA)
+def local(year: int, month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=CHINA)
 
 
 def test_p3_created_just_before_the_spring_festival() -> None:

@@ -42,6 +42,7 @@ def test_a_second_plan_within_the_window_is_shown_the_first_and_can_join_it(smal
             join=True,
         )
     assert joined.joined and joined.plan == first.plan
+    assert first.plan is not None
     assert PlannedVisit.objects.count() == 1
     assert [p.purpose for p in first.plan.purposes.order_by("pk")] == ["高龄津贴复核", "家庭医生签约"]
     assert visits_saved_by_joining(PlannedVisit.objects.all()) == 1

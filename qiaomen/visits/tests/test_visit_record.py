@@ -120,6 +120,7 @@ def test_bad_input_is_refused_with_a_code_and_records_nothing(
 @pytest.mark.django_db
 def test_a_check_in_far_from_the_building_is_flagged(small_street: SmallStreet) -> None:
     building = small_street.building_a  # at (31.2, 121.4)
+    assert building.lat is not None and building.lng is not None
     near, _ = _record(small_street, lat=building.lat + 0.001, lng=building.lng)  # about 111 m
     far, _ = _record(small_street, lat=building.lat + 0.003, lng=building.lng)  # about 334 m
     assert (near.distance_m, near.far_from_building) == (111, False)

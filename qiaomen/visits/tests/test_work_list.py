@@ -21,7 +21,12 @@ NOW = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai, mid-N
 
 
 def _visit(
-    street: SmallStreet, household: Household, when: dt.datetime, outcome: str = Outcome.MET, **extra: object
+    street: SmallStreet,
+    household: Household,
+    when: dt.datetime,
+    outcome: str = Outcome.MET,
+    *,
+    demands: list[DemandInput] | None = None,
 ) -> None:
     answers = {"health": "良好", "safety": "安全"} if outcome == Outcome.MET else {}
     with time_machine.travel(when + dt.timedelta(minutes=1), tick=False):
@@ -32,8 +37,8 @@ def _visit(
             visited_at=when,
             outcome=outcome,
             answers=answers,
-            **extra,
-        )  # type: ignore[arg-type]
+            demands=demands,
+        )
 
 
 def _grid_with_buildings(street: SmallStreet) -> dict[str, Household]:
@@ -108,7 +113,11 @@ def test_the_walk_visits_every_due_building_once_and_is_no_longer_than_the_input
     # tier (building 1 at the start, then 11) ends at 11, so the next tier walks back west.
     overdue = [item.household.building.name for item in result.items if item.tier == Tier.OVERDUE]
     assert [name for i, name in enumerate(overdue) if i == 0 or overdue[i - 1] != name] == ["11栋", "13栋", "12栋"]
-    points = [(item.household.building.lat, item.household.building.lng) for item in result.items]
+    points = []
+    for item in result.items:
+        building = item.household.building
+        assert building.lat is not None and building.lng is not None, "every building of grid A is placed"
+        points.append((building.lat, building.lng))
     assert result.walking_distance_m <= path_length_m((31.2, 121.4), points) + 1e-6
 
 

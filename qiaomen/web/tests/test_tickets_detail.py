@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
@@ -106,9 +107,9 @@ def test_only_the_grids_worker_confirms(small_street: SmallStreet, client_as: Ca
     assert Ticket.objects.get(pk=ticket.pk).worker_confirmed_at is None
 
 
-def _in_progress(street: SmallStreet, **kwargs: bool) -> Ticket:
+def _in_progress(street: SmallStreet) -> Ticket:
     handler = street.users["dept_handler"]
-    ticket = ticket_accept(ticket=make_ticket(street, **kwargs), user=handler)
+    ticket = ticket_accept(ticket=make_ticket(street), user=handler)
     return ticket_start(ticket=ticket, user=handler)
 
 
@@ -169,6 +170,7 @@ def test_a_photo_is_served_only_to_who_sees_its_ticket(
     assert url == f"/tickets/photos/{photo.pk}/"
     response = client_as("worker_b").get(url)
     assert response.status_code == 200
+    assert isinstance(response, FileResponse), "a photo is streamed from its file"
     assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("inline")
