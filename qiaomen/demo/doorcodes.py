@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from qiaomen.registry.doorcodes import door_codes_insert
 from qiaomen.registry.models import Household, HouseholdStatus
+from qiaomen.tickets.doorcodes.codes import door_codes_insert
 
 
 def demo_door_codes_issue() -> int:

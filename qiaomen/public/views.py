@@ -24,16 +24,16 @@ from qiaomen.core.errors import DomainError
 from qiaomen.core.photos import PHOTO_ERRORS
 from qiaomen.public.forms import DemandForm, RatingForm
 from qiaomen.public.ratelimit import Limit, client_ip, limit_hit, limit_reached, over_limit
-from qiaomen.registry.doorcodes import (
+from qiaomen.registry.models import DoorCode
+from qiaomen.tickets.doorcodes.codes import door_code_lookup
+from qiaomen.tickets.doorcodes.residents import (
     DemandRow,
     ResidentDemand,
     door_code_demands,
-    door_code_lookup,
     door_code_rating_link,
     door_code_submitted,
     resident_demand_submit,
 )
-from qiaomen.registry.models import DoorCode
 from qiaomen.tickets.models import RatingLink, Status
 from qiaomen.tickets.services import ticket_rate
 

@@ -35,9 +35,9 @@ from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.services import api_token_issue
-from qiaomen.registry.doorcodes import door_code_issue
 from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus
 from qiaomen.testing import PASSWORD, SmallStreet
+from qiaomen.tickets.doorcodes.codes import door_code_issue
 from qiaomen.tickets.models import Channel, PhotoKind, SpotCheck, Subcategory
 from qiaomen.tickets.services import rating_link_issue, ticket_create, ticket_photos_add
 from qiaomen.visits.models import Outcome, VerificationRequest, Visit, VisitPause

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from qiaomen.registry.doorcodes import door_code_lookup
 from qiaomen.registry.models import DoorCode, Household, HouseholdStatus
+from qiaomen.tickets.doorcodes.codes import door_code_lookup
 
 PASSWORD = "Knock-knock-2026"
 

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
 
-from qiaomen.registry.doorcodes import door_code_issue
 from qiaomen.registry.models import DoorCode
 from qiaomen.testing import SmallStreet
+from qiaomen.tickets.doorcodes.codes import door_code_issue
 
 
 @dataclass

@@ -23,7 +23,7 @@ from pytest_django.fixtures import Settings
 from qiaomen.core.photos import MAX_PHOTO_BYTES
 from qiaomen.public.tests.conftest import Doors
 from qiaomen.public.tests.posts import demand
-from qiaomen.registry.doorcodes import HEALTH_WITHHELD
+from qiaomen.tickets.doorcodes.residents import HEALTH_WITHHELD
 from qiaomen.tickets.models import Channel, Status, Subcategory, Ticket, TicketPhoto
 from qiaomen.tickets.services import MAX_DESCRIPTION, ticket_accept, ticket_create, ticket_resolve
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import DjangoAssertNumQueries, Settings
 
 from qiaomen.public.tests.conftest import Doors
-from qiaomen.registry.doorcodes import door_code_reissue, door_code_revoke
+from qiaomen.tickets.doorcodes.codes import door_code_reissue, door_code_revoke
 from qiaomen.tickets.models import Channel, Subcategory
 from qiaomen.tickets.services import ticket_create
 

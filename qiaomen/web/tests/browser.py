@@ -16,9 +16,9 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from qiaomen.registry.doorcodes import door_code_issue
 from qiaomen.registry.models import DoorCode
 from qiaomen.testing import SmallStreet
+from qiaomen.tickets.doorcodes.codes import door_code_issue
 from qiaomen.web.tests.test_browser_ticket import _context, _page
 from qiaomen.web.tests.test_browser_ticket import _sign_in as sign_in
 from qiaomen.web.tests.test_browser_visit import CHROMIUM, CHROMIUM_FLAGS, PageTrouble

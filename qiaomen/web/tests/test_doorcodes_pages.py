@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from qiaomen.core.models import AuditEntry
-from qiaomen.registry.doorcodes import door_code_issue, door_code_lookup
 from qiaomen.registry.models import DoorCode
 from qiaomen.testing import SmallStreet, make_household
+from qiaomen.tickets.doorcodes.codes import door_code_issue, door_code_lookup
 
 
 def _live(**filters: object) -> list[DoorCode]:

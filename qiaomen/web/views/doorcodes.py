@@ -20,7 +20,9 @@ from django.views.decorators.http import require_http_methods
 
 from qiaomen.core.errors import InvalidInput
 from qiaomen.places.selectors import building_for_user
-from qiaomen.registry.doorcodes import (
+from qiaomen.registry.models import Household
+from qiaomen.registry.selectors import household_for_user, persons_for_user
+from qiaomen.tickets.doorcodes.codes import (
     Sticker,
     buildings_with_code_counts,
     door_code_for_user,
@@ -33,8 +35,6 @@ from qiaomen.registry.doorcodes import (
     door_codes_of_household,
     require_door_code_manager,
 )
-from qiaomen.registry.models import Household
-from qiaomen.registry.selectors import household_for_user, persons_for_user
 from qiaomen.web.views.common import current_user, paginate, staff_page
 
 BUILDINGS_PAGE_SIZE = 50

@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 
 from qiaomen.core.errors import InvalidInput
-from qiaomen.registry.doorcodes import ResidentDemand, door_code_issue, resident_demand_submit
 from qiaomen.registry.models import DoorCodeSubmission
 from qiaomen.testing import SmallStreet
+from qiaomen.tickets.doorcodes.codes import door_code_issue
+from qiaomen.tickets.doorcodes.residents import ResidentDemand, resident_demand_submit
 from qiaomen.tickets.models import Ticket
 
 LIGHT = "楼道里的灯坏了一个星期了"
