@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from qiaomen.web.views import audit, auth, home, places, registry
+from qiaomen.web.audit import views as audit
+from qiaomen.web.auth import views as auth
+from qiaomen.web.home import views as home
+from qiaomen.web.places import views as places
+from qiaomen.web.registry import views as registry
 
 app_name = "web"
 urlpatterns = [
@@ -17,8 +21,8 @@ urlpatterns = [
     path("places/grids/<int:pk>/", places.grid_detail, name="grid_detail"),
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/chain/", audit.audit_chain, name="audit_chain"),
-    path("imports/", include("qiaomen.web.urls_imports")),
-    path("visits/", include("qiaomen.web.urls_visits")),
-    path("tickets/", include("qiaomen.web.urls_tickets")),
-    path("doorcodes/", include("qiaomen.web.urls_doorcodes")),
+    path("imports/", include("qiaomen.web.imports.urls")),
+    path("visits/", include("qiaomen.web.visits.urls")),
+    path("tickets/", include("qiaomen.web.tickets.urls")),
+    path("doorcodes/", include("qiaomen.web.doorcodes.urls")),
 ]

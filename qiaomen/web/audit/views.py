@@ -9,8 +9,8 @@ from django.shortcuts import render
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.audit import audit_actions, audit_entries, audit_verify
 from qiaomen.core.models import AuditEntry
-from qiaomen.web.forms import AuditFilterForm
-from qiaomen.web.views.common import current_user, is_htmx, paginate, staff_page
+from qiaomen.web.registry.forms import AuditFilterForm
+from qiaomen.web.shared.views import current_user, is_htmx, paginate, staff_page
 
 AUDIT_PAGE_SIZE = 50
 

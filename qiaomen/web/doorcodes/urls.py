@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from qiaomen.web.views import doorcodes
+from qiaomen.web.doorcodes import views
 
 urlpatterns: list[URLPattern] = [
-    path("", doorcodes.doorcode_buildings, name="doorcode_buildings"),
-    path("buildings/<int:pk>/", doorcodes.doorcode_building, name="doorcode_building"),
-    path("buildings/<int:pk>/stickers/", doorcodes.doorcode_stickers, name="doorcode_stickers"),
-    path("households/<int:pk>/", doorcodes.doorcode_household, name="doorcode_household"),
+    path("", views.doorcode_buildings, name="doorcode_buildings"),
+    path("buildings/<int:pk>/", views.doorcode_building, name="doorcode_building"),
+    path("buildings/<int:pk>/stickers/", views.doorcode_stickers, name="doorcode_stickers"),
+    path("households/<int:pk>/", views.doorcode_household, name="doorcode_household"),
 ]

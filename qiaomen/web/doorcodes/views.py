@@ -35,7 +35,7 @@ from qiaomen.registry.doorcodes import (
 )
 from qiaomen.registry.models import Household
 from qiaomen.registry.selectors import household_for_user, persons_for_user
-from qiaomen.web.views.common import current_user, paginate, staff_page
+from qiaomen.web.shared.views import current_user, paginate, staff_page
 
 BUILDINGS_PAGE_SIZE = 50
 

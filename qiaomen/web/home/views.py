@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from qiaomen.accounts.roles import Capability, Role
-from qiaomen.web.views.common import current_user, staff_page
+from qiaomen.web.shared.views import current_user, staff_page
 
 
 @staff_page

@@ -40,7 +40,7 @@ from qiaomen.registry.importing.uploads import (
     import_upload,
 )
 from qiaomen.registry.models import ImportBatch, ImportStatus
-from qiaomen.web.views.common import current_user, paginate, staff_page
+from qiaomen.web.shared.views import current_user, paginate, staff_page
 
 PROBLEMS_SHOWN = 50
 CONFLICTS_PAGE_SIZE = 50

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from qiaomen.places.selectors import grid_buildings_for_user, grid_for_user, place_tree_for_user
-from qiaomen.web.views.common import current_user, staff_page
+from qiaomen.web.shared.views import current_user, staff_page
 
 
 @staff_page

@@ -28,9 +28,9 @@ from qiaomen.registry.selectors import (
 )
 from qiaomen.registry.selectors_freshness import registry_freshness_for_page
 from qiaomen.registry.services import person_unmask, person_view_record
-from qiaomen.web.forms import ExactSearchForm, RegistrySearchForm, UnmaskForm
-from qiaomen.web.views.common import current_user, is_htmx, paginate, staff_page
-from qiaomen.web.views.visits import household_visits_context
+from qiaomen.web.registry.forms import ExactSearchForm, RegistrySearchForm, UnmaskForm
+from qiaomen.web.shared.views import current_user, is_htmx, paginate, staff_page
+from qiaomen.web.visits.views.worklist import household_visits_context
 
 SEARCH_PAGE_SIZE = 25
 

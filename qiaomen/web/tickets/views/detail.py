@@ -46,7 +46,8 @@ from qiaomen.tickets.selectors import (
 from qiaomen.tickets.selectors import (
     ticket_inbox as inbox_tickets,
 )
-from qiaomen.web.forms_tickets import (
+from qiaomen.web.shared.views import current_user, paginate, staff_page
+from qiaomen.web.tickets.forms import (
     ResolveForm,
     ResubmitForm,
     ReturnForm,
@@ -54,10 +55,9 @@ from qiaomen.web.forms_tickets import (
     TicketEntryForm,
     TransferForm,
 )
-from qiaomen.web.views.common import current_user, paginate, staff_page
-from qiaomen.web.views.tickets_review import classification_context
-from qiaomen.web.views.tickets_similar import similar_context
-from qiaomen.web.views.visits import user_with
+from qiaomen.web.tickets.views.review import classification_context
+from qiaomen.web.tickets.views.similar import similar_context
+from qiaomen.web.visits.views.worklist import user_with
 
 INBOX_PAGE = 50
 NOTIFICATIONS_PAGE = 50

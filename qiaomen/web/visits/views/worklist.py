@@ -49,7 +49,8 @@ from qiaomen.visits.selectors import (
     work_list,
 )
 from qiaomen.visits.services import verification_resolve, visit_record
-from qiaomen.web.forms_visits import (
+from qiaomen.web.shared.views import current_user, staff_page
+from qiaomen.web.visits.forms import (
     DEMANDS_PREFIX,
     DemandFormSet,
     VerificationForm,
@@ -57,7 +58,6 @@ from qiaomen.web.forms_visits import (
     WorkListForm,
     subcategory_choices,
 )
-from qiaomen.web.views.common import current_user, staff_page
 
 ROUTINE = "routine"
 TIER_LABELS = {
