@@ -1,4 +1,5 @@
-"""What every staff page shares: sign-in required, domain errors as a message, pagination."""
+"""What every staff page shares: sign-in required, the role's capability checked before any
+lookup, domain errors as a message, pagination."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render, resolve_url
 
 from qiaomen.accounts.models import User
+from qiaomen.accounts.roles import Capability
 from qiaomen.core.errors import DomainError
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -28,6 +31,15 @@ def current_user(request: HttpRequest) -> User:
     """The signed-in user of a `staff_page` view (anonymous visitors never get that far)."""
     user = request.user
     assert isinstance(user, User)
+    return user
+
+
+def user_with(request: HttpRequest, capability: Capability) -> User:
+    """The signed-in user if their role has `capability`; 403 before any record is looked up,
+    so that a refused role cannot tell records that exist from those that do not."""
+    user = current_user(request)
+    if not user.can(capability):
+        raise PermissionDenied
     return user
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from qiaomen.accounts.models import Department
 from qiaomen.tickets.models import Priority, SpotCheckResult, Subcategory, WorkdayOverride
 from qiaomen.tickets.services import MAX_DESCRIPTION
-from qiaomen.web.visits.forms import MultipleImageField, MultipleImageInput, subcategory_choices
+from qiaomen.web.shared.forms import MultipleImageField, MultipleImageInput, subcategory_choices
 
 REASON_MAX = 500
 

@@ -8,16 +8,15 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.core.errors import DomainError
 from qiaomen.places.models import Building, Community, Grid
 from qiaomen.registry.models import HouseholdStatus
-from qiaomen.tickets.models import Subcategory
 from qiaomen.visits.models import Outcome, PolicyTopic, VisitType
 from qiaomen.visits.services import MAX_DEMAND_TEXT, MAX_DEMANDS, DemandInput
+from qiaomen.web.shared.forms import MultipleImageField
 
 QUESTION_PREFIX = "q_"
 NOTES_MAX = 2000
@@ -41,23 +40,6 @@ class WorkListForm(forms.Form):
     def start(self) -> tuple[float, float] | None:
         lat, lng = self.cleaned_data.get("lat"), self.cleaned_data.get("lng")
         return (lat, lng) if lat is not None and lng is not None else None
-
-
-class MultipleImageInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
-    """Several photos in one input (Django's documented pattern for `multiple`)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        attrs = {"accept": "image/*", "capture": "environment", "multiple": True}
-        kwargs.setdefault("widget", MultipleImageInput(attrs=attrs))
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleImageField, self).clean(item, initial) for item in files if item]
 
 
 def _question_field(question: dict[str, Any]) -> forms.Field:
@@ -147,14 +129,6 @@ class VisitForm(forms.Form):
         question = error.details.get("question")
         field = QUESTION_PREFIX + question if question else ERROR_FIELDS.get(error.code)
         self.add_error(field if field in self.fields else None, error.message)
-
-
-def subcategory_choices(subcategories: list[Subcategory]) -> list[tuple[str, Any]]:
-    """Sub-categories grouped by category, after the choice to let the words decide."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for subcategory in subcategories:
-        groups.setdefault(subcategory.category.name, []).append((subcategory.code, subcategory.name))
-    return [("", _("Choose from the words")), *groups.items()]
 
 
 class DemandForm(forms.Form):

@@ -25,9 +25,8 @@ from qiaomen.places.models import Community, Grid, Street
 from qiaomen.tickets import services
 from qiaomen.tickets.models import Subcategory, WorkdayOverride
 from qiaomen.tickets.selectors import tickets_for_user
-from qiaomen.web.shared.views import staff_page
+from qiaomen.web.shared.views import staff_page, user_with
 from qiaomen.web.tickets.forms import SubcategoryForm, WorkdayOverrideForm
-from qiaomen.web.tickets.views.detail import user_with
 
 FIGURE_LABELS = {
     "response_avg_hours": _("Response time, average (hours)"),

@@ -46,7 +46,7 @@ from qiaomen.tickets.selectors import (
 from qiaomen.tickets.selectors import (
     ticket_inbox as inbox_tickets,
 )
-from qiaomen.web.shared.views import current_user, paginate, staff_page
+from qiaomen.web.shared.views import current_user, paginate, staff_page, user_with
 from qiaomen.web.tickets.forms import (
     ResolveForm,
     ResubmitForm,
@@ -57,7 +57,6 @@ from qiaomen.web.tickets.forms import (
 )
 from qiaomen.web.tickets.views.review import classification_context
 from qiaomen.web.tickets.views.similar import similar_context
-from qiaomen.web.visits.views.worklist import user_with
 
 INBOX_PAGE = 50
 NOTIFICATIONS_PAGE = 50

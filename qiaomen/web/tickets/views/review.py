@@ -26,9 +26,8 @@ from qiaomen.core.errors import InvalidInput
 from qiaomen.tickets import intake
 from qiaomen.tickets.models import Priority, Subcategory, Ticket
 from qiaomen.tickets.selectors import active_subcategories, ticket_for_user
-from qiaomen.web.shared.views import paginate, staff_page
-from qiaomen.web.visits.forms import subcategory_choices
-from qiaomen.web.visits.views.worklist import user_with
+from qiaomen.web.shared.forms import subcategory_choices
+from qiaomen.web.shared.views import paginate, staff_page, user_with
 
 REVIEW_PAGE = 30
 

@@ -28,8 +28,7 @@ from qiaomen.tickets.models import Ticket
 from qiaomen.tickets.selectors import ticket_for_user
 from qiaomen.tickets.similar import similar_open_tickets
 from qiaomen.tickets.states import OPEN_STATUSES
-from qiaomen.web.shared.views import staff_page
-from qiaomen.web.visits.views.worklist import user_with
+from qiaomen.web.shared.views import staff_page, user_with
 
 
 @dataclass(frozen=True)

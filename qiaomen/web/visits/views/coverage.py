@@ -12,8 +12,7 @@ from qiaomen.registry.models import Household
 from qiaomen.registry.selectors import households_for_user
 from qiaomen.visits.coverage import TARGET_OVERALL, TARGET_SPECIAL, coverage_report
 from qiaomen.visits.periods import Period, PeriodKind, parse_period_label, period_containing
-from qiaomen.web.shared.views import staff_page
-from qiaomen.web.visits.views.worklist import user_with
+from qiaomen.web.shared.views import staff_page, user_with
 
 # The lists under the table name this many households at most; the count says how many there are.
 HOUSEHOLDS_LISTED = 100

@@ -31,9 +31,9 @@ from qiaomen.visits.services import (
     visit_plan_households,
     visits_saved_by_joining,
 )
-from qiaomen.web.shared.views import paginate, staff_page
+from qiaomen.web.shared.views import paginate, staff_page, user_with
 from qiaomen.web.visits.forms import PauseForm, PlanForm
-from qiaomen.web.visits.views.worklist import sentences, user_with
+from qiaomen.web.visits.views.worklist import sentences
 
 CALENDAR_PAGE_SIZE = 30
 PAST_PAUSES_SHOWN = 20

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -49,14 +48,14 @@ from qiaomen.visits.selectors import (
     work_list,
 )
 from qiaomen.visits.services import verification_resolve, visit_record
-from qiaomen.web.shared.views import current_user, staff_page
+from qiaomen.web.shared.forms import subcategory_choices
+from qiaomen.web.shared.views import staff_page, user_with
 from qiaomen.web.visits.forms import (
     DEMANDS_PREFIX,
     DemandFormSet,
     VerificationForm,
     VisitForm,
     WorkListForm,
-    subcategory_choices,
 )
 
 ROUTINE = "routine"
@@ -72,15 +71,6 @@ RECENTLY_VERIFIED = 20
 def sentences(parts: list[str]) -> str:
     """Sentences of one message: Chinese ones end with a full-width stop and take no space between."""
     return ("" if get_language().startswith("zh") else " ").join(parts)
-
-
-def user_with(request: HttpRequest, capability: Capability) -> User:
-    """The signed-in user if their role has `capability`; 403 before any record is looked up,
-    so that a refused role cannot tell records that exist from those that do not."""
-    user = current_user(request)
-    if not user.can(capability):
-        raise PermissionDenied
-    return user
 
 
 # --- work list (R-VIS-2) ---------------------------------------------------------------------------
