@@ -9,7 +9,7 @@ from django.shortcuts import render
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.audit import audit_actions, audit_entries, audit_verify
 from qiaomen.core.models import AuditEntry
-from qiaomen.web.registry.forms import AuditFilterForm
+from qiaomen.web.audit.forms import AuditFilterForm
 from qiaomen.web.shared.views import current_user, is_htmx, paginate, staff_page
 
 AUDIT_PAGE_SIZE = 50

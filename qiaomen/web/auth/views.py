@@ -13,7 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qiaomen.accounts.services import LoginFailed, user_authenticate, user_logout, user_password_expired
-from qiaomen.web.registry.forms import LoginForm
+from qiaomen.web.auth.forms import LoginForm
 
 
 def _next_url(request: HttpRequest) -> str:

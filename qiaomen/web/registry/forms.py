@@ -1,4 +1,4 @@
-"""Forms of the staff pages: they parse and validate input; the rules live in services."""
+"""Forms of the registry pages: they parse and validate input; the rules live in services."""
 
 from __future__ import annotations
 
@@ -13,18 +13,6 @@ from qiaomen.places.selectors import buildings_for_user, grids_for_user
 from qiaomen.registry.models import Tag
 from qiaomen.registry.selectors import tag_filter_choices
 from qiaomen.registry.services import UNMASKABLE_FIELDS
-
-
-class LoginForm(forms.Form):
-    username = forms.CharField(
-        label=_("Username"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "autofocus": True}),
-    )
-    password = forms.CharField(
-        label=_("Password"), max_length=256, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
-    )
-
 
 # app.js sends the form when such a select changes; the submit button serves without JS.
 _AUTOSUBMIT = forms.Select(attrs={"data-autosubmit": True})
@@ -91,14 +79,3 @@ class UnmaskForm(forms.Form):
 
     field = forms.ChoiceField(choices=[(name, name) for name in UNMASKABLE_FIELDS])
     reason = forms.CharField(required=False, max_length=200)
-
-
-class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action"), required=False)
-    user = forms.CharField(label=_("User"), required=False, max_length=150)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("All actions")), *((action, action) for action in actions)]  # type: ignore[attr-defined]
