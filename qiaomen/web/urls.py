@@ -1,24 +1,19 @@
+"""The staff pages: each area's urls.py under its prefix. The areas declare no app_name of their
+own, so every name lives in the web namespace (web:worklist, web:ticket_detail …)."""
+
 from __future__ import annotations
 
 from django.urls import include, path
 
-from qiaomen.web.views import audit, auth, home, places, registry
-
 app_name = "web"
 urlpatterns = [
-    path("", home.home, name="home"),
-    path("login/", auth.login_view, name="login"),
-    path("logout/", auth.logout_view, name="logout"),
-    path("registry/", registry.registry_search, name="registry_search"),
-    path("registry/households/<int:pk>/", registry.household_detail, name="household_detail"),
-    path("registry/persons/<int:pk>/", registry.person_detail, name="person_detail"),
-    path("registry/persons/<int:pk>/unmask/", registry.person_unmask_view, name="person_unmask"),
-    path("places/", places.place_tree, name="place_tree"),
-    path("places/grids/<int:pk>/", places.grid_detail, name="grid_detail"),
-    path("audit/", audit.audit_log, name="audit_log"),
-    path("audit/chain/", audit.audit_chain, name="audit_chain"),
-    path("imports/", include("qiaomen.web.urls_imports")),
-    path("visits/", include("qiaomen.web.urls_visits")),
-    path("tickets/", include("qiaomen.web.urls_tickets")),
-    path("doorcodes/", include("qiaomen.web.urls_doorcodes")),
+    path("", include("qiaomen.web.home.urls")),
+    path("", include("qiaomen.web.auth.urls")),
+    path("registry/", include("qiaomen.web.registry.urls")),
+    path("places/", include("qiaomen.web.places.urls")),
+    path("audit/", include("qiaomen.web.audit.urls")),
+    path("imports/", include("qiaomen.web.imports.urls")),
+    path("visits/", include("qiaomen.web.visits.urls")),
+    path("tickets/", include("qiaomen.web.tickets.urls")),
+    path("doorcodes/", include("qiaomen.web.doorcodes.urls")),
 ]

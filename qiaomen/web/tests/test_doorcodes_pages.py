@@ -108,7 +108,7 @@ def test_stickers_point_at_the_public_address_when_one_is_set(
 ) -> None:
     s = small_street
     settings.QR_PUBLIC_BASE_URL = "https://qiaomen.example.gov.cn"  # type: ignore[attr-defined]
-    from qiaomen.web.views.doorcodes import door_url
+    from qiaomen.web.doorcodes.views import door_url
 
     _, token = door_code_issue(household=s.household_a, user=s.users["worker_a"])
     request = client_as("worker_a").get(reverse("web:home")).wsgi_request
