@@ -24,12 +24,13 @@ from qiaomen.api.paging import Offset
 from qiaomen.core.errors import Forbidden, InvalidInput
 from qiaomen.places.selectors import grid_for_user
 from qiaomen.registry.selectors import household_for_user, households_for_user
+from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.coverage import TARGET_OVERALL, TARGET_SPECIAL, CoverageRow, coverage_report
 from qiaomen.visits.models import ContactMode, Demand, Outcome, VerificationRequest, Visit, VisitPhoto
 from qiaomen.visits.periods import PeriodKind, parse_period_label, period_containing
 from qiaomen.visits.photos import MAX_PHOTO_BYTES, visit_photo_add
 from qiaomen.visits.selectors import DueHousehold, Tier, visit_for_user, visits_for_user, work_list
-from qiaomen.visits.services import DemandInput, visit_record
+from qiaomen.visits.services import DemandInput
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -281,7 +282,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[dict[str, Any
     another worker answers 409."""
     user = api_user_with(request, Capability.RECORD_VISITS)
     household = household_for_user(user, payload.household_id)
-    visit, _ = visit_record(
+    visit, _ = visit_record_with_tickets(
         worker=user,
         household=household,
         client_uuid=payload.client_uuid,

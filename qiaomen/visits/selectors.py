@@ -206,13 +206,13 @@ def _special_tag_ids() -> set[int]:
 
 def _recent_demands(household_ids: list[int], since: dt.datetime) -> dict[int, int]:
     """Demands per household since `since`: every ticket (whatever its channel) plus the
-    demands raised on visits that have not become tickets yet, so none is counted twice."""
-    from qiaomen.tickets.models import Ticket
-
+    demands raised on visits that have not become tickets yet, so none is counted twice.
+    Tickets are read through the household's reverse relation: visits sits below tickets and
+    does not import it."""
     counts: dict[int, int] = defaultdict(int)
-    tickets = Ticket.objects.filter(household_id__in=household_ids, created_at__gte=since)
+    tickets = Household.objects.filter(pk__in=household_ids, tickets__created_at__gte=since)
     unticketed = Demand.objects.filter(household_id__in=household_ids, raised_at__gte=since, ticket__isnull=True)
-    for rows in (tickets.values_list("household_id", flat=True), unticketed.values_list("household_id", flat=True)):
+    for rows in (tickets.values_list("pk", flat=True), unticketed.values_list("household_id", flat=True)):
         for household_id in rows:
             counts[household_id] += 1
     return counts

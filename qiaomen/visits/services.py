@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -21,10 +20,6 @@ from qiaomen.core.transitions import claim_transition
 from qiaomen.places.models import Community, Grid
 from qiaomen.registry.models import DataSource, Household, HouseholdStatus
 from qiaomen.registry.services import record_change
-from qiaomen.tickets import classifier
-from qiaomen.tickets.models import Channel, Subcategory, Ticket
-from qiaomen.tickets.selectors import active_subcategories
-from qiaomen.tickets.services import ticket_create
 from qiaomen.visits.geo import distance_m
 from qiaomen.visits.models import (
     ContactMode,
@@ -75,7 +70,7 @@ def _check_position(lat: float | None, lng: float | None) -> None:
         raise InvalidInput("position_invalid", "定位坐标无效")
 
 
-def _clean_demands(demands: list[DemandInput]) -> list[DemandInput]:
+def demands_clean(demands: list[DemandInput]) -> list[DemandInput]:
     if len(demands) > MAX_DEMANDS:
         raise InvalidInput("too_many_demands", f"一次走访最多记录{MAX_DEMANDS}条诉求")
     cleaned = []
@@ -130,8 +125,7 @@ def visit_record(
     policies = list(PolicyTopic.objects.filter(code__in=codes, active=True))
     if len(policies) != len(codes):
         raise InvalidInput("policy_unknown", "宣传的政策不在政策清单中")
-    cleaned_demands = _clean_demands(demands or [])
-    subcategories = [_demand_subcategory(d) for d in cleaned_demands]
+    cleaned_demands = demands_clean(demands or [])
     policy = visit_policy()
     building = household.building
     distance = None
@@ -160,16 +154,14 @@ def visit_record(
                 notes=notes.strip(),
             )
             visit.policies.set(policies)
-            for demand_input, subcategory in zip(cleaned_demands, subcategories, strict=True):
-                demand = Demand.objects.create(
+            for demand_input in cleaned_demands:
+                Demand.objects.create(
                     visit=visit,
                     household=household,
                     text=demand_input.text,
                     resolved_on_spot=demand_input.resolved_on_spot,
                     raised_at=visited_at,
                 )
-                if subcategory is not None:
-                    demand_ticket_create(demand=demand, subcategory=subcategory, worker=worker, request=request)
             _apply_outcome(visit, household)
             _fulfil_plans(visit, policy.join_window_days)
             audit_record(
@@ -193,39 +185,6 @@ def _resent(visit: Visit, worker: User, household: Household) -> Visit:
     if visit.worker_id != worker.pk or visit.household_id != household.pk:
         raise Conflict("client_uuid_taken", "该走访编号已被另一条走访记录使用，请重新生成")
     return visit
-
-
-def _demand_subcategory(demand: DemandInput) -> Subcategory | None:
-    """The sub-category the worker chose, or the classifier's when it is sure (or hears an
-    emergency); None leaves the demand for community staff to classify."""
-    if demand.subcategory_code:
-        subcategory = active_subcategories().filter(code=demand.subcategory_code).first()
-        if subcategory is None:
-            raise InvalidInput("subcategory_unknown", f"诉求分类“{demand.subcategory_code}”不存在或已停用")
-        return subcategory
-    suggestion = classifier.suggest(demand.text)
-    if suggestion.confidence < settings.CLASSIFIER_MIN_CONFIDENCE and not suggestion.is_emergency:
-        return None
-    return active_subcategories().get(code=suggestion.code)
-
-
-def demand_ticket_create(
-    *, demand: Demand, subcategory: Subcategory, worker: User, request: HttpRequest | None = None
-) -> Ticket:
-    """A demand raised on a visit becomes a proactive ticket; one resolved on the spot is closed
-    at creation with the worker's confirmation (R-TIC-1, R-TIC-6)."""
-    if Ticket.objects.filter(demand=demand).exists():
-        raise Conflict("demand_already_ticketed", "该诉求已生成工单")
-    return ticket_create(
-        channel=Channel.VISIT,
-        description=demand.text,
-        subcategory=subcategory,
-        household=demand.household,
-        created_by=worker,
-        demand=demand,
-        resolved_on_spot=demand.resolved_on_spot,
-        request=request,
-    )
 
 
 def _apply_outcome(visit: Visit, household: Household) -> None:

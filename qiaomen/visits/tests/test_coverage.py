@@ -11,11 +11,12 @@ import time_machine
 from qiaomen.core.errors import Forbidden
 from qiaomen.registry.models import Household
 from qiaomen.testing import SmallStreet, make_household, make_person
+from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.coverage import coverage_report
 from qiaomen.visits.models import Outcome
 from qiaomen.visits.periods import PeriodKind, period_containing
 from qiaomen.visits.selectors import work_list
-from qiaomen.visits.services import visit_pause_create, visit_record
+from qiaomen.visits.services import visit_pause_create
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = period_containing(PeriodKind.MONTH, dt.date(2026, 11, 1))
@@ -26,7 +27,7 @@ def _visit(street: SmallStreet, household: Household, day: int, outcome: str = O
     worker = street.users["worker_a" if household.building.grid == street.grid_a else "worker_b"]
     when = dt.datetime(2026, month, day, 2, tzinfo=dt.UTC)
     with time_machine.travel(when + dt.timedelta(minutes=5), tick=False):
-        visit_record(
+        visit_record_with_tickets(
             worker=worker,
             household=household,
             client_uuid=uuid.uuid4(),

@@ -11,8 +11,9 @@ import time_machine
 from qiaomen.core.errors import InvalidInput
 from qiaomen.testing import SmallStreet
 from qiaomen.tickets.models import Channel, Status, Ticket
+from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.models import Demand, Outcome
-from qiaomen.visits.services import DemandInput, visit_record
+from qiaomen.visits.services import DemandInput
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)
@@ -20,7 +21,7 @@ NOW = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)
 
 def _visit(street: SmallStreet, *demands: DemandInput) -> None:
     with time_machine.travel(NOW, tick=False):
-        visit_record(
+        visit_record_with_tickets(
             worker=street.users["worker_a"],
             household=street.household_a,
             client_uuid=uuid.uuid4(),

@@ -11,8 +11,9 @@ import time_machine
 from qiaomen.accounts.models import Department
 from qiaomen.core.errors import InvalidInput
 from qiaomen.testing import SmallStreet
+from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.models import Outcome, PlannedVisit, PlanStatus
-from qiaomen.visits.services import visit_plan, visit_record, visits_saved_by_joining
+from qiaomen.visits.services import visit_plan, visits_saved_by_joining
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)
@@ -75,7 +76,7 @@ def test_a_grid_workers_visit_fulfils_the_plan_whoever_made_it(small_street: Sma
             purpose="高龄津贴复核",
         ).plan
     with time_machine.travel(dt.datetime(2026, 11, 8, 3, tzinfo=dt.UTC), tick=False):
-        visit, _ = visit_record(
+        visit, _ = visit_record_with_tickets(
             worker=small_street.users["worker_a"],
             household=small_street.household_a,
             client_uuid=uuid.uuid4(),

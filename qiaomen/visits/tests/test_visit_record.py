@@ -14,8 +14,9 @@ from qiaomen.core.errors import Conflict, InvalidInput
 from qiaomen.core.models import AuditEntry
 from qiaomen.registry.models import Household
 from qiaomen.testing import SmallStreet
+from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.models import ContactMode, Demand, Outcome, VerificationRequest, Visit
-from qiaomen.visits.services import DemandInput, verification_resolve, visit_pause_create, visit_record
+from qiaomen.visits.services import DemandInput, verification_resolve, visit_pause_create
 
 NOW = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)
 ANSWERS = {"health": "良好", "safety": "安全"}
@@ -32,7 +33,7 @@ def _record(street: SmallStreet, **overrides: object) -> tuple[Visit, bool]:
     }
     arguments.update(overrides)
     with time_machine.travel(NOW, tick=False):
-        return visit_record(**arguments)  # type: ignore[arg-type]
+        return visit_record_with_tickets(**arguments)  # type: ignore[arg-type]
 
 
 @pytest.mark.django_db

@@ -11,10 +11,11 @@ import time_machine
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household
 from qiaomen.testing import SmallStreet, make_building, make_household, make_person
+from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.geo import path_length_m
 from qiaomen.visits.models import Outcome
 from qiaomen.visits.selectors import Tier, work_list
-from qiaomen.visits.services import DemandInput, visit_record
+from qiaomen.visits.services import DemandInput
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai, mid-November
@@ -30,7 +31,7 @@ def _visit(
 ) -> None:
     answers = {"health": "良好", "safety": "安全"} if outcome == Outcome.MET else {}
     with time_machine.travel(when + dt.timedelta(minutes=1), tick=False):
-        visit_record(
+        visit_record_with_tickets(
             worker=street.users["worker_a"],
             household=household,
             client_uuid=uuid.uuid4(),

@@ -18,8 +18,9 @@ from django.utils import timezone
 from qiaomen.places.models import Community, Grid
 from qiaomen.registry.models import Household
 from qiaomen.testing import SmallStreet
+from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.models import Outcome, Visit, VisitPause
-from qiaomen.visits.services import DemandInput, visit_pause_create, visit_record
+from qiaomen.visits.services import DemandInput, visit_pause_create
 
 NOW = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)  # Monday 16 November 2026, 10:00 in Shanghai
 MET_ANSWERS = {"health": "良好", "safety": "安全"}
@@ -43,7 +44,7 @@ def record_visit(
     lng: float | None = None,
 ) -> Visit:
     """A visit recorded by the service, as the phone would have sent it."""
-    visit, _ = visit_record(
+    visit, _ = visit_record_with_tickets(
         worker=street.users[worker],
         household=household,
         client_uuid=uuid.uuid4(),

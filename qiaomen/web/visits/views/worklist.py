@@ -33,6 +33,7 @@ from qiaomen.registry.selectors import household_for_user, households_for_user
 from qiaomen.tickets.classifier import ranked_codes
 from qiaomen.tickets.models import Ticket
 from qiaomen.tickets.selectors import active_subcategories
+from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.models import ContactMode, Outcome, VerificationStatus, Visit
 from qiaomen.visits.photos import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_VISIT, visit_photos_add
 from qiaomen.visits.selectors import (
@@ -47,7 +48,7 @@ from qiaomen.visits.selectors import (
     visit_policy,
     work_list,
 )
-from qiaomen.visits.services import verification_resolve, visit_record
+from qiaomen.visits.services import verification_resolve
 from qiaomen.web.shared.forms import subcategory_choices
 from qiaomen.web.shared.views import staff_page, user_with
 from qiaomen.web.visits.forms import (
@@ -204,7 +205,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 # One transaction: a photo the service refuses leaves no visit behind.
                 with transaction.atomic():
-                    visit, created = visit_record(
+                    visit, created = visit_record_with_tickets(
                         worker=user,
                         household=household,
                         client_uuid=data["client_uuid"],

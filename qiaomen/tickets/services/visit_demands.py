@@ -1,0 +1,80 @@
+"""Demands raised on a visit become proactive tickets (R-TIC-1), in the visit's transaction.
+
+Visits sit below tickets: visits.services records the visit and its demands and knows nothing
+of tickets; this is where they meet. A demand the worker gave a sub-category, or that the
+classifier is sure of (or hears an emergency in), becomes a ticket at once; the others wait,
+as unticketed demands, for community staff to classify.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+
+from qiaomen.accounts.models import User
+from qiaomen.core.errors import Conflict, InvalidInput
+from qiaomen.registry.models import Household
+from qiaomen.tickets import classifier
+from qiaomen.tickets.models import Channel, Subcategory, Ticket
+from qiaomen.tickets.selectors import active_subcategories
+from qiaomen.tickets.services.routing import ticket_create
+from qiaomen.visits.models import Demand, Visit
+from qiaomen.visits.services import DemandInput, demands_clean, visit_record
+
+
+def visit_record_with_tickets(
+    *,
+    worker: User,
+    household: Household,
+    demands: list[DemandInput] | None = None,
+    request: HttpRequest | None = None,
+    **visit: Any,
+) -> tuple[Visit, bool]:
+    """visits.services.visit_record, and a ticket for each of its demands that has a sub-category,
+    all or nothing. Every demand's sub-category is checked before anything is written; a resent
+    visit (created False) makes no ticket twice."""
+    cleaned = demands_clean(demands or [])
+    subcategories = [demand_subcategory(demand) for demand in cleaned]
+    with transaction.atomic():
+        recorded, created = visit_record(worker=worker, household=household, demands=cleaned, request=request, **visit)
+        if created:
+            for demand, subcategory in zip(recorded.demands.order_by("pk"), subcategories, strict=True):
+                if subcategory is not None:
+                    demand_ticket_create(demand=demand, subcategory=subcategory, worker=worker, request=request)
+    return recorded, created
+
+
+def demand_subcategory(demand: DemandInput) -> Subcategory | None:
+    """The sub-category the worker chose, or the classifier's when it is sure (or hears an
+    emergency); None leaves the demand for community staff to classify."""
+    if demand.subcategory_code:
+        subcategory = active_subcategories().filter(code=demand.subcategory_code).first()
+        if subcategory is None:
+            raise InvalidInput("subcategory_unknown", f"诉求分类“{demand.subcategory_code}”不存在或已停用")
+        return subcategory
+    suggestion = classifier.suggest(demand.text)
+    if suggestion.confidence < settings.CLASSIFIER_MIN_CONFIDENCE and not suggestion.is_emergency:
+        return None
+    return active_subcategories().get(code=suggestion.code)
+
+
+def demand_ticket_create(
+    *, demand: Demand, subcategory: Subcategory, worker: User, request: HttpRequest | None = None
+) -> Ticket:
+    """A demand raised on a visit becomes a proactive ticket; one resolved on the spot is closed
+    at creation with the worker's confirmation (R-TIC-1, R-TIC-6)."""
+    if Ticket.objects.filter(demand=demand).exists():
+        raise Conflict("demand_already_ticketed", "该诉求已生成工单")
+    return ticket_create(
+        channel=Channel.VISIT,
+        description=demand.text,
+        subcategory=subcategory,
+        household=demand.household,
+        created_by=worker,
+        demand=demand,
+        resolved_on_spot=demand.resolved_on_spot,
+        request=request,
+    )
