@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "qiaomen.web",
     "qiaomen.public",
     "qiaomen.api",
+    "qiaomen.open311",
 ]
 
 MIDDLEWARE = [

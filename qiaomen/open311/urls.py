@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from qiaomen.api.open311 import views
-from qiaomen.api.open311.render import FORMATS
+from qiaomen.open311 import views
+from qiaomen.open311.render import FORMATS
 
 app_name = "open311"
 

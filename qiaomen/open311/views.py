@@ -23,10 +23,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from qiaomen.api.models import Open311Key
-from qiaomen.api.open311.keys import open311_key_for, over_post_limit
-from qiaomen.api.open311.render import MIME_TYPES, Open311Error, error_response, respond
-from qiaomen.api.open311.requests import (
+from qiaomen.core.middleware import is_database_busy
+from qiaomen.core.models import AuditEntry
+from qiaomen.open311.keys import open311_key_for, over_post_limit
+from qiaomen.open311.models import Open311Key
+from qiaomen.open311.render import MIME_TYPES, Open311Error, error_response, respond
+from qiaomen.open311.requests import (
     CONSENT_VALUES,
     HEALTH_CONSENT,
     HEALTH_SERVICES,
@@ -40,8 +42,6 @@ from qiaomen.api.open311.requests import (
     street_for,
     subcategory_for,
 )
-from qiaomen.core.middleware import is_database_busy
-from qiaomen.core.models import AuditEntry
 from qiaomen.places.models import Street
 from qiaomen.tickets.models import Subcategory
 from qiaomen.tickets.selectors import active_subcategories

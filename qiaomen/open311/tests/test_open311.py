@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from qiaomen.api.models import Open311Key
-from qiaomen.api.tests.open311_helpers import (
+from qiaomen.open311.models import Open311Key
+from qiaomen.open311.tests.open311_helpers import (
     ATTRIBUTE_FIELDS,
     BASE,
     CREATED_FIELDS,

@@ -22,11 +22,11 @@ from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from qiaomen.api.models import Open311Key, Open311Request
-from qiaomen.api.open311.locations import place_for
-from qiaomen.api.open311.render import Open311Error
 from qiaomen.core.errors import DomainError
 from qiaomen.core.phone import PhoneError, parse_phone
+from qiaomen.open311.locations import place_for
+from qiaomen.open311.models import Open311Key, Open311Request
+from qiaomen.open311.render import Open311Error
 from qiaomen.places.models import Street
 from qiaomen.tickets.intake import ticket_from_text
 from qiaomen.tickets.models import Channel, Subcategory, Ticket, TicketEvent

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.fixtures import DjangoAssertNumQueries, Settings
 
-from qiaomen.api.models import Open311Key, Open311Request
-from qiaomen.api.open311.keys import open311_key_create, open311_key_revoke
-from qiaomen.api.tests.open311_helpers import BASE, FORMATS, PostRequest, assert_errors, read_json
+from qiaomen.open311.keys import open311_key_create, open311_key_revoke
+from qiaomen.open311.models import Open311Key, Open311Request
+from qiaomen.open311.tests.open311_helpers import BASE, FORMATS, PostRequest, assert_errors, read_json
 from qiaomen.testing import SmallStreet, make_building
 from qiaomen.tickets.models import Channel, Status, Subcategory, Ticket
 from qiaomen.tickets.selectors import ticket_inbox
@@ -189,7 +189,7 @@ def test_the_submitters_contact_is_encrypted_at_rest(post_request: PostRequest) 
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT email, first_name, last_name, phone FROM api_open311request WHERE ticket_id = %s", [number]
+            "SELECT email, first_name, last_name, phone FROM open311_open311request WHERE ticket_id = %s", [number]
         )
         raw = " ".join(cursor.fetchone())
     for clear in ("wang@example.cn", "秀英", "13800001111"):
@@ -322,7 +322,7 @@ def test_bad_filters_are_400(
 def test_at_most_1000_requests_are_answered(
     client: Client, post_request: PostRequest, open311_key: tuple[str, Open311Key], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("qiaomen.api.open311.requests.MAX_IDS", 2)
+    monkeypatch.setattr("qiaomen.open311.requests.MAX_IDS", 2)
     numbers = [created_id(post_request()) for _ in range(3)]
     assert listed(client, open311_key[0]) == numbers[:0:-1]  # the newest two
 
@@ -379,7 +379,7 @@ def test_a_busy_database_is_503_in_format(
     def locked(*args: object) -> None:
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr("qiaomen.api.open311.views.open311_requests_find", locked)
+    monkeypatch.setattr("qiaomen.open311.views.open311_requests_find", locked)
     answer = client.get(f"{BASE}/requests.{fmt}", {"api_key": open311_key[0]})
     assert_errors(answer, fmt, 503, "database_busy")
     assert answer["Retry-After"] == "5"
