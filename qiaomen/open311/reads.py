@@ -70,7 +70,9 @@ def _tickets(street: Street | None, key: Open311Key | None) -> QuerySet[Ticket]:
     if street is None:
         return tickets
     in_street = Q(grid__community__street=street) | Q(grid__isnull=True, open311_request__key__street=street)
-    return tickets.filter(in_street | Q(open311_request__key=key) if key is not None else in_street)
+    if key is not None:
+        in_street |= Q(open311_request__key=key)
+    return tickets.filter(in_street)
 
 
 def request_find(*, street: Street | None, key: Open311Key | None, service_request_id: int) -> Ticket | None:
