@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "qiaomen.web",
     "qiaomen.public",
     "qiaomen.api",
+    "qiaomen.open311",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ from qiaomen.api.urls import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    path("open311/v2/", include("qiaomen.api.open311.urls")),
+    path("open311/v2/", include("qiaomen.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("qiaomen.public.urls")),
     path("", include("qiaomen.web.urls")),

@@ -89,6 +89,11 @@ BEARER_PARAMETERS = {"token"}
 # operation matches (api/v1/<path:rest>, always a JSON 404). Those routes are swept like pages
 # without a record.
 NON_RECORD_PARAMETERS = {"service_code", "token_id", "rest"}
+# Parameters of records published on purpose: GeoReport v2 answers GET requests/{id} to anyone,
+# without a key, with public fields only (qiaomen/open311/reads.py). Outsiders are not refused
+# there; their own test below checks that grid B's ticket reads without grid B's people,
+# addresses or the words written about them.
+PUBLISHED_PARAMETERS = {"service_request_id"}
 # Who may see each kind of record of grid B; everyone in OUTSIDERS must get nothing of it.
 # Imports belong to the staff member who uploaded them (here the street admin); settling a
 # verification and lifting a visit pause are staff work above the grid worker.
@@ -152,6 +157,10 @@ class Route:
         return any(name in BEARER_PARAMETERS for _, name in self.parameters)
 
     @property
+    def is_published(self) -> bool:
+        return any(name in PUBLISHED_PARAMETERS for _, name in self.parameters)
+
+    @property
     def names_no_record(self) -> bool:
         return bool(self.parameters) and all(name in NON_RECORD_PARAMETERS for _, name in self.parameters)
 
@@ -186,7 +195,10 @@ def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator
 
 
 ALL_ROUTES = sorted(set(walk(get_resolver().url_patterns)), key=lambda r: r.route)
-RECORD_ROUTES = [r for r in ALL_ROUTES if r.parameters and not r.is_bearer and not r.names_no_record]
+RECORD_ROUTES = [
+    r for r in ALL_ROUTES if r.parameters and not r.is_bearer and not r.names_no_record and not r.is_published
+]
+PUBLISHED_ROUTES = [r for r in ALL_ROUTES if r.is_published]
 BEARER_ROUTES = [r for r in ALL_ROUTES if r.is_bearer]
 PLAIN_ROUTES = [r for r in ALL_ROUTES if not r.parameters or r.names_no_record]
 
@@ -420,6 +432,26 @@ def test_whoever_may_see_a_grid_b_record_reaches_it_through_every_route(grid_b: 
     assert {("household", "page"), ("household", "api"), ("person", "page"), ("person", "api")} <= opened
 
 
+@pytest.mark.parametrize("route", PUBLISHED_ROUTES, ids=lambda r: r.route)
+def test_published_records_show_nothing_of_grid_bs_people(grid_b: GridB, route: Route) -> None:
+    """Everyone reads grid B's ticket through Open311 (it is public), and nobody reads there
+    grid B's people, address or the ticket's own words (it came in by phone, not by Open311)."""
+    url = grid_b.url(route)
+    description = str(getattr(grid_b.records["ticket"], "description", ""))
+    assert description
+    markers = [*grid_b.markers, description, json.dumps(description)[1:-1]]
+    problems = []
+    for name in OUTSIDERS:
+        caller = Caller(_persona(grid_b.street, name))
+        caller.sign_in()
+        answer = caller.request("get", route, url)
+        if answer.status_code != 200:
+            problems.append(f"{name or 'anonymous'} GET {url}: answered {answer.status_code}, it is published")
+        if leaks := _leaks(answer, markers):
+            problems.append(f"{name or 'anonymous'} GET {url}: shows {leaks}")
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("route", BEARER_ROUTES, ids=lambda r: r.route)
 def test_token_pages_answer_only_the_token_and_show_no_address(grid_b: GridB, route: Route) -> None:
     """A token route is reachable by anyone holding the token, so what it shows must say nothing
@@ -438,3 +470,7 @@ def test_the_sweep_sees_the_api_and_the_pages() -> None:
     routes = {route.route for route in ALL_ROUTES}
     assert {"api/v1/households/<int:household_id>", "api/v1/persons/<int:person_id>"} <= routes
     assert any(not route.is_api and route.parameters for route in ALL_ROUTES)
+    assert {route.route for route in PUBLISHED_ROUTES} == {
+        "open311/v2/requests/<int:service_request_id>.json",
+        "open311/v2/requests/<int:service_request_id>.xml",
+    }

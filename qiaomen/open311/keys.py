@@ -16,9 +16,9 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from qiaomen.api.models import Open311Key, Open311Request
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, InvalidInput, NotFound
+from qiaomen.open311.models import Open311Key, Open311Request
 from qiaomen.places.models import Street
 
 MAX_NAME = 100

@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 from django.utils import timezone
 
-from qiaomen.api.models import Open311Key
-from qiaomen.api.open311.keys import open311_key_create, open311_key_revoke
 from qiaomen.core.errors import DomainError
+from qiaomen.open311.keys import open311_key_create, open311_key_revoke
+from qiaomen.open311.models import Open311Key
 
 
 class Command(BaseCommand):

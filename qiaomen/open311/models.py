@@ -1,9 +1,12 @@
-"""Open311 GeoReport v2 clients and the requests they submitted (the api app's only tables).
+"""Open311 GeoReport v2 clients and the requests they submitted.
 
 An `Open311Key` is a credential for another system (a city portal, FixMyStreet): only the
 SHA-256 of the key is stored, the key itself is printed once by `manage.py open311_key create`.
 An `Open311Request` is what such a client sent beside the ticket it created: the location as
 given, the device and account ids, and the submitter's contact, which is encrypted at rest.
+
+Both tables were the api app's until the open311 app was split off; migration open311 0001 renamed
+them (api_open311key, api_open311request) and kept every row.
 """
 
 from __future__ import annotations
@@ -55,7 +58,8 @@ class Open311Request(models.Model):
 
     class Meta:
         verbose_name = _("Open311 request")
-        indexes = [models.Index(fields=["key", "created_at"])]
+        # Named, so that the name no longer follows the table (it was api_open311_key_id_fdd817_idx).
+        indexes = [models.Index(fields=["key", "created_at"], name="open311_request_key_created")]
         constraints = [
             # Both coordinates or neither (GeoReport v2: lat and long are sent together).
             models.CheckConstraint(

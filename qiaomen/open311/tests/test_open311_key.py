@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 
-from qiaomen.api.models import Open311Key
-from qiaomen.api.tests.open311_helpers import BASE, assert_errors
 from qiaomen.core.models import AuditEntry
+from qiaomen.open311.models import Open311Key
+from qiaomen.open311.tests.open311_helpers import BASE, assert_errors
 from qiaomen.testing import SmallStreet
 
 
@@ -34,7 +34,7 @@ def test_create_prints_a_working_key_once_and_stores_only_its_hash(client: Clien
     record = Open311Key.objects.get(name="市民热线平台")
     assert record.key_hash == hashlib.sha256(key.encode()).hexdigest()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM api_open311key")
+        cursor.execute("SELECT * FROM open311_open311key")
         rows = cursor.fetchall()
     assert key not in repr(rows)
     assert AuditEntry.objects.filter(action="open311.key_create", object_id=str(record.pk)).exists()

@@ -1,4 +1,4 @@
-"""Open311 service requests: parse a POSTed request, create its ticket, read a key's requests back.
+"""Open311 service requests: parse a POSTed request and create its ticket (reads.py reads them back).
 
 Everything a client sends is checked before anything is written; every problem found is
 reported at once (an Open311Error carries a list), and a refused request changes nothing.
@@ -8,28 +8,22 @@ request needs no translation.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, QueryDict
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
-from qiaomen.api.models import Open311Key, Open311Request
-from qiaomen.api.open311.locations import place_for
-from qiaomen.api.open311.render import Open311Error
 from qiaomen.core.errors import DomainError
 from qiaomen.core.phone import PhoneError, parse_phone
+from qiaomen.open311.locations import place_for
+from qiaomen.open311.models import Open311Key, Open311Request
+from qiaomen.open311.render import Open311Error
 from qiaomen.places.models import Street
-from qiaomen.tickets.models import OPEN_STATUSES, Channel, Subcategory, Ticket, TicketEvent
-from qiaomen.tickets.models import Status as TicketStatus
+from qiaomen.tickets.models import Channel, Subcategory
 from qiaomen.tickets.selectors import active_subcategories
 from qiaomen.tickets.services import MAX_DESCRIPTION
 from qiaomen.tickets.services.intake import ticket_from_text
@@ -40,8 +34,6 @@ HEALTH_SERVICES = frozenset({"EMG-HEALTH", "LIF-MED", "LIF-PSY"})
 HEALTH_CONSENT = "HEALTH_CONSENT"
 CONSENT_VALUES = {"yes": "同意", "no": "不同意"}
 
-MAX_IDS = 1000  # GeoReport v2: at most 1000 requests per answer
-MAX_RANGE = dt.timedelta(days=90)  # and at most 90 days between start_date and end_date
 MAX_SHORT = 200
 MAX_NAME = 100
 MAX_URL = 1000
@@ -50,14 +42,6 @@ _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 PRIORITY_WORDS = {"P1": "即时响应", "P2": "24小时内办理", "P3": "3个工作日内办理"}
-
-CLOSED = "closed"
-OPEN = "open"
-
-
-def w3c(value: dt.datetime | None) -> str | None:
-    """ISO 8601 in China time with its offset: 2026-11-29T15:50:00+08:00."""
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
 def _clean(value: str) -> str:
@@ -240,140 +224,3 @@ def open311_request_create(
             )
     except DomainError as exc:
         raise Open311Error.one(400, exc.code, exc.message) from exc
-
-
-# --- reading requests back ----------------------------------------------------------------------
-
-
-def _requests(key: Open311Key) -> QuerySet[Open311Request]:
-    """The key's own requests with everything a document needs, in one query."""
-    events = TicketEvent.objects.filter(ticket=OuterRef("ticket")).order_by("-at", "-pk")
-    return (
-        Open311Request.objects.filter(key=key, ticket__channel=Channel.API)
-        .select_related("ticket__subcategory__category", "ticket__department")
-        .annotate(
-            updated_at=Subquery(events.values("at")[:1]),
-            return_reason=Subquery(events.filter(action="return").values("reason")[:1]),
-        )
-    )
-
-
-def open311_request_for(key: Open311Key, service_request_id: int) -> Open311Request | None:
-    return _requests(key).filter(ticket_id=service_request_id).first()
-
-
-def _comma_list(raw: str) -> list[str]:
-    return [part for part in (p.strip() for p in raw.split(",")) if part]
-
-
-def _w3c_in(raw: str, name: str) -> dt.datetime:
-    """A W3C date-time with its time zone (2010-01-01T00:00:00Z); a bare date is midnight in China."""
-    try:
-        value = parse_datetime(raw.replace(" ", "+")) if "T" in raw else None
-        day = parse_date(raw) if "T" not in raw else None
-    except ValueError:  # well formed but impossible, such as month 13
-        value = day = None
-    if day is not None:
-        return timezone.make_aware(dt.datetime.combine(day, dt.time()))
-    if value is None or value.tzinfo is None:
-        raise Open311Error.one(400, f"{name}_invalid", f"{name} 须为带时区的 W3C 时间，如 2026-01-01T00:00:00+08:00")
-    return value
-
-
-def open311_requests_find(key: Open311Key, params: QueryDict) -> list[Open311Request]:
-    """GET requests: the key's requests filtered as GeoReport v2 says.
-
-    service_request_id (comma list) overrides every other filter. Otherwise requested_datetime
-    lies in [start_date, end_date], at most 90 days apart, by default the last 90 days; status
-    and service_code are comma lists. At most 1000 requests, newest first.
-    """
-    try:
-        if raw_ids := _clean(params.get("service_request_id", "")):
-            ids = _comma_list(raw_ids)
-            if len(ids) > MAX_IDS or not all(i.isdigit() and len(i) < 12 for i in ids):
-                raise Open311Error.one(400, "service_request_id_invalid", "service_request_id 须为以逗号分隔的编号")
-            return list(_requests(key).filter(ticket_id__in=[int(i) for i in ids]).order_by("-created_at", "-pk"))
-        start_raw, end_raw = _clean(params.get("start_date", "")), _clean(params.get("end_date", ""))
-        start = _w3c_in(start_raw, "start_date") if start_raw else None
-        end = _w3c_in(end_raw, "end_date") if end_raw else None
-    except OverflowError as exc:
-        raise Open311Error.one(400, "date_invalid", "日期超出范围") from exc
-    if start is None and end is None:
-        end = timezone.now()
-    if start is None:
-        assert end is not None
-        start = end - MAX_RANGE
-    if end is None:
-        end = start + MAX_RANGE
-    if start > end:
-        raise Open311Error.one(400, "date_range_invalid", "start_date 不能晚于 end_date")
-    if end - start > MAX_RANGE:
-        raise Open311Error.one(400, "date_range_too_long", "start_date 与 end_date 相隔不能超过90天")
-    found = _requests(key).filter(created_at__gte=start, created_at__lte=end)
-    if statuses := _comma_list(params.get("status", "")):
-        if not set(statuses) <= {OPEN, CLOSED}:
-            raise Open311Error.one(400, "status_invalid", "status 只能是 open 或 closed")
-        if set(statuses) == {OPEN}:
-            found = found.filter(ticket__status__in=OPEN_STATUSES)
-        elif set(statuses) == {CLOSED}:
-            found = found.exclude(ticket__status__in=OPEN_STATUSES)
-    if codes := _comma_list(params.get("service_code", "")):
-        found = found.filter(ticket__subcategory__code__in=codes)
-    return list(found.order_by("-created_at", "-pk")[:MAX_IDS])
-
-
-def open_or_closed(ticket: Ticket) -> str:
-    """Ours → GeoReport's: every status in OPEN_STATUSES is open; resolved, closed, merged closed."""
-    return OPEN if ticket.status in OPEN_STATUSES else CLOSED
-
-
-def status_notes(ticket: Ticket, return_reason: str | None) -> str:
-    """What the submitter may know about where the request stands. Only the department's answer
-    (the resolution note) and the question back to the submitter (a return's reason) are staff
-    text; transfer reasons and internal notes stay inside."""
-    department = ticket.department.name
-    notes = {
-        TicketStatus.NEW: "已收到，正在分派",
-        TicketStatus.ROUTED: f"已转{department}，等待受理",
-        TicketStatus.TRANSFERRED: f"已转{department}，等待受理",
-        TicketStatus.ACCEPTED: f"{department}已受理",
-        TicketStatus.IN_PROGRESS: f"{department}正在办理",
-        TicketStatus.RETURNED: f"需要补充信息：{return_reason or ''}".rstrip("："),
-        TicketStatus.REOPENED: f"已重新交{department}办理",
-        TicketStatus.RESOLVED: ticket.resolution_note or "已办结",
-        TicketStatus.CLOSED: ticket.resolution_note or "已办结",
-        TicketStatus.MERGED: "与反映同一问题的诉求合并办理",
-    }
-    return notes.get(TicketStatus(ticket.status), "")
-
-
-def service_notice(ticket: Ticket) -> str:
-    notice = f"由{ticket.department.name}办理（{PRIORITY_WORDS.get(ticket.priority, ticket.priority)}）"
-    if ticket.status in OPEN_STATUSES and ticket.resolve_by:
-        notice += f"，预计{timezone.localtime(ticket.resolve_by):%Y-%m-%d %H:%M}前办结"
-    return notice
-
-
-def request_document(item: Open311Request) -> dict[str, Any]:
-    """One <request> of GET requests, fields in the specification's order. Never the
-    submitter's name, e-mail, phone, device or account: those stay with the ticket."""
-    ticket = item.ticket
-    return {
-        "service_request_id": ticket.pk,
-        "status": open_or_closed(ticket),
-        "status_notes": status_notes(ticket, getattr(item, "return_reason", None)),
-        "service_name": ticket.subcategory.name,
-        "service_code": ticket.subcategory.code,
-        "description": ticket.description,
-        "agency_responsible": ticket.department.name,
-        "service_notice": service_notice(ticket),
-        "requested_datetime": w3c(ticket.created_at),
-        "updated_datetime": w3c(getattr(item, "updated_at", None) or ticket.created_at),
-        "expected_datetime": w3c(ticket.resolve_by),
-        "address": item.address_string or None,
-        "address_id": item.address_id or None,
-        "zipcode": None,
-        "lat": item.lat,
-        "long": item.long,
-        "media_url": item.media_url or None,
-    }

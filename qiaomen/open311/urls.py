@@ -1,15 +1,17 @@
 """/open311/v2/: each GeoReport method under `<method>.json` and `<method>.xml`.
 
 The format is part of each route rather than a path parameter, so that a route names only the
-records it reads (the scope sweep walks every route) and an unknown format is a plain 404.
+records it reads (the scope sweep walks every route). Whatever else is asked under /open311/v2/
+(requests.yaml, services.csv, a method that does not exist, the bare prefix) falls through to the
+last two routes, which answer a GeoReport 404 instead of Django's HTML page.
 """
 
 from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from qiaomen.api.open311 import views
-from qiaomen.api.open311.render import FORMATS
+from qiaomen.open311 import views
+from qiaomen.open311.render import FORMATS
 
 app_name = "open311"
 
@@ -23,7 +25,11 @@ _METHODS = [
 ]
 
 urlpatterns: list[URLPattern] = [
-    path(f"{route}.{fmt}", view, {"fmt": fmt}, name=f"{name}_{fmt}")
-    for route, view, name in _METHODS
-    for fmt in FORMATS
+    *(
+        path(f"{route}.{fmt}", view, {"fmt": fmt}, name=f"{name}_{fmt}")
+        for route, view, name in _METHODS
+        for fmt in FORMATS
+    ),
+    path("", views.unknown, name="unknown_root"),
+    path("<path:rest>", views.unknown, name="unknown"),
 ]

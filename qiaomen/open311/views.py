@@ -1,13 +1,14 @@
 """The GeoReport v2 methods as plain Django views; each answers `.json` and `.xml` (urls.py).
 
-Who may call what (GeoReport v2 leaves keys to the server for reading):
-- discovery, services, service definitions, tokens: anyone, as the specification says;
-- POST requests: a live api_key (403 otherwise, as the specification says), at most
-  settings.OPEN311_POSTS_PER_MINUTE per key per minute (429 past that);
-- GET requests and GET requests/{id}: a live api_key too, and only the requests that key
-  created through Open311. Descriptions are free text in which residents write about their
-  health, their family and their neighbours, so they are not published to anyone who asks;
-  names, e-mails and phones are never answered at all.
+Who may call what, as the specification says:
+- discovery, services, service definitions, tokens, GET requests and GET requests/{id}:
+  anyone, without an api_key. GET requests answers public, non-personal fields only, except
+  to the key that created a request (reads.py says what each reads). A key that is sent must
+  be live (403 otherwise), so a client with a revoked key hears so rather than reading less;
+- POST requests: a live api_key (403 otherwise), at most settings.OPEN311_POSTS_PER_MINUTE
+  per key per minute (429 past that);
+- any other path under /open311/v2/ (an unknown method or format, requests.yaml): a
+  GeoReport 404, in XML when the path ends in .xml, else in JSON.
 """
 
 from __future__ import annotations
@@ -23,25 +24,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from qiaomen.api.models import Open311Key
-from qiaomen.api.open311.keys import open311_key_for, over_post_limit
-from qiaomen.api.open311.render import MIME_TYPES, Open311Error, error_response, respond
-from qiaomen.api.open311.requests import (
+from qiaomen.core.middleware import is_database_busy
+from qiaomen.core.models import AuditEntry
+from qiaomen.open311.keys import open311_key_for, over_post_limit, presented_key
+from qiaomen.open311.models import Open311Key
+from qiaomen.open311.reads import request_document, request_find, requests_find, service_notice
+from qiaomen.open311.render import MIME_TYPES, Open311Error, error_response, respond
+from qiaomen.open311.requests import (
     CONSENT_VALUES,
     HEALTH_CONSENT,
     HEALTH_SERVICES,
     PRIORITY_WORDS,
     open311_request_create,
-    open311_request_for,
-    open311_requests_find,
     parse_new_request,
-    request_document,
-    service_notice,
     street_for,
     subcategory_for,
 )
-from qiaomen.core.middleware import is_database_busy
-from qiaomen.core.models import AuditEntry
 from qiaomen.places.models import Street
 from qiaomen.tickets.models import Subcategory
 from qiaomen.tickets.selectors import active_subcategories
@@ -100,6 +98,11 @@ def _required_key(request: HttpRequest) -> Open311Key:
     if key is None:
         raise Open311Error.one(403, "api_key_invalid", "缺少 api_key，或 api_key 无效、已吊销")
     return key
+
+
+def _optional_key(request: HttpRequest) -> Open311Key | None:
+    """Reads need no key; one that is sent must work."""
+    return _required_key(request) if presented_key(request) else None
 
 
 def _changeset() -> str:
@@ -178,11 +181,12 @@ def service_definition(request: HttpRequest, fmt: str, service_code: str) -> Htt
 
 @open311_view("GET", "POST")
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "GET":
+        key = _optional_key(request)
+        found = requests_find(street=_jurisdiction(request, key), key=key, params=request.GET)
+        return respond(fmt, "service_requests", [request_document(ticket, key=key) for ticket in found])
     key = _required_key(request)
     street = _jurisdiction(request, key)
-    if request.method == "GET":
-        found = open311_requests_find(key, request.GET)
-        return respond(fmt, "service_requests", [request_document(item) for item in found])
     if over_post_limit(key):
         raise Open311Error.one(429, "rate_limited", "提交过于频繁，请一分钟后再试")
     created = open311_request_create(key=key, new=parse_new_request(request.POST), street=street, request=request)
@@ -198,13 +202,12 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @open311_view("GET")
 def request_detail(request: HttpRequest, fmt: str, service_request_id: int) -> HttpResponse:
-    key = _required_key(request)
-    _jurisdiction(request, key)
-    item = open311_request_for(key, service_request_id)
-    if item is None:
-        # The same answer for another key's request and for one that does not exist.
+    key = _optional_key(request)
+    ticket = request_find(street=_jurisdiction(request, key), key=key, service_request_id=service_request_id)
+    if ticket is None:
+        # The same answer for another street's request and for one that does not exist.
         raise Open311Error.one(404, "service_request_not_found", f"没有编号为 {service_request_id} 的诉求")
-    return respond(fmt, "service_requests", [request_document(item)])
+    return respond(fmt, "service_requests", [request_document(ticket, key=key)])
 
 
 @open311_view("GET")
@@ -213,3 +216,13 @@ def token(request: HttpRequest, fmt: str, token_id: str) -> HttpResponse:
     token is ever issued, so every token is unknown (404, as the specification says)."""
     _jurisdiction(request)
     raise Open311Error.one(404, "token_not_found", "未找到该 token：本系统实时创建诉求，不签发 token")
+
+
+@csrf_exempt
+def unknown(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other path under /open311/v2/: a GeoReport 404 rather than Django's HTML page, in the
+    format the path asks for when we speak it (…/foo.xml), else JSON."""
+    fmt = "xml" if rest.endswith(".xml") else "json"
+    methods = "discovery、services、services/{service_code}、requests、requests/{id}、tokens/{id}"
+    message = f"没有这个地址：GeoReport 方法为 {methods}，格式为 .json 或 .xml"
+    return error_response(fmt, Open311Error.one(404, "not_found", message))

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from qiaomen.api.models import Open311Key
-from qiaomen.api.tests.open311_helpers import (
+from qiaomen.open311.models import Open311Key
+from qiaomen.open311.tests.open311_helpers import (
     ATTRIBUTE_FIELDS,
     BASE,
     CREATED_FIELDS,
@@ -223,3 +223,19 @@ def test_markup_stays_text_and_chinese_stays_chinese(
     assert item["description"] == text.replace("\x07", "")  # the control character is dropped on the way in
     json_body = client.get(f"{BASE}/requests/{number}.json", {"api_key": open311_key[0]}).content.decode("utf-8")
     assert "楼下" in json_body and "\\u" not in json_body
+
+
+def test_a_description_of_4000_characters_is_accepted_and_4001_refused(
+    client: Client, post_request: PostRequest, open311_key: tuple[str, Open311Key]
+) -> None:
+    """GeoReport v2 lets a description be 4,000 characters (MAX_DESCRIPTION, one limit for every
+    channel); written out here so that the limit cannot shrink unnoticed."""
+    text = "楼道" * 2000
+    answer = post_request("json", description=text)
+    assert answer.status_code == 201, answer.content.decode()
+    number = read_json(answer)[0]["service_request_id"]
+    (item,) = read_json(client.get(f"{BASE}/requests/{number}.json", {"api_key": open311_key[0]}))
+    assert item["description"] == text and len(text) == 4000
+    refused = post_request("xml", description=text + "楼")
+    assert_errors(refused, "xml", 400, "description_too_long")
+    assert len(read_json(client.get(f"{BASE}/requests.json"))) == 1
