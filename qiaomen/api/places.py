@@ -7,10 +7,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from qiaomen.accounts.places import grid_buildings_for_user, grid_for_user
 from qiaomen.api.auth import api_user
 from qiaomen.api.errors import responses
 from qiaomen.places.models import Building, Community, Grid, Street
-from qiaomen.places.selectors import grid_buildings_for_user, grid_for_user, place_tree_for_user
+from qiaomen.registry.place_tree import place_tree_for_user
 
 
 class BuildingNodeOut(Schema):

@@ -13,11 +13,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from qiaomen.accounts.places import building_for_user, grid_for_user
 from qiaomen.api.auth import api_user
 from qiaomen.api.errors import responses
 from qiaomen.api.paging import Offset
 from qiaomen.core.errors import InvalidInput
-from qiaomen.places.selectors import building_for_user, grid_for_user
 from qiaomen.registry.models import (
     Gender,
     Household,

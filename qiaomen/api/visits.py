@@ -17,12 +17,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
+from qiaomen.accounts.places import grid_for_user
 from qiaomen.accounts.roles import Capability, Role
 from qiaomen.api.auth import api_user_with
 from qiaomen.api.errors import responses
 from qiaomen.api.paging import Offset
 from qiaomen.core.errors import Forbidden, InvalidInput
-from qiaomen.places.selectors import grid_for_user
 from qiaomen.registry.selectors import household_for_user, households_for_user
 from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.coverage import TARGET_OVERALL, TARGET_SPECIAL, CoverageRow, coverage_report

@@ -21,7 +21,8 @@ from django.utils import timezone
 from qiaomen.core.models import AuditEntry, AuditResult
 
 if TYPE_CHECKING:
-    from qiaomen.accounts.models import User
+    # core sits below accounts: any user model will do (settings.AUTH_USER_MODEL).
+    from django.contrib.auth.base_user import AbstractBaseUser as User
 
 GENESIS_HASH = "0" * 64
 # Any constant: all audit writers on PostgreSQL serialise on this advisory lock so that each row
@@ -77,7 +78,7 @@ def audit_record(
         last = AuditEntry.objects.order_by("-pk").values_list("row_hash", flat=True).first()
         entry = AuditEntry(
             at=timezone.now(),
-            actor=actor if actor is not None and actor.pk else None,
+            actor_id=actor.pk if actor is not None and actor.pk else None,
             actor_name=(actor.get_username() if actor is not None and actor.pk else actor_name)[:150],
             ip=client_ip(request),
             action=action,

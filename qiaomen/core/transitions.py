@@ -31,7 +31,8 @@ from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict
 
 if TYPE_CHECKING:
-    from qiaomen.accounts.models import User
+    # core sits below accounts: any user model will do (settings.AUTH_USER_MODEL).
+    from django.contrib.auth.base_user import AbstractBaseUser as User
 
 Table = Mapping[str, frozenset[str]]
 

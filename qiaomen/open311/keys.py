@@ -8,8 +8,6 @@ key stops working at once.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,14 +16,11 @@ from django.utils import timezone
 
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, InvalidInput, NotFound
+from qiaomen.core.tokens import token_hash, token_new
 from qiaomen.open311.models import Open311Key, Open311Request
 from qiaomen.places.models import Street
 
 MAX_NAME = 100
-
-
-def key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def open311_key_create(*, name: str, street_code: str = "") -> tuple[str, Open311Key]:
@@ -38,11 +33,11 @@ def open311_key_create(*, name: str, street_code: str = "") -> tuple[str, Open31
         street = Street.objects.filter(code=street_code).first()
         if street is None:
             raise NotFound("street_not_found", f"没有代码为“{street_code}”的街道")
-    key = secrets.token_urlsafe(32)
+    key = token_new(32)
     try:
         with transaction.atomic():
             record = Open311Key.objects.create(
-                name=name, key_hash=key_hash(key), created_at=timezone.now(), street=street
+                name=name, key_hash=token_hash(key), created_at=timezone.now(), street=street
             )
             audit_record(
                 action="open311.key_create",
@@ -77,7 +72,7 @@ def open311_key_for(request: HttpRequest) -> Open311Key | None:
     key = presented_key(request)
     if not key:
         return None
-    return Open311Key.objects.select_related("street").filter(key_hash=key_hash(key), revoked_at__isnull=True).first()
+    return Open311Key.objects.select_related("street").filter(key_hash=token_hash(key), revoked_at__isnull=True).first()
 
 
 def over_post_limit(key: Open311Key, *, now: dt.datetime | None = None) -> bool:

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from qiaomen.core.geo import distance_m
 from qiaomen.places.addresses import address_key
 from qiaomen.places.models import Building, Grid, Street
 from qiaomen.registry.models import Household
 
 MATCH_RADIUS_M = 60.0
-_EARTH_RADIUS_M = 6_371_000.0
 _METRES_PER_DEGREE_LAT = 111_320.0
 
 
@@ -39,14 +39,6 @@ class Place:
         if self.household is not None:
             return self.household.building.grid
         return self.building.grid if self.building is not None else None
-
-
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine) in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def _buildings(street: Street | None) -> QuerySet[Building]:
@@ -88,7 +80,7 @@ def place_by_coordinates(lat: float, lng: float, *, street: Street | None) -> Pl
     best: tuple[float, Building] | None = None
     for building in candidates:
         assert building.lat is not None and building.lng is not None  # the range excludes nulls
-        distance = distance_m(lat, lng, building.lat, building.lng)
+        distance = distance_m((lat, lng), (building.lat, building.lng))
         if distance <= MATCH_RADIUS_M and (best is None or distance < best[0]):
             best = (distance, building)
     return Place(building=best[1]) if best else None

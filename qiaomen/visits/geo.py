@@ -1,4 +1,4 @@
-"""Distances on the ground and a short walk through a list of points.
+"""A short walk through a list of points (distances from core.geo).
 
 A grid is a few hundred metres across, so an equirectangular projection around the grid is
 accurate to well under a metre here; haversine is used for check-in distances all the same.
@@ -6,19 +6,9 @@ accurate to well under a metre here; haversine is used for check-in distances al
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
-EARTH_RADIUS_M = 6_371_008.8
-
-Point = tuple[float, float]  # (lat, lng) in degrees
-
-
-def distance_m(a: Point, b: Point) -> float:
-    """Great-circle distance in metres (haversine)."""
-    lat1, lng1, lat2, lng2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+from qiaomen.core.geo import Point, distance_m
 
 
 def path_length_m(start: Point, points: Sequence[Point]) -> float:

@@ -167,7 +167,7 @@ class VerificationStatus(models.TextChoices):
     DONE = "done", _("verified")
 
 
-VERIFICATION_TRANSITIONS = {VerificationStatus.OPEN: frozenset({VerificationStatus.DONE})}
+VERIFICATION_TRANSITIONS: dict[str, frozenset[str]] = {VerificationStatus.OPEN: frozenset({VerificationStatus.DONE})}
 
 
 class VerificationRequest(TransitionHistory, models.Model):
@@ -200,7 +200,7 @@ class PlanStatus(models.TextChoices):
 
 
 # A planned visit is done by the visit that fulfils it, or cancelled; both are final.
-PLAN_TRANSITIONS = {PlanStatus.PLANNED: frozenset({PlanStatus.DONE, PlanStatus.CANCELLED})}
+PLAN_TRANSITIONS: dict[str, frozenset[str]] = {PlanStatus.PLANNED: frozenset({PlanStatus.DONE, PlanStatus.CANCELLED})}
 
 
 class PlannedVisit(TransitionHistory, models.Model):

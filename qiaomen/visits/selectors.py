@@ -17,9 +17,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from qiaomen.accounts.models import User
+from qiaomen.accounts.places import communities_for_user, grids_for_user
 from qiaomen.accounts.roles import Capability, Role
 from qiaomen.places.models import Building, Community, Grid
-from qiaomen.places.selectors import communities_for_user, grids_for_user
 from qiaomen.registry.models import Household, HouseholdStatus, PersonStatus, PersonTag
 from qiaomen.registry.selectors import households_for_user
 from qiaomen.visits.geo import Point, distance_m, walking_order

@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from qiaomen.accounts.models import User
+from qiaomen.accounts.places import buildings_for_user
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.audit import audit_record
 from qiaomen.core.bulk import BulkInsert
@@ -29,7 +30,6 @@ from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
 from qiaomen.core.tokens import token_hash, token_new
 from qiaomen.places.addresses import room_label
 from qiaomen.places.models import Building
-from qiaomen.places.selectors import buildings_for_user
 from qiaomen.registry.models import DoorCode, Household, HouseholdStatus, Person
 from qiaomen.registry.selectors import households_for_user
 

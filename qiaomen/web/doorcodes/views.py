@@ -18,8 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from qiaomen.accounts.places import building_for_user
 from qiaomen.core.errors import InvalidInput
-from qiaomen.places.selectors import building_for_user
 from qiaomen.registry.models import Household
 from qiaomen.registry.selectors import household_for_user, persons_for_user
 from qiaomen.tickets.doorcodes.codes import (

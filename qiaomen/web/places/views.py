@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from qiaomen.places.selectors import grid_buildings_for_user, grid_for_user, place_tree_for_user
+from qiaomen.accounts.places import grid_buildings_for_user, grid_for_user
+from qiaomen.registry.place_tree import place_tree_for_user
 from qiaomen.web.shared.views import current_user, staff_page
 
 

@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.models import User
+from qiaomen.accounts.places import buildings_for_user, grids_for_user
 from qiaomen.places.models import Building, Grid
-from qiaomen.places.selectors import buildings_for_user, grids_for_user
 from qiaomen.registry.models import Tag
 from qiaomen.registry.selectors import tag_filter_choices
 from qiaomen.registry.services import UNMASKABLE_FIELDS

@@ -11,10 +11,10 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qiaomen.accounts.models import User
+from qiaomen.accounts.places import communities_for_user, grids_for_user
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.errors import InvalidInput
 from qiaomen.places.models import Building, Community
-from qiaomen.places.selectors import communities_for_user, grids_for_user
 from qiaomen.registry.models import Household
 from qiaomen.registry.selectors import household_for_user
 from qiaomen.visits.models import PlannedPurpose, PlanStatus

@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qiaomen.accounts.models import User
+from qiaomen.accounts.places import grid_for_user, grids_for_user
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.errors import DomainError
 from qiaomen.places.models import Building, Grid
-from qiaomen.places.selectors import grid_for_user, grids_for_user
 from qiaomen.registry.models import Household
 from qiaomen.registry.selectors import household_for_user, households_for_user
 from qiaomen.tickets.classifier import ranked_codes

@@ -1,4 +1,5 @@
-"""The places a user may see, for the place tree and the API."""
+"""The places a user may see (their scope), for pages, forms and the API; outside them a place
+does not exist for the user (404). The place tree with household counts is registry.place_tree."""
 
 from __future__ import annotations
 
@@ -58,45 +59,3 @@ def communities_for_user(user: User) -> QuerySet[Community]:
 
 def streets_for_user(user: User) -> QuerySet[Street]:
     return Street.objects.filter(pk__in=communities_for_user(user).values("street_id"))
-
-
-def place_tree_for_user(user: User) -> list[dict[str, object]]:
-    """Street → community → grid with household counts, limited to what the user may see.
-
-    Three queries whatever the size of the street; counts come from one grouped query.
-    """
-    from qiaomen.registry.selectors import households_for_user
-
-    grids = list(
-        grids_for_user(user)
-        .select_related("community__street")
-        .order_by("community__street__code", "community__code", "code")
-    )
-    counts = dict(
-        households_for_user(user)
-        .values("building__grid_id")
-        .annotate(n=Count("id"))
-        .values_list("building__grid_id", "n")
-    )
-    building_counts = dict(
-        buildings_for_user(user).values("grid_id").annotate(n=Count("id")).values_list("grid_id", "n")
-    )
-    tree: list[dict[str, object]] = []
-    streets: dict[int, dict[str, object]] = {}
-    communities: dict[int, dict[str, object]] = {}
-    for grid in grids:
-        community = grid.community
-        street = community.street
-        if street.pk not in streets:
-            streets[street.pk] = {"street": street, "communities": [], "households": 0}
-            tree.append(streets[street.pk])
-        if community.pk not in communities:
-            communities[community.pk] = {"community": community, "grids": [], "households": 0}
-            streets[street.pk]["communities"].append(communities[community.pk])  # type: ignore[attr-defined]
-        households = counts.get(grid.pk, 0)
-        communities[community.pk]["grids"].append(  # type: ignore[attr-defined]
-            {"grid": grid, "households": households, "buildings": building_counts.get(grid.pk, 0)}
-        )
-        communities[community.pk]["households"] += households  # type: ignore[operator]
-        streets[street.pk]["households"] += households  # type: ignore[operator]
-    return tree
