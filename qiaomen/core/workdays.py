@@ -1,8 +1,10 @@
 """The Chinese working-day calendar: statutory holidays, weekend working days (调休), overrides.
 
-The `holidays` package knows a year once the State Council has published its arrangement,
-which always moves some weekend days to working days; a year with none of those is a year it
-only guesses, so we fall back to Monday–Friday and say so (`year_is_known`).
+The `holidays` package knows China's statutory holidays for every year of its range (1950–2100
+in the pinned version), and the weekend days moved to working days (调休) for the years whose
+arrangement the State Council has published. Its holidays are used for every year it knows;
+only a year it knows nothing of falls back to Monday–Friday, and the admins are told
+(`year_is_known`). Admin overrides always win (a 调休 the package does not know yet).
 """
 
 from __future__ import annotations
@@ -64,4 +66,5 @@ def _official(year: int) -> _Official:
 
 
 def year_is_known(year: int) -> bool:
-    return bool(_official(year).weekend_workdays)
+    """Whether the package knows the year's statutory holidays (it knows none outside its range)."""
+    return bool(_official(year).holidays)
