@@ -8,7 +8,6 @@ code may see) are the services'.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import replace
 
@@ -20,7 +19,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from qiaomen.core.errors import DomainError
+from qiaomen.core.errors import Conflict, DomainError, NotFound
 from qiaomen.core.photos import PHOTO_ERRORS
 from qiaomen.public.forms import DemandForm, RatingForm
 from qiaomen.public.ratelimit import Limit, client_ip, limit_hit, limit_reached, over_limit
@@ -34,8 +33,8 @@ from qiaomen.tickets.doorcodes.residents import (
     door_code_submitted,
     resident_demand_submit,
 )
-from qiaomen.tickets.models import RatingLink, Status
-from qiaomen.tickets.services import ticket_rate
+from qiaomen.tickets.models import Status
+from qiaomen.tickets.services import rating_link_open, ticket_rate
 
 RATE_LIMIT_PER_MINUTE = 20
 
@@ -44,20 +43,16 @@ def _message(request: HttpRequest, text: str, status: int) -> HttpResponse:
     return render(request, "public/message.html", {"message": text}, status=status)
 
 
-def _link(token: str) -> RatingLink | None:
-    token_hash = hashlib.sha256(token.encode()).hexdigest()
-    return RatingLink.objects.select_related("ticket__subcategory").filter(token_hash=token_hash).first()
-
-
 @never_cache
 def rate(request: HttpRequest, token: str) -> HttpResponse:
     limit = getattr(settings, "PUBLIC_RATE_LIMIT_PER_MINUTE", RATE_LIMIT_PER_MINUTE)
     if over_limit(request, scope="rate", limit=limit):
         return _message(request, "访问过于频繁，请稍后再试。", 429)
-    link = _link(token)
-    if link is None or link.expires_at < timezone.now():
+    try:
+        link = rating_link_open(token)
+    except NotFound:
         return _message(request, "评价链接无效或已过期。", 404)
-    if link.used_at is not None:
+    except Conflict:
         return _message(request, "您已经评价过了，感谢您的反馈！", 409)
     form = RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

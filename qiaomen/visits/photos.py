@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qiaomen.accounts.models import User
+from qiaomen.accounts.roles import Role
+from qiaomen.core.errors import Forbidden
 from qiaomen.core.photos import (
     MAX_PHOTO_BYTES,
     MAX_PIXELS,
@@ -39,8 +42,20 @@ def photo_dir() -> Path:
     return photo_folder(FOLDER)
 
 
-def visit_photo_add(*, visit: Visit, raw: bytes) -> VisitPhoto:
-    """Store one more photo of a visit (see `visit_photos_add`)."""
+# Staff of the visit's places may add photos to a visit someone else recorded; a grid worker
+# only to their own (the photo is evidence of *their* knock).
+PHOTO_STAFF_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_ADMIN})
+
+
+def visit_photo_allowed(user: User, visit: Visit) -> bool:
+    """Whether `user` may add a photo to `visit` (which the caller found in the user's places)."""
+    return visit.worker_id == user.pk or user.role in PHOTO_STAFF_ROLES
+
+
+def visit_photo_add(*, visit: Visit, user: User, raw: bytes) -> VisitPhoto:
+    """Store one more photo of a visit (see `visit_photos_add`), if the user may add one."""
+    if not visit_photo_allowed(user, visit):
+        raise Forbidden("photo_not_your_visit", "只能为自己的走访上传照片")
     return visit_photos_add(visit=visit, raws=[raw])[0]
 
 

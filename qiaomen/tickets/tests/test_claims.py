@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from qiaomen.core.errors import Conflict
@@ -103,3 +104,32 @@ def test_a_merge_target_changed_since_it_was_read_is_refused(small_street: Small
         ticket_merge(duplicate=duplicate, into=stale_into, user=small_street.users["street_admin"])
     assert refused.value.code == "ticket_changed"
     assert Ticket.objects.get(pk=duplicate.pk).status != Status.MERGED
+
+
+def test_a_rating_link_is_open_until_used_or_expired(small_street: SmallStreet) -> None:
+    from qiaomen.core.errors import NotFound
+    from qiaomen.tickets.services import rating_link_open
+
+    _ticket, token = _resolved(small_street)
+    assert rating_link_open(token).ticket_id == _ticket.pk
+    with pytest.raises(NotFound):
+        rating_link_open(token, now=timezone.now() + dt.timedelta(days=15))
+    with pytest.raises(NotFound):
+        rating_link_open("not-a-token")
+    ticket_rate(token=token, score=4)
+    with pytest.raises(Conflict) as used:
+        rating_link_open(token)
+    assert used.value.code == "rating_link_used"
+
+
+def test_only_the_places_worker_may_resubmit_a_returned_ticket(small_street: SmallStreet) -> None:
+    from qiaomen.core.errors import Forbidden
+    from qiaomen.tickets.services import ticket_resubmit, ticket_return
+
+    ticket = ticket_return(
+        ticket=make_ticket(small_street), user=small_street.users["dept_handler"], reason="请补充地址"
+    )
+    with pytest.raises(Forbidden):
+        ticket_resubmit(ticket=ticket, user=small_street.users["worker_b"], addition="三楼东户")
+    resent = ticket_resubmit(ticket=ticket, user=small_street.users["worker_a"], addition="三楼东户")
+    assert resent.status == Status.ROUTED

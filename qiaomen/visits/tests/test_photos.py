@@ -7,10 +7,12 @@ import uuid
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 from PIL import Image
 
-from qiaomen.core.errors import InvalidInput
-from qiaomen.testing import SmallStreet
+from qiaomen.accounts.roles import Role
+from qiaomen.core.errors import Forbidden, InvalidInput
+from qiaomen.testing import SmallStreet, make_user
 from qiaomen.visits.models import Outcome, Visit
 from qiaomen.visits.photos import photo_clean, visit_photo_add, visit_photo_path
 
@@ -69,7 +71,30 @@ def test_a_photo_is_stored_under_a_random_name(small_street: SmallStreet, tmp_pa
             received_at="2026-11-16T02:00:00Z",
             outcome=Outcome.MET,
         )
-        photo = visit_photo_add(visit=visit, raw=jpeg_with_gps())
+        photo = visit_photo_add(visit=visit, user=visit.worker, raw=jpeg_with_gps())
         path = visit_photo_path(photo)
         assert path.exists() and path.suffix == ".jpg" and len(path.stem) == 32
         assert photo.exif_location is not None
+
+
+def test_a_grid_worker_adds_photos_to_their_own_visits_only_staff_to_any_of_their_places(
+    small_street: SmallStreet,
+) -> None:
+    from qiaomen.visits.photos import visit_photo_allowed
+
+    visit = Visit.objects.create(
+        client_uuid=uuid.uuid4(),
+        household=small_street.household_a,
+        grid=small_street.grid_a,
+        worker=small_street.users["worker_a"],
+        visited_at=timezone.now(),
+        received_at=timezone.now(),
+        outcome="met",
+    )
+    colleague = make_user("worker_a2", Role.GRID_WORKER, places=(small_street.grid_a,))
+    assert visit_photo_allowed(small_street.users["worker_a"], visit)
+    assert not visit_photo_allowed(colleague, visit)
+    assert visit_photo_allowed(small_street.users["community_staff"], visit)
+    with pytest.raises(Forbidden) as refused:
+        visit_photo_add(visit=visit, user=colleague, raw=jpeg_with_gps())
+    assert refused.value.code == "photo_not_your_visit"
