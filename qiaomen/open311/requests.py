@@ -223,4 +223,4 @@ def open311_request_create(
                 phone=new.phone,
             )
     except DomainError as exc:
-        raise Open311Error.one(400, exc.code, exc.message) from exc
+        raise Open311Error.one(400, exc.code, str(exc.message)) from exc
