@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from qiaomen.core.photos import (
     MAX_PHOTO_BYTES,
     MAX_PIXELS,
@@ -51,7 +53,7 @@ def visit_photos_add(*, visit: Visit, raws: list[bytes]) -> list[VisitPhoto]:
     cleaned = photos_clean(
         raws,
         room=MAX_PHOTOS_PER_VISIT - visit.photos.count(),
-        too_many=f"每次走访最多上传 {MAX_PHOTOS_PER_VISIT} 张照片",
+        too_many=_("A visit may have at most %(limit)s photos.") % {"limit": MAX_PHOTOS_PER_VISIT},
     )
     folder = photo_dir()
     return [
