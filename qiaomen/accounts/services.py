@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import ApiToken, LoginFailure, PlaceAssignment, User
 from qiaomen.accounts.roles import GRANTABLE_ROLES
@@ -151,7 +152,7 @@ def user_end_sessions(*, user: User) -> int:
 def user_disable(*, user: User, by: User, request: HttpRequest | None = None) -> None:
     """Disabling ends the user's sessions and tokens at once (SECURITY line 10)."""
     if by.pk == user.pk:
-        raise Forbidden("cannot_disable_self", "不能停用自己的账号")
+        raise Forbidden("cannot_disable_self", _("You cannot disable your own account."))
     _check_may_manage(by=by, role=user.role)
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=False)
@@ -161,7 +162,7 @@ def user_disable(*, user: User, by: User, request: HttpRequest | None = None) ->
 
 def _check_may_manage(*, by: User, role: str) -> None:
     if role not in GRANTABLE_ROLES.get(by.role, frozenset()):
-        raise Forbidden("role_above_own", "不能授予高于或等于自身权限的角色")
+        raise Forbidden("role_above_own", _("You cannot grant a role equal to or above your own."))
 
 
 def _place_within_scope(by: User, place: Street | Community | Grid | Building) -> bool:
@@ -193,7 +194,7 @@ def user_create(
     _check_may_manage(by=by, role=role)
     for place in places:
         if not _place_within_scope(by, place):
-            raise Forbidden("place_above_own", "只能分配您自己管辖范围内的区域")
+            raise Forbidden("place_above_own", _("You can only assign places within your own scope."))
     from django.contrib.auth.password_validation import validate_password
 
     candidate = User(username=username, role=role, display_name=display_name)

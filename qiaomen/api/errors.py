@@ -1,4 +1,4 @@
-"""Every API error is `{"code", "message"}` with a Chinese message, never a traceback or HTML.
+"""Every API error is `{"code", "message"}` in the request's language, never a traceback or HTML.
 
 Handlers are installed on the NinjaAPI in urls.py; `responses()` declares the same bodies in the
 OpenAPI schema so that clients (and schemathesis) know every status an operation can return.
@@ -7,27 +7,31 @@ OpenAPI schema so that clients (and schemathesis) know every status an operation
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from qiaomen.core.errors import DomainError
 
-UNAUTHORIZED_MESSAGE = "请先登录，或提供有效的访问令牌"
-NOT_FOUND_MESSAGE = "未找到"
-FORBIDDEN_MESSAGE = "没有权限执行此操作"
-INVALID_INPUT_MESSAGE = "请求参数有误，请检查后重试"
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+UNAUTHORIZED_MESSAGE = _("Please sign in or give a valid access token.")
+NOT_FOUND_MESSAGE = _("Not found.")
+FORBIDDEN_MESSAGE = _("You are not allowed to do this.")
+INVALID_INPUT_MESSAGE = _("The request has invalid parameters; check them and try again.")
 
 # ninja's own HttpErrors (a body that is not JSON, failed authentication, a failed CSRF check of
-# a session request, throttling) carry English text; clients get a stable code and a Chinese
+# a session request, throttling) carry English text; clients get a stable code and a translated
 # message instead.
-_HTTP_ERRORS: dict[int, tuple[str, str]] = {
-    400: ("unreadable_body", "请求内容无法解析，请以 JSON 发送"),
+_HTTP_ERRORS: dict[int, tuple[str, StrOrPromise]] = {
+    400: ("unreadable_body", _("The request body could not be read; send JSON.")),
     401: ("unauthorized", UNAUTHORIZED_MESSAGE),
     403: ("forbidden", FORBIDDEN_MESSAGE),
-    429: ("throttled", "请求过于频繁，请稍后重试"),
+    429: ("throttled", _("Too many requests; try again later.")),
 }
 
 
@@ -61,21 +65,21 @@ def responses(ok: Any, *error_statuses: int, ok_status: int = 200) -> dict[int, 
 
 def install_error_handlers(api: NinjaAPI) -> None:
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-        return api.create_response(request, {"code": exc.code, "message": exc.message}, status=exc.status)
+        return api.create_response(request, {"code": exc.code, "message": str(exc.message)}, status=exc.status)
 
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         # The same answer for "does not exist" and "outside your places" (SECURITY.md line 17).
-        return api.create_response(request, {"code": "not_found", "message": NOT_FOUND_MESSAGE}, status=404)
+        return api.create_response(request, {"code": "not_found", "message": str(NOT_FOUND_MESSAGE)}, status=404)
 
     def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         # ninja has already dropped pydantic's "input": submitted values are never echoed back.
         errors = [{"loc": list(e["loc"]), "type": e["type"], "msg": e["msg"]} for e in exc.errors]
-        body = {"code": "invalid_input", "message": INVALID_INPUT_MESSAGE, "errors": errors}
+        body = {"code": "invalid_input", "message": str(INVALID_INPUT_MESSAGE), "errors": errors}
         return api.create_response(request, body, status=422)
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code, message = _HTTP_ERRORS.get(exc.status_code, ("error", str(exc)))
-        response = api.create_response(request, {"code": code, "message": message}, status=exc.status_code)
+        response = api.create_response(request, {"code": code, "message": str(message)}, status=exc.status_code)
         if isinstance(exc, AuthenticationError):
             response["WWW-Authenticate"] = 'Bearer realm="qiaomen"'
         return response

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from qiaomen.accounts.places import building_for_user, grid_for_user
@@ -185,7 +186,7 @@ def household_list(request: HttpRequest, filters: Query[HouseholdFilters]) -> di
     if filters.tag is not None:
         tag = tag_filter_choices(user).filter(code=filters.tag).first()
         if tag is None:
-            raise InvalidInput("unknown_tag", "没有这个标签，可选的标签见 /api/v1/tags")
+            raise InvalidInput("unknown_tag", _("No such tag; the available tags are listed at /api/v1/tags."))
     households = household_search(
         user,
         grid=grid_for_user(user, filters.grid) if filters.grid is not None else None,

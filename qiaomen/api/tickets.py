@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import BooleanField, Case, F, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from qiaomen.accounts.models import Department, User
@@ -230,11 +231,11 @@ def _by_code(model: type[Subcategory] | type[Department], code: str, error: str,
 
 
 def _department(code: str) -> Department:
-    return _by_code(Department, code, "unknown_department", "没有这个部门代码")
+    return _by_code(Department, code, "unknown_department", _("No department has this code."))
 
 
 def _subcategory(code: str) -> Subcategory:
-    return _by_code(Subcategory, code, "unknown_subcategory", "没有这个诉求分类代码")
+    return _by_code(Subcategory, code, "unknown_subcategory", _("No category has this code."))
 
 
 @router.post("/tickets", response=responses(TicketOut, 400, 401, 403, 404, 422, ok_status=201), url_name="tickets")

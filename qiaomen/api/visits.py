@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from qiaomen.accounts.places import grid_for_user
@@ -345,7 +346,7 @@ def worklist(request: HttpRequest, query: Query[WorkListQuery]) -> dict[str, Any
     phone contact. Staff narrow it to one grid of their places (?grid=, outside them 404)."""
     user = api_user_with(request, Capability.VIEW_VISITS)
     if (query.lat is None) != (query.lng is None):
-        raise InvalidInput("position_incomplete", "定位需同时包含纬度和经度")
+        raise InvalidInput("position_incomplete", gettext("A position needs both latitude and longitude."))
     households = households_for_user(user)
     if query.grid is not None:
         households = households.filter(building__grid=grid_for_user(user, query.grid))
@@ -371,7 +372,9 @@ def coverage(request: HttpRequest, query: Query[CoverageQuery]) -> dict[str, Any
     try:
         period = parse_period_label(query.period) if query.period else period_containing(PeriodKind.MONTH, today)
     except ValueError as exc:
-        raise InvalidInput("period_invalid", "期间格式有误：月份写作 2026-11，季度写作 2026-Q4") from exc
+        raise InvalidInput(
+            "period_invalid", gettext("Invalid period: write a month as 2026-11 and a quarter as 2026-Q4.")
+        ) from exc
     report = coverage_report(households_for_user(user), period=period, today=today)
     return {
         "period": {

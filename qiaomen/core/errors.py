@@ -1,4 +1,4 @@
-"""Domain errors: a machine-readable code for the API and a Chinese message for people.
+"""Domain errors: a machine-readable code for the API and a translated message for people.
 
 Services raise these; views and API handlers turn them into a form error, a page message or a
 JSON body `{"code": ..., "message": ...}` with the matching HTTP status.
@@ -6,13 +6,16 @@ JSON body `{"code": ..., "message": ...}` with the matching HTTP status.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class DomainError(Exception):
     status = 400
 
-    def __init__(self, code: str, message: str, **details: Any) -> None:
+    def __init__(self, code: str, message: StrOrPromise, **details: Any) -> None:
         super().__init__(message)
         self.code = code
         self.message = message

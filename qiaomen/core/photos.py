@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from qiaomen.core.errors import InvalidInput
@@ -71,14 +72,16 @@ def photo_clean(raw: bytes) -> CleanPhoto:
     """The photo re-encoded without metadata, or InvalidInput. Whatever its name says, only a
     real JPEG, PNG or WebP image is accepted."""
     if len(raw) > MAX_PHOTO_BYTES:
-        raise InvalidInput("photo_too_large", f"照片不能超过 {MAX_PHOTO_BYTES // (1024 * 1024)} MB")
+        raise InvalidInput(
+            "photo_too_large", _("A photo may be at most %(limit)s MB.") % {"limit": MAX_PHOTO_BYTES // (1024 * 1024)}
+        )
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             kind = probe.format
             if kind not in FORMATS:
-                raise InvalidInput("photo_type", "只能上传 JPEG、PNG 或 WebP 格式的照片")
+                raise InvalidInput("photo_type", _("Only JPEG, PNG or WebP photos can be uploaded."))
             if probe.width * probe.height > MAX_PIXELS:
-                raise InvalidInput("photo_too_large", "照片像素过大")
+                raise InvalidInput("photo_too_large", _("The photo has too many pixels."))
             probe.verify()
         with Image.open(io.BytesIO(raw)) as image:
             location = _gps(image)
@@ -88,7 +91,7 @@ def photo_clean(raw: bytes) -> CleanPhoto:
             pixels = Image.new(mode, image.size)
             pixels.paste(image.convert(mode))
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise InvalidInput("photo_type", "文件不是有效的照片") from exc
+        raise InvalidInput("photo_type", _("The file is not a valid photo.")) from exc
     content_type, extension = FORMATS[kind]
     out = io.BytesIO()
     pixels.save(out, format=kind, **({"quality": 90} if kind in ("JPEG", "WEBP") else {}))

@@ -11,6 +11,8 @@ import datetime as dt
 import random
 from collections import Counter
 
+from django.utils.translation import gettext as _
+
 from qiaomen.core.bulk import BulkInsert
 from qiaomen.core.errors import Conflict
 from qiaomen.demo.household_kinds import HouseholdDrawer
@@ -68,7 +70,9 @@ class HouseholdWriter:
         if not set(_TAG_SOURCES) <= set(self.tag_ids) or not {*_TAG_SOURCES.values(), *_VERIFYING_SOURCES} <= set(
             self.source_ids
         ):
-            raise Conflict("demo_reference_data_missing", "缺少默认的人群标签或数据来源，请先运行 migrate")
+            raise Conflict(
+                "demo_reference_data_missing", _("The default tags or data sources are missing; run migrate first.")
+            )
         # bulk_create would cost about half a millisecond a person: two minutes for a large street.
         self.households = BulkInsert(Household, varying=_HOUSEHOLD_COLUMNS, with_ids=True)
         self.people = BulkInsert(Person, varying=_PERSON_COLUMNS, with_ids=True)

@@ -17,6 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.core.audit import audit_record
@@ -42,19 +43,31 @@ class DemoStreet:
 def demo_street_create(*, households: int, seed: int, password: str, today: dt.date | None = None) -> DemoStreet:
     """Build the demo street, its people and the demo users, all or nothing, with one audit row."""
     if households < MIN_HOUSEHOLDS:
-        raise InvalidInput("demo_households_too_few", f"演示街道至少需要 {MIN_HOUSEHOLDS} 户")
+        raise InvalidInput(
+            "demo_households_too_few",
+            _("The demo street needs at least %(count)s households.") % {"count": MIN_HOUSEHOLDS},
+        )
     try:
         validate_password(password)
     except ValidationError as exc:
-        raise InvalidInput("demo_password_weak", "演示账号密码不够强：" + "；".join(exc.messages)) from exc
+        raise InvalidInput(
+            "demo_password_weak",
+            _("The demo accounts' password is too weak: %(problems)s") % {"problems": "；".join(exc.messages)},
+        ) from exc
     with transaction.atomic():
         if Household.objects.exists():
-            raise Conflict("registry_not_empty", "登记库里已有住户，演示数据只能写入空库")
+            raise Conflict(
+                "registry_not_empty",
+                _("The registry already has households; demo data can only go into an empty registry."),
+            )
         if (
             Street.objects.filter(code=STREET_CODE).exists()
             or User.objects.filter(username__in=DEMO_USERNAMES).exists()
         ):
-            raise Conflict("demo_names_taken", f"街道编码 {STREET_CODE} 或演示用户名已被占用")
+            raise Conflict(
+                "demo_names_taken",
+                _("The street code %(code)s or a demo user name is already taken.") % {"code": STREET_CODE},
+            )
         # One generator for places and people, drawn from in a fixed order: the same seed, the same street.
         rng = random.Random(seed)
         writer = HouseholdWriter(rng=rng, today=today or timezone.localdate(), now=timezone.now())

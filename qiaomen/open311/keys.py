@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, InvalidInput, NotFound
@@ -27,12 +28,14 @@ def open311_key_create(*, name: str, street_code: str = "") -> tuple[str, Open31
     """A new key for the client `name`; the key is returned once and never stored."""
     name = name.strip()
     if not name or len(name) > MAX_NAME:
-        raise InvalidInput("key_name_invalid", f"请填写客户端名称（1–{MAX_NAME}个字符）")
+        raise InvalidInput(
+            "key_name_invalid", _("Give the client a name (1–%(limit)s characters).") % {"limit": MAX_NAME}
+        )
     street = None
     if street_code:
         street = Street.objects.filter(code=street_code).first()
         if street is None:
-            raise NotFound("street_not_found", f"没有代码为“{street_code}”的街道")
+            raise NotFound("street_not_found", _("No street has the code “%(code)s”.") % {"code": street_code})
     key = token_new(32)
     try:
         with transaction.atomic():
@@ -46,7 +49,7 @@ def open311_key_create(*, name: str, street_code: str = "") -> tuple[str, Open31
                 detail={"name": name, "street": street_code},
             )
     except IntegrityError:
-        raise Conflict("key_name_taken", f"已有名为“{name}”的客户端密钥") from None
+        raise Conflict("key_name_taken", _("A client key named “%(name)s” already exists.") % {"name": name}) from None
     return key, record
 
 
@@ -54,7 +57,7 @@ def open311_key_revoke(*, name: str) -> Open311Key:
     with transaction.atomic():
         record = Open311Key.objects.filter(name=name.strip(), revoked_at__isnull=True).first()
         if record is None:
-            raise NotFound("key_not_found", f"没有名为“{name}”的有效密钥")
+            raise NotFound("key_not_found", _("No valid key is named “%(name)s”.") % {"name": name})
         record.revoked_at = timezone.now()
         record.save(update_fields=["revoked_at"])
         audit_record(action="open311.key_revoke", actor_name="manage.py", obj=record, detail={"name": record.name})

@@ -31,6 +31,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from qiaomen.open311.models import Open311Key, Open311Request
 from qiaomen.open311.render import Open311Error
@@ -92,7 +93,11 @@ def _w3c_in(raw: str, name: str) -> dt.datetime:
     if day is not None:
         return timezone.make_aware(dt.datetime.combine(day, dt.time()))
     if value is None or value.tzinfo is None:
-        raise Open311Error.one(400, f"{name}_invalid", f"{name} 须为带时区的 W3C 时间，如 2026-01-01T00:00:00+08:00")
+        raise Open311Error.one(
+            400,
+            f"{name}_invalid",
+            _("%(name)s must be a W3C time with a time zone, e.g. 2026-01-01T00:00:00+08:00.") % {"name": name},
+        )
     return value
 
 
@@ -103,7 +108,7 @@ def _window(params: QueryDict) -> tuple[dt.datetime, dt.datetime]:
         start = _w3c_in(start_raw, "start_date") if start_raw else None
         end = _w3c_in(end_raw, "end_date") if end_raw else None
     except OverflowError as exc:
-        raise Open311Error.one(400, "date_invalid", "日期超出范围") from exc
+        raise Open311Error.one(400, "date_invalid", _("The date is out of range.")) from exc
     if start is None and end is None:
         end = timezone.now()
     if start is None:
@@ -112,9 +117,9 @@ def _window(params: QueryDict) -> tuple[dt.datetime, dt.datetime]:
     if end is None:
         end = start + MAX_RANGE
     if start > end:
-        raise Open311Error.one(400, "date_range_invalid", "start_date 不能晚于 end_date")
+        raise Open311Error.one(400, "date_range_invalid", _("start_date cannot be after end_date."))
     if end - start > MAX_RANGE:
-        raise Open311Error.one(400, "date_range_too_long", "start_date 与 end_date 相隔不能超过90天")
+        raise Open311Error.one(400, "date_range_too_long", _("start_date and end_date may be at most 90 days apart."))
     return start, end
 
 
@@ -129,13 +134,15 @@ def requests_find(*, street: Street | None, key: Open311Key | None, params: Quer
     if raw_ids := params.get("service_request_id", "").strip():
         ids = _comma_list(raw_ids)
         if len(ids) > MAX_IDS or not all(i.isdigit() and len(i) < 12 for i in ids):
-            raise Open311Error.one(400, "service_request_id_invalid", "service_request_id 须为以逗号分隔的编号")
+            raise Open311Error.one(
+                400, "service_request_id_invalid", _("service_request_id must be numbers separated by commas.")
+            )
         return list(tickets.filter(pk__in=[int(i) for i in ids]))
     start, end = _window(params)
     tickets = tickets.filter(created_at__gte=start, created_at__lte=end)
     if statuses := _comma_list(params.get("status", "")):
         if not set(statuses) <= {OPEN, CLOSED}:
-            raise Open311Error.one(400, "status_invalid", "status 只能是 open 或 closed")
+            raise Open311Error.one(400, "status_invalid", _("status must be open or closed."))
         if set(statuses) == {OPEN}:
             tickets = tickets.filter(status__in=OPEN_STATUSES)
         elif set(statuses) == {CLOSED}:

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext as _
 
 from qiaomen.core.errors import DomainError
 from qiaomen.core.phone import PhoneError, parse_phone
@@ -51,7 +52,9 @@ def _clean(value: str) -> str:
 def subcategory_for(service_code: str) -> Subcategory:
     subcategory = active_subcategories().filter(code=service_code).first()
     if subcategory is None:
-        raise Open311Error.one(404, "service_not_found", f"没有代码为“{service_code[:32]}”的服务")
+        raise Open311Error.one(
+            404, "service_not_found", _("No service has the code “%(code)s”.") % {"code": service_code[:32]}
+        )
     return subcategory
 
 
@@ -65,7 +68,11 @@ def street_for(key: Open311Key | None, jurisdiction_id: str) -> Street | None:
         return street
     named = Street.objects.filter(code__iexact=jurisdiction_id).first()
     if named is None or (street is not None and named != street):
-        raise Open311Error.one(404, "jurisdiction_not_found", f"没有代码为“{jurisdiction_id[:32]}”的辖区")
+        raise Open311Error.one(
+            404,
+            "jurisdiction_not_found",
+            _("No jurisdiction has the code “%(code)s”.") % {"code": jurisdiction_id[:32]},
+        )
     return named
 
 
@@ -93,7 +100,13 @@ def _coordinate(raw: str, name: str, bound: float, errors: list[tuple[str, str]]
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or abs(value) > bound:
-        errors.append((f"{name}_invalid", f"{name} 应为 -{bound:g} 到 {bound:g} 之间的数（WGS84）"))
+        errors.append(
+            (
+                f"{name}_invalid",
+                _("%(name)s must be a number from -%(bound)s to %(bound)s (WGS84).")
+                % {"name": name, "bound": f"{bound:g}"},
+            )
+        )
         return None
     return value
 
@@ -109,7 +122,9 @@ def _attributes(data: QueryDict) -> dict[str, list[str]]:
 def _text_field(data: QueryDict, name: str, limit: int, errors: list[tuple[str, str]]) -> str:
     value = _clean(data.get(name, ""))
     if len(value) > limit:
-        errors.append((f"{name}_too_long", f"{name} 不能超过{limit}个字符"))
+        errors.append(
+            (f"{name}_too_long", _("%(name)s may be at most %(limit)s characters.") % {"name": name, "limit": limit})
+        )
     return value
 
 
@@ -120,25 +135,25 @@ def parse_new_request(data: QueryDict) -> NewRequest:
     subcategory = subcategory_for(service_code) if service_code else None
     errors: list[tuple[str, str]] = []
     if subcategory is None:
-        errors.append(("service_code_required", "请提供 service_code（见 services 列表）"))
+        errors.append(("service_code_required", _("Give a service_code (see the services list).")))
     lat_raw, lng_raw = _clean(data.get("lat", "")), _clean(data.get("long", ""))
     lat = lng = None
     if bool(lat_raw) != bool(lng_raw):
-        errors.append(("lat_long_pair", "lat 和 long 须同时提供"))
+        errors.append(("lat_long_pair", _("Give lat and long together.")))
     elif lat_raw:
         lat = _coordinate(lat_raw, "lat", 90, errors)
         lng = _coordinate(lng_raw, "long", 180, errors)
     address_string = _text_field(data, "address_string", 500, errors)
     address_id = _text_field(data, "address_id", MAX_SHORT, errors)
     if not (lat_raw and lng_raw) and not address_string and not address_id:
-        errors.append(("location_required", "请提供位置：lat 与 long，或 address_string，或 address_id"))
+        errors.append(("location_required", _("Give a location: lat and long, or address_string, or address_id.")))
     description = _text_field(data, "description", MAX_DESCRIPTION, errors)
     email = _text_field(data, "email", 254, errors)
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            errors.append(("email_invalid", "email 格式不正确"))
+            errors.append(("email_invalid", _("email is not a valid address.")))
     phone = _clean(data.get("phone", ""))
     if phone:
         try:
@@ -150,15 +165,20 @@ def parse_new_request(data: QueryDict) -> NewRequest:
         try:
             URLValidator(schemes=["http", "https"])(media_url)
         except ValidationError:
-            errors.append(("media_url_invalid", "media_url 须为 http 或 https 网址"))
+            errors.append(("media_url_invalid", _("media_url must be an http or https URL.")))
     attributes = _attributes(data)
     consent = attributes.get(HEALTH_CONSENT, [])
     health = subcategory is not None and subcategory.code in HEALTH_SERVICES
     if health:
         if not consent:
-            errors.append(("attribute_required", f"该服务须提供 attribute[{HEALTH_CONSENT}]（yes 或 no）"))
+            errors.append(
+                (
+                    "attribute_required",
+                    _("This service needs attribute[%(name)s] (yes or no).") % {"name": HEALTH_CONSENT},
+                )
+            )
         elif len(consent) != 1 or consent[0] not in CONSENT_VALUES:
-            errors.append(("attribute_invalid", f"attribute[{HEALTH_CONSENT}] 只能是 yes 或 no"))
+            errors.append(("attribute_invalid", _("attribute[%(name)s] must be yes or no.") % {"name": HEALTH_CONSENT}))
     device_id = _text_field(data, "device_id", MAX_SHORT, errors)
     account_id = _text_field(data, "account_id", MAX_SHORT, errors)
     first_name = _text_field(data, "first_name", MAX_NAME, errors)
@@ -223,4 +243,4 @@ def open311_request_create(
                 phone=new.phone,
             )
     except DomainError as exc:
-        raise Open311Error.one(400, exc.code, exc.message) from exc
+        raise Open311Error.one(400, exc.code, str(exc.message)) from exc

@@ -22,6 +22,7 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from qiaomen.core.middleware import is_database_busy
@@ -60,7 +61,11 @@ def open311_view(*methods: str) -> Callable[[View], View]:
         @wraps(func)
         def view(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
             if request.method not in methods:
-                error = Open311Error.one(405, "method_not_allowed", f"此地址只接受 {', '.join(methods)} 请求")
+                error = Open311Error.one(
+                    405,
+                    "method_not_allowed",
+                    _("This address accepts only %(methods)s requests.") % {"methods": ", ".join(methods)},
+                )
                 response = error_response(fmt, error)
                 response["Allow"] = ", ".join(methods)
                 return response
@@ -76,7 +81,9 @@ def open311_view(*methods: str) -> Callable[[View], View]:
                 # than the HTML page the middleware gives browsers (core.middleware).
                 if not is_database_busy(exc):
                     raise
-                response = error_response(fmt, Open311Error.one(503, "database_busy", "系统繁忙，请稍后重试"))
+                response = error_response(
+                    fmt, Open311Error.one(503, "database_busy", _("The system is busy; try again later."))
+                )
                 response["Retry-After"] = "5"
                 return response
 
@@ -96,7 +103,7 @@ def _jurisdiction(request: HttpRequest, key: Open311Key | None = None) -> Street
 def _required_key(request: HttpRequest) -> Open311Key:
     key = open311_key_for(request)
     if key is None:
-        raise Open311Error.one(403, "api_key_invalid", "缺少 api_key，或 api_key 无效、已吊销")
+        raise Open311Error.one(403, "api_key_invalid", _("The api_key is missing, invalid or revoked."))
     return key
 
 
@@ -188,7 +195,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     key = _required_key(request)
     street = _jurisdiction(request, key)
     if over_post_limit(key):
-        raise Open311Error.one(429, "rate_limited", "提交过于频繁，请一分钟后再试")
+        raise Open311Error.one(429, "rate_limited", _("Too many submissions; try again in a minute."))
     created = open311_request_create(key=key, new=parse_new_request(request.POST), street=street, request=request)
     document = [
         {
@@ -206,7 +213,11 @@ def request_detail(request: HttpRequest, fmt: str, service_request_id: int) -> H
     ticket = request_find(street=_jurisdiction(request, key), key=key, service_request_id=service_request_id)
     if ticket is None:
         # The same answer for another street's request and for one that does not exist.
-        raise Open311Error.one(404, "service_request_not_found", f"没有编号为 {service_request_id} 的诉求")
+        raise Open311Error.one(
+            404,
+            "service_request_not_found",
+            _("No request has the number %(number)s.") % {"number": service_request_id},
+        )
     return respond(fmt, "service_requests", [request_document(ticket, key=key)])
 
 
@@ -215,7 +226,9 @@ def token(request: HttpRequest, fmt: str, token_id: str) -> HttpResponse:
     """Every service is `realtime`: POST requests answers the service_request_id at once and no
     token is ever issued, so every token is unknown (404, as the specification says)."""
     _jurisdiction(request)
-    raise Open311Error.one(404, "token_not_found", "未找到该 token：本系统实时创建诉求，不签发 token")
+    raise Open311Error.one(
+        404, "token_not_found", _("Token not found: this system creates requests at once and issues no tokens.")
+    )
 
 
 @csrf_exempt
@@ -224,5 +237,5 @@ def unknown(request: HttpRequest, rest: str = "") -> HttpResponse:
     format the path asks for when we speak it (…/foo.xml), else JSON."""
     fmt = "xml" if rest.endswith(".xml") else "json"
     methods = "discovery、services、services/{service_code}、requests、requests/{id}、tokens/{id}"
-    message = f"没有这个地址：GeoReport 方法为 {methods}，格式为 .json 或 .xml"
+    message = _("No such address: the GeoReport methods are %(methods)s, as .json or .xml.") % {"methods": methods}
     return error_response(fmt, Open311Error.one(404, "not_found", message))

@@ -47,13 +47,13 @@ def _message(request: HttpRequest, text: str, status: int) -> HttpResponse:
 def rate(request: HttpRequest, token: str) -> HttpResponse:
     limit = getattr(settings, "PUBLIC_RATE_LIMIT_PER_MINUTE", RATE_LIMIT_PER_MINUTE)
     if over_limit(request, scope="rate", limit=limit):
-        return _message(request, "访问过于频繁，请稍后再试。", 429)
+        return _message(request, gettext("Too many visits; please try again later."), 429)
     try:
         link = rating_link_open(token)
     except NotFound:
-        return _message(request, "评价链接无效或已过期。", 404)
+        return _message(request, gettext("This rating link is invalid or has expired."), 404)
     except Conflict:
-        return _message(request, "您已经评价过了，感谢您的反馈！", 409)
+        return _message(request, gettext("You have already rated this. Thank you for your feedback!"), 409)
     form = RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -61,7 +61,7 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
                 token=token, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"], request=request
             )
         except DomainError as exc:
-            return _message(request, exc.message, exc.status)
+            return _message(request, str(exc.message), exc.status)
         return render(request, "public/thanks.html", {"score": form.cleaned_data["score"]})
     status = 422 if form.errors else 200
     return render(request, "public/rate.html", {"form": form, "ticket": link.ticket}, status=status)
@@ -210,5 +210,5 @@ def _door_rate(request: HttpRequest, code: DoorCode) -> HttpResponse:
     try:
         rating_token = door_code_rating_link(code=code, ticket_pk=ticket_pk, request=request)
     except DomainError as exc:
-        return _message(request, exc.message, exc.status)
+        return _message(request, str(exc.message), exc.status)
     return redirect("public:rate", token=rating_token)

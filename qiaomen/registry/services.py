@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
@@ -70,7 +71,9 @@ def person_view_record(*, user: User, person: Person, request: HttpRequest | Non
             result=AuditResult.DENIED,
             detail={"reason": "child_under_14"},
         )
-        raise Forbidden("sensitive_record", "查看14岁以下儿童的档案需要敏感信息权限")
+        raise Forbidden(
+            "sensitive_record", _("Viewing the record of a child under 14 requires the sensitive-data permission.")
+        )
     audit_record(
         action="person.view",
         actor=user,
@@ -83,7 +86,7 @@ def person_view_record(*, user: User, person: Person, request: HttpRequest | Non
 def person_unmask(*, user: User, person: Person, field: str, reason: str, request: HttpRequest | None = None) -> str:
     """The full value of an ID number or phone, for a stated reason, with one audit row."""
     if field not in UNMASKABLE_FIELDS:
-        raise InvalidInput("unmask_field", "只能查看完整的身份证号或电话号码")
+        raise InvalidInput("unmask_field", _("Only the full ID number or phone number can be revealed."))
     reason = reason.strip()
     if not user.can(Capability.UNMASK):
         with transaction.atomic():
@@ -95,9 +98,9 @@ def person_unmask(*, user: User, person: Person, field: str, reason: str, reques
                 result=AuditResult.DENIED,
                 detail={"field": field},
             )
-        raise Forbidden("unmask_not_allowed", "您没有查看完整信息的权限")
+        raise Forbidden("unmask_not_allowed", _("You are not allowed to view full details."))
     if len(reason) < 2:
-        raise InvalidInput("unmask_reason_required", "查看完整信息必须填写理由")
+        raise InvalidInput("unmask_reason_required", _("Give a reason for viewing full details."))
     with transaction.atomic():
         audit_record(
             action="person.unmask",

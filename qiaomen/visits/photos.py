@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Role
 from qiaomen.core.errors import Forbidden
@@ -55,7 +57,7 @@ def visit_photo_allowed(user: User, visit: Visit) -> bool:
 def visit_photo_add(*, visit: Visit, user: User, raw: bytes) -> VisitPhoto:
     """Store one more photo of a visit (see `visit_photos_add`), if the user may add one."""
     if not visit_photo_allowed(user, visit):
-        raise Forbidden("photo_not_your_visit", "只能为自己的走访上传照片")
+        raise Forbidden("photo_not_your_visit", _("You can only upload photos for your own visits."))
     return visit_photos_add(visit=visit, raws=[raw])[0]
 
 
@@ -66,7 +68,7 @@ def visit_photos_add(*, visit: Visit, raws: list[bytes]) -> list[VisitPhoto]:
     cleaned = photos_clean(
         raws,
         room=MAX_PHOTOS_PER_VISIT - visit.photos.count(),
-        too_many=f"每次走访最多上传 {MAX_PHOTOS_PER_VISIT} 张照片",
+        too_many=_("A visit may have at most %(limit)s photos.") % {"limit": MAX_PHOTOS_PER_VISIT},
     )
     folder = photo_dir()
     return [

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import Department, User
 from qiaomen.accounts.roles import Capability
@@ -56,30 +57,36 @@ class DemandInput:
 
 def _check_time(visited_at: dt.datetime, now: dt.datetime) -> None:
     if timezone.is_naive(visited_at):
-        raise InvalidInput("visited_at_no_offset", "走访时间必须带时区（例如 2026-11-29T09:30:00+08:00）")
+        raise InvalidInput(
+            "visited_at_no_offset", _("The visit time needs a time zone (e.g. 2026-11-29T09:30:00+08:00).")
+        )
     if visited_at > now + CLOCK_SKEW:
-        raise InvalidInput("visited_at_future", "走访时间晚于当前时间，请检查手机时间")
+        raise InvalidInput("visited_at_future", _("The visit time is in the future; check the phone's clock."))
     if visited_at < now - OFFLINE_LIMIT:
-        raise InvalidInput("visited_at_too_old", "走访时间早于60天前，无法补录")
+        raise InvalidInput("visited_at_too_old", _("The visit time is more than 60 days ago and cannot be recorded."))
 
 
 def _check_position(lat: float | None, lng: float | None) -> None:
     if (lat is None) != (lng is None):
-        raise InvalidInput("position_incomplete", "定位需同时包含纬度和经度")
+        raise InvalidInput("position_incomplete", _("A position needs both latitude and longitude."))
     if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise InvalidInput("position_invalid", "定位坐标无效")
+        raise InvalidInput("position_invalid", _("Invalid position coordinates."))
 
 
 def demands_clean(demands: list[DemandInput]) -> list[DemandInput]:
     if len(demands) > MAX_DEMANDS:
-        raise InvalidInput("too_many_demands", f"一次走访最多记录{MAX_DEMANDS}条诉求")
+        raise InvalidInput(
+            "too_many_demands", _("A visit may record at most %(limit)s demands.") % {"limit": MAX_DEMANDS}
+        )
     cleaned = []
     for demand in demands:
         text = demand.text.strip()
         if not text:
-            raise InvalidInput("demand_empty", "诉求内容不能为空")
+            raise InvalidInput("demand_empty", _("A demand cannot be empty."))
         if len(text) > MAX_DEMAND_TEXT:
-            raise InvalidInput("demand_too_long", f"诉求内容不能超过{MAX_DEMAND_TEXT}字")
+            raise InvalidInput(
+                "demand_too_long", _("A demand may be at most %(limit)s characters.") % {"limit": MAX_DEMAND_TEXT}
+            )
         cleaned.append(DemandInput(text, demand.resolved_on_spot, demand.subcategory_code.strip()))
     return cleaned
 
@@ -112,19 +119,19 @@ def visit_record(
         return _resent(existing, worker, household), False
     now = timezone.now()
     if outcome not in Outcome.values:
-        raise InvalidInput("outcome_invalid", "走访结果无效")
+        raise InvalidInput("outcome_invalid", _("Invalid visit outcome."))
     _check_time(visited_at, now)
     _check_position(lat, lng)
     if outcome == Outcome.REFUSED and not refused_reason.strip():
-        raise InvalidInput("refused_reason_required", "入户被拒时请填写原因")
+        raise InvalidInput("refused_reason_required", _("Give the reason when entry was refused."))
     visit_type = VisitType.objects.filter(code=visit_type_code, active=True).first()
     if visit_type is None:
-        raise InvalidInput("visit_type_unknown", "走访类型不存在")
+        raise InvalidInput("visit_type_unknown", _("Unknown visit type."))
     cleaned_answers = clean_answers(visit_type.questions, answers or {}, require=outcome == Outcome.MET)
     codes = sorted(set(policy_codes or []))
     policies = list(PolicyTopic.objects.filter(code__in=codes, active=True))
     if len(policies) != len(codes):
-        raise InvalidInput("policy_unknown", "宣传的政策不在政策清单中")
+        raise InvalidInput("policy_unknown", _("The policy is not in the policy list."))
     cleaned_demands = demands_clean(demands or [])
     policy = visit_policy()
     building = household.building
@@ -183,7 +190,7 @@ def visit_record(
 def _resent(visit: Visit, worker: User, household: Household) -> Visit:
     """The visit already recorded under a client_uuid, when this is its worker resending it."""
     if visit.worker_id != worker.pk or visit.household_id != household.pk:
-        raise Conflict("client_uuid_taken", "该走访编号已被另一条走访记录使用，请重新生成")
+        raise Conflict("client_uuid_taken", _("This visit ID is used by another visit; generate a new one."))
     return visit
 
 
@@ -250,9 +257,9 @@ def planned_visit_overlapping(*, household: Household, on: dt.date) -> PlannedVi
 def _check_plan_input(purpose: str, on: dt.date) -> str:
     purpose = purpose.strip()
     if not purpose:
-        raise InvalidInput("purpose_required", "请填写走访目的")
+        raise InvalidInput("purpose_required", _("Please give the purpose of the visit."))
     if on < timezone.localdate():
-        raise InvalidInput("plan_in_past", "不能把走访安排在过去的日期")
+        raise InvalidInput("plan_in_past", _("A visit cannot be planned for a past date."))
     return purpose
 
 
@@ -319,7 +326,7 @@ def visit_plan_households(
     instead of household by household.
     """
     if not households:
-        raise InvalidInput("plan_no_households", "所选范围内没有需要走访的住户")
+        raise InvalidInput("plan_no_households", _("No households in the chosen area need a visit."))
     purpose = _check_plan_input(purpose, on)
     if join is None:
         overlapping: dict[int, PlannedVisit] = {}
@@ -363,13 +370,13 @@ def visit_pause_create(
     request: HttpRequest | None = None,
 ) -> VisitPause:
     if not user.can(Capability.PAUSE_VISITS):
-        raise Forbidden("pause_not_allowed", "只有街道管理员可以暂停走访")
+        raise Forbidden("pause_not_allowed", _("Only a street administrator can pause visits."))
     if not communities and not grids:
-        raise InvalidInput("pause_area_required", "请选择要暂停走访的社区或网格")
+        raise InvalidInput("pause_area_required", _("Choose the community or grid where visits pause."))
     if ends_on < starts_on:
-        raise InvalidInput("pause_dates", "结束日期不能早于开始日期")
+        raise InvalidInput("pause_dates", _("The end date cannot be before the start date."))
     if not reason.strip():
-        raise InvalidInput("pause_reason_required", "请填写暂停原因（如台风、疫情）")
+        raise InvalidInput("pause_reason_required", _("Give the reason for the pause (e.g. a typhoon, an epidemic)."))
     with transaction.atomic():
         pause = VisitPause.objects.create(
             starts_on=starts_on, ends_on=ends_on, reason=reason.strip()[:200], created_by=user
@@ -388,7 +395,7 @@ def visit_pause_create(
 
 def visit_pause_lift(*, user: User, pause: VisitPause, request: HttpRequest | None = None) -> None:
     if not user.can(Capability.PAUSE_VISITS):
-        raise Forbidden("pause_not_allowed", "只有街道管理员可以恢复走访")
+        raise Forbidden("pause_not_allowed", _("Only a street administrator can resume visits."))
     with transaction.atomic():
         VisitPause.objects.filter(pk=pause.pk, lifted_at__isnull=True).update(lifted_at=timezone.now())
         audit_record(action="visit.pause_lift", actor=user, request=request, obj=pause)
@@ -404,10 +411,10 @@ def verification_resolve(
 ) -> None:
     """Community staff close a verification, optionally setting the household's status."""
     if household_status is not None and household_status not in HouseholdStatus.values:
-        raise InvalidInput("household_status_invalid", "住户状态无效")
+        raise InvalidInput("household_status_invalid", _("Invalid household status."))
     now = timezone.now()
     if verification.status != VerificationStatus.OPEN:
-        raise Conflict("verification_already_done", "该核实任务已被处理")
+        raise Conflict("verification_already_done", _("This verification has already been handled."))
     with transaction.atomic():
         claim_transition(
             row=verification,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
@@ -35,7 +36,9 @@ def _value_take(conflict: FieldConflict, *, user: User) -> None:
         key = address_key(conflict.incoming_value, street_names=street_names)
         value = Household.objects.filter(address_key=key).values_list("pk", flat=True).first()
         if value is None:
-            raise InvalidInput("conflict_address_unplaced", "该地址已找不到对应的户，无法采用")
+            raise InvalidInput(
+                "conflict_address_unplaced", _("This address no longer matches a household, so it cannot be used.")
+            )
     origin = {"source": source.code, "at": now.isoformat(), "batch": conflict.batch_id}
 
     def history(field: str, old_masked: str, new_masked: str) -> RecordChange:
@@ -82,16 +85,18 @@ def conflict_resolve(
     both apply a value; the second is told it is already decided.
     """
     if not user.can(Capability.IMPORT):
-        raise Forbidden("import_not_allowed", "您没有处理数据冲突的权限")
+        raise Forbidden("import_not_allowed", _("You are not allowed to resolve data conflicts."))
     if keep not in ("current", "incoming"):
-        raise InvalidInput("conflict_keep_invalid", "请选择保留当前值或采用另一来源的值")
+        raise InvalidInput(
+            "conflict_keep_invalid", _("Choose to keep the current value or take the other source's value.")
+        )
     status = ConflictStatus.KEPT_CURRENT if keep == "current" else ConflictStatus.TOOK_INCOMING
     with transaction.atomic():
         claimed = FieldConflict.objects.filter(pk=conflict.pk, status=ConflictStatus.OPEN).update(
             status=status, resolved_by=user, resolved_at=timezone.now()
         )
         if not claimed:
-            raise Conflict("conflict_already_resolved", "该冲突已经处理过了")
+            raise Conflict("conflict_already_resolved", _("This conflict has already been resolved."))
         conflict.refresh_from_db()
         if keep == "incoming":
             _value_take(conflict, user=user)

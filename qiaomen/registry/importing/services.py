@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
@@ -362,13 +363,20 @@ def import_commit(
 def header_aliases_remember(*, mapping: Mapping[str, str], user: User, request: HttpRequest | None = None) -> int:
     """Remember how an admin mapped unknown headers, for every later file. Returns how many."""
     if not user.can(Capability.IMPORT):
-        raise Forbidden("import_not_allowed", "您没有导入数据的权限")
+        raise Forbidden("import_not_allowed", _("You are not allowed to import data."))
     cleaned = {header_normal(header): target for header, target in mapping.items() if header_normal(header) and target}
     for header, target in cleaned.items():
         if not mapping_target_valid(target):
-            raise InvalidInput("mapping_field_unknown", f"列“{header}”的目标字段“{target}”不存在")
+            raise InvalidInput(
+                "mapping_field_unknown",
+                _("Column “%(header)s” maps to “%(target)s”, which is not a field.")
+                % {"header": header, "target": target},
+            )
         if header in {variant for spec in FIELDS.values() for variant in spec.headers}:
-            raise InvalidInput("mapping_header_known", f"列“{header}”是标准列名，不能改为其他字段")
+            raise InvalidInput(
+                "mapping_header_known",
+                _("Column “%(header)s” is a standard column and cannot map to another field.") % {"header": header},
+            )
     with transaction.atomic():
         for header, target in cleaned.items():
             HeaderAlias.objects.update_or_create(header=header[:100], defaults={"field": target})

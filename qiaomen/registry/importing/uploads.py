@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
@@ -39,17 +40,17 @@ def _kept_file(name: str) -> Path | None:
 def _stored_plan(batch: ImportBatch, user: User) -> ImportPlan:
     """Plan a previewed upload again: the registry may have changed since the preview."""
     if batch.status == ImportStatus.COMMITTED:
-        raise Conflict("import_already_committed", "该文件已经导入")
+        raise Conflict("import_already_committed", _("This file has already been imported."))
     path = _kept_file(batch.stored_file)
     if path is None:
-        raise InvalidInput("upload_gone", "上传的文件已不存在，请重新上传")
+        raise InvalidInput("upload_gone", _("The uploaded file is gone; please upload it again."))
     return import_plan(path=path, source=batch.source, filename=batch.filename, user=user)
 
 
 def import_upload(*, chunks: Iterable[bytes], filename: str, source: DataSource, user: User) -> ImportBatch:
     """Store an upload and keep its plan on a previewed batch; nothing is imported yet."""
     if not user.can(Capability.IMPORT):
-        raise Forbidden("import_not_allowed", "您没有导入数据的权限")
+        raise Forbidden("import_not_allowed", _("You are not allowed to import data."))
     path = upload_store(chunks=chunks)
     try:
         plan = import_plan(path=path, source=source, filename=filename, user=user)
@@ -84,7 +85,7 @@ def import_rejects_open(*, batch: ImportBatch, user: User, request: HttpRequest 
     """The rejected-rows file of a batch, for download. It holds full ID numbers: audited."""
     path = _kept_file(batch.rejects_file)
     if path is None:
-        raise NotFound("rejects_gone", "没有被拒绝的行可下载")
+        raise NotFound("rejects_gone", _("There are no rejected rows to download."))
     with transaction.atomic():
         audit_record(
             action="registry.import_rejects_download",

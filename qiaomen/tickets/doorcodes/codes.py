@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.places import buildings_for_user
@@ -97,7 +98,10 @@ def _live_household_codes() -> QuerySet[DoorCode]:
 
 def require_door_code_manager(user: User) -> None:
     if not user.can(Capability.MANAGE_DOOR_CODES):
-        raise Forbidden("not_door_code_manager", "只有社区工作人员、网格员或街道管理员可以管理二维码")
+        raise Forbidden(
+            "not_door_code_manager",
+            _("Only community staff, grid workers or a street administrator can manage QR codes."),
+        )
 
 
 # --- writes ----------------------------------------------------------------------------------
@@ -118,7 +122,10 @@ def _create(
                 created_by=user,
             )
     except IntegrityError as exc:  # another click issued one a moment ago
-        raise Conflict("door_code_exists", "该住户（或该人员）已有有效的二维码，请先作废再重新生成") from exc
+        raise Conflict(
+            "door_code_exists",
+            _("This household (or person) already has a valid QR code; revoke it before making a new one."),
+        ) from exc
     return code, token
 
 
@@ -128,7 +135,7 @@ def door_code_issue(
     """A new code for the household (person None) or for one of its people."""
     require_door_code_manager(user)
     if person is not None and person.household_id != household.pk:
-        raise InvalidInput("door_code_person", "该人员不属于这一户")
+        raise InvalidInput("door_code_person", _("This person does not belong to this household."))
     # A live code already there is refused by the unique constraints (_create's Conflict).
     with transaction.atomic():
         code, token = _create(household=household, person=person, user=user, now=timezone.now())
@@ -141,7 +148,7 @@ def door_code_issue(
 def _revoke(code: DoorCode, user: User, now: dt.datetime) -> None:
     claimed = DoorCode.objects.filter(pk=code.pk, revoked_at__isnull=True).update(revoked_at=now, revoked_by=user)
     if not claimed:
-        raise Conflict("door_code_revoked", "该二维码已经作废")
+        raise Conflict("door_code_revoked", _("This QR code has already been revoked."))
 
 
 def door_code_revoke(*, code: DoorCode, user: User, request: HttpRequest | None = None) -> DoorCode:
@@ -195,7 +202,9 @@ def door_codes_issue_for_building(*, building: Building, user: User, request: Ht
             with transaction.atomic():
                 issued = door_codes_insert(households=missing, user=user)
         except IntegrityError as exc:
-            raise Conflict("door_code_exists", "有人刚刚为这栋楼生成了二维码，请刷新后再试") from exc
+            raise Conflict(
+                "door_code_exists", _("Someone just made QR codes for this building; refresh and try again.")
+            ) from exc
         audit_record(
             action="door_code.issue_building", actor=user, request=request, obj=building, detail={"count": issued}
         )

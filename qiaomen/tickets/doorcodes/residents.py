@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, InvalidInput, NotFound
@@ -129,9 +130,11 @@ def door_code_rating_link(*, code: DoorCode, ticket_pk: int, request: HttpReques
     """A one-time rating link for one of the code's resolved demands (the tickets issue's flow)."""
     ticket = door_code_tickets(code).filter(pk=ticket_pk).first()
     if ticket is None:
-        raise NotFound("ticket_not_found", "没有找到这条诉求")
+        raise NotFound("ticket_not_found", gettext("This demand was not found."))
     if not door_code_ticket_ratable(ticket, now=timezone.now()):
-        raise Conflict("rating_not_open", "这条诉求现在不能评价：尚未办结或已经评价过")
+        raise Conflict(
+            "rating_not_open", gettext("This demand cannot be rated now: it is not resolved yet or has been rated.")
+        )
     with transaction.atomic():
         token = rating_link_issue(ticket=ticket)
         audit_record(
@@ -190,7 +193,11 @@ def resident_demand_submit(
     Photos are checked (content, size) before anything is created.
     """
     text = description_clean(demand.text)
-    photos_clean(demand.photos, room=MAX_RESIDENT_PHOTOS, too_many=f"每次最多上传 {MAX_RESIDENT_PHOTOS} 张照片")
+    photos_clean(
+        demand.photos,
+        room=MAX_RESIDENT_PHOTOS,
+        too_many=gettext("At most %(limit)s photos can be uploaded at a time.") % {"limit": MAX_RESIDENT_PHOTOS},
+    )
     suggestion = suggest(text)
     description, photos, subcategory = text, demand.photos, None
     known: Suggestion | None = suggestion
@@ -199,8 +206,11 @@ def resident_demand_submit(
         if not demand.health_asked:
             raise InvalidInput(
                 "health_consent_needed",
-                "您的诉求可能涉及健康信息。请勾选“同意保存健康信息”后再提交；"
-                "如不同意，也可以直接再次提交，我们只记录诉求类别，不保存原文和照片，由网格员与您联系。",
+                gettext(
+                    "Your demand may contain health information. Tick “I agree to keep my health "
+                    "information” and submit again; if you do not agree, just submit again: we keep "
+                    "only the category, not your text or photos, and a grid worker will contact you."
+                ),
             )
         # The suggestion's words came from the withheld text: intake classifies the note instead.
         description, photos, known = HEALTH_WITHHELD, [], None
@@ -232,5 +242,5 @@ def resident_demand_submit(
             return ticket, True
     first = door_code_submitted(code=code, submission_id=demand.submission_id)
     if first is None:  # the other request failed and rolled back meanwhile
-        raise Conflict("submission_retry", "提交未完成，请再点一次提交")
+        raise Conflict("submission_retry", gettext("The submission did not finish; please submit again."))
     return first, False

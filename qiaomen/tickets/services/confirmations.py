@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Role
@@ -32,7 +33,7 @@ def ticket_confirm(*, ticket: Ticket, user: User, request: HttpRequest | None = 
     """The grid worker (or community staff) of the ticket's place confirms the result."""
     require_place_worker(ticket, user)
     if ticket.worker_confirmed_at is not None:
-        raise Conflict("already_confirmed", "该工单已经确认过")
+        raise Conflict("already_confirmed", _("This ticket has already been confirmed."))
     ticket = claim_transition(
         row=ticket,
         to_state=None,
@@ -50,7 +51,10 @@ def rating_link_for_resident(*, ticket: Ticket, user: User, request: HttpRequest
     phone): the link issued at resolution is only ever shown once, to whoever resolved it."""
     require_place_worker(ticket, user)
     if ticket.status not in (Status.RESOLVED, Status.CLOSED) or ticket_rated_since_resolution(ticket):
-        raise Conflict("rating_not_open", "该工单现在不能评价：尚未办结或居民已评价")
+        raise Conflict(
+            "rating_not_open",
+            _("This ticket cannot be rated now: it is not resolved yet or the resident has rated it."),
+        )
     with transaction.atomic():
         token = rating_link_issue(ticket=ticket)
         audit_record(action="ticket.rating_link", actor=user, request=request, obj=ticket)
@@ -61,17 +65,17 @@ def ticket_rate(*, token: str, score: int, comment: str = "", request: HttpReque
     """The resident's rating through the one-time link. 2 or lower reopens the ticket (a second
     complaint) and always sends it to a supervisor's spot check."""
     if not isinstance(score, int) or not 1 <= score <= 5:
-        raise InvalidInput("score_invalid", "请选择1到5分")
+        raise InvalidInput("score_invalid", _("Choose a score from 1 to 5."))
     now = timezone.now()
     link = rating_link_open(token, now=now)
     comment = comment.strip()[:MAX_REASON]
     with transaction.atomic():
         if not type(link).objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=now):
-            raise Conflict("rating_link_used", "该评价链接已使用")
+            raise Conflict("rating_link_used", _("This rating link has already been used."))
         ticket = link.ticket
         if ticket_rated_since_resolution(ticket):
             # Another link of the same result was used first: one rating per resolution.
-            raise Conflict("rating_link_used", "该工单已经评价过了")
+            raise Conflict("rating_link_used", _("This ticket has already been rated."))
         ticket = claim_transition(
             row=ticket,
             to_state=None,
@@ -142,14 +146,14 @@ def spot_check_record(*, check: SpotCheck, user: User, result: str, note: str = 
     """The supervisor's verdict on a sampled ticket. Claimed while still pending, so two
     supervisors checking the same ticket at once record one verdict and the other gets a 409."""
     if user.role != Role.SUPERVISOR:
-        raise Forbidden("not_supervisor", "只有督查人员可以抽查工单")
+        raise Forbidden("not_supervisor", _("Only supervisors can spot-check tickets."))
     if result not in (SpotCheckResult.CONFIRMED, SpotCheckResult.FAILED):
-        raise InvalidInput("spot_check_result_invalid", "请选择抽查结果")
+        raise InvalidInput("spot_check_result_invalid", _("Choose the spot-check result."))
     note = note.strip()[:1000]
     if result == SpotCheckResult.FAILED and not note:
-        raise InvalidInput("spot_check_note_required", "抽查不合格时请说明原因")
+        raise InvalidInput("spot_check_note_required", _("Explain why the spot check failed."))
     if check.result != SpotCheckResult.PENDING:
-        raise Conflict("spot_check_done", "该工单已被抽查过")
+        raise Conflict("spot_check_done", _("This ticket has already been spot-checked."))
     return claim_transition(
         row=check,
         to_state=result,

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
@@ -93,7 +94,7 @@ def ticket_from_text(
     """
     text = description_clean(description)  # before classifying: no work for an oversized text
     if priority is not None and priority not in Priority.values:
-        raise InvalidInput("priority_invalid", "优先级无效")
+        raise InvalidInput("priority_invalid", _("Invalid priority."))
     if suggestion is None:
         suggestion = classifier.suggest(text)
     emergency = suggestion.is_emergency
@@ -188,11 +189,14 @@ def ticket_classify(
     does. Anything further along is the handlers' business (transfer), a Conflict here.
     """
     if not may_classify(user, ticket):
-        raise Forbidden("not_ticket_classifier", "只有所属社区工作人员或街道管理员可以确认诉求分类")
+        raise Forbidden(
+            "not_ticket_classifier",
+            _("Only staff of the ticket's community or a street administrator can confirm its category."),
+        )
     if priority not in Priority.values:
-        raise InvalidInput("priority_invalid", "优先级无效")
+        raise InvalidInput("priority_invalid", _("Invalid priority."))
     if subcategory.retired:
-        raise InvalidInput("subcategory_retired", "该诉求分类已停用，请选择其他分类")
+        raise InvalidInput("subcategory_retired", _("This category is retired; choose another one."))
     subcategory = _subcategory(subcategory.code)
     now = timezone.now()
     suggested = ticket.suggestion or {}
@@ -221,7 +225,8 @@ def ticket_classify(
         else:
             raise Conflict(
                 "ticket_not_classifiable",
-                f"工单当前状态为“{ticket.get_status_display()}”，已由部门受理，请由部门转办",
+                _("The ticket is “%(status)s”: a department has accepted it, so the department must transfer it.")
+                % {"status": ticket.get_status_display()},
                 status=ticket.status,
             )
         ClassificationCorrection.objects.create(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
@@ -65,7 +66,9 @@ def _take_in(into: Ticket, duplicate: Ticket, user: User, reason: str, request: 
     except Conflict:
         # Say why when it is the merge's own reason: `into` was closed or merged meanwhile.
         if not Ticket.objects.filter(pk=into.pk, status__in=OPEN_STATUSES).exists():
-            raise Conflict("merge_target_not_open", "目标工单已办结、关闭或已被合并，不能合并到它") from None
+            raise Conflict(
+                "merge_target_not_open", _("The target ticket is resolved, closed or merged; it cannot be merged into.")
+            ) from None
         raise
 
 
@@ -83,17 +86,21 @@ def ticket_merge(
     its row changed.
     """
     if not ticket_merge_allowed(user):
-        raise Forbidden("merge_not_allowed", "您不能合并工单")
+        raise Forbidden("merge_not_allowed", _("You are not allowed to merge tickets."))
     if duplicate.pk == into.pk:
-        raise InvalidInput("merge_same_ticket", "不能把工单合并到它自己")
+        raise InvalidInput("merge_same_ticket", _("A ticket cannot be merged into itself."))
     if tickets_for_user(user).filter(pk__in=[duplicate.pk, into.pk]).count() != 2:
-        raise NotFound("not_found", "未找到")
+        raise NotFound("not_found", _("Not found."))
     if into.status not in OPEN_STATUSES or into.merged_into_id is not None:
-        raise Conflict("merge_target_not_open", "目标工单已办结、关闭或已被合并，不能合并到它")
+        raise Conflict(
+            "merge_target_not_open", _("The target ticket is resolved, closed or merged; it cannot be merged into.")
+        )
     if target_of("merge", duplicate.status) is None:
-        raise Conflict("merge_not_open", "该工单已办结、关闭或已被合并，不能再合并")
+        raise Conflict("merge_not_open", _("This ticket is resolved, closed or merged; it cannot be merged."))
     if not _same_place(duplicate, into):
-        raise InvalidInput("merge_different_place", "只能合并同一户、同一楼栋或同一网格的工单")
+        raise InvalidInput(
+            "merge_different_place", _("Only tickets of the same household, building or grid can be merged.")
+        )
     reason = reason.strip()[:MAX_REASON]
     with transaction.atomic():
         if into.pk < duplicate.pk:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.core.errors import InvalidInput
@@ -30,7 +31,7 @@ def ticket_photos_add(*, ticket: Ticket, user: User | None, raws: list[bytes], k
     limit together: the second finds the ticket changed (409) on every database.
     """
     if kind not in PhotoKind.values:
-        raise InvalidInput("photo_kind_invalid", "照片类别无效")
+        raise InvalidInput("photo_kind_invalid", _("Invalid photo kind."))
     if not raws:
         return []
     with transaction.atomic():
@@ -38,7 +39,7 @@ def ticket_photos_add(*, ticket: Ticket, user: User | None, raws: list[bytes], k
         cleaned = photos_clean(
             raws,
             room=MAX_PHOTOS_PER_TICKET - count,
-            too_many=f"每张工单最多上传 {MAX_PHOTOS_PER_TICKET} 张照片",
+            too_many=_("A ticket may have at most %(limit)s photos.") % {"limit": MAX_PHOTOS_PER_TICKET},
         )
         claim_transition(
             row=ticket,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.core.errors import Conflict, NotFound
 from qiaomen.core.tokens import token_hash, token_new
@@ -32,7 +33,7 @@ def rating_link_open(token: str, *, now: dt.datetime | None = None) -> RatingLin
     now = now or timezone.now()
     link = RatingLink.objects.select_related("ticket__subcategory").filter(token_hash=token_hash(token)).first()
     if link is None or link.expires_at < now:
-        raise NotFound("rating_link_invalid", "评价链接无效或已过期")
+        raise NotFound("rating_link_invalid", _("This rating link is invalid or has expired."))
     if link.used_at is not None:
-        raise Conflict("rating_link_used", "该评价链接已使用")
+        raise Conflict("rating_link_used", _("This rating link has already been used."))
     return link

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.core.audit import audit_record
@@ -26,9 +27,11 @@ def description_clean(description: str) -> str:
     """The demand's text as stored, or InvalidInput: empty, or longer than MAX_DESCRIPTION."""
     description = description.strip()
     if not description:
-        raise InvalidInput("description_required", "请填写诉求内容")
+        raise InvalidInput("description_required", _("Please describe the demand."))
     if len(description) > MAX_DESCRIPTION:
-        raise InvalidInput("description_too_long", f"诉求内容不能超过{MAX_DESCRIPTION}字")
+        raise InvalidInput(
+            "description_too_long", _("A demand may be at most %(limit)s characters.") % {"limit": MAX_DESCRIPTION}
+        )
     return description
 
 
@@ -57,12 +60,12 @@ def ticket_create(
     """
     description = description_clean(description)
     if channel not in Channel.values:
-        raise InvalidInput("channel_invalid", "来源渠道无效")
+        raise InvalidInput("channel_invalid", _("Invalid channel."))
     if subcategory.retired:
-        raise InvalidInput("subcategory_retired", "该诉求分类已停用，请选择其他分类")
+        raise InvalidInput("subcategory_retired", _("This category is retired; choose another one."))
     priority = priority or subcategory.default_priority
     if priority not in Priority.values:
-        raise InvalidInput("priority_invalid", "优先级无效")
+        raise InvalidInput("priority_invalid", _("Invalid priority."))
     if person is not None and household is None:
         household = person.household
     if grid is None and household is not None:

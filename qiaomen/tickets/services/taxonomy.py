@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Role
@@ -20,7 +21,7 @@ def subcategory_update(*, subcategory: Subcategory, user: User, changes: dict[st
     """The street admin's edit of a sub-category. The code never changes: tickets, figures and
     the API refer to it (taxonomy.md). Retiring keeps old tickets readable."""
     if user.role != Role.STREET_ADMIN:
-        raise Forbidden("taxonomy_not_allowed", "只有街道管理员可以修改诉求分类")
+        raise Forbidden("taxonomy_not_allowed", _("Only a street administrator can change the categories."))
     with transaction.atomic():
         for name, value in changes.items():
             if name in SUBCATEGORY_EDITABLE:
@@ -39,7 +40,7 @@ def workday_override_set(*, user: User, date: dt.date, is_working_day: bool, not
     """The admin's word on one day (a local arrangement the national calendar does not know).
     The override and its audit row are one transaction: no override without its trace."""
     if user.role != Role.STREET_ADMIN:
-        raise Forbidden("workdays_not_allowed", "只有街道管理员可以调整工作日")
+        raise Forbidden("workdays_not_allowed", _("Only a street administrator can adjust working days."))
     with transaction.atomic():
         override, _created = WorkdayOverride.objects.update_or_create(
             date=date, defaults={"is_working_day": is_working_day, "note": note.strip()[:100]}

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import Department, User
 from qiaomen.accounts.roles import Capability, Role
@@ -65,7 +66,7 @@ def require_handler(ticket: Ticket, user: User) -> None:
     if user.role == Role.STREET_ADMIN:
         return
     if user.role != Role.DEPARTMENT_HANDLER or user.department_id != ticket.department_id:
-        raise Forbidden("not_ticket_handler", "只有责任部门的工作人员可以处理该工单")
+        raise Forbidden("not_ticket_handler", _("Only staff of the responsible department can handle this ticket."))
 
 
 def require_place_worker(ticket: Ticket, user: User) -> None:
@@ -73,13 +74,15 @@ def require_place_worker(ticket: Ticket, user: User) -> None:
     confirm a result and add what a department asked for when it returned a ticket."""
     in_place = ticket.grid_id is not None and ticket.grid_id in place_scope(user).all_grid_ids
     if not user.can(Capability.CONFIRM_TICKETS) or not in_place:
-        raise Forbidden("not_ticket_confirmer", "只有所属网格员或社区工作人员可以确认办理结果")
+        raise Forbidden(
+            "not_ticket_confirmer", _("Only the ticket's grid worker or community staff can confirm the result.")
+        )
 
 
 def reason_clean(reason: str) -> str:
     reason = reason.strip()
     if len(reason) < 2:
-        raise InvalidInput("reason_required", "请填写原因")
+        raise InvalidInput("reason_required", _("Please give a reason."))
     return reason[:MAX_REASON]
 
 
@@ -110,7 +113,7 @@ def ticket_transfer(
     require_handler(ticket, user)
     reason = reason_clean(reason)
     if department.pk == ticket.department_id:
-        raise InvalidInput("transfer_same_department", "不能转给本部门")
+        raise InvalidInput("transfer_same_department", _("A ticket cannot be transferred to its own department."))
     now = timezone.now()
     accept_by = deadlines_for(routed_at=now, priority=ticket.priority).accept_by
     ticket = ticket_transition(
@@ -169,7 +172,7 @@ def ticket_resolve(*, ticket: Ticket, user: User, note: str, request: HttpReques
     require_handler(ticket, user)
     note = note.strip()
     if not note:
-        raise InvalidInput("resolution_note_required", "请填写办理结果")
+        raise InvalidInput("resolution_note_required", _("Please describe the result."))
     ticket = ticket_transition(
         ticket=ticket,
         action="resolve",
@@ -187,9 +190,9 @@ def ticket_change_priority(
 ) -> Ticket:
     """The only moment deadlines are recomputed: from the routing time, for the new priority."""
     if priority not in Priority.values:
-        raise InvalidInput("priority_invalid", "优先级无效")
+        raise InvalidInput("priority_invalid", _("Invalid priority."))
     if user.role not in (Role.STREET_ADMIN, Role.COMMUNITY_STAFF, Role.DEPARTMENT_HANDLER):
-        raise Forbidden("priority_not_allowed", "您不能修改优先级")
+        raise Forbidden("priority_not_allowed", _("You are not allowed to change the priority."))
     reason = reason_clean(reason)
     deadlines = deadlines_for(routed_at=ticket.routed_at or ticket.created_at, priority=priority)
     return claim_transition(

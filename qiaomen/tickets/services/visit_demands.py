@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.core.errors import Conflict, InvalidInput
@@ -53,7 +54,10 @@ def demand_subcategory(demand: DemandInput) -> Subcategory | None:
     if demand.subcategory_code:
         subcategory = active_subcategories().filter(code=demand.subcategory_code).first()
         if subcategory is None:
-            raise InvalidInput("subcategory_unknown", f"诉求分类“{demand.subcategory_code}”不存在或已停用")
+            raise InvalidInput(
+                "subcategory_unknown",
+                _("The category “%(code)s” does not exist or is retired.") % {"code": demand.subcategory_code},
+            )
         return subcategory
     suggestion = classifier.suggest(demand.text)
     if suggestion.confidence < settings.CLASSIFIER_MIN_CONFIDENCE and not suggestion.is_emergency:
@@ -67,7 +71,7 @@ def demand_ticket_create(
     """A demand raised on a visit becomes a proactive ticket; one resolved on the spot is closed
     at creation with the worker's confirmation (R-TIC-1, R-TIC-6)."""
     if Ticket.objects.filter(demand=demand).exists():
-        raise Conflict("demand_already_ticketed", "该诉求已生成工单")
+        raise Conflict("demand_already_ticketed", _("A ticket has already been created for this demand."))
     return ticket_create(
         channel=Channel.VISIT,
         description=demand.text,

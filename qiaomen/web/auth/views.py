@@ -41,7 +41,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     username=form.cleaned_data["username"], password=form.cleaned_data["password"], request=request
                 )
             except LoginFailed as exc:
-                error = exc.message
+                error = str(exc.message)
             else:
                 if user_password_expired(user):
                     # No session for an expired password: 等保 asks that expiry be enforced.

@@ -102,13 +102,13 @@ def _household_action(request: HttpRequest, household: Household) -> None:
         if request.POST.get("person"):
             person = persons_for_user(user).filter(household=household, pk=_int(request.POST["person"])).first()
             if person is None:
-                raise InvalidInput("door_code_person", "该人员不属于这一户")
+                raise InvalidInput("door_code_person", _("This person does not belong to this household."))
         door_code_issue(household=household, person=person, user=user, request=request)
         messages.success(request, _("A new door code was issued."))
         return
     code = door_code_for_user(user, _int(request.POST.get("code", "")))
     if code.household_id != household.pk:
-        raise InvalidInput("door_code_household", "该二维码不属于这一户")
+        raise InvalidInput("door_code_household", _("This QR code does not belong to this household."))
     if action == "revoke":
         door_code_revoke(code=code, user=user, request=request)
         messages.success(request, _("The door code was revoked: it no longer opens the residents' page."))
@@ -116,14 +116,14 @@ def _household_action(request: HttpRequest, household: Household) -> None:
         door_code_reissue(code=code, user=user, request=request)
         messages.success(request, _("The door code was replaced: print the new sticker; the old one no longer works."))
     else:
-        raise InvalidInput("door_code_action", "未知的操作")
+        raise InvalidInput("door_code_action", _("Unknown action."))
 
 
 def _int(value: str) -> int:
     try:
         return int(value)
     except ValueError as exc:
-        raise InvalidInput("door_code_invalid", "参数无效") from exc
+        raise InvalidInput("door_code_invalid", _("Invalid parameters.")) from exc
 
 
 @staff_page

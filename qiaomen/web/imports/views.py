@@ -85,7 +85,7 @@ def import_staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not current_user(request).can(Capability.IMPORT):
-            raise Forbidden("import_not_allowed", "您没有导入数据的权限")
+            raise Forbidden("import_not_allowed", _t("You are not allowed to import data."))
         return view(request, *args, **kwargs)
 
     return wrapper

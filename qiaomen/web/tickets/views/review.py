@@ -120,7 +120,7 @@ def ticket_classify(request: HttpRequest, pk: int) -> HttpResponse:
     form = _form_for(ticket, subcategories, request.POST)
     if not form.is_valid():
         # Only a hand-made request gets here: the form offers nothing else.
-        raise InvalidInput("classification_invalid", "请选择有效的诉求分类和优先级")
+        raise InvalidInput("classification_invalid", gettext("Choose a valid category and priority."))
     ticket = intake.ticket_classify(
         ticket=ticket, user=user, subcategory=form.chosen(), priority=form.cleaned_data["priority"], request=request
     )

@@ -67,7 +67,7 @@ def ticket_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     duplicate = ticket_for_user(user, pk)
     form = MergeForm(request.POST)
     if not form.is_valid():
-        raise InvalidInput("merge_form_invalid", "请选择要合并到的工单")
+        raise InvalidInput("merge_form_invalid", gettext("Choose the ticket to merge into."))
     into = ticket_for_user(user, form.cleaned_data["into"])
     ticket_merge(duplicate=duplicate, into=into, user=user, reason=form.cleaned_data["reason"], request=request)
     messages.success(
