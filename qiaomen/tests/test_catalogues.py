@@ -48,8 +48,8 @@ def catalogues() -> dict[str, Catalog]:
     return found
 
 
-def _ids(message_id: str | tuple[str, ...]) -> tuple[str, ...]:
-    return message_id if isinstance(message_id, tuple) else (message_id,)
+def _ids(message_id: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    return (message_id,) if isinstance(message_id, str) else tuple(message_id)
 
 
 def _chinese(text: str) -> bool:
@@ -122,7 +122,9 @@ def test_no_domain_error_is_raised_with_a_chinese_literal() -> None:
         if "tests" in path.relative_to(ROOT).parts or "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            message = _message_argument(node) if isinstance(node, ast.Call) else None
+            if not isinstance(node, ast.Call):
+                continue
+            message = _message_argument(node)
             if message is not None and _literal_chinese(message):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
