@@ -1,15 +1,39 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.test import Client
 
-from qiaomen.testing import SmallStreet, make_small_street, require_chromium
+from qiaomen.accounts.services import api_token_issue
+from qiaomen.testing import PASSWORD, SmallStreet, make_small_street, require_chromium
 
 
 @pytest.fixture
 def small_street(db: None) -> SmallStreet:
     return make_small_street()
+
+
+@pytest.fixture
+def client_as(client: Client, small_street: SmallStreet) -> Callable[[str], Client]:
+    """A client signed in as one of small_street's personas ("worker_a", "auditor" …)."""
+
+    def sign_in(persona: str) -> Client:
+        client.force_login(small_street.users[persona])
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def bearer(small_street: SmallStreet) -> Callable[[str], dict[str, str]]:
+    """Request headers carrying a fresh Bearer token of a persona, e.g. bearer("worker_a")."""
+
+    def headers(persona: str) -> dict[str, str]:
+        token, _ = api_token_issue(username=small_street.users[persona].username, password=PASSWORD, request=None)
+        return {"Authorization": f"Bearer {token}"}
+
+    return headers
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 from qiaomen.core.normalize import compact
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -52,29 +54,31 @@ def parse_id_number(raw: object, *, today: dt.date | None = None) -> IdNumber:
     if isinstance(raw, float | int) and not isinstance(raw, bool):
         raise IdNumberError(
             "id_number_as_number",
-            "身份证号被表格转换成了数字，末位已丢失，请把该列设为文本后重新导出",
+            _("The spreadsheet made the ID number a number and lost its last digit: export the column as text."),
         )
     value = compact(raw).upper()
     if not value:
-        raise IdNumberError("id_number_missing", "缺少身份证号")
+        raise IdNumberError("id_number_missing", _("The ID number is missing."))
     if _SCIENTIFIC.match(value):
         raise IdNumberError(
             "id_number_as_number",
-            f"身份证号“{value}”是科学计数法，表格把它转换成了数字，请把该列设为文本后重新导出",
+            _("The ID number “%(value)s” is in scientific notation: export the column as text.") % {"value": value},
         )
     if _FIFTEEN.match(value):
         value = upgrade_fifteen(value)
     if not _EIGHTEEN.match(value):
-        raise IdNumberError("id_number_format", "身份证号应为18位（最后一位可以是X）或15位旧号码")
+        raise IdNumberError(
+            "id_number_format", _("An ID number has 18 characters (the last may be X), or 15 digits for an old one.")
+        )
     if check_char(value[:17]) != value[17]:
-        raise IdNumberError("id_number_checksum", "身份证号校验码不正确")
+        raise IdNumberError("id_number_checksum", _("The ID number's check character is wrong."))
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
-        raise IdNumberError("id_number_birth_date", "身份证号中的出生日期不存在") from exc
+        raise IdNumberError("id_number_birth_date", _("The birth date in the ID number does not exist.")) from exc
     today = today or dt.datetime.now(CHINA_TIME).date()
     if birth > today or birth.year < 1880:
-        raise IdNumberError("id_number_birth_date", "身份证号中的出生日期不合理")
+        raise IdNumberError("id_number_birth_date", _("The birth date in the ID number is not plausible."))
     gender = "M" if int(value[16]) % 2 == 1 else "F"
     return IdNumber(value=value, birth_date=birth, gender=gender)
 

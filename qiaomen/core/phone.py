@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from qiaomen.core.normalize import compact
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -30,4 +32,11 @@ def parse_phone(raw: object) -> str:
         value = value[2:]
     if _MOBILE.match(value) or _LANDLINE.match(value):
         return value
-    raise PhoneError("phone_format", f"电话号码“{compact(raw)}”格式不正确（应为11位手机号或带区号的固定电话）")
+    raise PhoneError("phone_format", phone_format_message(compact(raw)))
+
+
+def phone_format_message(shown: str) -> str:
+    """What a person reads about a number that is no phone number (`shown` as the caller may show it)."""
+    return _("The phone number “%(number)s” is not valid (an 11-digit mobile or a landline with its area code).") % {
+        "number": shown
+    }

@@ -17,7 +17,7 @@ from typing import Any
 from qiaomen.core.idnumber import IdNumber, IdNumberError, parse_id_number
 from qiaomen.core.masking import mask_id_number, mask_phone
 from qiaomen.core.normalize import clean_text, compact
-from qiaomen.core.phone import PhoneError, parse_phone
+from qiaomen.core.phone import PhoneError, parse_phone, phone_format_message
 from qiaomen.registry.identity import id_number_columns
 from qiaomen.registry.importing.headers import ColumnMap
 from qiaomen.registry.importing.lookups import RegistryLookups
@@ -183,7 +183,7 @@ class RowCleaner:
             except PhoneError as error:
                 # PhoneError's own message quotes the number; reports show it masked.
                 shown = mask_phone(compact(cell_text(cell("phone"))))
-                problem("phone", error.code, f"电话号码“{shown}”格式不正确（应为11位手机号或带区号的固定电话）")
+                problem("phone", error.code, phone_format_message(shown))
 
         registered_address = self._repeated_text(cell("registered_address"))
         if len(registered_address) > TEXT_MAX:
