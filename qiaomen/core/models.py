@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from qiaomen.core.events import Transition
 
 
 class TimeStampedModel(models.Model):
@@ -81,25 +82,15 @@ class TransitionHistory:
     pk: Any
     _meta: Any
 
-    def transition_event(
-        self,
-        *,
-        action: str,
-        old: str,
-        new: str,
-        actor: Any,
-        reason: str,
-        detail: dict[str, Any],
-        at: dt.datetime,
-    ) -> None:
+    def transition_event(self, event: Transition) -> None:
         TransitionEvent.objects.create(
             object_type=self._meta.label_lower,
             object_id=str(self.pk),
-            action=action,
-            old_status=old,
-            new_status=new,
-            actor=actor,
-            reason=reason,
-            detail=detail,
-            at=at,
+            action=event.action,
+            old_status=event.old,
+            new_status=event.new,
+            actor=event.actor,
+            reason=event.reason,
+            detail=event.detail,
+            at=event.at,
         )

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict
+from qiaomen.core.events import Transition
 
 if TYPE_CHECKING:
     # core sits below accounts: any user model will do (settings.AUTH_USER_MODEL).
@@ -43,17 +44,7 @@ class Stateful(Protocol):
     TRANSITIONS: ClassVar[Table]
     version: int
 
-    def transition_event(
-        self,
-        *,
-        action: str,
-        old: str,
-        new: str,
-        actor: User | None,
-        reason: str,
-        detail: dict[str, Any],
-        at: dt.datetime,
-    ) -> None: ...
+    def transition_event(self, event: Transition) -> None: ...
 
 
 M = TypeVar("M", bound=models.Model)
@@ -126,7 +117,7 @@ def claim_transition(
                 _("Someone else changed this just now: refresh the page and try again."),
             )
         stateful.transition_event(
-            action=action, old=old, new=new, actor=actor, reason=reason, detail=detail or {}, at=at
+            Transition(action=action, old=old, new=new, actor=actor, at=at, reason=reason, detail=detail or {})
         )
         audit_record(
             action=f"{model._meta.model_name}.{action}",

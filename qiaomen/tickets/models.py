@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.models import Department
+from qiaomen.core.events import Transition
 from qiaomen.core.fields import EncryptedTextField
 from qiaomen.core.transitions import table_from_actions
 from qiaomen.places.models import Grid
@@ -206,21 +206,9 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.subcategory.name}"
 
-    def transition_event(
-        self,
-        *,
-        action: str,
-        old: str,
-        new: str,
-        actor: Any,
-        reason: str,
-        detail: dict[str, Any],
-        at: dt.datetime,
-    ) -> None:
+    def transition_event(self, event: Transition) -> None:
         """Its history is the timeline the ticket page shows (core.transitions)."""
-        TicketEvent.objects.create(
-            ticket=self, action=action, old_status=old, new_status=new, actor=actor, reason=reason, detail=detail, at=at
-        )
+        ticket_event_write(self, event, old=event.old, new=event.new)
 
 
 class ClassificationCorrection(models.Model):
@@ -301,29 +289,9 @@ class SpotCheck(models.Model):
         SpotCheckResult.PENDING: frozenset({SpotCheckResult.CONFIRMED, SpotCheckResult.FAILED}),
     }
 
-    def transition_event(
-        self,
-        *,
-        action: str,
-        old: str,
-        new: str,
-        actor: Any,
-        reason: str,
-        detail: dict[str, Any],
-        at: dt.datetime,
-    ) -> None:
+    def transition_event(self, event: Transition) -> None:
         """The verdict goes on the ticket's timeline; the ticket's own status does not change."""
-        status = self.ticket.status
-        TicketEvent.objects.create(
-            ticket=self.ticket,
-            action=action,
-            old_status=status,
-            new_status=status,
-            actor=actor,
-            reason=reason,
-            detail=detail,
-            at=at,
-        )
+        ticket_event_write(self.ticket, event, old=self.ticket.status, new=self.ticket.status)
 
 
 class Notification(models.Model):
@@ -361,3 +329,16 @@ class TicketPhoto(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
+
+
+def ticket_event_write(ticket: Ticket, event: Transition, *, old: str, new: str) -> None:
+    TicketEvent.objects.create(
+        ticket=ticket,
+        action=event.action,
+        old_status=old,
+        new_status=new,
+        actor=event.actor,
+        reason=event.reason,
+        detail=event.detail,
+        at=event.at,
+    )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from qiaomen.accounts.models import User
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import InvalidInput
+from qiaomen.core.events import Transition
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, Person
 from qiaomen.tickets.models import Channel, Priority, Status, Subcategory, Ticket
@@ -103,19 +104,14 @@ def ticket_create(
             worker_confirmed_at=now if closed else None,
             demand=demand,
         )
+        detail = {
+            "channel": channel,
+            "priority": priority,
+            "department": subcategory.department.code,
+            "repeat_of": ticket.repeat_of_id,
+        }
         ticket.transition_event(
-            action="create",
-            old=Status.NEW,
-            new=ticket.status,
-            actor=created_by,
-            reason="",
-            detail={
-                "channel": channel,
-                "priority": priority,
-                "department": subcategory.department.code,
-                "repeat_of": ticket.repeat_of_id,
-            },
-            at=now,
+            Transition(action="create", old=Status.NEW, new=ticket.status, actor=created_by, at=now, detail=detail)
         )
         if routed:
             ticket_routed_notify(ticket, subcategory)
