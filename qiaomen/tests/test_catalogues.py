@@ -31,7 +31,15 @@ KEYWORDS = {
     "pgettext_lazy": ((1, "c"), 2),
 }
 METHODS = [("**/tests/**.py", "ignore"), ("**/migrations/**.py", "ignore"), ("**.py", "python")]
-DOMAIN_ERRORS = {"DomainError", "InvalidInput", "NotFound", "Forbidden", "Conflict"}
+# Where a person-facing message stands in each call that carries one: domain errors and the
+# other errors people read (the message is the second argument), and the import report's
+# problems (problem(field, code, message); Problem(row, column, code, message)).
+MESSAGE_AT = {
+    **dict.fromkeys(("DomainError", "InvalidInput", "NotFound", "Forbidden", "Conflict", "FileRefused"), 1),
+    **dict.fromkeys(("PhoneError", "IdNumberError"), 1),
+    "problem": 2,
+    "Problem": 3,
+}
 # English msgids may quote the Chinese term they stand for ("tenant (租户)", "e.g. 3栋"); a msgid
 # with hardly any Latin letters is Chinese. Known Chinese msgids that predate this check: the
 # registry's verbose_name (changing it needs a migration) and the templates that reuse it.
@@ -101,12 +109,12 @@ def _literal_chinese(node: ast.expr) -> bool:
 
 
 def _message_argument(call: ast.Call) -> ast.expr | None:
-    """The message of a domain error (its second argument) or of an Open311Error.one (its third)."""
+    """The message of a call in MESSAGE_AT or of an Open311Error.one (its third argument)."""
     func = call.func
-    index = None
     name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-    if name in DOMAIN_ERRORS:
-        index = 1
+    index = MESSAGE_AT.get(name)
+    if index is not None:
+        pass
     elif isinstance(func, ast.Attribute) and func.attr == "one" and getattr(func.value, "id", "") == "Open311Error":
         index = 2
     if index is None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import python_calamine
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from qiaomen.core.errors import InvalidInput
 
@@ -50,7 +51,10 @@ def file_sha256(path: Path) -> str:
 
 
 def _too_large() -> FileRefused:
-    return FileRefused("file_too_large", f"文件超过上限 {settings.UPLOAD_MAX_BYTES // 1024 // 1024} MB")
+    return FileRefused(
+        "file_too_large",
+        _("The file is larger than %(limit)s MB.") % {"limit": settings.UPLOAD_MAX_BYTES // 1024 // 1024},
+    )
 
 
 def upload_store(*, chunks: Iterable[bytes]) -> Path:
@@ -83,7 +87,7 @@ def file_check(path: Path) -> FileKind:
     if size > settings.UPLOAD_MAX_BYTES:
         raise _too_large()
     if size == 0:
-        raise FileRefused("file_empty", "文件是空的")
+        raise FileRefused("file_empty", _("The file is empty."))
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(ZIP_MAGIC):
@@ -103,10 +107,12 @@ def _zip_kind(path: Path) -> FileKind:
             elif "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
                 kind = FileKind.ODS
             else:
-                raise FileRefused("file_type_refused", "该压缩文件不是 Excel（.xlsx）或 .ods 表格")
+                raise FileRefused(
+                    "file_type_refused", _("This compressed file is not an Excel (.xlsx) or .ods spreadsheet.")
+                )
             _unpacked_size_check(archive)
     except zipfile.BadZipFile as exc:
-        raise FileRefused("file_unreadable", "表格文件已损坏，无法读取") from exc
+        raise FileRefused("file_unreadable", _("The spreadsheet is damaged and cannot be read.")) from exc
     return kind
 
 
@@ -114,7 +120,9 @@ def _unpacked_size_check(archive: zipfile.ZipFile) -> None:
     """Refuse a zip bomb. The declared sizes can lie, so the members are really inflated (and
     thrown away) with a running total: ~0.1 s for a 100,000-row sheet, cheap for the safety."""
     limit = settings.XLSX_MAX_UNPACKED_BYTES
-    message = f"表格解压后超过 {limit // 1024 // 1024} MB，拒绝读取"
+    message = _("Unpacked, the spreadsheet is larger than %(limit)s MB: it is not read.") % {
+        "limit": limit // 1024 // 1024
+    }
     if sum(info.file_size for info in archive.infolist()) > limit:
         raise FileRefused("file_unpacked_too_large", message)
     total = 0
@@ -133,7 +141,10 @@ def _csv_text(raw: bytes) -> str:
         return _decode(raw, "utf-16")
     if b"\x00" in raw:
         # Text files hold no NUL bytes; executables, images and archives do.
-        raise FileRefused("file_type_refused", "文件不是 CSV 或 Excel 表格（可能是程序或其他二进制文件），拒绝导入")
+        raise FileRefused(
+            "file_type_refused",
+            _("The file is not a CSV or Excel spreadsheet (perhaps a program): it is not imported."),
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -145,7 +156,9 @@ def _decode(raw: bytes, encoding: str) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise FileRefused("file_encoding", "无法识别文件编码，请另存为 UTF-8 或 Excel 格式") from exc
+        raise FileRefused(
+            "file_encoding", _("The file's text encoding is not recognised: save it as UTF-8 or as an Excel file.")
+        ) from exc
 
 
 def table_rows(path: Path, kind: FileKind) -> Iterator[tuple[int, list[object]]]:
@@ -172,6 +185,8 @@ def _workbook_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
         # iter_rows starts at the sheet's first row, used or not, so the index is the row number.
         yield from enumerate(sheet.iter_rows(), start=1)
     except python_calamine.PasswordError as exc:
-        raise FileRefused("file_encrypted", "表格设置了密码，请取消密码后再导入") from exc
+        raise FileRefused(
+            "file_encrypted", _("The spreadsheet is protected by a password: remove it and import again.")
+        ) from exc
     except python_calamine.CalamineError as exc:
-        raise FileRefused("file_unreadable", "表格文件已损坏或格式不受支持，无法读取") from exc
+        raise FileRefused("file_unreadable", _("The spreadsheet is damaged or of a format we do not read.")) from exc

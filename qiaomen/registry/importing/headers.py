@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.core.normalize import compact
@@ -118,7 +119,8 @@ def columns_map(
                     header_row,
                     header,
                     "column_duplicate",
-                    f"列“{header}”与列“{headers[fields[field]]}”都是{FIELDS[field].header}，请只保留一列",
+                    gettext("The columns “%(one)s” and “%(other)s” are both %(field)s: keep only one.")
+                    % {"one": header, "other": headers[fields[field]], "field": FIELDS[field].header},
                 )
             )
         else:
@@ -131,7 +133,8 @@ def columns_map(
                     header_row,
                     HEADER_ROW_COLUMN,
                     "column_missing",
-                    f"缺少“{FIELDS[field].header}”列（可用列名：{variants}），或请为未识别的列指定字段",
+                    gettext("The column “%(field)s” is missing (headed %(variants)s), or map another column to it.")
+                    % {"field": FIELDS[field].header, "variants": variants},
                 )
             )
     return ColumnMap(header_row, headers, fields, tuple(unknown), tuple(problems))

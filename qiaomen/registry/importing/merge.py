@@ -25,6 +25,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.core.bulk import BulkInsert
@@ -138,7 +139,10 @@ class PersonMerge:
             elif not self.lookups.household_allowed(person.household_id):
                 merged.problems.append(
                     Problem(
-                        row.number, self.id_column, "person_out_of_scope", "此人登记在您负责的范围之外，不能由您导入"
+                        row.number,
+                        self.id_column,
+                        "person_out_of_scope",
+                        _("This person is registered outside your places: you cannot import them."),
                     )
                 )
             else:
@@ -150,7 +154,10 @@ class PersonMerge:
         if household_id is None:
             merged.problems.append(
                 Problem(
-                    row.number, self.address_column, "address_missing", "新登记的人员必须填写现住址，才能归入对应的户"
+                    row.number,
+                    self.address_column,
+                    "address_missing",
+                    _("A new person needs a current address to be placed in a household."),
                 )
             )
             return

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from qiaomen.core.idnumber import IdNumber, IdNumberError, parse_id_number
 from qiaomen.core.masking import mask_id_number, mask_phone
 from qiaomen.core.normalize import clean_text, compact
@@ -153,9 +155,9 @@ class RowCleaner:
 
         name = cell_text(cell("name"))
         if not name:
-            problem("name", "name_missing", "缺少姓名")
+            problem("name", "name_missing", _("The name is missing."))
         elif len(name) > NAME_MAX:
-            problem("name", "name_too_long", f"姓名超过{NAME_MAX}个字")
+            problem("name", "name_too_long", _("The name is longer than %(limit)s characters.") % {"limit": NAME_MAX})
         else:
             values["name"] = name
 
@@ -163,19 +165,25 @@ class RowCleaner:
         if gender_text:
             gender = GENDER_WORDS.get(gender_text)
             if gender is None:
-                problem("gender", "gender_invalid", f"性别“{quoted(gender_text, 10)}”无法识别（应为男或女）")
+                problem(
+                    "gender",
+                    "gender_invalid",
+                    _("The gender “%(value)s” is not understood (男 or 女).") % {"value": quoted(gender_text, 10)},
+                )
             elif id_number is not None and gender != id_number.gender:
-                problem("gender", "gender_mismatch", "性别与身份证号不符")
+                problem("gender", "gender_mismatch", _("The gender does not match the ID number."))
 
         birth_cell = cell("birth_date")
         if not cell_blank(birth_cell):
             birth = cell_date(birth_cell)
             if birth is None:
                 problem(
-                    "birth_date", "birth_date_invalid", f"出生日期“{quoted(cell_text(birth_cell), 20)}”不是有效日期"
+                    "birth_date",
+                    "birth_date_invalid",
+                    _("The birth date “%(value)s” is not a valid date.") % {"value": quoted(cell_text(birth_cell), 20)},
                 )
             elif id_number is not None and birth != id_number.birth_date:
-                problem("birth_date", "birth_date_mismatch", "出生日期与身份证号不符")
+                problem("birth_date", "birth_date_mismatch", _("The birth date does not match the ID number."))
 
         if not cell_blank(cell("phone")):
             try:
@@ -187,7 +195,11 @@ class RowCleaner:
 
         registered_address = self._repeated_text(cell("registered_address"))
         if len(registered_address) > TEXT_MAX:
-            problem("registered_address", "text_too_long", f"户籍地址超过{TEXT_MAX}个字")
+            problem(
+                "registered_address",
+                "text_too_long",
+                _("The registered address is longer than %(limit)s characters.") % {"limit": TEXT_MAX},
+            )
         elif registered_address:
             values["registered_address"] = registered_address
         remarks = cell_text(cell("remarks"))
@@ -201,10 +213,13 @@ class RowCleaner:
                 problem(
                     "address",
                     "address_unplaced",
-                    f"现住址“{quoted(address, 60)}”找不到对应的户，请核对门牌号或先登记该户",
+                    _("No household is registered at “%(address)s”: check the address or register the household first.")
+                    % {"address": quoted(address, 60)},
                 )
             elif not self.lookups.household_allowed(household_id):
-                problem("address", "address_out_of_scope", "该住址不在您负责的范围内")
+                problem(
+                    "address", "address_out_of_scope", _("This address is outside the places you are responsible for.")
+                )
             else:
                 values["household"] = household_id
 
@@ -212,7 +227,12 @@ class RowCleaner:
         if relationship_text:
             relationship = RELATIONSHIP_WORDS.get(relationship_text)
             if relationship is None:
-                problem("relationship", "relationship_unknown", f"与户主关系“{quoted(relationship_text, 20)}”无法识别")
+                problem(
+                    "relationship",
+                    "relationship_unknown",
+                    _("The relationship to the head “%(value)s” is not understood.")
+                    % {"value": quoted(relationship_text, 20)},
+                )
             else:
                 values["relationship"] = relationship
 
@@ -224,11 +244,14 @@ class RowCleaner:
                 problem(
                     "category",
                     "category_unknown",
-                    f"人员类别“{quoted('、'.join(unknown), 40)}”无法识别（可填户籍、流动人口、租户或人群标签名称）",
+                    _("The category “%(value)s” is not understood (户籍, 流动人口, 租户 or the name of a group tag).")
+                    % {"value": quoted("、".join(unknown), 40)},
                 )
             elif len(resident_types) > 1:
                 problem(
-                    "category", "category_conflict", "人员类别同时填写了多种居住类型（户籍、流动人口、租户只能选一种）"
+                    "category",
+                    "category_conflict",
+                    _("The category names more than one of 户籍, 流动人口 and 租户 (only one may apply)."),
                 )
             elif resident_types:
                 (values["resident_type"],) = resident_types

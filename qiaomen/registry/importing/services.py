@@ -162,7 +162,12 @@ def _duplicates_remove(plan: ImportPlan) -> None:
         listed = "、".join(str(number) for number in numbers)
         for number in numbers:
             plan.problems.append(
-                Problem(number, column, "id_number_duplicate", f"第{listed}行的身份证号相同，同一人只能出现一次")
+                Problem(
+                    number,
+                    column,
+                    "id_number_duplicate",
+                    _("Same ID number as row %(row)s: a person may appear only once.") % {"row": listed},
+                )
             )
     plan.rows = [row for row in plan.rows if row.id_index not in repeated]
 
@@ -197,7 +202,7 @@ def import_plan(
     rows = table_rows(path, kind)
     head = list(islice(rows, HEADER_SEARCH_ROWS))
     if not head:
-        plan.problems.append(Problem(1, "", "file_no_rows", "文件中没有任何内容"))
+        plan.problems.append(Problem(1, "", "file_no_rows", _("The file holds nothing.")))
         return plan
     at = header_row_find(head, explicit=explicit, remembered=remembered)
     header_number, header_cells = head[at]
