@@ -33,10 +33,10 @@ def main() -> None:
         manage(workdir, "migrate", "--noinput", "--verbosity", "0")
         django_setup(workdir)
 
-        from qiaomen.tickets import classifier
-        from qiaomen.tickets.classifier.corpus import labelled_examples
-        from qiaomen.tickets.classifier.decision import decide
-        from qiaomen.tickets.classifier.model import TextModel
+        from qiaomen.tickets import classification as classifier
+        from qiaomen.tickets.classification.corpus import labelled_examples
+        from qiaomen.tickets.classification.decision import decide
+        from qiaomen.tickets.classification.model import TextModel
 
         examples = labelled_examples()
         texts = [example.text for example in examples]

@@ -27,7 +27,7 @@ from qiaomen.tickets.selectors import tickets_for_user
 
 SIMILAR_WINDOW = dt.timedelta(days=30)
 # Above this cosine two texts read as the same demand. Measured on the classifier's corpus
-# (qiaomen/tickets/classifier/corpus: ~50 different residents' demands per sub-category, 36,000
+# (qiaomen/tickets/classification/corpus: ~50 different residents' demands per sub-category, 36,000
 # pairs of *different* demands of one sub-category): 97 % of those pairs score below 0.27, 99 %
 # below 0.34, 0.8 % at 0.35 or more; the re-worded duplicates in tests/test_similar.py (a neighbour
 # telling the same broken lamp, leak or rubbish heap in their own words) score 0.40–0.71. So 0.35

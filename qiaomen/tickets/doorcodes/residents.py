@@ -21,7 +21,7 @@ from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, InvalidInput, NotFound
 from qiaomen.core.photos import photos_clean
 from qiaomen.registry.models import DoorCode, DoorCodeSubmission
-from qiaomen.tickets.classifier import Suggestion, suggest
+from qiaomen.tickets.classification import Suggestion, suggest
 from qiaomen.tickets.models import OPEN_STATUSES, Channel, Priority, Status, Subcategory, Ticket
 from qiaomen.tickets.selectors import ticket_rated_since_resolution
 from qiaomen.tickets.services import RATING_LINK_DAYS, description_clean, rating_link_issue

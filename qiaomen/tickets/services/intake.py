@@ -31,7 +31,7 @@ from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
 from qiaomen.core.transitions import claim_transition
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, Person
-from qiaomen.tickets import classifier
+from qiaomen.tickets import classification
 from qiaomen.tickets.models import ClassificationCorrection, PhotoKind, Priority, Status, Subcategory, Ticket
 from qiaomen.tickets.selectors import deadlines_for, tickets_for_user
 from qiaomen.tickets.services.notifications import community_staff, grid_workers, notify, ticket_routed_notify
@@ -81,7 +81,7 @@ def ticket_from_text(
     subcategory: Subcategory | None = None,
     priority: str | None = None,
     photos: list[bytes] | None = None,
-    suggestion: classifier.Suggestion | None = None,
+    suggestion: classification.Suggestion | None = None,
     request: HttpRequest | None = None,
 ) -> Ticket:
     """Classify the text, store the suggestion, and route or hold the ticket (module docstring).
@@ -96,7 +96,7 @@ def ticket_from_text(
     if priority is not None and priority not in Priority.values:
         raise InvalidInput("priority_invalid", _("Invalid priority."))
     if suggestion is None:
-        suggestion = classifier.suggest(text)
+        suggestion = classification.suggest(text)
     emergency = suggestion.is_emergency
     # A P1 from the caller (staff who judged it urgent) or from an alarm goes out at once; a P1
     # that is only an unsure EMG-* suggestion's default ("你好") waits for a person.
@@ -108,7 +108,7 @@ def ticket_from_text(
         priority = Priority.P1
     elif priority is None:
         # The sub-category's default, raised by urgent words (今天, 马上 …) to P2 at most.
-        priority = classifier.priority_for(default=subcategory.default_priority, text=text, emergency=False)
+        priority = classification.priority_for(default=subcategory.default_priority, text=text, emergency=False)
     if person is not None and household is None:
         household = person.household
     if grid is None and household is not None:

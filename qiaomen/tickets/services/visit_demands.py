@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from qiaomen.accounts.models import User
 from qiaomen.core.errors import Conflict, InvalidInput
 from qiaomen.registry.models import Household
-from qiaomen.tickets import classifier
+from qiaomen.tickets import classification
 from qiaomen.tickets.models import Channel, Subcategory, Ticket
 from qiaomen.tickets.selectors import active_subcategories
 from qiaomen.tickets.services.routing import ticket_create
@@ -59,7 +59,7 @@ def demand_subcategory(demand: DemandInput) -> Subcategory | None:
                 _("The category “%(code)s” does not exist or is retired.") % {"code": demand.subcategory_code},
             )
         return subcategory
-    suggestion = classifier.suggest(demand.text)
+    suggestion = classification.suggest(demand.text)
     if suggestion.confidence < settings.CLASSIFIER_MIN_CONFIDENCE and not suggestion.is_emergency:
         return None
     return active_subcategories().get(code=suggestion.code)

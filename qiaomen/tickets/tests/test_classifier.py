@@ -17,8 +17,8 @@ from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.models import Department
 from qiaomen.testing import SmallStreet
-from qiaomen.tickets import classifier
-from qiaomen.tickets.classifier.corpus import (
+from qiaomen.tickets import classification
+from qiaomen.tickets.classification.corpus import (
     EMERGENCY_FILE,
     NOT_EMERGENCY_FILE,
     corpus_examples,
@@ -26,12 +26,12 @@ from qiaomen.tickets.classifier.corpus import (
     labelled_examples,
     labelled_lines,
 )
-from qiaomen.tickets.classifier.decision import EMERGENCY_CODES, decide
-from qiaomen.tickets.classifier.emergency import emergency_signals
-from qiaomen.tickets.classifier.evaluation import Evaluation, evaluate
-from qiaomen.tickets.classifier.model import TextModel
-from qiaomen.tickets.classifier.store import CURRENT, current_model, forget_cached_model
-from qiaomen.tickets.classifier.training import classifier_train
+from qiaomen.tickets.classification.decision import EMERGENCY_CODES, decide
+from qiaomen.tickets.classification.emergency import emergency_signals
+from qiaomen.tickets.classification.evaluation import Evaluation, evaluate
+from qiaomen.tickets.classification.model import TextModel
+from qiaomen.tickets.classification.store import CURRENT, current_model, forget_cached_model
+from qiaomen.tickets.classification.training import classifier_train
 from qiaomen.tickets.models import ClassificationCorrection, Subcategory
 
 # The figure: at least 0.90 top-1 on the held-out part (measured by train_classifier
@@ -89,9 +89,9 @@ def test_every_emg_held_out_line_and_every_emergency_line_raises_the_alarm(evalu
 
 @pytest.mark.django_db
 def test_every_emergency_line_is_suggested_as_p1_with_its_signals() -> None:
-    taxonomy = classifier.active_taxonomy()
+    taxonomy = classification.active_taxonomy()
     for example in labelled_lines(EMERGENCY_FILE):
-        suggestion = classifier.suggest(example.text, taxonomy=taxonomy)
+        suggestion = classification.suggest(example.text, taxonomy=taxonomy)
         assert (suggestion.priority, bool(suggestion.emergency)) == ("P1", True), example.text
 
 
@@ -102,7 +102,7 @@ def test_every_emg_held_out_line_gets_p1_from_a_model_that_never_saw_it() -> Non
     assert len(held) > 30
     for example in held:
         decision = decide(model, example.text)
-        priority = classifier.priority_for(default="P3", text=example.text, emergency=bool(decision.emergency))
+        priority = classification.priority_for(default="P3", text=example.text, emergency=bool(decision.emergency))
         assert priority == "P1", example.text
 
 
@@ -142,11 +142,11 @@ def test_a_lexicon_alarm_shows_the_residents_words_or_the_patterns_name() -> Non
 def test_a_model_only_alarm_reads_as_the_sub_category_not_as_n_grams() -> None:
     text = "三楼那个一个人住的老爷爷 窗帘好几天都没拉开过 灯一直亮着"  # an emergency.txt line
     assert emergency_signals(text) == []  # no lexicon word: the model alone raises the alarm
-    suggestion = classifier.suggest(text)
+    suggestion = classification.suggest(text)
     assert (suggestion.code, suggestion.priority) == ("EMG-HEALTH", "P1")
     assert suggestion.emergency == ["分类为突发疾病与意外"]
     Subcategory.objects.filter(code="EMG-HEALTH").update(name="突发急病")  # the installation's own name
-    assert classifier.suggest(text).emergency == ["分类为突发急病"]
+    assert classification.suggest(text).emergency == ["分类为突发急病"]
 
 
 def test_lexicon_words_weigh_as_whole_words_and_survive_saving(tmp_path: Path) -> None:
@@ -173,10 +173,10 @@ def test_the_installations_keywords_join_the_lexicon_when_training(model_dir: Pa
 
 
 def test_urgent_words_raise_p3_to_p2_and_only_an_emergency_makes_p1() -> None:
-    assert classifier.priority_for(default="P3", text="孩子入学的事 今天能不能给个答复", emergency=False) == "P2"
-    assert classifier.priority_for(default="P3", text="想问问孩子入学的事", emergency=False) == "P3"
-    assert classifier.priority_for(default="P2", text="急 马上", emergency=False) == "P2"
-    assert classifier.priority_for(default="P3", text="", emergency=True) == "P1"
+    assert classification.priority_for(default="P3", text="孩子入学的事 今天能不能给个答复", emergency=False) == "P2"
+    assert classification.priority_for(default="P3", text="想问问孩子入学的事", emergency=False) == "P3"
+    assert classification.priority_for(default="P2", text="急 马上", emergency=False) == "P2"
+    assert classification.priority_for(default="P3", text="", emergency=True) == "P1"
 
 
 def test_the_words_that_weighed_most_are_the_texts_own() -> None:
@@ -193,10 +193,10 @@ def test_the_department_and_priority_come_from_the_installations_table() -> None
     school.department = Department.objects.get(code="minzheng")
     school.default_priority = "P2"
     school.save()
-    suggestion = classifier.suggest("孩子明年要上小学了 户口不在这边 能在这里报名吗")
+    suggestion = classification.suggest("孩子明年要上小学了 户口不在这边 能在这里报名吗")
     assert (suggestion.code, suggestion.department, suggestion.priority) == ("POL-EDU", "minzheng", "P2")
     Subcategory.objects.filter(code="POL-EDU").update(retired=True)
-    assert classifier.suggest("孩子明年要上小学了 户口不在这边 能在这里报名吗").code != "POL-EDU"
+    assert classification.suggest("孩子明年要上小学了 户口不在这边 能在这里报名吗").code != "POL-EDU"
 
 
 def test_a_saved_model_is_plain_arrays_and_predicts_the_same(tmp_path: Path) -> None:
@@ -215,7 +215,7 @@ def test_a_saved_model_is_plain_arrays_and_predicts_the_same(tmp_path: Path) -> 
 @pytest.mark.django_db
 def test_a_correction_changes_the_next_training(small_street: SmallStreet, model_dir: Path) -> None:
     text = "想找社区书记当面聊聊我家的事"
-    before = classifier.suggest(text)
+    before = classification.suggest(text)
     target = Subcategory.objects.get(code="LIF-PSY" if before.code != "LIF-PSY" else "MED-FAM")
     correction = ClassificationCorrection.objects.create(
         text=text,
@@ -227,7 +227,7 @@ def test_a_correction_changes_the_next_training(small_street: SmallStreet, model
     )
     trained = classifier_train()
     assert trained.path.parent == model_dir and (model_dir / CURRENT).read_text().strip() == trained.path.name
-    after = classifier.suggest(text)
+    after = classification.suggest(text)
     assert before.code != target.code and after.code == target.code and after.model_version == trained.model.version
     correction.refresh_from_db()
     assert correction.trained_in == trained.model.version

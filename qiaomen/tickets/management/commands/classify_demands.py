@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from qiaomen.tickets.classifier import active_taxonomy, suggest
+from qiaomen.tickets.classification import active_taxonomy, suggest
 
 
 class Command(BaseCommand):

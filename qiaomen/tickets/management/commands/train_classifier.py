@@ -10,9 +10,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from qiaomen.tickets.classifier.corpus import labelled_examples
-from qiaomen.tickets.classifier.evaluation import Evaluation, evaluate
-from qiaomen.tickets.classifier.training import classifier_train, correction_examples, installation_lexicon
+from qiaomen.tickets.classification.corpus import labelled_examples
+from qiaomen.tickets.classification.evaluation import Evaluation, evaluate
+from qiaomen.tickets.classification.training import classifier_train, correction_examples, installation_lexicon
 
 
 class Command(BaseCommand):

@@ -31,7 +31,7 @@ from qiaomen.core.errors import DomainError, InvalidInput
 from qiaomen.core.photos import MAX_PHOTO_BYTES, PHOTO_ERRORS
 from qiaomen.registry.selectors import household_for_user
 from qiaomen.tickets import services
-from qiaomen.tickets.classifier import ranked_codes
+from qiaomen.tickets.classification import ranked_codes
 from qiaomen.tickets.models import Channel, PhotoKind, Status, Ticket, TicketEvent
 from qiaomen.tickets.selectors import (
     active_subcategories,

@@ -30,7 +30,7 @@ from qiaomen.core.errors import DomainError
 from qiaomen.places.models import Building, Grid
 from qiaomen.registry.models import Household
 from qiaomen.registry.selectors import household_for_user, households_for_user
-from qiaomen.tickets.classifier import ranked_codes
+from qiaomen.tickets.classification import ranked_codes
 from qiaomen.tickets.models import Ticket
 from qiaomen.tickets.selectors import active_subcategories
 from qiaomen.tickets.services.visit_demands import visit_record_with_tickets

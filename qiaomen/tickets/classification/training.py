@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from qiaomen.tickets.classifier.corpus import labelled_examples
-from qiaomen.tickets.classifier.lexicon import DEFAULT_LEXICON, merged
-from qiaomen.tickets.classifier.model import Example, TextModel
-from qiaomen.tickets.classifier.store import forget_cached_model, model_save, model_train
+from qiaomen.tickets.classification.corpus import labelled_examples
+from qiaomen.tickets.classification.lexicon import DEFAULT_LEXICON, merged
+from qiaomen.tickets.classification.model import Example, TextModel
+from qiaomen.tickets.classification.store import forget_cached_model, model_save, model_train
 from qiaomen.tickets.models import ClassificationCorrection, Subcategory
 
 # A decision a person took on a real resident's text counts for more than one written example:

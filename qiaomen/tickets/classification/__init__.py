@@ -12,8 +12,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from qiaomen.tickets.classifier.decision import EMERGENCY_CODES, decide
-from qiaomen.tickets.classifier.store import current_model
+from qiaomen.tickets.classification.decision import EMERGENCY_CODES, decide
+from qiaomen.tickets.classification.store import current_model
 
 if TYPE_CHECKING:
     from qiaomen.tickets.models import Subcategory

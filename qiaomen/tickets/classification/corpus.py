@@ -10,8 +10,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from qiaomen.tickets.classifier.features import normalize
-from qiaomen.tickets.classifier.model import Example
+from qiaomen.tickets.classification.features import normalize
+from qiaomen.tickets.classification.model import Example
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 EMERGENCY_FILE = "emergency.txt"

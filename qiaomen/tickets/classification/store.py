@@ -13,9 +13,9 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from qiaomen.tickets.classifier.corpus import labelled_examples
-from qiaomen.tickets.classifier.lexicon import Lexicon
-from qiaomen.tickets.classifier.model import Example, TextModel
+from qiaomen.tickets.classification.corpus import labelled_examples
+from qiaomen.tickets.classification.lexicon import Lexicon
+from qiaomen.tickets.classification.model import Example, TextModel
 
 CURRENT = "current"
 

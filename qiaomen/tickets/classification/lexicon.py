@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from qiaomen.tickets.classifier.features import normalize
+from qiaomen.tickets.classification.features import normalize
 
 # The weight of a code's lexicon feature beside the unit-length n-gram blocks; chosen by 5-fold
 # cross-validation on the train part (0.2 / 0.3 / 0.4 / 0.5 / 1.0 tried).

@@ -21,8 +21,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.svm import LinearSVC
 
-from qiaomen.tickets.classifier.features import document_frequencies, idf_weight, ngrams, normalize, weighted
-from qiaomen.tickets.classifier.lexicon import DEFAULT_LEXICON, LEXICON_WEIGHT, Lexicon, hits, merged
+from qiaomen.tickets.classification.features import document_frequencies, idf_weight, ngrams, normalize, weighted
+from qiaomen.tickets.classification.lexicon import DEFAULT_LEXICON, LEXICON_WEIGHT, Lexicon, hits, merged
 
 # Bump when the file layout or the features change; an older file is then retrained, not misread.
 # 2: 1–2-grams in blocks and the lexicon.

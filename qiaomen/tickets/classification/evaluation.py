@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from qiaomen.tickets.classifier.corpus import EMERGENCY_FILE, NOT_EMERGENCY_FILE, labelled_lines, split
-from qiaomen.tickets.classifier.decision import EMERGENCY_CODES, decide
-from qiaomen.tickets.classifier.lexicon import Lexicon
-from qiaomen.tickets.classifier.model import Example, TextModel
+from qiaomen.tickets.classification.corpus import EMERGENCY_FILE, NOT_EMERGENCY_FILE, labelled_lines, split
+from qiaomen.tickets.classification.decision import EMERGENCY_CODES, decide
+from qiaomen.tickets.classification.lexicon import Lexicon
+from qiaomen.tickets.classification.model import Example, TextModel
 
 
 @dataclass

@@ -8,8 +8,8 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from qiaomen.tickets.classifier.emergency import Signal, emergency_signals
-from qiaomen.tickets.classifier.model import TextModel
+from qiaomen.tickets.classification.emergency import Signal, emergency_signals
+from qiaomen.tickets.classification.model import TextModel
 
 EMERGENCY_CODES = ("EMG-HEALTH", "EMG-SAFE")
 # The model's total belief in the two emergency sub-categories above which a text is treated as
