@@ -68,8 +68,12 @@ def rights_request_receive(
     door_code: DoorCode | None = None,
     submission_id: uuid.UUID | None = None,
     request: HttpRequest | None = None,
+    at: dt.datetime | None = None,
 ) -> tuple[RightsRequest, bool]:
-    """Record a request; returns it and whether it is new (a resent resident form is not)."""
+    """Record a request; returns it and whether it is new (a resent resident form is not).
+
+    `at` is when it was received, if not now (a letter recorded the day after it came).
+    """
     if kind not in RightsKind.values:
         raise InvalidInput("rights_kind_invalid", _("Choose whether to see, correct or delete the information."))
     if channel == RightsChannel.STAFF:
@@ -88,7 +92,7 @@ def rights_request_receive(
         first = RightsRequest.objects.filter(submission_id=submission_id).first()
         if first is not None:
             return first, False
-    now = timezone.now()
+    now = at or timezone.now()
     try:
         with transaction.atomic():
             row = RightsRequest.objects.create(
@@ -138,11 +142,11 @@ def rights_request_identify(
 
 
 def rights_request_start(
-    *, rights_request: RightsRequest, user: User, request: HttpRequest | None = None
+    *, rights_request: RightsRequest, user: User, request: HttpRequest | None = None, at: dt.datetime | None = None
 ) -> RightsRequest:
     _require(user)
     return claim_transition(
-        row=rights_request, to_state=RightsStatus.IN_PROGRESS, action="start", actor=user, request=request
+        row=rights_request, to_state=RightsStatus.IN_PROGRESS, action="start", actor=user, request=request, at=at
     )
 
 
