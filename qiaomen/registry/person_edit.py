@@ -162,8 +162,5 @@ def person_erase(*, person: Person, user: User, version: int, request: HttpReque
         RecordChange.objects.filter(object_type="person", object_id=person.pk).update(old_masked="", new_masked="")
         FieldConflict.objects.filter(person=person).delete()
         DoorCode.objects.filter(person=person, revoked_at__isnull=True).update(revoked_at=now, revoked_by=user)
-        RecordChange.objects.create(
-            object_type="person", object_id=person.pk, field="erased", old_masked="", new_masked="", actor=user, at=now
-        )
         audit_record(action="person.erase", actor=user, request=request, obj=person)
     person.refresh_from_db()

@@ -17,7 +17,7 @@ from qiaomen.registry.person_edit import ERASED_NAME
 from qiaomen.testing import SmallStreet
 from qiaomen.tickets.doorcodes.codes import door_code_issue
 from qiaomen.tickets.rights.requests import rights_request_receive
-from qiaomen.tickets.tests.rights_helpers import in_progress, received
+from qiaomen.tickets.tests.rights_helpers import in_progress, received, ticket_about
 
 pytestmark = pytest.mark.django_db
 SignIn = Callable[[str], Client]
@@ -103,6 +103,7 @@ def test_a_correction_from_a_stale_page_is_a_conflict(small_street: SmallStreet,
 def test_security_9_delete_through_the_page(small_street: SmallStreet, client_as: SignIn) -> None:
     s = small_street
     elder = s.elder_a
+    ticket = ticket_about(s, elder, "王秀英想订老年餐")
     row = in_progress(s, elder, RightsKind.DELETE, by="street_admin")
     client = client_as("street_admin")
     url = reverse("web:rights_erase", args=[row.pk])
@@ -111,6 +112,8 @@ def test_security_9_delete_through_the_page(small_street: SmallStreet, client_as
     elder.refresh_from_db()
     row.refresh_from_db()
     assert (elder.name, row.status) == (ERASED_NAME, RightsStatus.DONE)
+    timeline = client.get(reverse("web:ticket_detail", args=[ticket.pk])).content.decode()
+    assert "应居民申请已删除文字内容" in timeline and "王秀英想订老年餐" not in timeline
 
 
 def test_a_qr_request_is_tied_to_the_member_staff_choose(small_street: SmallStreet, client_as: SignIn) -> None:
