@@ -7,7 +7,9 @@ import io
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -138,3 +140,20 @@ def test_grid_bs_request_is_a_404_for_grid_as_worker(small_street: SmallStreet, 
     assert client.post(reverse("web:rights_export", args=[row.pk])).status_code == 404
     assert client.post(reverse("web:rights_receive", args=[s.resident_b.pk]), {"kind": "see"}).status_code == 404
     assert not AuditEntry.objects.filter(action="rightsrequest.export").exists()
+
+
+def test_the_list_reads_the_same_number_of_queries_whatever_the_number_of_requests(
+    small_street: SmallStreet, client_as: SignIn
+) -> None:
+    s = small_street
+    client = client_as("worker_a")
+    received(s, s.elder_a, RightsKind.SEE)
+    url = reverse("web:rights_list")
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for kind in (RightsKind.CORRECT, RightsKind.DELETE, RightsKind.SEE):
+        received(s, s.child_a, kind)
+    with CaptureQueriesContext(connection) as four:
+        assert "王小明" in client.get(url).content.decode()
+    assert len(four.captured_queries) == len(one.captured_queries)
