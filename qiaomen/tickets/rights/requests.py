@@ -118,6 +118,8 @@ def rights_request_receive(
                 detail={"kind": kind, "channel": channel, "household_id": household.pk},
             )
     except IntegrityError:
+        if submission_id is None:
+            raise
         # The same resident form sent twice at once: the other process created it first.
         return RightsRequest.objects.get(submission_id=submission_id), False
     return row, True
