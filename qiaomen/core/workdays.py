@@ -12,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
+
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,14 @@ class WorkdayCalendar:
             return moment
         day = self.add_working_days(moment.date(), 1)
         return moment.replace(year=day.year, month=day.month, day=day.day, hour=9, minute=0, second=0, microsecond=0)
+
+
+def after_working_days(moment: dt.datetime, days: int, calendar: WorkdayCalendar) -> dt.datetime:
+    """`days` working days after `moment` at the same time of day in China (a ticket's P3
+    deadlines, a resident's rights request), as an aware UTC datetime."""
+    local = moment.astimezone(CHINA)
+    day = calendar.add_working_days(local.date(), days)
+    return dt.datetime.combine(day, local.timetz()).astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)

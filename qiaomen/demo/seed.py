@@ -25,6 +25,7 @@ from qiaomen.core.errors import Conflict, InvalidInput
 from qiaomen.demo.doorcodes import demo_door_codes_issue
 from qiaomen.demo.households import HouseholdWriter
 from qiaomen.demo.places import STREET_CODE, PlaceDrawer
+from qiaomen.demo.rights import demo_rights_requests_create
 from qiaomen.demo.users import DEMO_USERNAMES, DemoLogin, demo_users_create
 from qiaomen.places.models import Street
 from qiaomen.registry.models import Household
@@ -79,5 +80,7 @@ def demo_street_create(*, households: int, seed: int, password: str, today: dt.d
         counts = {**places.counts, **writer.counts}
         # A QR door code for every household still living here, so the stickers and /q/ pages work.
         counts["door_codes"] = demo_door_codes_issue()
+        # A few residents' rights requests (one done, one open, one overdue) for the rights page.
+        counts["rights_requests"] = demo_rights_requests_create(now=timezone.now())
         audit_record(action="registry.seed_demo", actor_name="seed_demo", obj=street, detail={"seed": seed, **counts})
     return DemoStreet(street=street, counts=counts, logins=logins, password=password)

@@ -1,4 +1,5 @@
-"""The residents' forms: a demand on the QR page, and the rating (five large stars, an optional comment)."""
+"""The residents' forms: a demand on the QR page, the rating (five large stars, an optional comment)
+and a request to see, correct or delete their personal information."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaomen.core.phone import PhoneError, parse_phone
 from qiaomen.core.photos import MAX_PHOTO_BYTES
+from qiaomen.registry.models import RightsKind
+from qiaomen.tickets.rights.requests import MAX_TEXT as RIGHTS_MAX_TEXT
 from qiaomen.tickets.services import MAX_DESCRIPTION
 
 
@@ -70,3 +73,23 @@ class DemandForm(forms.Form):
             return parse_phone(raw)
         except PhoneError as exc:
             raise forms.ValidationError(exc.message) from exc
+
+
+class RightsForm(forms.Form):
+    """A resident's request to see, correct or delete their personal information (PIPL arts.
+    45-47). It only asks; staff check who is asking before anything is shown or changed."""
+
+    kind = forms.ChoiceField(
+        label=_("I would like to"),
+        choices=RightsKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose what you would like to do.")},
+    )
+    text = forms.CharField(
+        label=_("Anything staff should know, e.g. what to correct and how to reach you (optional)"),
+        required=False,
+        max_length=RIGHTS_MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": RIGHTS_MAX_TEXT}),
+        error_messages={"max_length": _("Please keep it shorter.")},
+    )
+    submission_id = forms.UUIDField(widget=forms.HiddenInput)

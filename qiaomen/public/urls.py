@@ -1,5 +1,6 @@
 """Resident pages without login, included by qiaomen/urls.py at the site root: the rating link
-r/<token>/ and the QR door code q/<token> (kept short: it is printed as a QR code)."""
+r/<token>/ and the QR door code q/<token> (kept short: it is printed as a QR code), with its form
+for residents' rights requests q/<token>/rights."""
 
 from __future__ import annotations
 
@@ -11,4 +12,5 @@ app_name = "public"
 urlpatterns: list[URLPattern] = [
     path("r/<str:token>/", views.rate, name="rate"),
     path("q/<str:token>", views.door, name="door"),
+    path("q/<str:token>/rights", views.door_rights, name="door_rights"),
 ]

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_http_methods
 
 from qiaomen.core.errors import Conflict, DomainError, NotFound
 from qiaomen.core.photos import PHOTO_ERRORS
-from qiaomen.public.forms import DemandForm, RatingForm
+from qiaomen.public.forms import DemandForm, RatingForm, RightsForm
 from qiaomen.public.ratelimit import Limit, client_ip, limit_hit, limit_reached, over_limit
-from qiaomen.registry.models import DoorCode
+from qiaomen.registry.models import DoorCode, RightsChannel
 from qiaomen.tickets.doorcodes.codes import door_code_lookup
 from qiaomen.tickets.doorcodes.residents import (
     DemandRow,
@@ -34,6 +34,7 @@ from qiaomen.tickets.doorcodes.residents import (
     resident_demand_submit,
 )
 from qiaomen.tickets.models import Status
+from qiaomen.tickets.rights.requests import rights_request_receive
 from qiaomen.tickets.services import rating_link_open, ticket_rate
 
 RATE_LIMIT_PER_MINUTE = 20
@@ -119,10 +120,8 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return _message(request, gettext("Too many requests. Please try again later."), 429)
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def door(request: HttpRequest, token: str) -> HttpResponse:
-    """The resident page behind a QR door code: notice, demand form, this household's demands.
+def _door_code(request: HttpRequest, token: str) -> DoorCode | HttpResponse:
+    """The live code behind a token, or the refusal to answer with.
 
     Unknown tokens are counted per IP; once an IP has missed too often it gets 429 on every
     token, the real ones too, so the answer never tells a guesser that a token exists.
@@ -141,6 +140,16 @@ def door(request: HttpRequest, token: str) -> HttpResponse:
             gettext("This QR code is not valid or has been replaced. Please ask your grid worker or community office."),
             404,
         )
+    return code
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def door(request: HttpRequest, token: str) -> HttpResponse:
+    """The resident page behind a QR door code: notice, demand form, this household's demands."""
+    code = _door_code(request, token)
+    if isinstance(code, HttpResponse):
+        return code
     if request.method == "POST" and "rate" in request.POST:
         return _door_rate(request, code)
     if request.method == "POST":
@@ -212,3 +221,41 @@ def _door_rate(request: HttpRequest, code: DoorCode) -> HttpResponse:
     except DomainError as exc:
         return _message(request, str(exc.message), exc.status)
     return redirect("public:rate", token=rating_token)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def door_rights(request: HttpRequest, token: str) -> HttpResponse:
+    """A request to see, correct or delete one's personal information, for the household (or the
+    person) of the code. It creates a request for staff and shows nothing of what is kept: staff
+    check who is asking before they show, correct or delete anything."""
+    code = _door_code(request, token)
+    if isinstance(code, HttpResponse):
+        return code
+    form = RightsForm(request.POST or None, initial={"submission_id": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if limit_reached(scope="qr-rights-code", key=str(code.pk), limits=_code_limits()) or limit_reached(
+            scope="qr-rights-ip", key=client_ip(request), limits=_ip_limits()
+        ):
+            return _too_many(request)
+        _, created = rights_request_receive(
+            household=code.household,
+            person=code.person,
+            kind=data["kind"],
+            channel=RightsChannel.QR,
+            text=data["text"],
+            door_code=code,
+            submission_id=data["submission_id"],
+            request=request,
+        )
+        if created:
+            limit_hit(scope="qr-rights-code", key=str(code.pk), limits=_code_limits())
+            limit_hit(scope="qr-rights-ip", key=client_ip(request), limits=_ip_limits())
+        return redirect(request.path + "?sent=1")
+    context = {
+        "form": form,
+        "street": code.household.building.grid.community.street.name,
+        "sent": request.GET.get("sent") == "1",
+    }
+    return render(request, "public/rights.html", context, status=422 if form.errors else 200)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.core.fields import EncryptedTextField
-from qiaomen.core.models import TimeStampedModel
+from qiaomen.core.models import TimeStampedModel, TransitionHistory
 from qiaomen.places.models import Building
 
 
@@ -313,3 +316,70 @@ class DoorCodeSubmission(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["door_code", "submission_id"], name="one_ticket_per_submission")]
+
+
+class RightsKind(models.TextChoices):
+    """What a resident asks for under PIPL arts. 45-47."""
+
+    SEE = "see", _("see my personal information")
+    CORRECT = "correct", _("correct my personal information")
+    DELETE = "delete", _("delete my personal information")
+
+
+class RightsChannel(models.TextChoices):
+    STAFF = "staff", _("received by staff")
+    QR = "qr", _("resident's QR page")
+
+
+class RightsStatus(models.TextChoices):
+    RECEIVED = "received", _("received")
+    IN_PROGRESS = "in_progress", _("in progress")
+    DONE = "done", _("done")
+    REFUSED = "refused", _("refused")
+
+
+# Received → in progress → done; refused (with a reason) from either open state. Done and
+# refused are final: a resident who asks again makes a new request with a new deadline.
+RIGHTS_TRANSITIONS: dict[str, frozenset[str]] = {
+    RightsStatus.RECEIVED: frozenset({RightsStatus.IN_PROGRESS, RightsStatus.REFUSED}),
+    RightsStatus.IN_PROGRESS: frozenset({RightsStatus.DONE, RightsStatus.REFUSED}),
+}
+RIGHTS_OPEN_STATUSES = frozenset({RightsStatus.RECEIVED, RightsStatus.IN_PROGRESS})
+
+
+class RightsRequest(TransitionHistory, models.Model):
+    """A resident's request to see, correct or delete their personal information (PIPL arts.
+    45-47), answered within 15 working days. A request from a household's QR code names the
+    household only: staff find the person it concerns before carrying it out."""
+
+    kind = models.CharField(_("request"), max_length=8, choices=RightsKind.choices)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="rights_requests")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="rights_requests")
+    channel = models.CharField(_("channel"), max_length=8, choices=RightsChannel.choices)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    door_code = models.ForeignKey(DoorCode, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The resident's page sends a form id: the same form again is answered with the first request.
+    submission_id = models.UUIDField(null=True, blank=True, unique=True)
+    received_at = models.DateTimeField(_("received"))
+    due_at = models.DateTimeField(_("deadline"))
+    status = models.CharField(_("status"), max_length=16, choices=RightsStatus.choices, default=RightsStatus.RECEIVED)
+    # What the resident wrote or said: may name anything, so it is encrypted like care notes.
+    text = EncryptedTextField(_("what the resident asks"), purpose="rights_request.text")
+    # What was done (fields corrected, export handed over, what was erased) or why it was refused.
+    outcome = models.TextField(_("outcome"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    TRANSITIONS: ClassVar[Mapping[str, frozenset[str]]] = RIGHTS_TRANSITIONS
+
+    class Meta:
+        verbose_name = _("rights request")
+        ordering = ["due_at", "pk"]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(status__in=["received", "in_progress"]), name="rights_open_due")
+        ]

@@ -35,11 +35,12 @@ from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.services import api_token_issue
-from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus
+from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus, RightsKind
 from qiaomen.testing import PASSWORD, SmallStreet
 from qiaomen.tickets.doorcodes.codes import door_code_issue
 from qiaomen.tickets.models import Channel, PhotoKind, SpotCheck, Subcategory
 from qiaomen.tickets.services import rating_link_issue, ticket_create, ticket_photos_add
+from qiaomen.tickets.tests.rights_helpers import in_progress
 from qiaomen.visits.models import Outcome, VerificationRequest, Visit, VisitPause
 
 # Which record of grid B a path parameter stands for. A route whose parameter is in neither
@@ -80,6 +81,8 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "photos": "ticket_photo",
     "spot-checks": "spot_check",
     "subcategories": "subcategory",
+    # rights/<int:pk>/…: a resident's request to see, correct or delete their information.
+    "rights": "rights_request",
 }
 # Parameters that are themselves the credential (the resident's one-time rating link): there is
 # no record to scope, so those routes get their own test below instead of the record sweep.
@@ -113,6 +116,7 @@ INSIDER_BY_KIND: dict[str, str] = {
     "ticket_photo": "worker_b",
     "spot_check": "supervisor",
     "subcategory": "street_admin",
+    "rights_request": "worker_b",
 }
 NO_SUCH_PK = 987_654_321
 
@@ -309,6 +313,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
     (ticket_photo,) = ticket_photos_add(
         ticket=ticket, user=s.users["worker_b"], raws=[photo.getvalue()], kind=PhotoKind.REPORT
     )
+    rights_request = in_progress(s, person, RightsKind.SEE, by="worker_b")
     values = [person.name, person.id_masked, person.phone_masked, s.building_b.address]
     return GridB(
         street=s,
@@ -327,6 +332,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "ticket_photo": ticket_photo,
             "spot_check": spot_check,
             "subcategory": ticket.subcategory,
+            "rights_request": rights_request,
         },
         # As they appear in HTML and in JSON, escaped or not.
         markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],

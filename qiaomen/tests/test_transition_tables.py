@@ -14,6 +14,7 @@ from django.utils import timezone
 from qiaomen.core.errors import Conflict
 from qiaomen.core.models import AuditEntry
 from qiaomen.core.transitions import claim_transition, state_field
+from qiaomen.registry.models import RightsChannel, RightsKind, RightsRequest, RightsStatus
 from qiaomen.testing import SmallStreet
 from qiaomen.tickets.models import Channel, SpotCheck, SpotCheckResult, Status, Subcategory, Ticket
 from qiaomen.tickets.services import ticket_create
@@ -58,11 +59,25 @@ def _verification(street: SmallStreet) -> VerificationRequest:
     )
 
 
+def _rights_request(street: SmallStreet) -> RightsRequest:
+    now = timezone.now()
+    return RightsRequest.objects.create(
+        kind=RightsKind.SEE,
+        household=street.household_a,
+        person=street.elder_a,
+        channel=RightsChannel.STAFF,
+        received_by=street.users["worker_a"],
+        received_at=now,
+        due_at=now,
+    )
+
+
 MODELS = [
     (Ticket, Status, _ticket),
     (SpotCheck, SpotCheckResult, _spot_check),
     (PlannedVisit, PlanStatus, _plan),
     (VerificationRequest, VerificationStatus, _verification),
+    (RightsRequest, RightsStatus, _rights_request),
 ]
 
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from qiaomen.core.workdays import WorkdayCalendar
+from qiaomen.core.workdays import WorkdayCalendar, after_working_days
 
-CHINA = ZoneInfo("Asia/Shanghai")
 ACCEPT_WITHIN = dt.timedelta(hours=2)
 P1_ACCEPT_WITHIN = dt.timedelta(minutes=30)
 RESOLVE_WITHIN_HOURS = {"P1": 24, "P2": 24}
@@ -43,12 +41,6 @@ class Deadlines:
         }
 
 
-def _after_working_days(moment: dt.datetime, days: int, calendar: WorkdayCalendar) -> dt.datetime:
-    local = moment.astimezone(CHINA)
-    day = calendar.add_working_days(local.date(), days)
-    return dt.datetime.combine(day, local.timetz()).astimezone(dt.UTC)
-
-
 def ticket_deadlines(
     *,
     routed_at: dt.datetime,
@@ -62,8 +54,8 @@ def ticket_deadlines(
         return Deadlines(routed_at + ACCEPT_WITHIN, None, routed_at + dt.timedelta(hours=RESOLVE_WITHIN_HOURS["P2"]))
     return Deadlines(
         accept_by=routed_at + ACCEPT_WITHIN,
-        start_by=_after_working_days(routed_at, P3_START_WORKING_DAYS, calendar),
-        resolve_by=_after_working_days(routed_at, P3_CLOSE_WORKING_DAYS, calendar),
+        start_by=after_working_days(routed_at, P3_START_WORKING_DAYS, calendar),
+        resolve_by=after_working_days(routed_at, P3_CLOSE_WORKING_DAYS, calendar),
     )
 
 

@@ -29,7 +29,7 @@ MERGE_FIELDS: dict[str, str] = {
 # Choice fields start at a default (户籍, 其他) that no source stated: without provenance they
 # count as empty, so the first department to state them is not reported as a conflict.
 DEFAULTED_FIELDS = frozenset({"resident_type", "relationship"})
-_MASKS = {"name": mask_name, "phone": mask_phone, "remarks": mask_text}
+_MASKS = {"name": mask_name, "phone": mask_phone, "remarks": mask_text, "care_notes": mask_text}
 
 
 def field_header(field: str) -> str:

@@ -109,6 +109,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "card": person_card(user, person),
         "can_unmask": user.can(Capability.UNMASK),
         "can_resolve": user.can(Capability.IMPORT),
+        "can_record_rights": user.can(Capability.EDIT_REGISTRY),
         "unmaskable": list(_unmaskable(person).values()),
     }
     return render(request, "web/registry/person_detail.html", context)

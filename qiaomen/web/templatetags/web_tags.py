@@ -30,6 +30,7 @@ NAV_ITEMS = [
     ("web:spot_check_queue", _("Spot checks"), Capability.SPOT_CHECK),
     ("web:ticket_figures", _("Ticket figures"), Capability.VIEW_TICKET_FIGURES),
     ("web:doorcode_buildings", _("Door codes"), Capability.MANAGE_DOOR_CODES),
+    ("web:rights_list", _("Rights requests"), Capability.EDIT_REGISTRY),
     ("web:ticket_taxonomy", _("Categories"), Capability.MANAGE_TAXONOMY),
     ("web:workday_overrides", _("Working days"), Capability.MANAGE_TAXONOMY),
     ("web:import_upload", _("Imports"), Capability.IMPORT),

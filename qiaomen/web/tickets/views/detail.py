@@ -85,6 +85,8 @@ ACTION_LABELS = {
     "merge": _("merged into another ticket as the same demand"),
     "merge_in": _("a duplicate of this demand was merged in"),
     "photos_add": _("photos added"),
+    # A resident's deletion request (PIPL art. 47): the ticket's words were erased, its figures kept.
+    "erase": _("text erased at the resident's request"),
 }
 
 
