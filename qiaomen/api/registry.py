@@ -63,7 +63,9 @@ class MemberOut(Schema):
     relationship: Relationship
     gender: Gender
     age: int
-    id_masked: str = Field(description="e.g. 110105********1234; the full number is never returned")
+    id_masked: str = Field(
+        description="region code and check character, e.g. 110105***********X; the full number is never returned"
+    )
     phone_masked: str = Field(description="e.g. 138****5678")
     status: PersonStatus
     resident_type: ResidentType

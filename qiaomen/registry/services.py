@@ -13,7 +13,7 @@ from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Forbidden, InvalidInput
-from qiaomen.core.idnumber import age_on
+from qiaomen.core.idnumber import age_on, birth_date_of
 from qiaomen.core.models import AuditResult
 from qiaomen.registry.models import DataSource, ImportBatch, Person, RecordChange
 
@@ -47,8 +47,18 @@ def record_change(
     )
 
 
+def person_birth_date(person: Person) -> dt.date:
+    """The exact birth date, from the decrypted ID number: the row keeps at most the year."""
+    return birth_date_of(person.id_number)
+
+
+def person_age(person: Person, *, on: dt.date | None = None) -> int:
+    return age_on(person_birth_date(person), on or timezone.localdate())
+
+
 def person_is_child(person: Person, *, on: dt.date | None = None) -> bool:
-    return age_on(person.birth_date, on or timezone.localdate()) < CHILD_AGE_LIMIT
+    """Under 14 on the exact birth date, never on the year alone."""
+    return person_age(person, on=on) < CHILD_AGE_LIMIT
 
 
 def person_needs_sensitive_permission(person: Person) -> bool:
