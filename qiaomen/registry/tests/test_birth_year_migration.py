@@ -14,38 +14,19 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.state import StateApps
 
 from qiaomen.core.idnumber import make_id_number
 from qiaomen.registry.identity import id_number_index
 from qiaomen.registry.models import ImportBatch, Person, RecordChange
+from qiaomen.testing import MigrationTargets, applied_models, latest_migrations, migrate_to, migrated_back
 
-BEFORE: list[tuple[str, str | None]] = [("registry", "0005_doorcode_submission")]
-
-
-def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection)
-
-
-def _latest() -> list[tuple[str, str | None]]:
-    return list(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
-def _apps(executor: MigrationExecutor) -> StateApps:
-    return executor.loader.project_state(list(executor.loader.applied_migrations)).apps
+BEFORE: MigrationTargets = [("registry", "0005_doorcode_submission")]
 
 
 @pytest.fixture
 def before_hole_1(transactional_db: None) -> Iterator[MigrationExecutor]:
-    latest = _latest()
-    executor = _migrate(BEFORE)
-    try:
+    with migrated_back(BEFORE) as executor:
         yield executor
-    finally:
-        _migrate(latest)
 
 
 def _old_mask(number: str) -> str:
@@ -55,7 +36,7 @@ def _old_mask(number: str) -> str:
 def test_hole_1_existing_files_are_migrated_to_the_year_and_the_narrow_mask(
     before_hole_1: MigrationExecutor,
 ) -> None:
-    old = _apps(before_hole_1)
+    old = applied_models(before_hole_1)
     old_person = old.get_model("registry", "Person")
     created = dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC)
     births = {"elder": dt.date(1950, 3, 1), "toddler": dt.date(2025, 2, 1), "child": dt.date(2024, 12, 31)}
@@ -89,7 +70,7 @@ def test_hole_1_existing_files_are_migrated_to_the_year_and_the_narrow_mask(
         report={"problems": [{"row": 2, "message": f"“{elder.id_masked}” 重复"}]},
     )
 
-    _migrate(_latest())
+    migrate_to(latest_migrations())
 
     people = {person.name: person for person in Person.objects.all()}
     assert {name: p.birth_year for name, p in people.items()} == {"elder": 1950, "toddler": None, "child": 2024}
@@ -103,7 +84,7 @@ def test_hole_1_existing_files_are_migrated_to_the_year_and_the_narrow_mask(
     assert RecordChange.objects.get().new_masked == people["elder"].id_masked
     assert ImportBatch.objects.get().report["problems"][0]["message"] == f"“{people['elder'].id_masked}” 重复"
 
-    back = _apps(_migrate(BEFORE)).get_model("registry", "Person")
+    back = applied_models(migrate_to(BEFORE)).get_model("registry", "Person")
     elder_back = back.objects.get(name="elder")
     assert (elder_back.birth_date, elder_back.id_masked) == (births["elder"], _old_mask(numbers["elder"]))
     assert set(elder_back.provenance) == {"birth_date", "name"}
