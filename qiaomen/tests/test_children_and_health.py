@@ -144,6 +144,24 @@ def test_security_7_the_fourteenth_birthday_is_decided_on_the_exact_date(
         assert found in chief.get(*search).content.decode()
 
 
+@pytest.mark.parametrize(
+    ("filed_on", "birth_year"),
+    [(dt.date(2012, 5, 1), None), (dt.date(2026, 1, 10), 2012)],
+    ids=["filed as a baby, no clear year", "filed at 13, year in clear"],
+)
+def test_security_7_search_finds_a_teenager_from_the_exact_fourteenth_birthday(
+    client_as: SignIn, small_street: SmallStreet, filed_on: dt.date, birth_year: int | None
+) -> None:
+    with time_machine.travel(dt.datetime.combine(filed_on, dt.time(4), tzinfo=dt.UTC), tick=False):
+        teen = make_person(small_street.household_a, "王少年", birth=dt.date(2012, 3, 1), gender="M")
+    assert teen.birth_year == birth_year
+    link = f'href="{reverse("web:person_detail", args=[teen.pk])}"'
+    search = (reverse("web:registry_search"), {"q": "王少年"})
+    for day, found in ((dt.date(2026, 2, 28), False), (dt.date(2026, 3, 1), True)):
+        with time_machine.travel(dt.datetime.combine(day, dt.time(4), tzinfo=dt.UTC), tick=False):
+            assert (link in client_as("building_chief").get(*search).content.decode()) is found, day
+
+
 # --- API -------------------------------------------------------------------------------------
 
 
