@@ -6,12 +6,16 @@ Plain functions rather than factories with hidden defaults, so a test shows what
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.state import StateApps
 
 from qiaomen.accounts.models import Department, PlaceAssignment, User
 from qiaomen.accounts.roles import Role
@@ -165,3 +169,35 @@ def tamper_with_audit_row(entry_id: int) -> None:
         else:
             cursor.execute("DROP TRIGGER core_auditentry_no_update")
             cursor.execute("UPDATE core_auditentry SET action = 'nothing.happened' WHERE id = %s", [entry_id])
+
+
+# Migration tests (transactional): move the database to some migrations and back to the latest.
+MigrationTargets = list[tuple[str, str | None]]
+
+
+def migrate_to(targets: MigrationTargets) -> MigrationExecutor:
+    """Migrate to `targets`; the executor returned knows what is applied now."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return MigrationExecutor(connection)
+
+
+def latest_migrations() -> MigrationTargets:
+    return list(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@contextmanager
+def migrated_back(targets: MigrationTargets) -> Iterator[MigrationExecutor]:
+    """The database at `targets` inside the block, and at the latest migrations after it,
+    whatever happens: where every other test expects it."""
+    latest = latest_migrations()
+    try:
+        yield migrate_to(targets)
+    finally:
+        migrate_to(latest)
+
+
+def applied_models(executor: MigrationExecutor) -> StateApps:
+    """The models as the database has them now: the state of every migration applied."""
+    return executor.loader.project_state(list(executor.loader.applied_migrations)).apps

@@ -40,7 +40,7 @@ from qiaomen.registry.selectors import (
     person_for_user,
     tag_filter_choices,
 )
-from qiaomen.registry.services import person_view_record
+from qiaomen.registry.services import household_views_record, person_view_record
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -63,7 +63,9 @@ class MemberOut(Schema):
     relationship: Relationship
     gender: Gender
     age: int
-    id_masked: str = Field(description="e.g. 110105********1234; the full number is never returned")
+    id_masked: str = Field(
+        description="region code and check character, e.g. 110105***********X; the full number is never returned"
+    )
     phone_masked: str = Field(description="e.g. 138****5678")
     status: PersonStatus
     resident_type: ResidentType
@@ -193,6 +195,8 @@ def household_list(request: HttpRequest, filters: Query[HouseholdFilters]) -> di
         building=building_for_user(user, filters.building) if filters.building is not None else None,
         tag=tag,
     )
+    # No audit row for sensitive data here: an item shows no member, only counts (children
+    # included, never named) and whether someone belongs to a special group.
     page = households[filters.offset : filters.offset + filters.limit]
     return {"items": [_household(view) for view in household_views(user, page)], "count": households.count()}
 
@@ -205,7 +209,9 @@ def household_list(request: HttpRequest, filters: Query[HouseholdFilters]) -> di
 def household_detail(request: HttpRequest, household_id: int) -> dict[str, Any]:
     """One household (一户一档) with its members, masked."""
     user = api_user(request)
-    card = household_card(user, household_for_user(user, household_id))
+    household = household_for_user(user, household_id)
+    card = household_card(user, household)
+    household_views_record(user=user, views=[card.view], request=request, obj=household)
     return {
         **_household(card.view),
         "members": [_person(m.person, m.age, m.tags) for m in card.view.members],

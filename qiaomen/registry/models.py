@@ -113,7 +113,13 @@ class Gender(models.TextChoices):
 
 class Person(TimeStampedModel):
     """A person's file. ID number, phone and notes are encrypted; the masked forms are kept
-    beside them so that lists never need the key, and the HMAC index finds a number exactly."""
+    beside them so that lists never need the key, and the HMAC index finds a number exactly.
+
+    What stays in clear must not give the ID number back (issue 12, hole 1): the mask shows the
+    region code and the check character, `gender` the parity of the sequence, and `birth_year`
+    the year only, and only where that year leaves a whole year of possible birth dates (see
+    `registry.identity.clear_birth_year`). The exact birth date is read from the decrypted number.
+    """
 
     household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     relationship = models.CharField(
@@ -127,7 +133,14 @@ class Person(TimeStampedModel):
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     phone_masked = models.CharField(_("phone"), max_length=32, blank=True, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
-    birth_date = models.DateField(_("birth date"))
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        null=True,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("empty for people born in the year their file was created or the year before"),
+    )
     registered_address = models.CharField(_("registered residence (户籍地)"), max_length=200, blank=True)
     resident_type = models.CharField(
         _("resident type"), max_length=16, choices=ResidentType.choices, default=ResidentType.REGISTERED
@@ -157,6 +170,11 @@ class Person(TimeStampedModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["household", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1880), name="person_birth_year_plausible"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -20,7 +20,6 @@ from django.utils import timezone
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import place_scope
-from qiaomen.core.idnumber import age_on
 from qiaomen.core.normalize import clean_text
 from qiaomen.places.addresses import address_key
 from qiaomen.places.models import Building, Grid
@@ -35,7 +34,7 @@ from qiaomen.registry.models import (
     Relationship,
     Tag,
 )
-from qiaomen.registry.services import CHILD_AGE_LIMIT
+from qiaomen.registry.services import CHILD_AGE_LIMIT, person_age
 
 if TYPE_CHECKING:
     from qiaomen.registry.importing.selectors import ConflictView
@@ -75,8 +74,9 @@ def person_for_user(user: User, pk: int) -> Person:
     return person
 
 
-# Encrypted columns: lists and cards load them only when they are about to be shown.
-PERSON_SECRET_FIELDS = ("id_number", "phone", "care_notes", "remarks")
+# Encrypted columns that lists do not load. The ID number is loaded, never shown: a member's
+# exact age (and whether they are a child) comes from the birth date inside it.
+PERSON_LIST_DEFERRED = ("phone", "care_notes", "remarks")
 # Values, history and conflicts of these fields are health-like data (SECURITY.md line 7).
 SENSITIVE_FIELDS = frozenset({"care_notes", "remarks", "tags"})
 HISTORY_LIMIT = 50
@@ -86,19 +86,28 @@ def sees_sensitive(user: User) -> bool:
     return user.can(Capability.VIEW_SENSITIVE)
 
 
-def _child_born_after(on: dt.date) -> dt.date:
-    """People born after this day are under CHILD_AGE_LIMIT on `on` (same rule as age_on)."""
-    try:
-        return on.replace(year=on.year - CHILD_AGE_LIMIT)
-    except ValueError:  # 29 February: the birthday falls on 28 February in common years
-        return on.replace(year=on.year - CHILD_AGE_LIMIT, day=28)
+def _adults_q(persons: QuerySet[Person], on: dt.date) -> Q:
+    """Those of `persons` who are at least CHILD_AGE_LIMIT years old on `on`.
+
+    The clear birth year settles almost everyone. The year that reaches the limit during this
+    year, and files old enough to hold a grown-up without a clear year, are decided on the exact
+    birth date in their decrypted ID numbers: about one year's births, never the whole street.
+    A file without a year was born in its creation year or the year before, so one created
+    after the start of (on.year - 12) still holds a child.
+    """
+    limit_year = on.year - CHILD_AGE_LIMIT
+    old_files = dt.datetime(on.year - CHILD_AGE_LIMIT + 2, 1, 1, tzinfo=dt.UTC)
+    undecided = persons.filter(Q(birth_year=limit_year) | Q(birth_year__isnull=True, created_at__lt=old_files))
+    adults = [p.pk for p in undecided.only("pk", "id_number") if person_age(p, on=on) >= CHILD_AGE_LIMIT]
+    return Q(birth_year__lt=limit_year) | Q(pk__in=adults)
 
 
-def _visible_persons_q(user: User) -> Q:
+def _visible_persons(user: User) -> QuerySet[Person]:
     """Children under 14 exist for a user only with the sensitive-data permission."""
+    persons = persons_for_user(user)
     if sees_sensitive(user):
-        return Q()
-    return Q(birth_date__lte=_child_born_after(timezone.localdate()))
+        return persons
+    return persons.filter(_adults_q(persons, timezone.localdate()))
 
 
 def tags_shown_to(user: User) -> QuerySet[Tag]:
@@ -111,9 +120,9 @@ def tag_filter_choices(user: User) -> QuerySet[Tag]:
 
 
 def _members(user: User) -> Prefetch:
-    """Members (head first) with the tags this user may see; secrets are not even decrypted."""
+    """Members (head first) with the tags this user may see; phone and notes not even decrypted."""
     members = (
-        Person.objects.defer(*PERSON_SECRET_FIELDS)
+        Person.objects.defer(*PERSON_LIST_DEFERRED)
         .prefetch_related(Prefetch("tags", queryset=tags_shown_to(user), to_attr="shown_tags"))
         .order_by(Case(When(relationship=Relationship.HEAD, then=Value(0)), default=Value(1)), "pk")
     )
@@ -146,7 +155,7 @@ def household_search(
         households = households.filter(building__grid=grid)
     if building is not None:
         households = households.filter(building=building)
-    visible = persons_for_user(user).filter(_visible_persons_q(user))
+    visible = _visible_persons(user)
     if tag is not None:
         if tag.is_sensitive and not sees_sensitive(user):
             return households.none()
@@ -202,7 +211,7 @@ def household_search_exact(user: User, number: str) -> QuerySet[Household] | Non
     if found is None:
         return None
     column, index = found
-    persons = persons_for_user(user).filter(_visible_persons_q(user), **{column: index})
+    persons = _visible_persons(user).filter(**{column: index})
     households = households_for_user(user).filter(pk__in=persons.values("household_id"))
     return _listed(user, households)
 
@@ -291,7 +300,7 @@ def household_views(
     for household in households:
         members, hidden_children = [], 0
         for person in household.members.all():
-            age = age_on(person.birth_date, today)
+            age = person_age(person, on=today)
             if age < CHILD_AGE_LIMIT and not sensitive:
                 hidden_children += 1
                 continue
@@ -362,7 +371,7 @@ def person_card(user: User, person: Person) -> PersonCard:
     sources = DataSource.objects.in_bulk(field_name="code")
     return PersonCard(
         person=person,
-        age=age_on(person.birth_date, timezone.localdate()),
+        age=person_age(person),
         tags=tags,
         show_sensitive=sees_sensitive(user),
         provenance=_provenance(user, person, sources),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -13,9 +15,12 @@ from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Forbidden, InvalidInput
-from qiaomen.core.idnumber import age_on
+from qiaomen.core.idnumber import age_on, birth_date_of
 from qiaomen.core.models import AuditResult
 from qiaomen.registry.models import DataSource, ImportBatch, Person, RecordChange
+
+if TYPE_CHECKING:
+    from qiaomen.registry.selectors import HouseholdView
 
 UNMASKABLE_FIELDS = ("id_number", "phone")
 CHILD_AGE_LIMIT = 14
@@ -47,8 +52,18 @@ def record_change(
     )
 
 
+def person_birth_date(person: Person) -> dt.date:
+    """The exact birth date, from the decrypted ID number: the row keeps at most the year."""
+    return birth_date_of(person.id_number)
+
+
+def person_age(person: Person, *, on: dt.date | None = None) -> int:
+    return age_on(person_birth_date(person), on or timezone.localdate())
+
+
 def person_is_child(person: Person, *, on: dt.date | None = None) -> bool:
-    return age_on(person.birth_date, on or timezone.localdate()) < CHILD_AGE_LIMIT
+    """Under 14 on the exact birth date, never on the year alone."""
+    return person_age(person, on=on) < CHILD_AGE_LIMIT
 
 
 def person_needs_sensitive_permission(person: Person) -> bool:
@@ -79,8 +94,30 @@ def person_view_record(*, user: User, person: Person, request: HttpRequest | Non
         actor=user,
         request=request,
         obj=person,
-        detail={"sensitive": sensitive or user.can(Capability.VIEW_SENSITIVE)},
+        # `sensitive`: the card shows health data (notes, health tags) or a child's file.
+        detail={"sensitive": sensitive or user.can(Capability.VIEW_SENSITIVE), "child": sensitive},
     )
+
+
+def household_views_record(
+    *, user: User, views: Sequence[HouseholdView], request: HttpRequest | None = None, obj: object = None
+) -> None:
+    """One audit row for a page or an answer that shows children under 14 or health tags
+    (SECURITY.md line 7): who was shown, never what. Nothing is written when it shows neither;
+    the views come from the registry selectors, which already left out what this user may not see.
+    """
+    children = sorted(m.person.pk for view in views for m in view.members if m.age < CHILD_AGE_LIMIT)
+    health = sorted(m.person.pk for view in views for m in view.members if any(t.is_sensitive for t in m.tags))
+    if not children and not health:
+        return
+    with transaction.atomic():
+        audit_record(
+            action="registry.sensitive_view",
+            actor=user,
+            request=request,
+            obj=obj,
+            detail={"children": children, "health": health},
+        )
 
 
 def person_unmask(*, user: User, person: Person, field: str, reason: str, request: HttpRequest | None = None) -> str:

@@ -201,7 +201,7 @@ def test_the_household_card_lists_its_members_masked(
         "tags": [{"code": "elder_alone", "name": "独居老人", "special_group": True}],
     }
     assert elder["age"] >= 75
-    assert elder["id_masked"].startswith("110105") and "*" * 8 in elder["id_masked"]
+    assert elder["id_masked"] == "110105" + "*" * 11 + s.elder_a.id_number[-1]
     assert (child["name"], child["relationship"], child["age"] < 14) == ("王小明", "grandchild", True)
 
 
@@ -295,3 +295,21 @@ def test_chinese_travels_as_utf8_not_as_escapes(client: Client, small_street: Sm
     assert "和平社区".encode() in response.content
     assert "王秀英".encode() in response.content
     assert b"\\u" not in response.content
+
+
+def test_security_4_the_api_answers_the_narrow_mask_and_never_the_number(
+    client: Client, small_street: SmallStreet, bearer: Headers
+) -> None:
+    """The API has no unmasking: a person's file and a household's members carry the mask only."""
+    elder = small_street.elder_a
+    number = elder.id_number
+    headers = bearer("street_admin")  # even with the right to unmask on the pages
+    answers = [
+        client.get(f"/api/v1/persons/{elder.pk}", headers=headers),
+        client.get(household_url(small_street.household_a.pk), headers=headers),
+    ]
+    for answer in answers:
+        text = answer.content.decode()
+        assert answer.status_code == 200
+        assert number[:6] + "*" * 11 + number[-1] in text
+        assert number not in text and number[6:14] not in text and number[:6] + "*" * 8 + number[-4:] not in text

@@ -139,7 +139,7 @@ def test_without_a_password_a_strong_random_one_is_generated() -> None:
 
 
 def _age(person: Person) -> int:
-    return age_on(person.birth_date, timezone.localdate())
+    return age_on(parse_id_number(person.id_number).birth_date, timezone.localdate())
 
 
 @pytest.mark.django_db
@@ -166,7 +166,8 @@ def test_a_seeded_street_looks_like_a_real_one() -> None:
         by_household[person.household_id].append(person)
     for person in people:
         parsed = parse_id_number(person.id_number)
-        assert (parsed.value, parsed.gender, parsed.birth_date) == (person.id_number, person.gender, person.birth_date)
+        assert (parsed.value, parsed.gender) == (person.id_number, person.gender)
+        assert person.birth_year in (parsed.birth_date.year, None)
         if person.phone:
             assert parse_phone(person.phone) == person.phone
         age, tags = _age(person), {tag.code for tag in person.tags.all()}

@@ -17,33 +17,18 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from qiaomen.open311.models import Open311Key, Open311Request
-from qiaomen.testing import SmallStreet
+from qiaomen.testing import MigrationTargets, SmallStreet, applied_models, latest_migrations, migrate_to, migrated_back
 from qiaomen.tickets.models import Channel, Subcategory
 from qiaomen.tickets.services import ticket_create
 
 # Before the move: the api app's first migration, nothing of the open311 app.
-BEFORE = [("api", "0001_initial"), ("open311", None)]
-
-
-def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection)
-
-
-def _latest() -> list[tuple[str, str | None]]:
-    return list(MigrationExecutor(connection).loader.graph.leaf_nodes())
+BEFORE: MigrationTargets = [("api", "0001_initial"), ("open311", None)]
 
 
 @pytest.fixture
 def before_the_move(transactional_db: None) -> Iterator[MigrationExecutor]:
-    latest = _latest()
-    executor = _migrate(BEFORE)
-    try:
+    with migrated_back(BEFORE) as executor:
         yield executor
-    finally:
-        _migrate(latest)
 
 
 def _tables() -> set[str]:
@@ -62,9 +47,7 @@ def test_rows_written_before_the_move_are_read_through_the_new_models(
         subcategory=Subcategory.objects.get(code="LIF-FAC"),
         household=small_street.household_a,
     )
-    # The models as the database has them now: the state of every migration applied.
-    applied = list(before_the_move.loader.applied_migrations)
-    old = before_the_move.loader.project_state(applied).apps
+    old = applied_models(before_the_move)
     old_key_model = old.get_model("api", "Open311Key")
     old_request_model = old.get_model("api", "Open311Request")
     now = timezone.now()
@@ -80,7 +63,7 @@ def test_rows_written_before_the_move_are_read_through_the_new_models(
         email="wang@example.cn",
     )
 
-    _migrate(_latest())
+    migrate_to(latest_migrations())
 
     assert {"open311_open311key", "open311_open311request"} <= _tables()
     assert not {"api_open311key", "api_open311request"} & _tables()

@@ -74,7 +74,7 @@ COUNT_KEYS = ("new", "updated", "unchanged", "conflicts", "conflicts_pending", "
 # The columns `_person_values` gives for a new person (the others are the same for the import).
 NEW_PERSON_COLUMNS = (*ID_NUMBER_COLUMNS, *PHONE_COLUMNS, *STATED_COLUMNS)
 # Values derived from the ID number: stated by whoever first gave the number.
-ID_DERIVED_FIELDS = ("id_number", "gender", "birth_date")
+ID_DERIVED_FIELDS = ("id_number", "gender", "birth_year")
 
 
 @dataclass

@@ -20,6 +20,7 @@ from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from qiaomen.core.models import AuditResult
 from qiaomen.registry.importing.files import FileKind, upload_store
 from qiaomen.registry.importing.services import (
     ImportPlan,
@@ -82,17 +83,26 @@ def import_batch_commit(
 
 
 def import_rejects_open(*, batch: ImportBatch, user: User, request: HttpRequest | None = None) -> Path:
-    """The rejected-rows file of a batch, for download. It holds full ID numbers: audited."""
+    """The rejected-rows file of a batch, for download. It holds full ID numbers, children's among
+    them, and the department's remarks, which can be health notes: it needs the sensitive-data
+    permission too (SECURITY.md line 7), and every download or refusal is audited."""
     path = _kept_file(batch.rejects_file)
     if path is None:
         raise NotFound("rejects_gone", _("There are no rejected rows to download."))
+    allowed = user.can(Capability.VIEW_SENSITIVE)
     with transaction.atomic():
         audit_record(
             action="registry.import_rejects_download",
             actor=user,
             request=request,
             obj=batch,
+            result=AuditResult.OK if allowed else AuditResult.DENIED,
             detail={"rows": batch.counts.get("rejected", 0)},
+        )
+    if not allowed:
+        raise Forbidden(
+            "sensitive_export",
+            _("Downloading rows that may hold children's or health data requires the sensitive-data permission."),
         )
     return path
 

@@ -69,7 +69,7 @@ def test_a_new_person_is_created_with_source_household_tags_and_verification(sma
     assert person.resident_type == ResidentType.MIGRANT
     assert person.separated, "registered in Henan, living in 和平路: 人户分离"
     assert person.created_by_batch == result.batch
-    for field in ("name", "id_number", "phone", "household", "resident_type", "registered_address", "birth_date"):
+    for field in ("name", "id_number", "phone", "household", "resident_type", "registered_address", "birth_year"):
         assert person.provenance[field]["source"] == "police"
         assert person.provenance[field]["batch"] == result.batch.pk
     assert code_of(person.last_verified_source) == "police" and person.last_verified_at is not None

@@ -23,6 +23,7 @@ from qiaomen.core.errors import Forbidden
 from qiaomen.core.normalize import spreadsheet_safe
 from qiaomen.core.transitions import claim_transition
 from qiaomen.registry.models import Person, RecordChange, RightsKind, RightsRequest
+from qiaomen.registry.services import person_birth_date
 from qiaomen.registry.selectors import field_label
 from qiaomen.tickets.models import Ticket
 from qiaomen.tickets.rights.requests import carried_out
@@ -40,9 +41,12 @@ def _local(moment: object) -> str:
 
 def _person_rows(person: Person) -> Rows:
     yield _("Field"), _("Value")
-    for field in ("name", "id_number", "phone", "gender", "birth_date", "registered_address"):
+    for field in ("name", "id_number", "phone", "gender", "registered_address"):
         value = getattr(person, f"get_{field}_display")() if field == "gender" else getattr(person, field)
         yield field_label(Person, field), str(value or "")
+    # The row keeps at most the birth year (hole 1); the person's own export gives the exact date,
+    # read from the decrypted ID number.
+    yield _("birth date"), person_birth_date(person).isoformat() if person.id_number else ""
     yield field_label(Person, "resident_type"), person.get_resident_type_display()
     yield field_label(Person, "relationship"), person.get_relationship_display()
     yield field_label(Person, "status"), person.get_status_display()

@@ -27,7 +27,7 @@ from qiaomen.registry.selectors import (
     person_for_user,
 )
 from qiaomen.registry.selectors_freshness import registry_freshness_for_page
-from qiaomen.registry.services import person_unmask, person_view_record
+from qiaomen.registry.services import household_views_record, person_unmask, person_view_record
 from qiaomen.web.registry.forms import ExactSearchForm, RegistrySearchForm, UnmaskForm
 from qiaomen.web.shared.views import current_user, is_htmx, paginate, staff_page
 from qiaomen.web.visits.views.worklist import household_visits_context
@@ -74,6 +74,8 @@ def registry_search(request: HttpRequest) -> HttpResponse:
             )
             page = paginate(request, households, SEARCH_PAGE_SIZE)
             results = household_views(user, page.object_list)
+    if results:
+        household_views_record(user=user, views=results, request=request)
     context = {
         "form": form,
         "exact_form": exact_form,
@@ -91,8 +93,10 @@ def registry_search(request: HttpRequest) -> HttpResponse:
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     household = household_for_user(user, pk)
+    card = household_card(user, household)
+    household_views_record(user=user, views=[card.view], request=request, obj=household)
     context = {
-        "card": household_card(user, household),
+        "card": card,
         "can_resolve": user.can(Capability.IMPORT),
         "can_manage_door_codes": user.can(Capability.MANAGE_DOOR_CODES),
         **household_visits_context(user, household),

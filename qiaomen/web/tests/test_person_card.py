@@ -36,7 +36,9 @@ def test_the_card_shows_the_file_masked(client_as: Callable[[str], Client], smal
     _, content = _person_page(client_as("worker_a"), elder)
     assert elder.id_masked in content and elder.phone_masked in content
     assert elder.id_number not in content and "13800001111" not in content
-    assert "1950-03-01" in content and "女" in content and "户籍人口" in content
+    assert "女" in content and "户籍人口" in content
+    # The age, never the birth date: with the masked number it would leave ~45 candidates (hole 1).
+    assert "年龄" in content and "1950-03-01" not in content and "19500301" not in content
     assert str(small_street.household_a) in content  # actual residence
     assert "独居老人" in content
     assert "糖尿病，低糖饮食" in content  # care notes, for a grid worker

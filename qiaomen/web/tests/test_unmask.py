@@ -1,4 +1,5 @@
-"""Unmasking: a permission, a reason, one audit row, and the full value shown once."""
+"""SECURITY.md line 4: values are masked by default (the ID number down to its region code and
+check character, hole 1); unmasking needs a permission, a reason, and writes one audit row."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from qiaomen.core.idnumber import birth_date_of
 from qiaomen.core.models import AuditEntry, AuditResult
 from qiaomen.registry.models import Person
 from qiaomen.testing import SmallStreet
@@ -23,7 +25,7 @@ def _unmask_rows(person: Person) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(action="person.unmask", object_id=str(person.pk)))
 
 
-def test_unmasking_shows_the_full_value_and_writes_one_audit_row(
+def test_security_4_unmasking_shows_the_full_value_and_writes_one_audit_row(
     client_as: Callable[[str], Client], small_street: SmallStreet
 ) -> None:
     elder = small_street.elder_a
@@ -48,7 +50,7 @@ def test_with_htmx_only_the_fragment_comes_back(client_as: Callable[[str], Clien
     assert "<html" not in content
 
 
-def test_without_a_reason_nothing_is_shown_and_no_unmask_is_recorded(
+def test_security_4_without_a_reason_nothing_is_shown_and_no_unmask_is_recorded(
     client_as: Callable[[str], Client], small_street: SmallStreet
 ) -> None:
     elder = small_street.elder_a
@@ -69,7 +71,7 @@ def test_without_a_reason_nothing_is_shown_and_no_unmask_is_recorded(
         ("worker_a", "resident_b", "id_number", 404, "页面不存在", []),  # outside the user's places
     ],
 )
-def test_a_refused_unmasking_shows_nothing(
+def test_security_4_a_refused_unmasking_shows_nothing(
     client_as: Callable[[str], Client],
     small_street: SmallStreet,
     persona: str,
@@ -91,3 +93,28 @@ def test_a_refused_unmasking_shows_nothing(
 def test_unmasking_is_post_only(client_as: Callable[[str], Client], small_street: SmallStreet) -> None:
     url = reverse("web:person_unmask", args=[small_street.elder_a.pk])
     assert client_as("worker_a").get(url, {"field": "id_number", "reason": "x"}).status_code == 405
+
+
+@pytest.mark.parametrize("persona", ["worker_a", "building_chief"])
+def test_security_4_lists_and_details_hold_no_full_id_and_nothing_to_rebuild_it(
+    client_as: Callable[[str], Client], small_street: SmallStreet, persona: str
+) -> None:
+    """With or without the right to unmask, the pages and the API show the narrow mask only:
+    not the number, not its birth date, not the last four digits of the old mask."""
+    elder = small_street.elder_a
+    number, birth = elder.id_number, birth_date_of(elder.id_number)
+    assert elder.id_masked == number[:6] + "*" * 11 + number[-1]
+    client = client_as(persona)
+    pages = {
+        "search": client.get(reverse("web:registry_search")),
+        "search by number": client.post(reverse("web:registry_search"), {"number": number}),
+        "household": client.get(reverse("web:household_detail", args=[elder.household_id])),
+        "person": client.get(reverse("web:person_detail", args=[elder.pk])),
+    }
+    for name, response in pages.items():
+        content = response.content.decode()
+        assert response.status_code == 200, name
+        assert elder.id_masked in content, name
+        old_mask = number[:6] + "*" * 8 + number[-4:]
+        for leak in (number, old_mask, f"{birth:%Y%m%d}", f"{birth:%Y-%m-%d}", elder.phone):
+            assert leak not in content, (name, leak)
