@@ -8,7 +8,8 @@ from django.test import Client
 
 from qiaomen.accounts.models import ApiToken
 from qiaomen.accounts.roles import Role
-from qiaomen.accounts.services import api_token_issue, api_token_user, user_create, user_disable
+from qiaomen.accounts.services import api_token_issue, api_token_user
+from qiaomen.accounts.services_users import user_create, user_disable
 from qiaomen.core.errors import Forbidden
 from qiaomen.testing import PASSWORD, SmallStreet
 
