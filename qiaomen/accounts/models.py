@@ -82,7 +82,13 @@ class PlaceAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.street or self.community or self.grid or self.building)
+        return str(self.place)
+
+    @property
+    def place(self) -> Street | Community | Grid | Building:
+        place = self.street or self.community or self.grid or self.building
+        assert place is not None  # the check constraint holds exactly one
+        return place
 
 
 class ApiToken(models.Model):

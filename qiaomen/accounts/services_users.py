@@ -94,6 +94,7 @@ def user_create(
     staff_number: str = "",
     department: Department | None = None,
     places: Sequence[Place] = (),
+    must_change_password: bool = False,
     request: HttpRequest | None = None,
 ) -> User:
     """A new account. The system admin creates it without a role (the security admin gives one);
@@ -114,6 +115,7 @@ def user_create(
     with transaction.atomic():
         candidate.set_password(password)
         candidate.password_changed_at = timezone.now()
+        candidate.must_change_password = must_change_password
         candidate.save()
         _assign_places(user=candidate, places=places)
         audit_record(
@@ -124,6 +126,39 @@ def user_create(
             detail={"role": role, "places": _place_names(places)},
         )
     return candidate
+
+
+def temporary_password_new() -> str:
+    return secrets.token_urlsafe(TEMPORARY_PASSWORD_BYTES)
+
+
+def user_create_with_temporary_password(
+    *,
+    by: User,
+    username: str,
+    role: str,
+    display_name: str = "",
+    staff_number: str = "",
+    department: Department | None = None,
+    places: Sequence[Place] = (),
+    request: HttpRequest | None = None,
+) -> tuple[User, str]:
+    """A new account whose first password is made here, shown once to its creator and changed by
+    its owner at first sign-in: the creator never chooses, nor keeps, anyone's password."""
+    password = temporary_password_new()
+    user = user_create(
+        by=by,
+        username=username,
+        password=password,
+        role=role,
+        display_name=display_name,
+        staff_number=staff_number,
+        department=department,
+        places=places,
+        must_change_password=True,
+        request=request,
+    )
+    return user, password
 
 
 def user_disable(*, user: User, by: User, request: HttpRequest | None = None) -> None:
@@ -201,7 +236,7 @@ def user_password_reset(*, user: User, by: User, request: HttpRequest | None = N
     """A temporary password, returned to be shown once; it opens only the password change page,
     and every session and token of the account ends now."""
     _check_keeps(by=by, user=user)
-    temporary = secrets.token_urlsafe(TEMPORARY_PASSWORD_BYTES)
+    temporary = temporary_password_new()
     with transaction.atomic():
         user.set_password(temporary)
         user.must_change_password = True

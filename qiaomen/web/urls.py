@@ -16,4 +16,5 @@ urlpatterns = [
     path("visits/", include("qiaomen.web.visits.urls")),
     path("tickets/", include("qiaomen.web.tickets.urls")),
     path("doorcodes/", include("qiaomen.web.doorcodes.urls")),
+    path("users/", include("qiaomen.web.users.urls")),
 ]
