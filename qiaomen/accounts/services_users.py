@@ -281,11 +281,17 @@ class AdminSeat:
 
 
 def admin_duties_bootstrap(
-    *, street: Street, system_admin: AdminSeat, security_admin: AdminSeat, audit_admin: AdminSeat
+    *,
+    street: Street,
+    system_admin: AdminSeat,
+    security_admin: AdminSeat,
+    audit_admin: AdminSeat,
+    must_change_password: bool = False,
 ) -> tuple[User, User, User]:
     """The first system, security and audit admins, three different people; only while nobody
     holds an admin duty (afterwards the security admin gives those roles). The system and
-    security admins act for `street`."""
+    security admins act for `street`. With `must_change_password` the seats' passwords are
+    temporary: each admin chooses their own at first sign-in."""
     seats = ((system_admin, Role.SYSTEM_ADMIN), (security_admin, Role.SECURITY_ADMIN), (audit_admin, Role.AUDITOR))
     numbers = {staff_number_normalise(seat.staff_number) for seat, _role in seats}
     if "" in numbers or len(numbers) != len(seats):
@@ -301,6 +307,7 @@ def admin_duties_bootstrap(
             validate_password(seat.password, user)
             user.set_password(seat.password)
             user.password_changed_at = timezone.now()
+            user.must_change_password = must_change_password
             user.save()
             _assign_places(user=user, places=() if role == Role.AUDITOR else (street,))
             audit_record(action="accounts.admin_bootstrap", obj=user, actor_name="system", detail={"role": role})

@@ -4,7 +4,10 @@ place manages nobody."""
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
 from qiaomen.accounts.models import User
@@ -214,3 +217,36 @@ def test_a_password_reset_gives_a_temporary_password_that_must_be_changed(small_
     assert worker.check_password(temporary) and not worker.check_password(PASSWORD)
     assert worker.must_change_password
     assert AuditEntry.objects.filter(action="accounts.password_reset", object_id=str(worker.pk)).exists()
+
+
+def test_security_15_admin_bootstrap_command_prints_three_temporary_passwords_once(small_street: SmallStreet) -> None:
+    User.objects.filter(role__in=ADMIN_DUTY_ROLES).delete()
+    out = StringIO()
+    call_command(
+        "admin_bootstrap",
+        "--street",
+        small_street.street.code,
+        "--system-admin",
+        "zheng:P-1:郑伟",
+        "--security-admin",
+        "wu:P-2",
+        "--audit-admin",
+        "he:P-3",
+        stdout=out,
+    )
+    printed = dict(line.split()[1:3] for line in out.getvalue().splitlines()[1:])
+    for username, role in (("zheng", Role.SYSTEM_ADMIN), ("wu", Role.SECURITY_ADMIN), ("he", Role.AUDITOR)):
+        user = User.objects.get(username=username)
+        assert user.role == role and user.must_change_password and user.check_password(printed[username])
+    with pytest.raises(CommandError):
+        call_command(
+            "admin_bootstrap",
+            "--street",
+            small_street.street.code,
+            "--system-admin",
+            "a:Q-1",
+            "--security-admin",
+            "b:Q-2",
+            "--audit-admin",
+            "c:Q-3",
+        )
