@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -23,13 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import Department, PlaceAssignment, User
-from qiaomen.accounts.roles import ACCOUNT_KEEPERS, ADMIN_DUTY_ROLES, GRANTABLE_ROLES, NO_ROLE, Capability, Role
+from qiaomen.accounts.roles import ACCOUNT_KEEPERS, ADMIN_DUTY_ROLES, GRANTABLE_ROLES, NO_ROLE, Capability
 from qiaomen.accounts.scopes import Place, assignment_field, management_scope
 from qiaomen.accounts.selectors_users import may_assign_role, may_keep_account, place_within, users_for_manager
 from qiaomen.accounts.services import user_end_sessions
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
-from qiaomen.places.models import Street
 
 # 16 URL-safe characters (96 bits): shown once to the person who reset it, changed at first use.
 TEMPORARY_PASSWORD_BYTES = 12
@@ -57,7 +55,7 @@ def _check_places(*, by: User, places: Sequence[Place]) -> None:
         raise Forbidden("place_above_own", _("You can only assign places within your own scope."))
 
 
-def _check_staff_number(*, role: str, staff_number: str, user: User | None = None) -> None:
+def staff_number_check(*, role: str, staff_number: str, user: User | None = None) -> None:
     """One account per person: a staff number names one account; an admin duty needs one."""
     if role in ADMIN_DUTY_ROLES and not staff_number:
         raise InvalidInput("staff_number_required", _("An admin duty needs the person's staff number."))
@@ -104,7 +102,7 @@ def user_create(
         raise Forbidden("role_above_own", _("You cannot grant a role equal to or above your own."))
     _check_places(by=by, places=places)
     staff_number = staff_number_normalise(staff_number)
-    _check_staff_number(role=role, staff_number=staff_number)
+    staff_number_check(role=role, staff_number=staff_number)
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict("username_taken", _("This username is already taken."))
@@ -190,7 +188,7 @@ def user_role_assign(*, user: User, role: str, by: User, request: HttpRequest | 
     _check_in_reach(by=by, user=user)
     if not may_assign_role(by, user) or role not in GRANTABLE_ROLES.get(by.role, frozenset()):
         raise Forbidden("role_above_own", _("You cannot grant a role equal to or above your own."))
-    _check_staff_number(role=role, staff_number=user.staff_number, user=user)
+    staff_number_check(role=role, staff_number=user.staff_number, user=user)
     with transaction.atomic():
         previous = User.objects.select_for_update().values_list("role", flat=True).get(pk=user.pk)
         User.objects.filter(pk=user.pk).update(role=role)
@@ -217,7 +215,7 @@ def user_account_update(
     _check_keeps(by=by, user=user)
     _check_places(by=by, places=places)
     staff_number = staff_number_normalise(staff_number)
-    _check_staff_number(role=user.role, staff_number=staff_number, user=user)
+    staff_number_check(role=user.role, staff_number=staff_number, user=user)
     with transaction.atomic():
         before = [str(assignment) for assignment in PlaceAssignment.objects.filter(user=user)]
         User.objects.filter(pk=user.pk).update(display_name=display_name, staff_number=staff_number)
@@ -268,48 +266,3 @@ def user_password_change(
         audit_record(
             action="accounts.password_change", actor=user, request=request, obj=user, detail={"sessions_ended": ended}
         )
-
-
-@dataclass(frozen=True)
-class AdminSeat:
-    """One of the three admin duties, for the first accounts of an installation."""
-
-    username: str
-    display_name: str
-    staff_number: str
-    password: str
-
-
-def admin_duties_bootstrap(
-    *,
-    street: Street,
-    system_admin: AdminSeat,
-    security_admin: AdminSeat,
-    audit_admin: AdminSeat,
-    must_change_password: bool = False,
-) -> tuple[User, User, User]:
-    """The first system, security and audit admins, three different people; only while nobody
-    holds an admin duty (afterwards the security admin gives those roles). The system and
-    security admins act for `street`. With `must_change_password` the seats' passwords are
-    temporary: each admin chooses their own at first sign-in."""
-    seats = ((system_admin, Role.SYSTEM_ADMIN), (security_admin, Role.SECURITY_ADMIN), (audit_admin, Role.AUDITOR))
-    numbers = {staff_number_normalise(seat.staff_number) for seat, _role in seats}
-    if "" in numbers or len(numbers) != len(seats):
-        raise InvalidInput("same_person", _("The three admin duties need three different people."))
-    if User.objects.filter(role__in=ADMIN_DUTY_ROLES).exists():
-        raise Conflict("admins_exist", _("The admin duties are already held; the security admin gives them now."))
-    created = []
-    with transaction.atomic():
-        for seat, role in seats:
-            staff_number = staff_number_normalise(seat.staff_number)
-            _check_staff_number(role=role, staff_number=staff_number)
-            user = User(username=seat.username, role=role, display_name=seat.display_name, staff_number=staff_number)
-            validate_password(seat.password, user)
-            user.set_password(seat.password)
-            user.password_changed_at = timezone.now()
-            user.must_change_password = must_change_password
-            user.save()
-            _assign_places(user=user, places=() if role == Role.AUDITOR else (street,))
-            audit_record(action="accounts.admin_bootstrap", obj=user, actor_name="system", detail={"role": role})
-            created.append(user)
-    return created[0], created[1], created[2]

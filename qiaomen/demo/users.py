@@ -13,7 +13,7 @@ from django.utils import timezone
 from qiaomen.accounts.models import Department, PlaceAssignment, User
 from qiaomen.accounts.roles import ADMIN_DUTY_ROLES, Role
 from qiaomen.accounts.scopes import assignment_field
-from qiaomen.accounts.services_users import AdminSeat, admin_duties_bootstrap
+from qiaomen.accounts.services_admins import AdminSeat, admin_duties_bootstrap
 from qiaomen.places.models import Community, Grid, Street
 
 

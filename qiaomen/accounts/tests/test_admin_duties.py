@@ -13,9 +13,8 @@ from django.db import IntegrityError
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import ADMIN_DUTY_ROLES, GRANTABLE_ROLES, ROLE_CAPABILITIES, Capability, Role
 from qiaomen.accounts.selectors_users import users_for_manager
+from qiaomen.accounts.services_admins import AdminSeat, admin_duties_bootstrap
 from qiaomen.accounts.services_users import (
-    AdminSeat,
-    admin_duties_bootstrap,
     user_account_update,
     user_create,
     user_disable,

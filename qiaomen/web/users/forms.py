@@ -110,6 +110,8 @@ class UserCreateForm(AccountForm):
     def __init__(self, *args: Any, roles: frozenset[str], places: GrantablePlaces, **kwargs: Any) -> None:
         super().__init__(*args, places=places, **kwargs)
         self.fields["role"].choices = role_choices(roles)  # type: ignore[attr-defined]
+        # Only the system admin creates accounts without a role; anyone else must choose one.
+        self.fields["role"].required = NO_ROLE not in roles
         if Role.DEPARTMENT_HANDLER not in roles:
             del self.fields["department"]
         self.order_fields(self.field_order)

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from qiaomen.accounts.services_users import AdminSeat, admin_duties_bootstrap, temporary_password_new
+from qiaomen.accounts.services_admins import AdminSeat, admin_duties_bootstrap
+from qiaomen.accounts.services_users import temporary_password_new
 from qiaomen.core.errors import DomainError
 from qiaomen.places.models import Street
 
