@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from qiaomen.accounts.models import User
+from qiaomen.accounts.models import PlaceAssignment, User
 from qiaomen.accounts.roles import Role
 from qiaomen.accounts.services import api_token_issue, api_token_user
 from qiaomen.core.models import AuditEntry
@@ -257,3 +260,20 @@ def test_the_list_filters_by_search_role_and_status(
     client.post(reverse("web:user_disable", args=[small_street.users["worker_a"].pk]))
     disabled = client.get(reverse("web:user_list"), {"status": "disabled"}).content.decode()
     assert "worker1" in disabled and "worker2" not in disabled
+
+
+def test_the_list_costs_the_same_queries_for_three_accounts_or_thirty(
+    client_as: Callable[[str], Client], small_street: SmallStreet, django_assert_num_queries: Callable[..., Any]
+) -> None:
+    client = client_as("system_admin")
+    client.get(reverse("web:user_list"))  # the first request of a session writes the session once
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("web:user_list")).status_code == 200
+    # Without passwords: hashing 27 of them would cost the test its time, and the list reads none.
+    extra = User.objects.bulk_create([User(username=f"extra{n}", role=Role.GRID_WORKER) for n in range(27)])
+    PlaceAssignment.objects.bulk_create(
+        [PlaceAssignment(user=user, building=small_street.building_a) for user in extra]
+    )
+    with django_assert_num_queries(len(few.captured_queries)):
+        content = client.get(reverse("web:user_list")).content.decode()
+    assert "extra26" in content
