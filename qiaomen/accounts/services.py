@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import ApiToken, LoginFailure, User
 from qiaomen.core.audit import audit_record, client_ip
@@ -97,8 +98,13 @@ def user_password_expired(user: User, *, now: dt.datetime | None = None) -> bool
 
 
 def api_token_issue(*, username: str, password: str, request: HttpRequest | None) -> tuple[str, ApiToken]:
-    """A new Bearer token (≥ 256 random bits); only its hash is stored."""
+    """A new Bearer token (≥ 256 random bits); only its hash is stored. A temporary password (after
+    a reset) gets none: it opens only the password change page."""
     user = user_authenticate(username=username, password=password, request=request)
+    if user.must_change_password:
+        raise Forbidden(
+            "password_change_required", _("Change your temporary password on the staff pages before signing in here.")
+        )
     token = token_new(32)
     with transaction.atomic():
         record = ApiToken.objects.create(

@@ -13,6 +13,7 @@ from django.db import IntegrityError
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import ADMIN_DUTY_ROLES, GRANTABLE_ROLES, ROLE_CAPABILITIES, Capability, Role
 from qiaomen.accounts.selectors_users import users_for_manager
+from qiaomen.accounts.services import api_token_issue
 from qiaomen.accounts.services_admins import AdminSeat, admin_duties_bootstrap
 from qiaomen.accounts.services_users import (
     user_account_update,
@@ -215,6 +216,9 @@ def test_a_password_reset_gives_a_temporary_password_that_must_be_changed(small_
     assert worker.check_password(temporary) and not worker.check_password(PASSWORD)
     assert worker.must_change_password
     assert AuditEntry.objects.filter(action="accounts.password_reset", object_id=str(worker.pk)).exists()
+    with pytest.raises(Forbidden) as error:
+        api_token_issue(username=worker.username, password=temporary, request=None)
+    assert error.value.code == "password_change_required"
 
 
 def test_security_15_admin_bootstrap_command_prints_three_temporary_passwords_once(small_street: SmallStreet) -> None:
