@@ -121,5 +121,11 @@ ACCOUNT_KEEPERS: dict[str, frozenset[str]] = {
 }
 
 
+def roles_creatable_by(role: str) -> frozenset[str]:
+    """The roles a new account may get from this role: those it grants, and for the system
+    admin, none yet (NO_ROLE)."""
+    return GRANTABLE_ROLES.get(role, frozenset()) | (ACCOUNT_KEEPERS.get(role, frozenset()) & {NO_ROLE})
+
+
 def role_can(role: str, capability: Capability) -> bool:
     return capability in ROLE_CAPABILITIES.get(role, frozenset())

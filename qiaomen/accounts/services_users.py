@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import Department, PlaceAssignment, User
-from qiaomen.accounts.roles import ACCOUNT_KEEPERS, ADMIN_DUTY_ROLES, GRANTABLE_ROLES, NO_ROLE, Capability
+from qiaomen.accounts.roles import ADMIN_DUTY_ROLES, GRANTABLE_ROLES, Capability, roles_creatable_by
 from qiaomen.accounts.scopes import Place, assignment_field, management_scope
 from qiaomen.accounts.selectors_users import may_assign_role, may_keep_account, place_within, users_for_manager
 from qiaomen.accounts.services import user_end_sessions
@@ -97,8 +97,7 @@ def user_create(
 ) -> User:
     """A new account. The system admin creates it without a role (the security admin gives one);
     business admins give a role below their own; nobody a place above their own."""
-    creatable = GRANTABLE_ROLES.get(by.role, frozenset()) | (ACCOUNT_KEEPERS.get(by.role, frozenset()) & {NO_ROLE})
-    if not by.can(Capability.MANAGE_USERS) or role not in creatable:
+    if not by.can(Capability.MANAGE_USERS) or role not in roles_creatable_by(by.role):
         raise Forbidden("role_above_own", _("You cannot grant a role equal to or above your own."))
     _check_places(by=by, places=places)
     staff_number = staff_number_normalise(staff_number)

@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qiaomen.accounts.models import User
-from qiaomen.accounts.roles import ACCOUNT_KEEPERS, GRANTABLE_ROLES, NO_ROLE, Capability
+from qiaomen.accounts.roles import GRANTABLE_ROLES, Capability, roles_creatable_by
 from qiaomen.accounts.selectors_users import (
     may_assign_role,
     may_keep_account,
@@ -47,10 +47,6 @@ def _manager(request: HttpRequest) -> User:
     if not (user.can(Capability.MANAGE_USERS) or user.can(Capability.MANAGE_SECURITY)):
         raise PermissionDenied
     return user
-
-
-def _creatable_roles(by: User) -> frozenset[str]:
-    return GRANTABLE_ROLES.get(by.role, frozenset()) | (ACCOUNT_KEEPERS.get(by.role, frozenset()) & {NO_ROLE})
 
 
 def _filtered(users: QuerySet[User], form: UserFilterForm) -> QuerySet[User]:
@@ -98,7 +94,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
     by = _manager(request)
     if not by.can(Capability.MANAGE_USERS):
         raise PermissionDenied
-    form = UserCreateForm(request.POST or None, roles=_creatable_roles(by), places=places_for_manager(by))
+    form = UserCreateForm(request.POST or None, roles=roles_creatable_by(by.role), places=places_for_manager(by))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
