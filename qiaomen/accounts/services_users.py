@@ -13,10 +13,11 @@ Every action writes its audit row in the same transaction: no row, no action.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,6 +72,17 @@ def staff_number_check(*, role: str, staff_number: str, user: User | None = None
         )
 
 
+@contextmanager
+def _unique_account() -> Iterator[None]:
+    """A transaction whose writes the checks above read ahead of: two managers at once could both
+    pass them, and then the database's unique constraints decide. The loser gets a Conflict."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        raise Conflict("account_taken", _("This username or staff number was just taken by another account.")) from exc
+
+
 def _place_names(places: Sequence[Place]) -> list[str]:
     return [str(place) for place in places]
 
@@ -109,7 +121,7 @@ def user_create(
         username=username, role=role, display_name=display_name, staff_number=staff_number, department=department
     )
     validate_password(password, candidate)
-    with transaction.atomic():
+    with _unique_account():
         candidate.set_password(password)
         candidate.password_changed_at = timezone.now()
         candidate.must_change_password = must_change_password
@@ -215,7 +227,7 @@ def user_account_update(
     _check_places(by=by, places=places)
     staff_number = staff_number_normalise(staff_number)
     staff_number_check(role=user.role, staff_number=staff_number, user=user)
-    with transaction.atomic():
+    with _unique_account():
         before = [str(assignment) for assignment in PlaceAssignment.objects.filter(user=user)]
         User.objects.filter(pk=user.pk).update(display_name=display_name, staff_number=staff_number)
         _assign_places(user=user, places=places)

@@ -252,3 +252,23 @@ def test_security_15_admin_bootstrap_command_prints_three_temporary_passwords_on
             "--audit-admin",
             "c:Q-3",
         )
+
+
+def test_security_10_two_managers_at_once_cannot_give_one_staff_number_two_accounts(
+    small_street: SmallStreet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read-ahead check passes for both; the database's constraint refuses the second."""
+    first = user_create(
+        by=small_street.users["system_admin"], username="first", password=NEW_PASSWORD, role="", staff_number="P-77"
+    )
+    monkeypatch.setattr("qiaomen.accounts.services_users.staff_number_check", lambda **kwargs: None)
+    with pytest.raises(Conflict) as error:
+        user_create(
+            by=small_street.users["system_admin"],
+            username="second",
+            password=NEW_PASSWORD,
+            role="",
+            staff_number="P-77",
+        )
+    assert error.value.code == "account_taken"
+    assert list(User.objects.filter(staff_number="P-77")) == [first]
