@@ -84,9 +84,16 @@ def make_person(
 
 
 def make_user(
-    username: str, role: str, *, places: tuple[Place, ...] = (), department: Department | None = None
+    username: str,
+    role: str,
+    *,
+    places: tuple[Place, ...] = (),
+    department: Department | None = None,
+    staff_number: str = "",
 ) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, role=role, department=department)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, role=role, department=department, staff_number=staff_number
+    )
     for place in places:
         PlaceAssignment.objects.create(user=user, **{assignment_field(place): place})
     return user
@@ -137,7 +144,10 @@ def make_small_street() -> SmallStreet:
         "building_chief": make_user("chief1", Role.BUILDING_CHIEF, places=(building_a,)),
         "dept_handler": make_user("dept_minzheng", Role.DEPARTMENT_HANDLER, department=department),
         "supervisor": make_user("supervisor", Role.SUPERVISOR, places=(street,)),
-        "auditor": make_user("auditor", Role.AUDITOR),
+        # The three admin duties (三员分立), three people with their staff numbers.
+        "system_admin": make_user("sysadmin", Role.SYSTEM_ADMIN, places=(street,), staff_number="XF-9001"),
+        "security_admin": make_user("secadmin", Role.SECURITY_ADMIN, places=(street,), staff_number="XF-9002"),
+        "auditor": make_user("auditor", Role.AUDITOR, staff_number="XF-9003"),
         "unassigned": make_user("nobody", Role.GRID_WORKER),
     }
     return SmallStreet(

@@ -29,15 +29,27 @@ class Department(TimeStampedModel):
 class User(AbstractUser):
     """One account per person (SECURITY line 10): no shared or default accounts."""
 
-    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # Blank for an account the system admin has created and the security admin has not yet given
+    # a role: it may do nothing (三员分立: who makes accounts is not who grants rights).
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # The person behind the account (工号): unique wherever given, so one person cannot hold two
+    # accounts, and required for the admin duties (SECURITY lines 10 and 15).
+    staff_number = models.CharField(_("staff number"), max_length=32, blank=True)
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="handlers")
     failed_logins = models.PositiveIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by a password reset: the temporary password opens only the password change page.
+    must_change_password = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("user")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff_number"], condition=~Q(staff_number=""), name="user_staff_number_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -70,7 +82,13 @@ class PlaceAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.street or self.community or self.grid or self.building)
+        return str(self.place)
+
+    @property
+    def place(self) -> Street | Community | Grid | Building:
+        place = self.street or self.community or self.grid or self.building
+        assert place is not None  # the check constraint holds exactly one
+        return place
 
 
 class ApiToken(models.Model):

@@ -15,7 +15,11 @@ class Role(models.TextChoices):
     BUILDING_CHIEF = "building_chief", _("building chief / volunteer")
     DEPARTMENT_HANDLER = "department_handler", _("department handler")
     SUPERVISOR = "supervisor", _("supervisor")
-    AUDITOR = "auditor", _("auditor")
+    # The three separated admin duties (三员分立, SECURITY line 15). The audit admin keeps the
+    # value "auditor" that existing accounts and audit rows carry.
+    AUDITOR = "auditor", _("audit admin")
+    SYSTEM_ADMIN = "system_admin", _("system admin")
+    SECURITY_ADMIN = "security_admin", _("security admin")
 
 
 class Capability(StrEnum):
@@ -41,6 +45,7 @@ class Capability(StrEnum):
     VIEW_TICKET_FIGURES = "view_ticket_figures"  # the figures page, within the user's scope
     MANAGE_TAXONOMY = "manage_taxonomy"  # rename, re-route, retire sub-categories; the workday table
     MANAGE_DOOR_CODES = "manage_door_codes"  # issue, revoke and print the residents' QR door codes
+    MANAGE_SECURITY = "manage_security"  # unlocks, 2FA resets, key rotation, role changes
 
 
 C = Capability
@@ -52,8 +57,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.MANAGE_TAXONOMY, C.CLASSIFY_TICKETS}
         | {C.MANAGE_DOOR_CODES}
     ),
+    # Community staff keep the accounts of their community's grid workers and building chiefs.
     Role.COMMUNITY_STAFF: frozenset(
-        {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.IMPORT, C.EDIT_REGISTRY}
+        {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.IMPORT, C.EDIT_REGISTRY, C.MANAGE_USERS}
         | {C.VIEW_VISITS, C.RECORD_VISITS, C.PLAN_VISITS, C.VERIFY_HOUSEHOLDS}
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
         | {C.CLASSIFY_TICKETS}
@@ -72,17 +78,53 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {C.PLAN_VISITS, C.VIEW_TICKETS, C.HANDLE_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
     ),
     Role.SUPERVISOR: frozenset({C.VIEW_REGISTRY, C.VIEW_VISITS, C.VIEW_TICKETS, C.SPOT_CHECK, C.VIEW_TICKET_FIGURES}),
-    # Separated duties (三员分立): the auditor reads the logs and nothing else.
+    # Separated duties (三员分立, SECURITY line 15), none of them sees a person's file:
+    # the system admin keeps accounts and their places, never the audit log;
+    Role.SYSTEM_ADMIN: frozenset({C.MANAGE_USERS}),
+    # the security admin gives roles, unlocks accounts, resets second factors;
+    Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY}),
+    # the audit admin reads the log and nothing else.
     Role.AUDITOR: frozenset({C.VIEW_AUDIT}),
 }
 
-# Who may hand out which role: nobody grants a role above their own (SECURITY line 18).
+# The three admin duties: one person holds at most one of them (one account, one role), proved
+# by the unique staff number that every admin-duty account carries.
+ADMIN_DUTY_ROLES: frozenset[str] = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
+BUSINESS_ROLES: frozenset[str] = frozenset(Role.values) - ADMIN_DUTY_ROLES
+
+# Who may hand out which role, when creating an account or changing its role. Nobody grants a
+# role above their own (SECURITY line 18), and the admin duties stay apart:
+# - the street admin and community staff hand out the business roles below theirs, within their places;
+# - the system admin creates accounts and assigns places but gives no role: its new accounts wait,
+#   without any right, for the security admin;
+# - the security admin gives every role but its own (so no security admin makes another one, and
+#   nobody changes their own role: accounts.services_users refuses that for everyone).
 GRANTABLE_ROLES: dict[str, frozenset[str]] = {
     Role.STREET_ADMIN: frozenset(
         {Role.COMMUNITY_STAFF, Role.GRID_WORKER, Role.BUILDING_CHIEF, Role.DEPARTMENT_HANDLER, Role.SUPERVISOR}
     ),
     Role.COMMUNITY_STAFF: frozenset({Role.GRID_WORKER, Role.BUILDING_CHIEF}),
+    Role.SYSTEM_ADMIN: frozenset(),
+    Role.SECURITY_ADMIN: frozenset(Role.values) - {Role.SECURITY_ADMIN},
 }
+
+# Whose accounts each role keeps (edits, disables, re-enables, resets the password of), by the
+# account's role; "" is an account still without a role. The system admin keeps the business
+# accounts; the admin-duty accounts are kept by the security admin, so that the system admin can
+# neither silence the audit admin nor take over a security admin's account.
+NO_ROLE = ""
+ACCOUNT_KEEPERS: dict[str, frozenset[str]] = {
+    Role.STREET_ADMIN: GRANTABLE_ROLES[Role.STREET_ADMIN],
+    Role.COMMUNITY_STAFF: GRANTABLE_ROLES[Role.COMMUNITY_STAFF],
+    Role.SYSTEM_ADMIN: BUSINESS_ROLES | {NO_ROLE},
+    Role.SECURITY_ADMIN: ADMIN_DUTY_ROLES,
+}
+
+
+def roles_creatable_by(role: str) -> frozenset[str]:
+    """The roles a new account may get from this role: those it grants, and for the system
+    admin, none yet (NO_ROLE)."""
+    return GRANTABLE_ROLES.get(role, frozenset()) | (ACCOUNT_KEEPERS.get(role, frozenset()) & {NO_ROLE})
 
 
 def role_can(role: str, capability: Capability) -> bool:

@@ -52,38 +52,48 @@ EMPTY_SCOPE = PlaceScope(frozenset(), frozenset(), frozenset(), frozenset())
 def place_scope(user: User) -> PlaceScope:
     """The places a user may see in the registry, cached on the user object for the request."""
     cached: PlaceScope | None = getattr(user, "_qiaomen_place_scope", None)
-    if cached is not None:
-        return cached
-    scope = EMPTY_SCOPE
-    if user.is_authenticated and user.can(Capability.VIEW_REGISTRY):
-        rows = PlaceAssignment.objects.filter(user=user).values_list(
-            "street_id", "community_id", "grid_id", "building_id"
-        )
-        streets: set[int] = set()
-        communities: set[int] = set()
-        grids: set[int] = set()
-        buildings: set[int] = set()
-        for street_id, community_id, grid_id, building_id in rows:
-            for bucket, value in (
-                (streets, street_id),
-                (communities, community_id),
-                (grids, grid_id),
-                (buildings, building_id),
-            ):
-                if value is not None:
-                    bucket.add(value)
-        all_grids = set(grids)
-        if streets or communities:
-            all_grids.update(
-                Grid.objects.filter(Q(community_id__in=communities) | Q(community__street_id__in=streets)).values_list(
-                    "pk", flat=True
-                )
+    if cached is None:
+        cached = _assigned_scope(user) if user.is_authenticated and user.can(Capability.VIEW_REGISTRY) else EMPTY_SCOPE
+        user._qiaomen_place_scope = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def management_scope(user: User) -> PlaceScope:
+    """The places within which a user hands out accounts and places: their own assignments,
+    whatever their role may see in the registry (the system admin sees no household, yet keeps
+    the accounts of its street). No assignment, nothing to manage (SECURITY line 18)."""
+    if not user.is_authenticated or not (user.can(Capability.MANAGE_USERS) or user.can(Capability.MANAGE_SECURITY)):
+        return EMPTY_SCOPE
+    return _assigned_scope(user)
+
+
+def _assigned_scope(user: User) -> PlaceScope:
+    if not user.is_authenticated:
+        return EMPTY_SCOPE
+    rows = PlaceAssignment.objects.filter(user=user).values_list("street_id", "community_id", "grid_id", "building_id")
+    streets: set[int] = set()
+    communities: set[int] = set()
+    grids: set[int] = set()
+    buildings: set[int] = set()
+    for street_id, community_id, grid_id, building_id in rows:
+        for bucket, value in (
+            (streets, street_id),
+            (communities, community_id),
+            (grids, grid_id),
+            (buildings, building_id),
+        ):
+            if value is not None:
+                bucket.add(value)
+    all_grids = set(grids)
+    if streets or communities:
+        all_grids.update(
+            Grid.objects.filter(Q(community_id__in=communities) | Q(community__street_id__in=streets)).values_list(
+                "pk", flat=True
             )
-        scope = PlaceScope(
-            frozenset(streets), frozenset(communities), frozenset(grids), frozenset(buildings), frozenset(all_grids)
         )
-    user._qiaomen_place_scope = scope  # type: ignore[attr-defined]
-    return scope
+    return PlaceScope(
+        frozenset(streets), frozenset(communities), frozenset(grids), frozenset(buildings), frozenset(all_grids)
+    )
 
 
 def assignment_field(place: Place) -> str:

@@ -1,4 +1,5 @@
-"""Logging in, tokens for the phone client, and handing out roles and places."""
+"""Logging in, tokens for the phone client, ending sessions. Accounts, roles and places are
+handed out in services_users."""
 
 from __future__ import annotations
 
@@ -13,14 +14,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qiaomen.accounts.models import ApiToken, LoginFailure, PlaceAssignment, User
-from qiaomen.accounts.roles import GRANTABLE_ROLES
-from qiaomen.accounts.scopes import Place, assignment_field, place_scope
+from qiaomen.accounts.models import ApiToken, LoginFailure, User
 from qiaomen.core.audit import audit_record, client_ip
 from qiaomen.core.errors import Forbidden
 from qiaomen.core.models import AuditResult
 from qiaomen.core.tokens import token_hash, token_new
-from qiaomen.places.models import Building, Community, Grid, Street
 
 # One message for every failure: it must not tell a guesser which usernames exist (SECURITY 12).
 LOGIN_FAILED_MESSAGE = "用户名或密码错误，或账号已被暂时锁定"
@@ -100,8 +98,13 @@ def user_password_expired(user: User, *, now: dt.datetime | None = None) -> bool
 
 
 def api_token_issue(*, username: str, password: str, request: HttpRequest | None) -> tuple[str, ApiToken]:
-    """A new Bearer token (≥ 256 random bits); only its hash is stored."""
+    """A new Bearer token (≥ 256 random bits); only its hash is stored. A temporary password (after
+    a reset) gets none: it opens only the password change page."""
     user = user_authenticate(username=username, password=password, request=request)
+    if user.must_change_password:
+        raise Forbidden(
+            "password_change_required", _("Change your temporary password on the staff pages before signing in here.")
+        )
     token = token_new(32)
     with transaction.atomic():
         record = ApiToken.objects.create(
@@ -138,78 +141,15 @@ def api_token_revoke(*, token: str, user: User, request: HttpRequest | None = No
     return bool(revoked)
 
 
-def user_end_sessions(*, user: User) -> int:
-    """Ends every browser session and token of a user (disabling, password change)."""
+def user_end_sessions(*, user: User, keep_session_key: str | None = None) -> int:
+    """Ends every browser session and token of a user (disabling, password change); a password
+    change keeps the browser session it was made in (`keep_session_key`)."""
     ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+    for session in (
+        Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep_session_key or "").iterator()
+    ):
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
             ended += 1
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     return ended
-
-
-def user_disable(*, user: User, by: User, request: HttpRequest | None = None) -> None:
-    """Disabling ends the user's sessions and tokens at once (SECURITY line 10)."""
-    if by.pk == user.pk:
-        raise Forbidden("cannot_disable_self", _("You cannot disable your own account."))
-    _check_may_manage(by=by, role=user.role)
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=False)
-        user_end_sessions(user=user)
-        audit_record(action="accounts.user_disable", actor=by, request=request, obj=user)
-
-
-def _check_may_manage(*, by: User, role: str) -> None:
-    if role not in GRANTABLE_ROLES.get(by.role, frozenset()):
-        raise Forbidden("role_above_own", _("You cannot grant a role equal to or above your own."))
-
-
-def _place_within_scope(by: User, place: Street | Community | Grid | Building) -> bool:
-    scope = place_scope(by)
-    if isinstance(place, Street):
-        return place.pk in scope.street_ids
-    if isinstance(place, Community):
-        return place.pk in scope.community_ids or place.street_id in scope.street_ids
-    if isinstance(place, Grid):
-        return (
-            place.pk in scope.grid_ids
-            or place.community_id in scope.community_ids
-            or Community.objects.filter(pk=place.community_id, street_id__in=scope.street_ids).exists()
-        )
-    return Building.objects.filter(scope.building_q(), pk=place.pk).exists()
-
-
-def user_create(
-    *,
-    by: User,
-    username: str,
-    password: str,
-    role: str,
-    display_name: str = "",
-    places: tuple[Place, ...] = (),
-    request: HttpRequest | None = None,
-) -> User:
-    """Nobody grants a role or a place above their own (SECURITY line 18)."""
-    _check_may_manage(by=by, role=role)
-    for place in places:
-        if not _place_within_scope(by, place):
-            raise Forbidden("place_above_own", _("You can only assign places within your own scope."))
-    from django.contrib.auth.password_validation import validate_password
-
-    candidate = User(username=username, role=role, display_name=display_name)
-    validate_password(password, candidate)
-    with transaction.atomic():
-        candidate.set_password(password)
-        candidate.password_changed_at = timezone.now()
-        candidate.save()
-        for place in places:
-            PlaceAssignment.objects.create(user=candidate, **{assignment_field(place): place})
-        audit_record(
-            action="accounts.user_create",
-            actor=by,
-            request=request,
-            obj=candidate,
-            detail={"role": role, "places": [str(place) for place in places]},
-        )
-    return candidate

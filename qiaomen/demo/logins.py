@@ -25,6 +25,8 @@ def demo_logins_text(demo: DemoStreet) -> str:
     for login in demo.logins:
         user = login.user
         lines.append(f"{user.username:<20}{user.role:<22}{user.display_name}，{user.duty}，{login.acts_in}")
+    lines.append("")
+    lines.append("三员分立：系统管理员、安全管理员、审计管理员是三个不同的人 (three admin duties, three people)")
     return "\n".join(lines) + "\n"
 
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("tickets/", include("qiaomen.web.tickets.urls")),
     path("doorcodes/", include("qiaomen.web.doorcodes.urls")),
     path("rights/", include("qiaomen.web.rights.urls")),
+    path("users/", include("qiaomen.web.users.urls")),
 ]

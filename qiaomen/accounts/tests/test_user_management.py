@@ -8,7 +8,8 @@ from django.test import Client
 
 from qiaomen.accounts.models import ApiToken
 from qiaomen.accounts.roles import Role
-from qiaomen.accounts.services import api_token_issue, api_token_user, user_create, user_disable
+from qiaomen.accounts.services import api_token_issue, api_token_user
+from qiaomen.accounts.services_users import user_create, user_disable
 from qiaomen.core.errors import Forbidden
 from qiaomen.testing import PASSWORD, SmallStreet
 
@@ -59,7 +60,7 @@ def test_weak_passwords_are_refused(small_street: SmallStreet, password: str) ->
         user_create(by=small_street.users["street_admin"], username="w", password=password, role=Role.GRID_WORKER)
 
 
-def test_disabling_a_user_ends_their_browser_session_and_tokens(small_street: SmallStreet) -> None:
+def test_security_10_disabling_a_user_ends_their_browser_session_and_tokens_at_once(small_street: SmallStreet) -> None:
     worker = small_street.users["worker_a"]
     browser = Client()
     assert browser.login(username="worker1", password=PASSWORD)

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.test import Client
 
 from qiaomen.accounts.models import User
-from qiaomen.accounts.services import LOGIN_FAILED_MESSAGE, user_disable
+from qiaomen.accounts.services import LOGIN_FAILED_MESSAGE
+from qiaomen.accounts.services_users import user_disable
 from qiaomen.core.models import AuditEntry
 from qiaomen.testing import PASSWORD, SmallStreet
 

@@ -20,6 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from qiaomen.accounts.models import PlaceAssignment, User
+from qiaomen.accounts.roles import Role
 from qiaomen.core.idnumber import age_on, parse_id_number
 from qiaomen.core.models import AuditEntry
 from qiaomen.core.phone import parse_phone
@@ -84,6 +85,13 @@ def test_the_demo_users_have_their_roles_and_places_and_can_log_in() -> None:
     assert PlaceAssignment.objects.get(user__username="community1").community is not None
     assert users["dept_minzheng"].department is not None and users["dept_minzheng"].department.code == "minzheng"
     assert not PlaceAssignment.objects.filter(user__username__in=["dept_minzheng", "auditor"]).exists()
+    admins = [users[username] for username in ("sysadmin", "secadmin", "auditor")]
+    assert [admin.role for admin in admins] == [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR]
+    assert len({admin.staff_number for admin in admins}) == 3 and all(admin.staff_number for admin in admins)
+    assert {PlaceAssignment.objects.get(user=admins[0]).street, PlaceAssignment.objects.get(user=admins[1]).street} == {
+        PlaceAssignment.objects.get(user__username="admin").street
+    }
+    assert AuditEntry.objects.filter(action="accounts.admin_bootstrap").count() == 3
     entry = AuditEntry.objects.get(action="registry.seed_demo")
     assert entry.detail["households"] == 60 and entry.detail["people"] == Person.objects.count()
 
@@ -95,6 +103,7 @@ def test_the_logins_are_written_for_the_owner_only_and_printed_by_demo_logins() 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     text = path.read_text(encoding="utf-8")
     assert PASSWORD in text and all(spec.username in text for spec in DEMO_USERS)
+    assert "三员分立" in text
     out = StringIO()
     call_command("demo_logins", "--url", "http://127.0.0.1:8001", stdout=out)
     printed = out.getvalue()

@@ -22,4 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("web:registry_search")
     if user.can(Capability.VIEW_AUDIT):
         return redirect("web:audit_log")
+    # The system and security admins work on accounts (三员分立).
+    if user.can(Capability.MANAGE_USERS) or user.can(Capability.MANAGE_SECURITY):
+        return redirect("web:user_list")
     return render(request, "web/home/unassigned.html")

@@ -14,7 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
@@ -43,12 +43,20 @@ def user_with(request: HttpRequest, capability: Capability) -> User:
     return user
 
 
+def open_with_temporary_password(view: View) -> View:
+    """Marks the one page a temporary password opens (the password change), for `staff_page`."""
+    view.open_with_temporary_password = True  # type: ignore[attr-defined]
+    return view
+
+
 def staff_page(view: View) -> View:
     """Signed-in users only; a DomainError becomes its Chinese message with its HTTP status.
 
     htmx requests get a fragment (and a plain redirect header when the session has ended), so
-    that a timed-out session never swaps the login page into a corner of another page.
+    that a timed-out session never swaps the login page into a corner of another page. A user
+    signed in with a temporary password (after a reset) is sent to change it before anything else.
     """
+    temporary_allowed = getattr(view, "open_with_temporary_password", False)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -56,6 +64,10 @@ def staff_page(view: View) -> View:
             if is_htmx(request):
                 return HttpResponse(headers={"HX-Redirect": resolve_url(settings.LOGIN_URL)})
             return redirect_to_login(request.get_full_path())
+        if getattr(request.user, "must_change_password", False) and not temporary_allowed:
+            if is_htmx(request):
+                return HttpResponse(headers={"HX-Redirect": resolve_url("web:password_change")})
+            return redirect("web:password_change")
         try:
             return view(request, *args, **kwargs)
         except DomainError as exc:

@@ -9,14 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qiaomen.accounts.models import PlaceAssignment
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.workdays import year_is_known
+from qiaomen.web.users.forms import place_label as place_label_of
 
 register = template.Library()
 
-# (URL name, label, capability needed), in the order of the bar: a grid worker's day starts
-# with the work list.
-NAV_ITEMS = [
+# (URL name, label, capability needed: one, or any of a tuple), in the order of the bar: a grid
+# worker's day starts with the work list.
+NAV_ITEMS: list[tuple[str, Any, Capability | tuple[Capability, ...]]] = [
     ("web:worklist", _("Work list"), Capability.VIEW_VISITS),
     ("web:registry_search", _("Households"), Capability.VIEW_REGISTRY),
     ("web:place_tree", _("Places"), Capability.VIEW_REGISTRY),
@@ -34,8 +36,13 @@ NAV_ITEMS = [
     ("web:ticket_taxonomy", _("Categories"), Capability.MANAGE_TAXONOMY),
     ("web:workday_overrides", _("Working days"), Capability.MANAGE_TAXONOMY),
     ("web:import_upload", _("Imports"), Capability.IMPORT),
+    ("web:user_list", _("Users"), (Capability.MANAGE_USERS, Capability.MANAGE_SECURITY)),
     ("web:audit_log", _("Audit log"), Capability.VIEW_AUDIT),
 ]
+
+
+def _may_open(user: Any, needed: Capability | tuple[Capability, ...]) -> bool:
+    return any(user.can(capability) for capability in (needed if isinstance(needed, tuple) else (needed,)))
 
 
 @register.inclusion_tag("web/includes/nav.html", takes_context=True)
@@ -43,7 +50,7 @@ def main_nav(context: template.Context) -> dict[str, Any]:
     """The sections this user's role may open; the current one is marked for screen readers too."""
     request = context["request"]
     user = request.user
-    links = [{"url": reverse(name), "label": label} for name, label, capability in NAV_ITEMS if user.can(capability)]
+    links = [{"url": reverse(name), "label": label} for name, label, needed in NAV_ITEMS if _may_open(user, needed)]
     # Someone with nothing to open still gets the home page, which says whom to ask.
     home = reverse("web:home")
     if not links:
@@ -55,6 +62,12 @@ def main_nav(context: template.Context) -> dict[str, Any]:
         # Every path starts with the home page's, so it is current only when it is the page itself.
         link["current"] = request.path == home if link["url"] == home else request.path.startswith(link["url"])
     return {"links": links}
+
+
+@register.filter
+def place_label(assignment: PlaceAssignment) -> str:
+    """Where an account acts, as the user pages name it (a building by grid and name)."""
+    return place_label_of(assignment.place)
 
 
 @register.inclusion_tag("web/includes/workday_warning.html", takes_context=True)
