@@ -6,9 +6,12 @@ Plain functions rather than factories with hidden defaults, so a test shows what
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from django.db import connection
@@ -27,6 +30,7 @@ PASSWORD = "Knock-knock-2026"  # noqa: S105 (test personas only)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_INSTALL = "apt-get install chromium fonts-noto-cjk"
 _sequence = count(1)
+Result = TypeVar("Result")
 
 
 def require_chromium() -> Path:
@@ -165,3 +169,30 @@ def tamper_with_audit_row(entry_id: int) -> None:
         else:
             cursor.execute("DROP TRIGGER core_auditentry_no_update")
             cursor.execute("UPDATE core_auditentry SET action = 'nothing.happened' WHERE id = %s", [entry_id])
+
+
+def at_once(copies: int, call: Callable[[int], Result]) -> list[Result]:
+    """call(0) … call(copies - 1), each on its own thread and database connection, released
+    together so that they race in the database; their results in order. Needs a transactional
+    test (the threads must see each other's commits). An exception in any thread is raised here."""
+    barrier = threading.Barrier(copies)
+    results: dict[int, Result] = {}
+    failures: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = call(index)
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connection.close()  # each thread opened its own connection
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return [results[index] for index in range(copies)]

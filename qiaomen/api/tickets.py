@@ -24,7 +24,7 @@ from django.db.models import BooleanField, Case, F, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from qiaomen.accounts.models import Department, User
 from qiaomen.accounts.roles import Capability
@@ -41,6 +41,7 @@ from qiaomen.tickets.services import (
     ticket_change_priority,
     ticket_confirm,
     ticket_create,
+    ticket_create_once,
     ticket_resolve,
     ticket_resubmit,
     ticket_return,
@@ -238,24 +239,43 @@ def _subcategory(code: str) -> Subcategory:
     return _by_code(Subcategory, code, "unknown_subcategory", _("No category has this code."))
 
 
-@router.post("/tickets", response=responses(TicketOut, 400, 401, 403, 404, 422, ok_status=201), url_name="tickets")
-def ticket_create_view(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias="Idempotency-Key",
+    min_length=1,
+    max_length=64,
+    pattern=r"^[A-Za-z0-9_.:-]+$",
+    description="a key the client makes for this ticket (a UUID will do) and sends again with every retry",
+)
+
+
+@router.post("/tickets", response=responses(TicketOut, 400, 401, 403, 404, 409, 422, ok_status=201), url_name="tickets")
+def ticket_create_view(
+    request: HttpRequest, payload: TicketIn, idempotency_key: str | None = IDEMPOTENCY_KEY
+) -> Status[dict[str, Any]]:
     """Raise a demand; it is routed to the sub-category's department at once.
 
-    A household outside the caller's places answers 404; an unknown or retired sub-category 422.
+    With an `Idempotency-Key` header a retry creates nothing: the same key again from the same
+    user answers 201 with the ticket the first request made, also when both arrive at once; the
+    same key with a different ticket answers 409 `idempotency_key_reused`. A household outside
+    the caller's places answers 404; an unknown or retired sub-category 422.
     """
     user = api_user_with(request, Capability.CREATE_TICKETS)
     household = household_for_user(user, payload.household_id) if payload.household_id is not None else None
-    ticket = ticket_create(
-        channel=Channel.API if presented_token(request) else Channel.STAFF,
-        description=payload.description,
-        subcategory=_subcategory(payload.subcategory),
-        priority=payload.priority,
-        household=household,
-        created_by=user,
-        request=request,
-    )
-    return Status(201, _ticket_after(ticket, user))
+    ticket: dict[str, Any] = {
+        "channel": Channel.API if presented_token(request) else Channel.STAFF,
+        "description": payload.description,
+        "subcategory": _subcategory(payload.subcategory),
+        "priority": payload.priority,
+        "household": household,
+        "created_by": user,
+        "request": request,
+    }
+    if idempotency_key is None:
+        created = ticket_create(**ticket)
+    else:
+        created, _ = ticket_create_once(client_key=idempotency_key, **ticket)
+    return Status(201, _ticket_after(created, user))
 
 
 @router.get("/tickets", response=responses(TicketPageOut, 401, 422), url_name="tickets_list")
