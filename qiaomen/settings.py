@@ -230,10 +230,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Door-code and rating tokens in logged paths are replaced (core.log_redaction, SECURITY 6).
+    "filters": {"secrets": {"()": "qiaomen.core.log_redaction.SecretFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Request bodies never reach the logs: they may hold ID numbers.
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
+    # Request bodies never reach the logs: they may hold ID numbers. runserver's request lines
+    # (django.server) go through the same filtered handler.
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 if QIAOMEN_ENV == "test" and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
