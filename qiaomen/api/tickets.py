@@ -31,11 +31,18 @@ from qiaomen.accounts.roles import Capability
 from qiaomen.api.auth import api_user, api_user_with, presented_token
 from qiaomen.api.errors import responses
 from qiaomen.api.paging import Offset
+from qiaomen.api.schema_rules import NOT_BLANK, REASON, codes_of
 from qiaomen.core.errors import InvalidInput
 from qiaomen.registry.selectors import household_for_user
 from qiaomen.tickets.models import Channel, EscalationLevel, Priority, Subcategory, Ticket, TicketEvent
 from qiaomen.tickets.models import Status as TicketStatus
-from qiaomen.tickets.selectors import overdue_q, ticket_for_user, tickets_by_deadline, tickets_for_user
+from qiaomen.tickets.selectors import (
+    active_subcategories,
+    overdue_q,
+    ticket_for_user,
+    tickets_by_deadline,
+    tickets_for_user,
+)
 from qiaomen.tickets.services import (
     ticket_accept,
     ticket_change_priority,
@@ -124,42 +131,72 @@ class ResolvedOut(TicketOut):
     rating_link: str = Field(description="the resident's one-time rating path; answered once, never again")
 
 
+def _department_codes() -> list[str]:
+    return list(Department.objects.values_list("code", flat=True))
+
+
+def _subcategory_codes() -> list[str]:
+    return list(Subcategory.objects.values_list("code", flat=True))
+
+
+def _active_subcategory_codes() -> list[str]:
+    return list(active_subcategories().values_list("code", flat=True))
+
+
 class TicketIn(Schema):
-    description: str = Field(min_length=1, max_length=2000)
-    subcategory: str = Field(min_length=1, max_length=16, description="sub-category code, e.g. LIF-MEAL")
+    description: str = Field(min_length=1, max_length=2000, json_schema_extra=NOT_BLANK)
+    subcategory: str = Field(
+        min_length=1,
+        max_length=16,
+        description="sub-category code, e.g. LIF-MEAL (the active ones)",
+        json_schema_extra=codes_of(_active_subcategory_codes),
+    )
     household_id: int | None = Field(None, ge=1)
     priority: Priority | None = Field(None, description="the sub-category's default when left out")
 
 
 class TicketFilters(Schema):
     status: TicketStatus | None = None
-    department: str | None = Field(None, min_length=1, max_length=32, description="department code")
+    department: str | None = Field(
+        None, min_length=1, max_length=32, description="department code", json_schema_extra=codes_of(_department_codes)
+    )
     overdue: bool | None = Field(None, description="true: only overdue tickets; false: only the others")
-    subcategory: str | None = Field(None, min_length=1, max_length=16, description="sub-category code")
+    subcategory: str | None = Field(
+        None,
+        min_length=1,
+        max_length=16,
+        description="sub-category code, retired ones included",
+        json_schema_extra=codes_of(_subcategory_codes),
+    )
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     offset: Offset = 0
 
 
 class TransferIn(Schema):
-    department: str = Field(min_length=1, max_length=32, description="department code")
-    reason: str = Field(max_length=500)
+    department: str = Field(
+        min_length=1,
+        max_length=32,
+        description="department code; the ticket's own department answers 409",
+        json_schema_extra=codes_of(_department_codes),
+    )
+    reason: str = Field(max_length=500, json_schema_extra=REASON)
 
 
 class ReturnIn(Schema):
-    reason: str = Field(max_length=500)
+    reason: str = Field(max_length=500, json_schema_extra=REASON)
 
 
 class ResubmitIn(Schema):
-    addition: str = Field(max_length=500)
+    addition: str = Field(max_length=500, json_schema_extra=REASON)
 
 
 class ResolveIn(Schema):
-    note: str = Field(max_length=2000)
+    note: str = Field(max_length=2000, json_schema_extra=NOT_BLANK)
 
 
 class PriorityIn(Schema):
     priority: Priority
-    reason: str = Field(max_length=500)
+    reason: str = Field(max_length=500, json_schema_extra=REASON)
 
 
 router = Router(tags=["tickets"])
