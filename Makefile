@@ -33,8 +33,8 @@ run: install
 	QIAOMEN_ENV=dev $(PY) manage.py seed_demo --if-empty --households $(DEMO_HOUSEHOLDS) --seed 1
 	QIAOMEN_ENV=dev $(PY) manage.py demo_logins --url http://$(HOST):$(PORT)
 	QIAOMEN_ENV=dev $(PY) manage.py run_huey --quiet & consumer=$$!; trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
-	QIAOMEN_ENV=dev $(VENV)/bin/gunicorn qiaomen.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile - --forwarded-allow-ips=""
+	QIAOMEN_ENV=dev $(VENV)/bin/gunicorn qiaomen.wsgi:application --config deploy/gunicorn.conf.py \
+		--bind $(HOST):$(PORT) --workers $(WORKERS)
 
 # The gates of `make test`, each also a target of its own (`make lint`, `make typecheck`,
 # `make imports`, `make file-length`).

@@ -24,6 +24,10 @@ if QIAOMEN_ENV not in {"dev", "test", "production"}:
 PRODUCTION = QIAOMEN_ENV == "production"
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+if PRODUCTION and DEBUG:
+    # Debug pages show settings, SQL and local variables (ID numbers among them) to anyone who
+    # makes a request fail: production refuses to start rather than serve them (issue 12, hole 7).
+    raise ImproperlyConfigured("Production refuses DJANGO_DEBUG=1: unset it or set it to 0")
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY", file_env="DJANGO_SECRET_KEY_FILE") or ""
 if not SECRET_KEY:
     if PRODUCTION:
@@ -61,8 +65,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "qiaomen.core.middleware.DatabaseBusyMiddleware",
+    "qiaomen.core.server_errors.ServerErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "qiaomen.api.middleware.JsonErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -224,10 +230,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Door-code and rating tokens in logged paths are replaced (core.log_redaction, SECURITY 6).
+    "filters": {"secrets": {"()": "qiaomen.core.log_redaction.SecretFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Request bodies never reach the logs: they may hold ID numbers.
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
+    # Request bodies never reach the logs: they may hold ID numbers. runserver's request lines
+    # (django.server) go through the same filtered handler.
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 if QIAOMEN_ENV == "test" and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

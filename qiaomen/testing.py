@@ -6,11 +6,13 @@ Plain functions rather than factories with hidden defaults, so a test shows what
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from django.db import connection
@@ -31,6 +33,7 @@ PASSWORD = "Knock-knock-2026"  # noqa: S105 (test personas only)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_INSTALL = "apt-get install chromium fonts-noto-cjk"
 _sequence = count(1)
+Result = TypeVar("Result")
 
 
 def require_chromium() -> Path:
@@ -211,3 +214,30 @@ def migrated_back(targets: MigrationTargets) -> Iterator[MigrationExecutor]:
 def applied_models(executor: MigrationExecutor) -> StateApps:
     """The models as the database has them now: the state of every migration applied."""
     return executor.loader.project_state(list(executor.loader.applied_migrations)).apps
+
+
+def at_once(copies: int, call: Callable[[int], Result]) -> list[Result]:
+    """call(0) … call(copies - 1), each on its own thread and database connection, released
+    together so that they race in the database; their results in order. Needs a transactional
+    test (the threads must see each other's commits). An exception in any thread is raised here."""
+    barrier = threading.Barrier(copies)
+    results: dict[int, Result] = {}
+    failures: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = call(index)
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connection.close()  # each thread opened its own connection
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return [results[index] for index in range(copies)]

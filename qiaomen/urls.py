@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from qiaomen.api.urls import api
 
+# Under /api/ JSON with an error id, elsewhere the plain 500 page; never a traceback.
+handler500 = "qiaomen.core.server_errors.server_error"
+
 urlpatterns = [
     path("api/v1/", api.urls),
     path("open311/v2/", include("qiaomen.open311.urls")),

@@ -1,4 +1,10 @@
-"""Idle time-out and absolute lifetime of browser sessions (SECURITY line 14)."""
+"""Idle time-out and absolute lifetime of browser sessions (SECURITY line 14).
+
+Session and token are separate paths. `request.user` here comes from the session cookie alone
+(AuthenticationMiddleware); a Bearer token is checked later by the API (qiaomen.api.auth) and
+never makes this middleware look away: a signed-in session is timed out whatever headers travel
+with it (issue 12, hole 2).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 
 STARTED_KEY = "qiaomen_started_at"
@@ -18,15 +25,20 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and not request.headers.get("Authorization"):
-            now = time.time()
-            started = request.session.get(STARTED_KEY, now)
-            seen = request.session.get(SEEN_KEY, now)
-            if now - seen > settings.SESSION_IDLE_SECONDS or now - started > settings.SESSION_ABSOLUTE_SECONDS:
-                logout(request)
-            else:
-                request.session.setdefault(STARTED_KEY, now)
-                # Written at most once a minute so that every request does not rewrite the session.
-                if now - seen > 60 or SEEN_KEY not in request.session:
-                    request.session[SEEN_KEY] = now
-        return self.get_response(request)
+        now = time.time()
+        if request.user.is_authenticated and _expired(request.session, now):
+            logout(request)
+        response = self.get_response(request)
+        # After the view, so that a sign-in during this request (the login page) starts both
+        # clocks at the sign-in, not at the next request, however late that comes.
+        if request.user.is_authenticated:
+            request.session.setdefault(STARTED_KEY, now)
+            # Written at most once a minute so that every request does not rewrite the session.
+            if now - request.session.get(SEEN_KEY, 0) > 60:
+                request.session[SEEN_KEY] = now
+        return response
+
+
+def _expired(session: SessionBase, now: float) -> bool:
+    started, seen = session.get(STARTED_KEY, now), session.get(SEEN_KEY, now)
+    return bool(now - seen > settings.SESSION_IDLE_SECONDS or now - started > settings.SESSION_ABSOLUTE_SECONDS)

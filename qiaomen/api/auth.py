@@ -1,8 +1,11 @@
 """Who is calling: a Bearer token (the phone client) or the browser session (pages that fetch JSON).
 
 Tokens come from `POST /api/v1/auth/token` and go through the same lock-out and audit as the login
-page (accounts.services). A presented but unusable token is refused outright with 401: it never
-falls back to a session cookie that happens to travel with the request.
+page (accounts.services). The two are separate paths (issue 12, hole 2): a request that carries
+an `Authorization` header is judged by that header alone, so a wrong, expired, empty or
+non-Bearer credential is refused outright with 401 and never falls back to a session cookie that
+happens to travel with it; a request without the header is a session request, and the session
+middleware has already applied its idle and absolute time-outs.
 """
 
 from __future__ import annotations
@@ -30,8 +33,12 @@ def presented_token(request: HttpRequest) -> str | None:
 
 class BearerAuth(HttpBearer):
     def __call__(self, request: HttpRequest) -> User | None:
+        if "Authorization" not in request.headers:
+            return None  # the session path (SessionAuth, next in API_AUTH)
         token = presented_token(request)
-        return self.authenticate(request, token) if token is not None else None
+        if token is None:
+            raise AuthenticationError  # another scheme, or "Bearer" with nothing after it
+        return self.authenticate(request, token)
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
         # Unknown, expired and revoked tokens and disabled users all look alike to the caller.

@@ -84,12 +84,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
             response["WWW-Authenticate"] = 'Bearer realm="qiaomen"'
         return response
 
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Raised on to core.server_errors.ServerErrorMiddleware (JSON with an error id, the
+        # traceback in the log only) instead of ninja's default, which under DEBUG answers the
+        # traceback itself as text.
+        raise exc
+
     # ninja types a handler's exception as `E | type[E]`; it always passes the instance.
     handlers: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
         DomainError: domain_error,
         Http404: not_found,
         ValidationError: invalid_input,
         HttpError: http_error,
+        Exception: server_error,
     }
     for exc_class, handler in handlers.items():
         api.add_exception_handler(exc_class, handler)

@@ -18,6 +18,7 @@ from qiaomen.accounts.places import building_for_user, grid_for_user
 from qiaomen.api.auth import api_user
 from qiaomen.api.errors import responses
 from qiaomen.api.paging import Offset
+from qiaomen.api.schema_rules import codes_of
 from qiaomen.core.errors import InvalidInput
 from qiaomen.registry.models import (
     Gender,
@@ -116,10 +117,20 @@ class PersonOut(MemberOut):
     provenance: list[ProvenanceOut] = Field(description="where each current value came from")
 
 
+def _active_tag_codes() -> list[str]:
+    return list(Tag.objects.filter(active=True).values_list("code", flat=True))
+
+
 class HouseholdFilters(Schema):
     grid: int | None = Field(None, ge=1)
     building: int | None = Field(None, ge=1)
-    tag: str | None = Field(None, min_length=1, max_length=32, description="tag code, e.g. elder_alone")
+    tag: str | None = Field(
+        None,
+        min_length=1,
+        max_length=32,
+        description="tag code, e.g. elder_alone; a sensitive tag only with the sensitive-data permission (see /tags)",
+        json_schema_extra=codes_of(_active_tag_codes),
+    )
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     offset: Offset = 0
 

@@ -24,23 +24,31 @@ from django.db.models import BooleanField, Case, F, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from qiaomen.accounts.models import Department, User
 from qiaomen.accounts.roles import Capability
 from qiaomen.api.auth import api_user, api_user_with, presented_token
 from qiaomen.api.errors import responses
 from qiaomen.api.paging import Offset
+from qiaomen.api.schema_rules import NOT_BLANK, REASON, codes_of
 from qiaomen.core.errors import InvalidInput
 from qiaomen.registry.selectors import household_for_user
 from qiaomen.tickets.models import Channel, EscalationLevel, Priority, Subcategory, Ticket, TicketEvent
 from qiaomen.tickets.models import Status as TicketStatus
-from qiaomen.tickets.selectors import overdue_q, ticket_for_user, tickets_by_deadline, tickets_for_user
+from qiaomen.tickets.selectors import (
+    active_subcategories,
+    overdue_q,
+    ticket_for_user,
+    tickets_by_deadline,
+    tickets_for_user,
+)
 from qiaomen.tickets.services import (
     ticket_accept,
     ticket_change_priority,
     ticket_confirm,
     ticket_create,
+    ticket_create_once,
     ticket_resolve,
     ticket_resubmit,
     ticket_return,
@@ -123,42 +131,72 @@ class ResolvedOut(TicketOut):
     rating_link: str = Field(description="the resident's one-time rating path; answered once, never again")
 
 
+def _department_codes() -> list[str]:
+    return list(Department.objects.values_list("code", flat=True))
+
+
+def _subcategory_codes() -> list[str]:
+    return list(Subcategory.objects.values_list("code", flat=True))
+
+
+def _active_subcategory_codes() -> list[str]:
+    return list(active_subcategories().values_list("code", flat=True))
+
+
 class TicketIn(Schema):
-    description: str = Field(min_length=1, max_length=2000)
-    subcategory: str = Field(min_length=1, max_length=16, description="sub-category code, e.g. LIF-MEAL")
+    description: str = Field(min_length=1, max_length=2000, json_schema_extra=NOT_BLANK)
+    subcategory: str = Field(
+        min_length=1,
+        max_length=16,
+        description="sub-category code, e.g. LIF-MEAL (the active ones)",
+        json_schema_extra=codes_of(_active_subcategory_codes),
+    )
     household_id: int | None = Field(None, ge=1)
     priority: Priority | None = Field(None, description="the sub-category's default when left out")
 
 
 class TicketFilters(Schema):
     status: TicketStatus | None = None
-    department: str | None = Field(None, min_length=1, max_length=32, description="department code")
+    department: str | None = Field(
+        None, min_length=1, max_length=32, description="department code", json_schema_extra=codes_of(_department_codes)
+    )
     overdue: bool | None = Field(None, description="true: only overdue tickets; false: only the others")
-    subcategory: str | None = Field(None, min_length=1, max_length=16, description="sub-category code")
+    subcategory: str | None = Field(
+        None,
+        min_length=1,
+        max_length=16,
+        description="sub-category code, retired ones included",
+        json_schema_extra=codes_of(_subcategory_codes),
+    )
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     offset: Offset = 0
 
 
 class TransferIn(Schema):
-    department: str = Field(min_length=1, max_length=32, description="department code")
-    reason: str = Field(max_length=500)
+    department: str = Field(
+        min_length=1,
+        max_length=32,
+        description="department code; the ticket's own department answers 409",
+        json_schema_extra=codes_of(_department_codes),
+    )
+    reason: str = Field(max_length=500, json_schema_extra=REASON)
 
 
 class ReturnIn(Schema):
-    reason: str = Field(max_length=500)
+    reason: str = Field(max_length=500, json_schema_extra=REASON)
 
 
 class ResubmitIn(Schema):
-    addition: str = Field(max_length=500)
+    addition: str = Field(max_length=500, json_schema_extra=REASON)
 
 
 class ResolveIn(Schema):
-    note: str = Field(max_length=2000)
+    note: str = Field(max_length=2000, json_schema_extra=NOT_BLANK)
 
 
 class PriorityIn(Schema):
     priority: Priority
-    reason: str = Field(max_length=500)
+    reason: str = Field(max_length=500, json_schema_extra=REASON)
 
 
 router = Router(tags=["tickets"])
@@ -238,24 +276,43 @@ def _subcategory(code: str) -> Subcategory:
     return _by_code(Subcategory, code, "unknown_subcategory", _("No category has this code."))
 
 
-@router.post("/tickets", response=responses(TicketOut, 400, 401, 403, 404, 422, ok_status=201), url_name="tickets")
-def ticket_create_view(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias="Idempotency-Key",
+    min_length=1,
+    max_length=64,
+    pattern=r"^[A-Za-z0-9_.:-]+$",
+    description="a key the client makes for this ticket (a UUID will do) and sends again with every retry",
+)
+
+
+@router.post("/tickets", response=responses(TicketOut, 400, 401, 403, 404, 409, 422, ok_status=201), url_name="tickets")
+def ticket_create_view(
+    request: HttpRequest, payload: TicketIn, idempotency_key: str | None = IDEMPOTENCY_KEY
+) -> Status[dict[str, Any]]:
     """Raise a demand; it is routed to the sub-category's department at once.
 
-    A household outside the caller's places answers 404; an unknown or retired sub-category 422.
+    With an `Idempotency-Key` header a retry creates nothing: the same key again from the same
+    user answers 201 with the ticket the first request made, also when both arrive at once; the
+    same key with a different ticket answers 409 `idempotency_key_reused`. A household outside
+    the caller's places answers 404; an unknown or retired sub-category 422.
     """
     user = api_user_with(request, Capability.CREATE_TICKETS)
     household = household_for_user(user, payload.household_id) if payload.household_id is not None else None
-    ticket = ticket_create(
-        channel=Channel.API if presented_token(request) else Channel.STAFF,
-        description=payload.description,
-        subcategory=_subcategory(payload.subcategory),
-        priority=payload.priority,
-        household=household,
-        created_by=user,
-        request=request,
-    )
-    return Status(201, _ticket_after(ticket, user))
+    ticket: dict[str, Any] = {
+        "channel": Channel.API if presented_token(request) else Channel.STAFF,
+        "description": payload.description,
+        "subcategory": _subcategory(payload.subcategory),
+        "priority": payload.priority,
+        "household": household,
+        "created_by": user,
+        "request": request,
+    }
+    if idempotency_key is None:
+        created = ticket_create(**ticket)
+    else:
+        created, _ = ticket_create_once(client_key=idempotency_key, **ticket)
+    return Status(201, _ticket_after(created, user))
 
 
 @router.get("/tickets", response=responses(TicketPageOut, 401, 422), url_name="tickets_list")

@@ -10,11 +10,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
 from qiaomen.api import auth, places, registry, tickets, tickets_merge, visits
 from qiaomen.api.auth import API_AUTH
 from qiaomen.api.errors import install_error_handlers, unmatched
+from qiaomen.api.schema_rules import query_pair_as_object
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -43,6 +45,21 @@ class QiaomenAPI(NinjaAPI):
         response = super().create_response(request, data, status=status, temporal_response=temporal_response)
         response["Cache-Control"] = "no-store"
         return response
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        """ninja's document, plus the one rule pydantic cannot state for query parameters: the
+        work list's start position is both coordinates or neither (schema_rules)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for path, operations in schema["paths"].items():
+            if path.endswith("/worklist") and "get" in operations:
+                query_pair_as_object(
+                    operations["get"],
+                    "lat",
+                    "lng",
+                    name="start",
+                    description="where the walk starts: both coordinates or neither (422 position_incomplete)",
+                )
+        return schema
 
 
 api = QiaomenAPI(

@@ -17,17 +17,29 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from pydantic import ConfigDict
 
 from qiaomen.accounts.places import grid_for_user
 from qiaomen.accounts.roles import Capability
 from qiaomen.api.auth import api_user_with
 from qiaomen.api.errors import responses
 from qiaomen.api.paging import Offset
+from qiaomen.api.schema_rules import NOT_BLANK, PERIOD_LABEL, codes_in_list, codes_of, position_both_or_neither
 from qiaomen.core.errors import InvalidInput
 from qiaomen.registry.selectors import household_for_user, households_for_user
+from qiaomen.tickets.selectors import active_subcategories
 from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.coverage import TARGET_OVERALL, TARGET_SPECIAL, CoverageRow, coverage_report
-from qiaomen.visits.models import ContactMode, Demand, Outcome, VerificationRequest, Visit, VisitPhoto
+from qiaomen.visits.models import (
+    ContactMode,
+    Demand,
+    Outcome,
+    PolicyTopic,
+    VerificationRequest,
+    Visit,
+    VisitPhoto,
+    VisitType,
+)
 from qiaomen.visits.periods import PeriodKind, parse_period_label, period_containing
 from qiaomen.visits.photos import MAX_PHOTO_BYTES, visit_photo_add
 from qiaomen.visits.selectors import DueHousehold, Tier, visit_for_user, visits_for_user, work_list
@@ -41,24 +53,53 @@ PERIOD_LABEL_MAX = 16
 # --- schemas ---------------------------------------------------------------------------------
 
 
+def _demand_subcategory_codes() -> list[str]:
+    return ["", *active_subcategories().values_list("code", flat=True)]
+
+
+def _visit_type_codes() -> list[str]:
+    return list(VisitType.objects.filter(active=True).values_list("code", flat=True))
+
+
+def _policy_codes() -> list[str]:
+    return list(PolicyTopic.objects.filter(active=True).values_list("code", flat=True))
+
+
 class DemandIn(Schema):
-    text: str = Field(description="what the resident asked for, in their words")
+    text: str = Field(description="what the resident asked for, in their words", json_schema_extra=NOT_BLANK)
     resolved_on_spot: bool = False
-    subcategory: str = Field("", max_length=64, description="sub-category code; empty: suggested from the text")
+    subcategory: str = Field(
+        "",
+        max_length=64,
+        description="an active sub-category code; empty: suggested from the text",
+        json_schema_extra=codes_of(_demand_subcategory_codes),
+    )
 
 
 class VisitIn(Schema):
+    model_config = ConfigDict(json_schema_extra=position_both_or_neither)
+
     client_uuid: uuid.UUID = Field(
         description="made by the phone; the same UUID again is answered with the first result"
     )
     household_id: int = Field(ge=1)
-    visited_at: dt.datetime = Field(description="the phone's time, ISO 8601 with offset: 2026-11-29T09:30:00+08:00")
+    visited_at: dt.datetime = Field(
+        description=(
+            "the phone's time, ISO 8601 with offset: 2026-11-29T09:30:00+08:00; within the last 60 days and at "
+            "most 10 minutes ahead of the server (422 visited_at_too_old, visited_at_future)"
+        )
+    )
     outcome: Outcome
-    lat: float | None = None
+    lat: float | None = Field(None, description="with lng or not at all (422 position_incomplete)")
     lng: float | None = None
-    visit_type: str = Field("routine", min_length=1, max_length=32)
+    visit_type: str = Field("routine", min_length=1, max_length=32, json_schema_extra=codes_of(_visit_type_codes))
     answers: dict[str, Any] = Field(default_factory=dict, description="question code → answer")
-    policies: list[str] = Field(default_factory=list, max_length=50, description="policy topic codes explained")
+    policies: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="policy topic codes explained",
+        json_schema_extra=codes_in_list(_policy_codes),
+    )
     demands: list[DemandIn] = Field(default_factory=list)
     resolved_on_spot: bool = False
     refused_reason: str = Field("", max_length=200, description="required when the outcome is refused")
@@ -190,7 +231,10 @@ class CoverageOut(Schema):
 
 class CoverageQuery(Schema):
     period: str | None = Field(
-        None, max_length=PERIOD_LABEL_MAX, description="a month (2026-11) or a quarter (2026-Q4); default this month"
+        None,
+        max_length=PERIOD_LABEL_MAX,
+        description="a month (2026-11) or a quarter (2026-Q4) of 1900-2099; default this month",
+        json_schema_extra=PERIOD_LABEL,
     )
 
 

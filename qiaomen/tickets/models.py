@@ -191,6 +191,12 @@ class Ticket(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_tickets"
     )
     version = models.PositiveIntegerField(default=1)
+    # A client's retry of the same POST (the `Idempotency-Key` header) is answered with this
+    # ticket instead of making another: unique per creating user. NULL for tickets created
+    # without a key (NULLs never collide). The digest, a keyed hash of what was asked, tells a
+    # true retry from a different request that reuses the key.
+    client_key = models.CharField(max_length=64, null=True, blank=True)
+    client_digest = models.CharField(max_length=64, blank=True, default="")
 
     TRANSITIONS: ClassVar[Mapping[str, frozenset[str]]] = TICKET_TRANSITIONS
 
@@ -201,6 +207,9 @@ class Ticket(models.Model):
             models.Index(fields=["department", "status"]),
             models.Index(fields=["household", "subcategory", "created_at"]),
             models.Index(fields=["created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["created_by", "client_key"], name="ticket_client_key_once_per_user"),
         ]
 
     def __str__(self) -> str:

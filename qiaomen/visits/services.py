@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -17,6 +17,7 @@ from qiaomen.accounts.models import Department, User
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
+from qiaomen.core.idempotency import create_once
 from qiaomen.core.transitions import claim_transition
 from qiaomen.places.models import Community, Grid
 from qiaomen.registry.models import DataSource, Household, HouseholdStatus
@@ -114,77 +115,72 @@ def visit_record(
     decides, not a prior look-up). Only the same worker's resend for the same household is a
     resend: a `client_uuid` already used otherwise is a Conflict, and that visit is not shown.
     The caller has already checked that the household is in the worker's places."""
-    existing = Visit.objects.filter(client_uuid=client_uuid).first()
-    if existing is not None:
-        return _resent(existing, worker, household), False
-    now = timezone.now()
-    if outcome not in Outcome.values:
-        raise InvalidInput("outcome_invalid", _("Invalid visit outcome."))
-    _check_time(visited_at, now)
-    _check_position(lat, lng)
-    if outcome == Outcome.REFUSED and not refused_reason.strip():
-        raise InvalidInput("refused_reason_required", _("Give the reason when entry was refused."))
-    visit_type = VisitType.objects.filter(code=visit_type_code, active=True).first()
-    if visit_type is None:
-        raise InvalidInput("visit_type_unknown", _("Unknown visit type."))
-    cleaned_answers = clean_answers(visit_type.questions, answers or {}, require=outcome == Outcome.MET)
-    codes = sorted(set(policy_codes or []))
-    policies = list(PolicyTopic.objects.filter(code__in=codes, active=True))
-    if len(policies) != len(codes):
-        raise InvalidInput("policy_unknown", _("The policy is not in the policy list."))
-    cleaned_demands = demands_clean(demands or [])
-    policy = visit_policy()
-    building = household.building
-    distance = None
-    if lat is not None and lng is not None and building.lat is not None and building.lng is not None:
-        distance = round(distance_m((lat, lng), (building.lat, building.lng)))
-    paused = building.grid_id in paused_grid_ids(on=local_date(visited_at))
-    try:
-        with transaction.atomic():
-            visit = Visit.objects.create(
-                client_uuid=client_uuid,
+
+    def write() -> Visit:
+        # A first copy only: checked and written in core.idempotency's transaction.
+        now = timezone.now()
+        if outcome not in Outcome.values:
+            raise InvalidInput("outcome_invalid", _("Invalid visit outcome."))
+        _check_time(visited_at, now)
+        _check_position(lat, lng)
+        if outcome == Outcome.REFUSED and not refused_reason.strip():
+            raise InvalidInput("refused_reason_required", _("Give the reason when entry was refused."))
+        visit_type = VisitType.objects.filter(code=visit_type_code, active=True).first()
+        if visit_type is None:
+            raise InvalidInput("visit_type_unknown", _("Unknown visit type."))
+        cleaned_answers = clean_answers(visit_type.questions, answers or {}, require=outcome == Outcome.MET)
+        codes = sorted(set(policy_codes or []))
+        policies = list(PolicyTopic.objects.filter(code__in=codes, active=True))
+        if len(policies) != len(codes):
+            raise InvalidInput("policy_unknown", _("The policy is not in the policy list."))
+        cleaned_demands = demands_clean(demands or [])
+        policy = visit_policy()
+        building = household.building
+        distance = None
+        if lat is not None and lng is not None and building.lat is not None and building.lng is not None:
+            distance = round(distance_m((lat, lng), (building.lat, building.lng)))
+        paused = building.grid_id in paused_grid_ids(on=local_date(visited_at))
+        visit = Visit.objects.create(
+            client_uuid=client_uuid,
+            household=household,
+            grid_id=building.grid_id,
+            worker=worker,
+            visit_type=visit_type,
+            visited_at=visited_at,
+            received_at=now,
+            contact_mode=ContactMode.PHONE if paused else ContactMode.IN_PERSON,
+            outcome=outcome,
+            refused_reason=refused_reason.strip()[:200],
+            lat=lat,
+            lng=lng,
+            distance_m=distance,
+            far_from_building=distance is not None and distance > policy.checkin_flag_distance_m,
+            answers=cleaned_answers,
+            resolved_on_spot=resolved_on_spot,
+            notes=notes.strip(),
+        )
+        visit.policies.set(policies)
+        for demand_input in cleaned_demands:
+            Demand.objects.create(
+                visit=visit,
                 household=household,
-                grid_id=building.grid_id,
-                worker=worker,
-                visit_type=visit_type,
-                visited_at=visited_at,
-                received_at=now,
-                contact_mode=ContactMode.PHONE if paused else ContactMode.IN_PERSON,
-                outcome=outcome,
-                refused_reason=refused_reason.strip()[:200],
-                lat=lat,
-                lng=lng,
-                distance_m=distance,
-                far_from_building=distance is not None and distance > policy.checkin_flag_distance_m,
-                answers=cleaned_answers,
-                resolved_on_spot=resolved_on_spot,
-                notes=notes.strip(),
+                text=demand_input.text,
+                resolved_on_spot=demand_input.resolved_on_spot,
+                raised_at=visited_at,
             )
-            visit.policies.set(policies)
-            for demand_input in cleaned_demands:
-                Demand.objects.create(
-                    visit=visit,
-                    household=household,
-                    text=demand_input.text,
-                    resolved_on_spot=demand_input.resolved_on_spot,
-                    raised_at=visited_at,
-                )
-            _apply_outcome(visit, household)
-            _fulfil_plans(visit, policy.join_window_days)
-            audit_record(
-                action="visit.record",
-                actor=worker,
-                request=request,
-                obj=visit,
-                detail={"household": household.pk, "outcome": outcome, "demands": len(cleaned_demands)},
-            )
-    except IntegrityError:
-        # The same visit arrived twice at once and the other copy won: answer with it.
-        winner = Visit.objects.filter(client_uuid=client_uuid).first()
-        if winner is None:
-            raise
-        return _resent(winner, worker, household), False
-    return visit, True
+        _apply_outcome(visit, household)
+        _fulfil_plans(visit, policy.join_window_days)
+        audit_record(
+            action="visit.record",
+            actor=worker,
+            request=request,
+            obj=visit,
+            detail={"household": household.pk, "outcome": outcome, "demands": len(cleaned_demands)},
+        )
+        return visit
+
+    visit, created = create_once(find=lambda: Visit.objects.filter(client_uuid=client_uuid).first(), create=write)
+    return (visit, True) if created else (_resent(visit, worker, household), False)
 
 
 def _resent(visit: Visit, worker: User, household: Household) -> Visit:

@@ -89,3 +89,35 @@ def test_a_refusal_of_the_input_as_a_whole_is_a_422_of_the_declared_shape(
     assert response.status_code == 422
     assert set(response.json()) == {"code", "message"} and response.json()["code"] == "unknown_department"
     assert set(declared["required"]) == {"code", "message"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/tickets/%0A/similar", "/api/v1/households/%0D%0A", "/api/nowhere", "/api/v1/%00"],
+)
+def test_hole_7_a_malformed_api_path_answers_a_json_404(
+    client: Client, small_street: SmallStreet, bearer: Headers, path: str
+) -> None:
+    response = client.get(path, headers=bearer("worker_a"))
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize(("method", "path"), [("delete", "/api/v1/tickets"), ("get", "/api/v1/tickets/1/accept")])
+def test_hole_7_a_method_an_operation_does_not_take_answers_a_json_405(
+    client: Client, small_street: SmallStreet, bearer: Headers, method: str, path: str
+) -> None:
+    response = getattr(client, method)(path, headers=bearer("worker_a"))
+
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+    assert "POST" in response["Allow"]
+
+
+def test_hole_7_the_api_docs_stay_an_html_page(client: Client, small_street: SmallStreet) -> None:
+    response = client.get("/api/v1/docs")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")

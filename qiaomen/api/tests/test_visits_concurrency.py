@@ -7,16 +7,14 @@ database, where the unique constraint on client_uuid decides, on SQLite and on P
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from qiaomen.testing import SmallStreet
+from qiaomen.testing import SmallStreet, at_once
 from qiaomen.tickets.models import Ticket
 from qiaomen.visits.models import Demand, Visit
 
@@ -24,7 +22,7 @@ COPIES = 10
 
 
 @pytest.mark.django_db(transaction=True)
-def test_ten_simultaneous_copies_of_a_visit_record_one_row_and_get_one_answer(
+def test_security_29_ten_simultaneous_copies_of_a_visit_record_one_row_and_get_one_answer(
     small_street: SmallStreet, bearer: Callable[[str], dict[str, str]]
 ) -> None:
     payload = {
@@ -40,22 +38,12 @@ def test_ten_simultaneous_copies_of_a_visit_record_one_row_and_get_one_answer(
     }
     # Each copy comes from its own phone session (client and token), as resends would.
     headers = [bearer("worker_a") for _ in range(COPIES)]
-    start = threading.Barrier(COPIES)
-    answers: list[tuple[int, bytes]] = [(0, b"")] * COPIES
 
-    def send(index: int) -> None:
-        try:
-            start.wait()
-            response = Client().post("/api/v1/visits", payload, content_type="application/json", headers=headers[index])
-            answers[index] = (response.status_code, response.content)
-        finally:
-            connection.close()  # each thread opened its own connection
+    def send(index: int) -> tuple[int, bytes]:
+        response = Client().post("/api/v1/visits", payload, content_type="application/json", headers=headers[index])
+        return response.status_code, response.content
 
-    threads = [threading.Thread(target=send, args=(index,)) for index in range(COPIES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = at_once(COPIES, send)
 
     statuses = [status for status, _ in answers]
     assert statuses == [201] * COPIES, answers

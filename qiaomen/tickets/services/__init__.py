@@ -39,7 +39,7 @@ from qiaomen.tickets.services.photos import (
 )
 from qiaomen.tickets.services.rating_links import RATING_LINK_DAYS, rating_link_issue, rating_link_open
 from qiaomen.tickets.services.repeats import REPEAT_WINDOW
-from qiaomen.tickets.services.routing import MAX_DESCRIPTION, description_clean, ticket_create
+from qiaomen.tickets.services.routing import MAX_DESCRIPTION, description_clean, ticket_create, ticket_create_once
 from qiaomen.tickets.services.taxonomy import subcategory_update, workday_override_set
 from qiaomen.tickets.services.transitions import (
     ticket_accept,
@@ -75,6 +75,7 @@ __all__ = [
     "ticket_close_if_complete",
     "ticket_confirm",
     "ticket_create",
+    "ticket_create_once",
     "ticket_photo_path",
     "ticket_photos_add",
     "ticket_rate",

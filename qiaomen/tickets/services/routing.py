@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import transaction
@@ -11,8 +12,10 @@ from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.core.audit import audit_record
-from qiaomen.core.errors import InvalidInput
+from qiaomen.core.crypto import blind_index
+from qiaomen.core.errors import Conflict, InvalidInput
 from qiaomen.core.events import Transition
+from qiaomen.core.idempotency import create_once
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, Person
 from qiaomen.tickets.models import Channel, Priority, Status, Subcategory, Ticket
@@ -49,6 +52,8 @@ def ticket_create(
     demand: Any = None,
     resolved_on_spot: bool = False,
     route: bool = True,
+    client_key: str | None = None,
+    client_digest: str = "",
     request: HttpRequest | None = None,
 ) -> Ticket:
     """Create a ticket and route it to the sub-category's department at once, or, with
@@ -103,6 +108,8 @@ def ticket_create(
             worker_confirmed_by=created_by if closed else None,
             worker_confirmed_at=now if closed else None,
             demand=demand,
+            client_key=client_key,
+            client_digest=client_digest,
         )
         detail = {
             "channel": channel,
@@ -123,3 +130,46 @@ def ticket_create(
             detail={"channel": channel, "subcategory": subcategory.code},
         )
     return ticket
+
+
+def ticket_create_once(
+    *,
+    client_key: str,
+    created_by: User,
+    description: str,
+    subcategory: Subcategory,
+    priority: str | None = None,
+    household: Household | None = None,
+    channel: str,
+    request: HttpRequest | None = None,
+) -> tuple[Ticket, bool]:
+    """ticket_create at most once per (user, client key): (ticket, created).
+
+    A retry of the same request, also one racing the first at the same moment, gets the first
+    ticket back and creates nothing (core.idempotency; the database's unique constraint decides).
+    The same key with another description, sub-category, priority or household is a Conflict:
+    the client reused a key it should have renewed, and which request it meant is unknowable.
+    """
+    # A keyed hash, so that the stored digest cannot be matched against guessed descriptions.
+    asked = json.dumps([description.strip(), subcategory.code, priority or "", household.pk if household else None])
+    digest = blind_index(asked, purpose="ticket_request")
+    ticket, created = create_once(
+        find=lambda: Ticket.objects.filter(created_by=created_by, client_key=client_key).first(),
+        create=lambda: ticket_create(
+            channel=channel,
+            description=description,
+            subcategory=subcategory,
+            priority=priority,
+            household=household,
+            created_by=created_by,
+            client_key=client_key,
+            client_digest=digest,
+            request=request,
+        ),
+    )
+    if not created and ticket.client_digest != digest:
+        raise Conflict(
+            "idempotency_key_reused",
+            _("This Idempotency-Key was already used for a different ticket; send a new key."),
+        )
+    return ticket, created

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from qiaomen.accounts.models import Department, User
 from qiaomen.accounts.roles import Capability, Role
 from qiaomen.accounts.scopes import place_scope
-from qiaomen.core.errors import Forbidden, InvalidInput
+from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
 from qiaomen.core.transitions import claim_transition
 from qiaomen.tickets.deadlines import next_check
 from qiaomen.tickets.models import ACTIONS, Priority, Ticket
@@ -113,7 +113,8 @@ def ticket_transfer(
     require_handler(ticket, user)
     reason = reason_clean(reason)
     if department.pk == ticket.department_id:
-        raise InvalidInput("transfer_same_department", _("A ticket cannot be transferred to its own department."))
+        # The ticket's state, not the request, is what refuses it: a valid department code (409).
+        raise Conflict("transfer_same_department", _("A ticket cannot be transferred to its own department."))
     now = timezone.now()
     accept_by = deadlines_for(routed_at=now, priority=ticket.priority).accept_by
     ticket = ticket_transition(

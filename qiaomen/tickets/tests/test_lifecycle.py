@@ -111,7 +111,7 @@ def test_transfer_moves_the_ticket_and_counts_a_wrong_routing(small_street: Smal
     assert (ticket.status, ticket.department, ticket.transfer_count) == (Status.TRANSFERRED, health, 1)
     assert ticket.accept_by == later + dt.timedelta(hours=2)
     assert ticket.resolve_by == MONDAY_10 + dt.timedelta(hours=24), "the resident's clock does not restart"
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Conflict):  # to the department it is already with: the ticket's state refuses it
         ticket_transfer(ticket=ticket, user=small_street.users["street_admin"], department=health, reason="再转")
 
 

@@ -1,0 +1,37 @@
+"""Records a client may send more than once (a phone on a bad network resending a visit, a
+retried ticket POST): the first copy creates the record, every later copy gets that record back.
+
+The database decides, not the look-up: each such table has a unique constraint on the client's
+key, and a copy that loses the race to another arriving at the same moment meets IntegrityError
+and answers with the winner (SECURITY line 29). Used by visits (the phone's `client_uuid`) and
+tickets (the `Idempotency-Key` header, unique per user); each caller then checks that the copy
+really is a resend of the record found, and refuses it otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db import IntegrityError, models, transaction
+
+Record = TypeVar("Record", bound=models.Model)
+
+
+def create_once(*, find: Callable[[], Record | None], create: Callable[[], Record]) -> tuple[Record, bool]:
+    """(record, created): the record already stored under the client's key (created False), or
+    the one `create` writes. `create` validates and writes in one transaction; validation runs
+    only for a first copy, so a resend is answered even when its input would no longer pass
+    (a visit time that has meanwhile aged past the offline limit)."""
+    existing = find()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return create(), True
+    except IntegrityError:
+        # Another copy arrived at the same moment and won; any other integrity error is raised.
+        winner = find()
+        if winner is None:
+            raise
+        return winner, False
