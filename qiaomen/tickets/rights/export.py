@@ -23,8 +23,8 @@ from qiaomen.core.errors import Forbidden
 from qiaomen.core.normalize import spreadsheet_safe
 from qiaomen.core.transitions import claim_transition
 from qiaomen.registry.models import Person, RecordChange, RightsKind, RightsRequest
-from qiaomen.registry.services import person_birth_date
 from qiaomen.registry.selectors import field_label
+from qiaomen.registry.services import person_birth_date
 from qiaomen.tickets.models import Ticket
 from qiaomen.tickets.rights.requests import carried_out
 from qiaomen.tickets.rights.selectors import HANDLE_RIGHTS
