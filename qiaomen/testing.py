@@ -11,7 +11,10 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_ratelimit.core import _get_window
 
 from qiaomen.accounts.models import Department, PlaceAssignment, User
 from qiaomen.accounts.roles import Role
@@ -165,3 +168,33 @@ def tamper_with_audit_row(entry_id: int) -> None:
         else:
             cursor.execute("DROP TRIGGER core_auditentry_no_update")
             cursor.execute("UPDATE core_auditentry SET action = 'nothing.happened' WHERE id = %s", [entry_id])
+
+
+def queries_outside_cache(captured: CaptureQueriesContext) -> list[str]:
+    """The SQL a request ran, less the shared cache's own table and the savepoints around it (rate
+    limits and lock-outs count there; on Redis those are no queries at all)."""
+    table = settings.CACHES["default"].get("LOCATION", "")
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if not (table and table in query["sql"]) and not query["sql"].startswith(_SAVEPOINT_SQL)
+    ]
+
+
+_SAVEPOINT_SQL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+def rate_window_start(key: str, seconds: int) -> dt.datetime:
+    """When the current fixed window of a rate limit on `key` began (django-ratelimit shifts each
+    key's windows by a fixed offset), so that a test can start at a window's edge."""
+    end = _get_window(key, seconds)
+    return dt.datetime.fromtimestamp(end - seconds, tz=dt.UTC)
+
+
+def child_database_url() -> str:
+    """The test database as a URL, for a child process (SQLite file or PostgreSQL)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgresql://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"

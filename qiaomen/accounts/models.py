@@ -32,8 +32,6 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="handlers")
-    failed_logins = models.PositiveIntegerField(default=0, editable=False)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -85,10 +83,3 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = _("API token")
-
-
-class LoginFailure(models.Model):
-    """Failed logins by IP address, for per-IP throttling (SECURITY line 12)."""
-
-    ip = models.CharField(max_length=64, db_index=True)
-    at = models.DateTimeField(db_index=True)

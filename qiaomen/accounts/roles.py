@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     DEPARTMENT_HANDLER = "department_handler", _("department handler")
     SUPERVISOR = "supervisor", _("supervisor")
     AUDITOR = "auditor", _("auditor")
+    SECURITY_ADMIN = "security_admin", _("security admin")
 
 
 class Capability(StrEnum):
@@ -41,6 +42,7 @@ class Capability(StrEnum):
     VIEW_TICKET_FIGURES = "view_ticket_figures"  # the figures page, within the user's scope
     MANAGE_TAXONOMY = "manage_taxonomy"  # rename, re-route, retire sub-categories; the workday table
     MANAGE_DOOR_CODES = "manage_door_codes"  # issue, revoke and print the residents' QR door codes
+    MANAGE_SECURITY = "manage_security"
 
 
 C = Capability
@@ -74,6 +76,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SUPERVISOR: frozenset({C.VIEW_REGISTRY, C.VIEW_VISITS, C.VIEW_TICKETS, C.SPOT_CHECK, C.VIEW_TICKET_FIGURES}),
     # Separated duties (三员分立): the auditor reads the logs and nothing else.
     Role.AUDITOR: frozenset({C.VIEW_AUDIT}),
+    Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY}),
 }
 
 # Who may hand out which role: nobody grants a role above their own (SECURITY line 18).

@@ -24,8 +24,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from qiaomen.accounts.services import api_token_issue
-from qiaomen.testing import PASSWORD, SmallStreet, make_household
+from qiaomen.accounts.services import api_token_create
+from qiaomen.testing import SmallStreet, make_household
 from qiaomen.tickets.models import Channel, Subcategory
 from qiaomen.tickets.services import ticket_create
 from qiaomen.wsgi import application
@@ -34,7 +34,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 def _admin_token(street: SmallStreet) -> str:
-    token, _ = api_token_issue(username=street.users["street_admin"].username, password=PASSWORD, request=None)
+    token, _ = api_token_create(user=street.users["street_admin"], request=None)
     return token
 
 

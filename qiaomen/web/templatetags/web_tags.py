@@ -34,6 +34,7 @@ NAV_ITEMS = [
     ("web:workday_overrides", _("Working days"), Capability.MANAGE_TAXONOMY),
     ("web:import_upload", _("Imports"), Capability.IMPORT),
     ("web:audit_log", _("Audit log"), Capability.VIEW_AUDIT),
+    ("web:security_locks", _("Locked logins"), Capability.MANAGE_SECURITY),
 ]
 
 
