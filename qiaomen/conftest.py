@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from qiaomen.accounts.services import api_token_create
-from qiaomen.testing import SmallStreet, make_small_street, require_chromium
+from qiaomen.testing import SmallStreet, make_small_street, require_chromium, sign_in
 
 
 @pytest.fixture
@@ -18,11 +18,10 @@ def small_street(db: None) -> SmallStreet:
 def client_as(client: Client, small_street: SmallStreet) -> Callable[[str], Client]:
     """A client signed in as one of small_street's personas ("worker_a", "auditor" …)."""
 
-    def sign_in(persona: str) -> Client:
-        client.force_login(small_street.users[persona])
-        return client
+    def signed_in(persona: str) -> Client:
+        return sign_in(client, small_street.users[persona])
 
-    return sign_in
+    return signed_in
 
 
 @pytest.fixture

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "axes",
     "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "qiaomen.core",
     "qiaomen.accounts",
     "qiaomen.places",
@@ -69,7 +71,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "qiaomen.accounts.middleware.SecondFactorMiddleware",
     "qiaomen.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -155,6 +159,10 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 API_TOKEN_HOURS = env_int("QIAOMEN_API_TOKEN_HOURS", 12)
+# Second factor (SECURITY 13): the issuer shown in the authenticator app; a password-checked
+# login waits this long for its code before it has to start again.
+OTP_TOTP_ISSUER = env_str("QIAOMEN_OTP_ISSUER", "Qiaomen 敲门")
+SECOND_FACTOR_PENDING_SECONDS = env_int("QIAOMEN_SECOND_FACTOR_PENDING_SECONDS", 300)
 # Open311 GeoReport v2: requests one client key may create per minute (429 past that).
 OPEN311_POSTS_PER_MINUTE = env_int("QIAOMEN_OPEN311_POSTS_PER_MINUTE", 30)
 SESSION_COOKIE_SECURE = PRODUCTION

@@ -6,6 +6,7 @@ Plain functions rather than factories with hidden defaults, so a test shows what
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -13,12 +14,17 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.core import _get_window
 
 from qiaomen.accounts.models import Department, PlaceAssignment, User
 from qiaomen.accounts.roles import Role
 from qiaomen.accounts.scopes import Place, assignment_field
+from qiaomen.accounts.twofactor import totp_device, twofactor_required
 from qiaomen.core.idnumber import make_id_number, parse_id_number
 from qiaomen.places.addresses import address_key, room_label
 from qiaomen.places.models import Building, Community, Grid, Street
@@ -198,3 +204,22 @@ def child_database_url() -> str:
         return f"sqlite:///{db['NAME']}"
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     return f"postgresql://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Signs `user` in as the login page would: the session, and for an admin role (or anyone
+    with an authenticator) the second factor verified, as django-otp's login marks it."""
+    client.force_login(user)
+    if twofactor_required(user) or totp_device(user) is not None:
+        device = totp_device(user) or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """The code an authenticator app shows now (or `steps_ahead` periods of 30 s later)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"

@@ -1,4 +1,5 @@
-"""Idle time-out and absolute lifetime of browser sessions (SECURITY line 14)."""
+"""Idle time-out and absolute lifetime of browser sessions (SECURITY line 14); admins' sessions
+need a verified second factor (line 13)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+
+from qiaomen.accounts.models import User
+from qiaomen.accounts.twofactor import twofactor_required
 
 STARTED_KEY = "qiaomen_started_at"
 SEEN_KEY = "qiaomen_seen_at"
@@ -29,4 +33,21 @@ class SessionLifetimeMiddleware:
                 # Written at most once a minute so that every request does not rewrite the session.
                 if now - seen > 60 or SEEN_KEY not in request.session:
                     request.session[SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """An admin's browser session counts only once their second factor is verified (SECURITY
+    line 13). Logins verify it before the session exists; this catches any other way a session
+    could appear (a session from before enrolment was required, a reset device), and treats it
+    as no session at all: pages send the visitor to the login page, the API answers 401."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        # OTPMiddleware (earlier in the stack) gives the user is_verified().
+        if isinstance(user, User) and twofactor_required(user) and not user.is_verified():  # type: ignore[attr-defined]
+            logout(request)
         return self.get_response(request)

@@ -83,3 +83,16 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = _("API token")
+
+
+class RecoveryCode(models.Model):
+    """One of the ten one-time codes that stand in for a lost phone (SECURITY line 13). Only a
+    hash is kept: the codes are shown once, at enrolment. A used code keeps its row, marked."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")

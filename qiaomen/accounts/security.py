@@ -1,5 +1,5 @@
-"""The security admin's duties (三员分立): unlocking logins; resetting a second factor lives in
-qiaomen.accounts.twofactor. Each action writes its audit row or does not happen."""
+"""The security admin's duties (三员分立): unlocking logins and resetting a lost second factor.
+Each action writes its audit row or does not happen."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qiaomen.accounts.lockout import pair_failures, pair_reset
-from qiaomen.accounts.models import User
+from qiaomen.accounts.models import RecoveryCode, User
 from qiaomen.accounts.roles import Capability
+from qiaomen.accounts.services import user_end_sessions
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Forbidden, NotFound
 from qiaomen.core.models import AuditEntry, AuditResult
@@ -79,3 +81,16 @@ def login_unlock(*, username: str, by: User, request: HttpRequest | None = None)
         for ip in locked_ips:
             pair_reset(username=username, ip=ip)
     return locked_ips
+
+
+def twofactor_reset(*, user: User, by: User, request: HttpRequest | None = None) -> None:
+    """A lost phone or a disabled device: the security admin removes the authenticator and the
+    recovery codes, and ends the user's sessions; the user enrols again at the next login."""
+    require_security_admin(by)
+    if by.pk == user.pk:
+        raise Forbidden("cannot_reset_own_2fa", _("Another security admin must reset your own second factor."))
+    with transaction.atomic():
+        removed = TOTPDevice.objects.filter(user=user).delete()[0]
+        RecoveryCode.objects.filter(user=user).delete()
+        user_end_sessions(user=user)
+        audit_record(action="accounts.2fa_reset", actor=by, request=request, obj=user, detail={"devices": removed})

@@ -16,6 +16,7 @@ from qiaomen.accounts.lockout import ip_failure_count, ip_throttled, pair_is_loc
 from qiaomen.accounts.models import ApiToken, PlaceAssignment, User
 from qiaomen.accounts.roles import GRANTABLE_ROLES
 from qiaomen.accounts.scopes import Place, assignment_field, place_scope
+from qiaomen.accounts.twofactor import second_factor_verify, totp_device, twofactor_required
 from qiaomen.core.audit import audit_record, client_ip
 from qiaomen.core.errors import Forbidden
 from qiaomen.core.models import AuditResult
@@ -86,9 +87,15 @@ def user_password_expired(user: User, *, now: dt.datetime | None = None) -> bool
     return (now or timezone.now()) - user.password_changed_at > dt.timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
 
 
-def api_token_issue(*, username: str, password: str, request: HttpRequest) -> tuple[str, ApiToken]:
-    """The token endpoint: the password under the lock-out, then a new token."""
+def api_token_issue(*, username: str, password: str, otp: str = "", request: HttpRequest) -> tuple[str, ApiToken]:
+    """The token endpoint: the password under the lock-out, the second factor where the user has
+    one or their role requires it (SECURITY 13), then a new token."""
     user = user_authenticate(username=username, password=password, request=request)
+    if totp_device(user) is None and twofactor_required(user):
+        audit_record(action="auth.2fa", actor=user, request=request, result=AuditResult.DENIED)
+        raise Forbidden("second_factor_enrolment_needed", _("Set up two-step sign-in on the web first."))
+    if totp_device(user) is not None:
+        second_factor_verify(user=user, code=otp, request=request)
     return api_token_create(user=user, request=request)
 
 

@@ -14,7 +14,7 @@ from qiaomen.accounts.security import locked_logins, login_unlock
 from qiaomen.accounts.services import LoginFailed, user_authenticate
 from qiaomen.core.errors import Forbidden, NotFound
 from qiaomen.core.models import AuditEntry
-from qiaomen.testing import PASSWORD, SmallStreet, make_user
+from qiaomen.testing import PASSWORD, SmallStreet, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_hole_8_the_unlock_button_on_the_locked_logins_page(
     client: Client, small_street: SmallStreet, security_admin: User
 ) -> None:
     _lock("worker1", "10.0.0.1")
-    client.force_login(security_admin)
+    sign_in(client, security_admin)
     page = client.get(reverse("web:security_locks")).content.decode()
     assert "worker1" in page and "10.0.0.1" in page
 
@@ -85,6 +85,6 @@ def test_hole_8_the_unlock_button_on_the_locked_logins_page(
 
 def test_the_locked_logins_page_is_the_security_admins_only(client: Client, small_street: SmallStreet) -> None:
     for persona in ("street_admin", "auditor", "worker_a"):
-        client.force_login(small_street.users[persona])
+        sign_in(client, small_street.users[persona])
         assert client.get(reverse("web:security_locks")).status_code == 403
         assert client.post(reverse("web:security_unlock"), {"username": "x"}).status_code == 403

@@ -99,6 +99,8 @@ def test_the_logins_are_written_for_the_owner_only_and_printed_by_demo_logins() 
     printed = out.getvalue()
     assert "http://127.0.0.1:8001" in printed and PASSWORD in printed and "street_admin" in printed
     assert "不一致" not in printed
+    # The admin roles enrol a second factor at their first login (SECURITY 13); demo_logins says who.
+    assert "两步验证 (two-step sign-in)：admin、auditor 首次登录时" in printed
 
 
 @pytest.mark.django_db

@@ -9,4 +9,5 @@ from qiaomen.web.security import views
 urlpatterns: list[URLPattern] = [
     path("locks/", views.lock_list, name="security_locks"),
     path("locks/unlock/", views.lock_unlock, name="security_unlock"),
+    path("2fa-reset/", views.twofactor_reset_view, name="security_2fa_reset"),
 ]
