@@ -21,7 +21,7 @@ class CodeForm(forms.Form):
     """Six digits from the authenticator app, or one of the recovery codes."""
 
     code = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=32,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "none", "autofocus": True}
