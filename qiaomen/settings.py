@@ -162,7 +162,7 @@ API_TOKEN_HOURS = env_int("QIAOMEN_API_TOKEN_HOURS", 12)
 # Second factor (SECURITY 13): the issuer shown in the authenticator app; a password-checked
 # login waits this long for its code before it has to start again.
 OTP_TOTP_ISSUER = env_str("QIAOMEN_OTP_ISSUER", "Qiaomen 敲门")
-SECOND_FACTOR_PENDING_SECONDS = env_int("QIAOMEN_SECOND_FACTOR_PENDING_SECONDS", 300)
+SECOND_FACTOR_PENDING_SECONDS = env_int("QIAOMEN_SECOND_FACTOR_PENDING_SECONDS", 600)
 # Open311 GeoReport v2: requests one client key may create per minute (429 past that).
 OPEN311_POSTS_PER_MINUTE = env_int("QIAOMEN_OPEN311_POSTS_PER_MINUTE", 30)
 SESSION_COOKIE_SECURE = PRODUCTION
