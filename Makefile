@@ -29,6 +29,7 @@ messages: $(VENV)/.installed
 # periodic jobs (escalation sweep) beside gunicorn and stops with it.
 run: install
 	QIAOMEN_ENV=dev $(PY) manage.py migrate --noinput
+	QIAOMEN_ENV=dev $(PY) manage.py createcachetable
 	QIAOMEN_ENV=dev $(PY) manage.py collectstatic --noinput --verbosity 0
 	QIAOMEN_ENV=dev $(PY) manage.py seed_demo --if-empty --households $(DEMO_HOUSEHOLDS) --seed 1
 	QIAOMEN_ENV=dev $(PY) manage.py demo_logins --url http://$(HOST):$(PORT)

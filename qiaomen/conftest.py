@@ -5,8 +5,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.test import Client
 
-from qiaomen.accounts.services import api_token_issue
-from qiaomen.testing import PASSWORD, SmallStreet, make_small_street, require_chromium
+from qiaomen.accounts.services import api_token_create
+from qiaomen.testing import SmallStreet, make_small_street, require_chromium, sign_in
 
 
 @pytest.fixture
@@ -18,11 +18,10 @@ def small_street(db: None) -> SmallStreet:
 def client_as(client: Client, small_street: SmallStreet) -> Callable[[str], Client]:
     """A client signed in as one of small_street's personas ("worker_a", "auditor" …)."""
 
-    def sign_in(persona: str) -> Client:
-        client.force_login(small_street.users[persona])
-        return client
+    def signed_in(persona: str) -> Client:
+        return sign_in(client, small_street.users[persona])
 
-    return sign_in
+    return signed_in
 
 
 @pytest.fixture
@@ -30,10 +29,19 @@ def bearer(small_street: SmallStreet) -> Callable[[str], dict[str, str]]:
     """Request headers carrying a fresh Bearer token of a persona, e.g. bearer("worker_a")."""
 
     def headers(persona: str) -> dict[str, str]:
-        token, _ = api_token_issue(username=small_street.users[persona].username, password=PASSWORD, request=None)
+        token, _ = api_token_create(user=small_street.users[persona], request=None)
         return {"Authorization": f"Bearer {token}"}
 
     return headers
+
+
+def _database_of(request: pytest.FixtureRequest) -> str:
+    """'transactional_db', 'db', or '' for a test that does not touch the database."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if {"transactional_db", "live_server"} & names or (marker and marker.kwargs.get("transaction")):
+        return "transactional_db"
+    return "db" if marker or "db" in names else ""
 
 
 @pytest.fixture(autouse=True)
@@ -43,22 +51,18 @@ def _audit_triggers_in_place(request: pytest.FixtureRequest) -> Iterator[None]:
     A transactional test ends by emptying every table, which the triggers rightly refuse: they are
     lifted just for that clean-up and put back at the start of the next test.
     """
-    marker = request.node.get_closest_marker("django_db")
-    names = set(request.fixturenames)
-    transactional = bool({"transactional_db", "live_server"} & names) or bool(
-        marker and marker.kwargs.get("transaction")
-    )
-    if not (transactional or marker or "db" in names):
+    database = _database_of(request)
+    if not database:
         yield
         return
     from django.db import connection
 
     from qiaomen.core.audit_triggers import create_audit_triggers, drop_audit_triggers
 
-    request.getfixturevalue("transactional_db" if transactional else "db")
+    request.getfixturevalue(database)
     create_audit_triggers(connection)
     yield
-    if transactional:
+    if database == "transactional_db":
         drop_audit_triggers(connection)
 
 
@@ -84,8 +88,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    """Figures cached for a page (e.g. registry freshness) must not leak from one test to the next."""
+def _empty_cache(request: pytest.FixtureRequest, _audit_triggers_in_place: None) -> Iterator[None]:
+    """Lock-outs, rate limits and cached figures must not leak from one test to the next. The
+    cache lives in the database (see qiaomen.core.cache), so only a test with one has a cache."""
+    if not _database_of(request):
+        yield
+        return
     from django.core.cache import cache
 
     cache.clear()

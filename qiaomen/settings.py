@@ -7,6 +7,7 @@ its secrets instead of falling back to a default.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -47,6 +48,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "huey.contrib.djhuey",
+    "axes",
+    "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "qiaomen.core",
     "qiaomen.accounts",
     "qiaomen.places",
@@ -72,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "qiaomen.accounts.middleware.SecondFactorMiddleware",
     "qiaomen.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -128,9 +136,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Lock-out (django-axes): a username + IP pair is locked after LOGIN_MAX_FAILURES wrong passwords
+# for LOGIN_LOCK_MINUTES; every further try while locked doubles the lock, up to
+# LOGIN_LOCK_MAX_MINUTES. The same user from another address is not locked, so an attacker cannot
+# lock out the only street admin. Per IP, LOGIN_IP_MAX_FAILURES wrong passwords in
+# LOGIN_LOCK_MINUTES stop further tries from that address (django-ratelimit): high enough that one
+# person's mistakes never lock an office behind one NAT address, low enough to stop guessing
+# across many usernames.
 LOGIN_MAX_FAILURES = env_int("QIAOMEN_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCK_MINUTES = env_int("QIAOMEN_LOGIN_LOCK_MINUTES", 15)
+LOGIN_LOCK_MAX_MINUTES = env_int("QIAOMEN_LOGIN_LOCK_MAX_MINUTES", 24 * 60)
 LOGIN_IP_MAX_FAILURES = env_int("QIAOMEN_LOGIN_IP_MAX_FAILURES", 30)
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "qiaomen.accounts.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "qiaomen.accounts.lockout.lockout_cool_off"
+# The login page and the token endpoint answer a lock-out with their one generic message.
+AXES_LOCKOUT_CALLABLE = "qiaomen.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "qiaomen.core.audit.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 PASSWORD_MAX_AGE_DAYS = env_int("QIAOMEN_PASSWORD_MAX_AGE_DAYS", 0)  # 0: passwords never expire
 SESSION_IDLE_SECONDS = env_int("QIAOMEN_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_ABSOLUTE_SECONDS = env_int("QIAOMEN_SESSION_ABSOLUTE_SECONDS", 12 * 3600)
@@ -138,6 +165,10 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 API_TOKEN_HOURS = env_int("QIAOMEN_API_TOKEN_HOURS", 12)
+# Second factor (SECURITY 13): the issuer shown in the authenticator app; a password-checked
+# login waits this long for its code before it has to start again.
+OTP_TOTP_ISSUER = env_str("QIAOMEN_OTP_ISSUER", "Qiaomen 敲门")
+SECOND_FACTOR_PENDING_SECONDS = env_int("QIAOMEN_SECOND_FACTOR_PENDING_SECONDS", 600)
 # Open311 GeoReport v2: requests one client key may create per minute (429 past that).
 OPEN311_POSTS_PER_MINUTE = env_int("QIAOMEN_OPEN311_POSTS_PER_MINUTE", 30)
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -207,10 +238,24 @@ if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
-# The residents' rate limits live in the cache: Redis shares them between server processes;
-# without it each process keeps its own (local memory), so the limits hold per process.
+# Login lock-outs and rate limits count in this cache, shared by every server process: the
+# database (its table made by `createcachetable`, which runs wherever `migrate` runs), or Redis when
+# REDIS_URL is set. Never local memory: three workers would then allow three times each limit.
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "qiaomen.core.cache.AtomicDatabaseCache",
+            "LOCATION": "qiaomen_cache",
+            # Counters must expire, never be culled to make room.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    }
+# django-ratelimit knows only memcached and django-redis by name; Django's own RedisCache and the
+# atomic database cache above both increment atomically.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # --- the residents' QR page (/q/<token>): limits per IP and per door code ----------------------
 # Unknown tokens: after this many misses in the window an IP gets 429 on every /q/ page, even
@@ -235,10 +280,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Request bodies never reach the logs: they may hold ID numbers. runserver's request lines
-    # (django.server) go through the same filtered handler.
+    # (django.server) go through the same filtered handler. django-axes logs every failed login;
+    # the audit log already holds each one, with its result.
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"level": "ERROR"},
     },
 }
 

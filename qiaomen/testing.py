@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,13 +16,21 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import StateApps
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_ratelimit.core import _get_window
 
 from qiaomen.accounts.models import Department, PlaceAssignment, User
 from qiaomen.accounts.roles import Role
 from qiaomen.accounts.scopes import Place, assignment_field
+from qiaomen.accounts.twofactor import totp_device, twofactor_required
 from qiaomen.core.idnumber import make_id_number, parse_id_number
 from qiaomen.places.addresses import address_key, room_label
 from qiaomen.places.models import Building, Community, Grid, Street
@@ -241,3 +250,52 @@ def at_once(copies: int, call: Callable[[int], Result]) -> list[Result]:
     if failures:
         raise failures[0]
     return [results[index] for index in range(copies)]
+
+
+def queries_outside_cache(captured: CaptureQueriesContext) -> list[str]:
+    """The SQL a request ran, less the shared cache's own table and the savepoints around it (rate
+    limits and lock-outs count there; on Redis those are no queries at all)."""
+    table = settings.CACHES["default"].get("LOCATION", "")
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if not (table and table in query["sql"]) and not query["sql"].startswith(_SAVEPOINT_SQL)
+    ]
+
+
+_SAVEPOINT_SQL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+def rate_window_start(key: str, seconds: int) -> dt.datetime:
+    """When the current fixed window of a rate limit on `key` began (django-ratelimit shifts each
+    key's windows by a fixed offset), so that a test can start at a window's edge."""
+    end = _get_window(key, seconds)
+    return dt.datetime.fromtimestamp(end - seconds, tz=dt.UTC)
+
+
+def child_database_url() -> str:
+    """The test database as a URL, for a child process (SQLite file or PostgreSQL)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgresql://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Signs `user` in as the login page would: the session, and for an admin role (or anyone
+    with an authenticator) the second factor verified, as django-otp's login marks it."""
+    client.force_login(user)
+    if twofactor_required(user) or totp_device(user) is not None:
+        device = totp_device(user) or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """The code an authenticator app shows now (or `steps_ahead` periods of 30 s later)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"

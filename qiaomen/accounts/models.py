@@ -37,8 +37,6 @@ class User(AbstractUser):
     # accounts, and required for the admin duties (SECURITY lines 10 and 15).
     staff_number = models.CharField(_("staff number"), max_length=32, blank=True)
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="handlers")
-    failed_logins = models.PositiveIntegerField(default=0, editable=False)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set by a password reset: the temporary password opens only the password change page.
     must_change_password = models.BooleanField(default=False, editable=False)
@@ -105,8 +103,14 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
 
 
-class LoginFailure(models.Model):
-    """Failed logins by IP address, for per-IP throttling (SECURITY line 12)."""
+class RecoveryCode(models.Model):
+    """One of the ten one-time codes that stand in for a lost phone (SECURITY line 13). Only a
+    hash is kept: the codes are shown once, at enrolment. A used code keeps its row, marked."""
 
-    ip = models.CharField(max_length=64, db_index=True)
-    at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")

@@ -9,12 +9,13 @@ from django.conf import settings
 from django.contrib.auth import authenticate, logout
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qiaomen.accounts.models import ApiToken, LoginFailure, User
+from qiaomen.accounts.lockout import ip_failure_count, ip_throttled, pair_is_locked, pair_reset
+from qiaomen.accounts.models import ApiToken, User
+from qiaomen.accounts.twofactor import second_factor_verify, totp_device, twofactor_required
 from qiaomen.core.audit import audit_record, client_ip
 from qiaomen.core.errors import Forbidden
 from qiaomen.core.models import AuditResult
@@ -29,56 +30,43 @@ class LoginFailed(Forbidden):
         super().__init__("login_failed", LOGIN_FAILED_MESSAGE)
 
 
-def _ip_is_throttled(ip: str, now: dt.datetime) -> bool:
-    window_start = now - dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-    return LoginFailure.objects.filter(ip=ip, at__gte=window_start).count() >= settings.LOGIN_IP_MAX_FAILURES
+def _login_refused(*, username: str, user: User | None, request: HttpRequest, reason: str) -> LoginFailed:
+    audit_record(
+        action="auth.login",
+        actor=user,
+        actor_name=username,
+        request=request,
+        result=AuditResult.DENIED,
+        detail={"reason": reason},
+    )
+    return LoginFailed()
 
 
-def _record_failure(*, username: str, ip: str, request: HttpRequest | None, now: dt.datetime, reason: str) -> None:
-    with transaction.atomic():
-        LoginFailure.objects.create(ip=ip, at=now)
-        user = User.objects.filter(username=username).first()
-        if user is not None:
-            # Counted in the database, not in Python, so parallel guesses cannot undercount.
-            User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-            user.refresh_from_db(fields=["failed_logins"])
-            if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
-                User.objects.filter(pk=user.pk).update(
-                    locked_until=now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES), failed_logins=0
-                )
-                reason = "locked"
-        audit_record(
-            action="auth.login",
-            actor=user,
-            actor_name=username,
-            request=request,
-            result=AuditResult.DENIED,
-            detail={"reason": reason},
-        )
+def user_authenticate(*, username: str, password: str, request: HttpRequest) -> User:
+    """Checks the password under the lock-out and the per-IP limit (qiaomen.accounts.lockout);
+    writes the audit row either way.
 
-
-def user_authenticate(*, username: str, password: str, request: HttpRequest | None) -> User:
-    """Checks the password with lock-out and per-IP throttling; writes the audit row either way.
-
-    Raises LoginFailed with one generic message whatever went wrong.
+    Raises LoginFailed with one generic message whatever went wrong: a wrong password, an unknown
+    user, a locked username + IP pair and a throttled address all look alike.
     """
-    now = timezone.now()
-    ip = client_ip(request)
     username = username.strip()[:150]
-    if _ip_is_throttled(ip, now):
-        _record_failure(username=username, ip=ip, request=request, now=now, reason="ip_throttled")
-        raise LoginFailed
-    candidate = User.objects.filter(username=username).first()
-    if candidate is not None and candidate.locked_until and candidate.locked_until > now:
-        _record_failure(username=username, ip=ip, request=request, now=now, reason="locked")
-        raise LoginFailed
+    known = User.objects.filter(username=username).first()
+    if ip_throttled(request):
+        raise _login_refused(username=username, user=known, request=request, reason="ip_throttled")
+    was_locked = pair_is_locked(username=username, ip=client_ip(request))
+    # Axes sees every try, a locked pair's too: a try while locked makes the lock longer.
     user = authenticate(request, username=username, password=password)
     if not isinstance(user, User):
-        _record_failure(username=username, ip=ip, request=request, now=now, reason="bad_credentials")
-        raise LoginFailed
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-        audit_record(action="auth.login", actor=user, request=request)
+        if was_locked:
+            reason = "locked"
+        else:
+            # Only real wrong passwords count against the address: a locked person retrying
+            # must not use up their whole office's allowance.
+            ip_failure_count(request)
+            reason = "locked" if getattr(request, "axes_locked_out", False) else "bad_credentials"
+        raise _login_refused(username=username, user=known, request=request, reason=reason)
+    pair_reset(username=username, ip=client_ip(request))
+    audit_record(action="auth.login", actor=user, request=request)
     return user
 
 
@@ -97,14 +85,26 @@ def user_password_expired(user: User, *, now: dt.datetime | None = None) -> bool
     return (now or timezone.now()) - user.password_changed_at > dt.timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
 
 
-def api_token_issue(*, username: str, password: str, request: HttpRequest | None) -> tuple[str, ApiToken]:
-    """A new Bearer token (≥ 256 random bits); only its hash is stored. A temporary password (after
-    a reset) gets none: it opens only the password change page."""
+def api_token_issue(*, username: str, password: str, otp: str = "", request: HttpRequest) -> tuple[str, ApiToken]:
+    """The token endpoint: the password under the lock-out, the second factor where the user has
+    one or their role requires it (SECURITY 13), then a new token. A temporary password (after a
+    reset) gets none: it opens only the password change page."""
     user = user_authenticate(username=username, password=password, request=request)
     if user.must_change_password:
         raise Forbidden(
             "password_change_required", _("Change your temporary password on the staff pages before signing in here.")
         )
+    if totp_device(user) is None and twofactor_required(user):
+        audit_record(action="auth.2fa", actor=user, request=request, result=AuditResult.DENIED)
+        raise Forbidden("second_factor_enrolment_needed", _("Set up two-step sign-in on the web first."))
+    if totp_device(user) is not None:
+        second_factor_verify(user=user, code=otp, request=request)
+    return api_token_create(user=user, request=request)
+
+
+def api_token_create(*, user: User, request: HttpRequest | None) -> tuple[str, ApiToken]:
+    """A new Bearer token (≥ 256 random bits) for a user who has proven who they are; only its
+    hash is stored."""
     token = token_new(32)
     with transaction.atomic():
         record = ApiToken.objects.create(

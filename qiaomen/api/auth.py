@@ -71,6 +71,9 @@ class TokenIn(Schema):
     username: str = Field(min_length=1, max_length=150)
     # Bounded so that nobody makes the server hash megabytes with Argon2.
     password: str = Field(min_length=1, max_length=1024)
+    # The second factor: required for admin roles and for anyone who has set up an authenticator
+    # (six digits, or one of the recovery codes).
+    otp: str = Field(default="", max_length=32)
 
 
 class TokenOut(Schema):
@@ -85,9 +88,13 @@ router = Router(tags=["auth"])
 def token_issue(request: HttpRequest, credentials: TokenIn) -> dict[str, object]:
     """Exchange a username and password for a Bearer token (shown once, only its hash is kept).
 
-    Failures, lock-out and per-IP throttling all answer 403 with one generic message.
+    Failures, lock-out and per-IP throttling all answer 403 with one generic message; a missing or
+    wrong second factor answers 403 `second_factor_failed`, an admin without an authenticator
+    403 `second_factor_enrolment_needed`.
     """
-    token, record = api_token_issue(username=credentials.username, password=credentials.password, request=request)
+    token, record = api_token_issue(
+        username=credentials.username, password=credentials.password, otp=credentials.otp, request=request
+    )
     return {"token": token, "expires_at": record.expires_at}
 
 

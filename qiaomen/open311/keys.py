@@ -7,9 +7,6 @@ key stops working at once.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,7 +15,7 @@ from django.utils.translation import gettext as _
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, InvalidInput, NotFound
 from qiaomen.core.tokens import token_hash, token_new
-from qiaomen.open311.models import Open311Key, Open311Request
+from qiaomen.open311.models import Open311Key
 from qiaomen.places.models import Street
 
 MAX_NAME = 100
@@ -76,11 +73,3 @@ def open311_key_for(request: HttpRequest) -> Open311Key | None:
     if not key:
         return None
     return Open311Key.objects.select_related("street").filter(key_hash=token_hash(key), revoked_at__isnull=True).first()
-
-
-def over_post_limit(key: Open311Key, *, now: dt.datetime | None = None) -> bool:
-    """True once the key has created settings.OPEN311_POSTS_PER_MINUTE requests in the last
-    minute. Counted in the database, so that every worker process sees the same count."""
-    now = now or timezone.now()
-    recent = Open311Request.objects.filter(key=key, created_at__gt=now - dt.timedelta(minutes=1))
-    return recent.count() >= settings.OPEN311_POSTS_PER_MINUTE

@@ -27,7 +27,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from qiaomen.core.middleware import is_database_busy
 from qiaomen.core.models import AuditEntry
-from qiaomen.open311.keys import open311_key_for, over_post_limit, presented_key
+from qiaomen.core.ratelimits import Limit, limit_hit, limit_reached
+from qiaomen.open311.keys import open311_key_for, presented_key
 from qiaomen.open311.models import Open311Key
 from qiaomen.open311.reads import request_document, request_find, requests_find, service_notice
 from qiaomen.open311.render import MIME_TYPES, Open311Error, error_response, respond
@@ -194,9 +195,12 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         return respond(fmt, "service_requests", [request_document(ticket, key=key) for ticket in found])
     key = _required_key(request)
     street = _jurisdiction(request, key)
-    if over_post_limit(key):
+    # Requests created per key and minute, counted in the shared cache (every worker sees them).
+    per_minute = [Limit(settings.OPEN311_POSTS_PER_MINUTE, 60)]
+    if limit_reached(request, group="open311-posts", key=str(key.pk), limits=per_minute):
         raise Open311Error.one(429, "rate_limited", _("Too many submissions; try again in a minute."))
     created = open311_request_create(key=key, new=parse_new_request(request.POST), street=street, request=request)
+    limit_hit(request, group="open311-posts", key=str(key.pk), limits=per_minute)
     document = [
         {
             "service_request_id": created.ticket_id,

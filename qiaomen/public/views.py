@@ -19,10 +19,11 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from qiaomen.core.audit import client_ip
 from qiaomen.core.errors import Conflict, DomainError, NotFound
 from qiaomen.core.photos import PHOTO_ERRORS
+from qiaomen.core.ratelimits import Limit, limit_hit, limit_reached
 from qiaomen.public.forms import DemandForm, RatingForm, RightsForm
-from qiaomen.public.ratelimit import Limit, client_ip, limit_hit, limit_reached, over_limit
 from qiaomen.registry.models import DoorCode, RightsChannel
 from qiaomen.tickets.doorcodes.codes import door_code_lookup
 from qiaomen.tickets.doorcodes.residents import (
@@ -40,6 +41,11 @@ from qiaomen.tickets.services import rating_link_open, ticket_rate
 RATE_LIMIT_PER_MINUTE = 20
 
 
+def _per_minute_hit(request: HttpRequest, *, group: str, limit: int) -> bool:
+    """Counts this request; True once the IP has made more than `limit` in this minute."""
+    return limit_hit(request, group=group, key=client_ip(request), limits=[Limit(limit, 60)])
+
+
 def _message(request: HttpRequest, text: str, status: int) -> HttpResponse:
     return render(request, "public/message.html", {"message": text}, status=status)
 
@@ -47,7 +53,7 @@ def _message(request: HttpRequest, text: str, status: int) -> HttpResponse:
 @never_cache
 def rate(request: HttpRequest, token: str) -> HttpResponse:
     limit = getattr(settings, "PUBLIC_RATE_LIMIT_PER_MINUTE", RATE_LIMIT_PER_MINUTE)
-    if over_limit(request, scope="rate", limit=limit):
+    if _per_minute_hit(request, group="rate", limit=limit):
         return _message(request, gettext("Too many visits; please try again later."), 429)
     try:
         link = rating_link_open(token)
@@ -127,13 +133,13 @@ def _door_code(request: HttpRequest, token: str) -> DoorCode | HttpResponse:
     token, the real ones too, so the answer never tells a guesser that a token exists.
     """
     ip = client_ip(request)
-    if limit_reached(scope="qr-miss", key=ip, limits=_miss_limits()) or over_limit(
-        request, scope="qr-view", limit=settings.QR_VIEWS_PER_IP_PER_MINUTE
+    if limit_reached(request, group="qr-miss", key=ip, limits=_miss_limits()) or _per_minute_hit(
+        request, group="qr-view", limit=settings.QR_VIEWS_PER_IP_PER_MINUTE
     ):
         return _too_many(request)
     code = door_code_lookup(token)
     if code is None:
-        if limit_hit(scope="qr-miss", key=ip, limits=_miss_limits()):
+        if limit_hit(request, group="qr-miss", key=ip, limits=_miss_limits()):
             return _too_many(request)
         return _message(
             request,
@@ -165,8 +171,8 @@ def _door_submit(request: HttpRequest, code: DoorCode) -> HttpResponse:
     done = redirect(request.path + "?sent=1")
     if door_code_submitted(code=code, submission_id=data["submission_id"]) is not None:
         return done  # the same form again (a double tap, a resend): answered with the first result
-    if limit_reached(scope="qr-submit-code", key=str(code.pk), limits=_code_limits()) or limit_reached(
-        scope="qr-submit-ip", key=client_ip(request), limits=_ip_limits()
+    if limit_reached(request, group="qr-submit-code", key=str(code.pk), limits=_code_limits()) or limit_reached(
+        request, group="qr-submit-ip", key=client_ip(request), limits=_ip_limits()
     ):
         return _message(
             request,
@@ -186,8 +192,8 @@ def _door_submit(request: HttpRequest, code: DoorCode) -> HttpResponse:
     except DomainError as exc:
         return _door_refused(request, code, form, exc)
     if created:
-        limit_hit(scope="qr-submit-code", key=str(code.pk), limits=_code_limits())
-        limit_hit(scope="qr-submit-ip", key=client_ip(request), limits=_ip_limits())
+        limit_hit(request, group="qr-submit-code", key=str(code.pk), limits=_code_limits())
+        limit_hit(request, group="qr-submit-ip", key=client_ip(request), limits=_ip_limits())
     return done
 
 
@@ -210,7 +216,7 @@ def _door_refused(request: HttpRequest, code: DoorCode, form: DemandForm, exc: D
 
 def _door_rate(request: HttpRequest, code: DoorCode) -> HttpResponse:
     """A fresh one-time rating link for a resolved demand, then the rating page of the tickets issue."""
-    if limit_hit(scope="qr-rate", key=str(code.pk), limits=_code_limits()):
+    if limit_hit(request, group="qr-rate", key=str(code.pk), limits=_code_limits()):
         return _too_many(request)
     try:
         ticket_pk = int(request.POST.get("rate", ""))
@@ -235,8 +241,8 @@ def door_rights(request: HttpRequest, token: str) -> HttpResponse:
     form = RightsForm(request.POST or None, initial={"submission_id": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if limit_reached(scope="qr-rights-code", key=str(code.pk), limits=_code_limits()) or limit_reached(
-            scope="qr-rights-ip", key=client_ip(request), limits=_ip_limits()
+        if limit_reached(request, group="qr-rights-code", key=str(code.pk), limits=_code_limits()) or limit_reached(
+            request, group="qr-rights-ip", key=client_ip(request), limits=_ip_limits()
         ):
             return _too_many(request)
         _, created = rights_request_receive(
@@ -250,8 +256,8 @@ def door_rights(request: HttpRequest, token: str) -> HttpResponse:
             request=request,
         )
         if created:
-            limit_hit(scope="qr-rights-code", key=str(code.pk), limits=_code_limits())
-            limit_hit(scope="qr-rights-ip", key=client_ip(request), limits=_ip_limits())
+            limit_hit(request, group="qr-rights-code", key=str(code.pk), limits=_code_limits())
+            limit_hit(request, group="qr-rights-ip", key=client_ip(request), limits=_ip_limits())
         return redirect(request.path + "?sent=1")
     context = {
         "form": form,

@@ -34,9 +34,9 @@ from PIL import Image
 from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.models import User
-from qiaomen.accounts.services import api_token_issue
+from qiaomen.accounts.services import api_token_create
 from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus, RightsKind
-from qiaomen.testing import PASSWORD, SmallStreet
+from qiaomen.testing import SmallStreet, sign_in
 from qiaomen.tickets.doorcodes.codes import door_code_issue
 from qiaomen.tickets.models import Channel, PhotoKind, SpotCheck, Subcategory
 from qiaomen.tickets.services import rating_link_issue, ticket_create, ticket_photos_add
@@ -241,8 +241,8 @@ class Caller:
     def sign_in(self) -> None:
         if self.user is None:
             return
-        self.client.force_login(self.user)
-        token, _ = api_token_issue(username=self.user.username, password=PASSWORD, request=None)
+        sign_in(self.client, self.user)
+        token, _ = api_token_create(user=self.user, request=None)
         self.headers = {"Authorization": f"Bearer {token}"}
 
     def request(self, method: str, route: Route, url: str) -> HttpResponseBase:

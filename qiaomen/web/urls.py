@@ -12,6 +12,7 @@ urlpatterns = [
     path("registry/", include("qiaomen.web.registry.urls")),
     path("places/", include("qiaomen.web.places.urls")),
     path("audit/", include("qiaomen.web.audit.urls")),
+    path("security/", include("qiaomen.web.security.urls")),
     path("imports/", include("qiaomen.web.imports.urls")),
     path("visits/", include("qiaomen.web.visits.urls")),
     path("tickets/", include("qiaomen.web.tickets.urls")),

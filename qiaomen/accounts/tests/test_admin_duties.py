@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
+from django.test import RequestFactory
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import ADMIN_DUTY_ROLES, GRANTABLE_ROLES, ROLE_CAPABILITIES, Capability, Role
@@ -217,7 +218,7 @@ def test_a_password_reset_gives_a_temporary_password_that_must_be_changed(small_
     assert worker.must_change_password
     assert AuditEntry.objects.filter(action="accounts.password_reset", object_id=str(worker.pk)).exists()
     with pytest.raises(Forbidden) as error:
-        api_token_issue(username=worker.username, password=temporary, request=None)
+        api_token_issue(username=worker.username, password=temporary, request=RequestFactory().post("/"))
     assert error.value.code == "password_change_required"
 
 

@@ -8,10 +8,10 @@ from django.test import Client
 
 from qiaomen.accounts.models import ApiToken
 from qiaomen.accounts.roles import Role
-from qiaomen.accounts.services import api_token_issue, api_token_user
+from qiaomen.accounts.services import api_token_create, api_token_user
 from qiaomen.accounts.services_users import user_create, user_disable
 from qiaomen.core.errors import Forbidden
-from qiaomen.testing import PASSWORD, SmallStreet
+from qiaomen.testing import SmallStreet
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +63,8 @@ def test_weak_passwords_are_refused(small_street: SmallStreet, password: str) ->
 def test_security_10_disabling_a_user_ends_their_browser_session_and_tokens_at_once(small_street: SmallStreet) -> None:
     worker = small_street.users["worker_a"]
     browser = Client()
-    assert browser.login(username="worker1", password=PASSWORD)
-    token, _ = api_token_issue(username="worker1", password=PASSWORD, request=None)
+    browser.force_login(worker)
+    token, _ = api_token_create(user=worker, request=None)
     assert api_token_user(token) == worker
     user_disable(user=worker, by=small_street.users["street_admin"])
     assert api_token_user(token) is None

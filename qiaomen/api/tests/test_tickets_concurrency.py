@@ -15,8 +15,8 @@ from django.test import Client
 
 from qiaomen.accounts.models import Department
 from qiaomen.accounts.roles import Role
-from qiaomen.accounts.services import api_token_issue
-from qiaomen.testing import PASSWORD, SmallStreet, make_user
+from qiaomen.accounts.services import api_token_create
+from qiaomen.testing import SmallStreet, make_user
 from qiaomen.tickets.models import Channel, Status, Subcategory, Ticket
 from qiaomen.tickets.services import ticket_create
 
@@ -27,7 +27,7 @@ HANDLERS = 20
 def test_twenty_handlers_accepting_at_once_make_one_winner_and_nineteen_409(small_street: SmallStreet) -> None:
     department = Department.objects.get(code="minzheng")
     handlers = [make_user(f"mz{n:02}", Role.DEPARTMENT_HANDLER, department=department) for n in range(HANDLERS)]
-    tokens = [api_token_issue(username=h.username, password=PASSWORD, request=None)[0] for h in handlers]
+    tokens = [api_token_create(user=h, request=None)[0] for h in handlers]
     ticket = ticket_create(
         channel=Channel.STAFF,
         description="独居老人想申请助餐",

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test import Client
 
 from qiaomen.accounts.roles import Role
-from qiaomen.accounts.services import api_token_issue
+from qiaomen.accounts.services import api_token_create
 from qiaomen.registry.models import Household
-from qiaomen.testing import PASSWORD, SmallStreet, make_household, make_user
+from qiaomen.testing import SmallStreet, make_household, make_user
 from qiaomen.tickets.models import Channel, Status, Subcategory, Ticket
 from qiaomen.tickets.services import ticket_create
 
@@ -80,7 +80,7 @@ def test_merge_refusals_have_their_codes(
     assert merge(client, second, first.pk, bearer("worker_a")).status_code == 403
     assert merge(client, second, first.pk, bearer("worker_b")).status_code == 403
     staff_b = make_user("community2", Role.COMMUNITY_STAFF, places=(small_street.community_2,))
-    token, _ = api_token_issue(username=staff_b.username, password=PASSWORD, request=None)
+    token, _ = api_token_create(user=staff_b, request=None)
     assert merge(client, second, first.pk, {"Authorization": f"Bearer {token}"}).status_code == 404
     assert merge(client, second, 987654321, admin).status_code == 404
     assert merge(client, second, "abc", admin).status_code == 422
@@ -101,8 +101,7 @@ def test_two_merges_through_the_api_at_once_make_one_winner(small_street: SmallS
     other = demand(make_household(small_street.building_a, "302"), LAMP)
     second = demand(make_household(small_street.building_a, "301"), LAMP_AGAIN)
     tokens = [
-        api_token_issue(username=small_street.users[p].username, password=PASSWORD, request=None)[0]
-        for p in ("street_admin", "community_staff")
+        api_token_create(user=small_street.users[p], request=None)[0] for p in ("street_admin", "community_staff")
     ]
     barrier = threading.Barrier(2)
     statuses: list[int] = []

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from qiaomen.registry.importing.services import CHUNK_ROWS
 from qiaomen.registry.models import ImportBatch, ImportStatus, Person
@@ -25,7 +24,7 @@ from qiaomen.registry.tests.import_files import (
     wrong_check_digit,
     xlsx_write,
 )
-from qiaomen.testing import SmallStreet, make_small_street
+from qiaomen.testing import SmallStreet, child_database_url, make_small_street
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -120,15 +119,6 @@ def test_an_unknown_source_or_a_renamed_program_is_refused(small_street: SmallSt
         _run(str(program), "--source", "police")
 
 
-def _database_url() -> str:
-    """The test database as a URL, for a child process (SQLite file or PostgreSQL)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgresql://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_killing_the_command_mid_import_leaves_no_person_behind(tmp_path: Path):
@@ -137,7 +127,7 @@ def test_killing_the_command_mid_import_leaves_no_person_behind(tmp_path: Path):
     rows = [["赵大海", new_id_number(), "", address, ""] for _ in range(CHUNK_ROWS * 6)]
     path = xlsx_write(tmp_path / "big.xlsx", [HEADER, *rows])
     people_before = Person.objects.count()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "qiaomen.test_settings", "DATABASE_URL": _database_url()}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "qiaomen.test_settings", "DATABASE_URL": child_database_url()}
     child = subprocess.Popen(
         [sys.executable, "manage.py", "import_people", str(path), "--source", "police"],
         cwd=ROOT,

@@ -23,7 +23,7 @@ from qiaomen.registry.tests.import_files import (
     wrong_check_digit,
     xlsx_write,
 )
-from qiaomen.testing import SmallStreet
+from qiaomen.testing import SmallStreet, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def _uploads_of_this_test(settings, tmp_path: Path) -> None:  # type: ignore[no-
 
 def _client(small_street: SmallStreet, persona: str) -> Client:
     client = Client()
-    client.force_login(small_street.users[persona])
+    sign_in(client, small_street.users[persona])
     return client
 
 

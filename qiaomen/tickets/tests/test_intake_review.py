@@ -13,7 +13,7 @@ from django.urls import reverse
 from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.roles import Role
-from qiaomen.testing import SmallStreet, make_user
+from qiaomen.testing import SmallStreet, make_user, sign_in
 from qiaomen.tickets.models import Channel, ClassificationCorrection, Status, Ticket
 from qiaomen.tickets.services.intake import ticket_from_text
 
@@ -33,11 +33,10 @@ def held(settings: Settings, small_street: SmallStreet) -> Ticket:
 
 @pytest.fixture
 def signed_in(client: Client, small_street: SmallStreet) -> Callable[[str], Client]:
-    def sign_in(persona: str) -> Client:
-        client.force_login(small_street.users[persona])
-        return client
+    def as_persona(persona: str) -> Client:
+        return sign_in(client, small_street.users[persona])
 
-    return sign_in
+    return as_persona
 
 
 def test_community_staff_and_the_street_admin_see_their_places_held_demands(

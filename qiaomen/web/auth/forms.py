@@ -15,3 +15,15 @@ class LoginForm(forms.Form):
     password = forms.CharField(
         label=_("Password"), max_length=256, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+
+
+class CodeForm(forms.Form):
+    """Six digits from the authenticator app, or one of the recovery codes."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "none", "autofocus": True}
+        ),
+    )

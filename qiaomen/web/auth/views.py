@@ -1,4 +1,5 @@
-"""Signing in and out. The rules (lock-out, throttling, audit) live in accounts.services."""
+"""Signing in and out. The rules (lock-out, throttling, audit) live in accounts.services; the
+second step (the code, or enrolment) in web/auth/twofactor.py."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qiaomen.accounts.services import LoginFailed, user_authenticate, user_logout, user_password_expired
+from qiaomen.accounts.twofactor import totp_device, twofactor_required
 from qiaomen.web.auth.forms import LoginForm
+from qiaomen.web.auth.twofactor import pending_start
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -46,6 +49,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 if user_password_expired(user):
                     # No session for an expired password: 等保 asks that expiry be enforced.
                     error = _("Your password has expired. Ask an administrator to set a new one.")
+                elif totp_device(user) is not None or twofactor_required(user):
+                    return pending_start(request, user=user, next_url=_next_url(request))
                 else:
                     login(request, user)  # a new session key: no session fixation (SECURITY 14)
                     return redirect(_next_url(request))

@@ -38,6 +38,7 @@ NAV_ITEMS: list[tuple[str, Any, Capability | tuple[Capability, ...]]] = [
     ("web:import_upload", _("Imports"), Capability.IMPORT),
     ("web:user_list", _("Users"), (Capability.MANAGE_USERS, Capability.MANAGE_SECURITY)),
     ("web:audit_log", _("Audit log"), Capability.VIEW_AUDIT),
+    ("web:security_locks", _("Locked logins"), Capability.MANAGE_SECURITY),
 ]
 
 

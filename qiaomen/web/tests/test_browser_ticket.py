@@ -11,12 +11,15 @@ trouble watcher are test_browser_visit's.
 from __future__ import annotations
 
 import re
+from base64 import b32decode
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -29,7 +32,7 @@ from playwright.sync_api import (
 )
 from pytest_django.live_server_helper import LiveServer
 
-from qiaomen.testing import PASSWORD, SmallStreet
+from qiaomen.testing import PASSWORD, SmallStreet, totp_code
 from qiaomen.tickets.models import Channel, Status, Ticket, TicketEvent
 from qiaomen.tickets.services import transitions
 from qiaomen.web.tests.test_browser_visit import CHROMIUM, CHROMIUM_FLAGS, REPORT_CSP, PageTrouble
@@ -136,10 +139,21 @@ def test_a_visit_demand_goes_through_minzheng_to_a_rated_result_that_shows_in_th
 
 
 def _sign_in(page: Page, base: str, username: str, next_path: str) -> None:
+    """Through the form, as a person does; an admin role then sets up its authenticator (reading
+    the key off the page as an app would from the QR code) or enters the app's current code."""
     page.goto(base + reverse("web:login") + "?next=" + next_path)
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    if page.url.endswith(reverse("web:login_enrol")):
+        key = b32decode(page.locator("code.secret-key").inner_text().strip())
+        page.get_by_label("验证码").fill(f"{totp(key):06d}")
+        page.get_by_role("button", name="确认").click()
+        page.get_by_role("link", name="我已抄下").click()
+    elif page.url.endswith(reverse("web:login_code")):
+        page.get_by_label("验证码").fill(totp_code(TOTPDevice.objects.get(user__username=username)))
+        page.get_by_role("button", name="验证").click()
 
 
 def _nav(page: Page, label: str) -> Locator:

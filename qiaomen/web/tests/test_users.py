@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -36,7 +36,7 @@ def test_security_10_disabling_from_the_page_ends_the_users_sessions_at_once(
 ) -> None:
     worker = small_street.users["worker_b"]
     browser = _signed_in(worker.username)
-    token, _ = api_token_issue(username=worker.username, password=PASSWORD, request=None)
+    token, _ = api_token_issue(username=worker.username, password=PASSWORD, request=RequestFactory().post("/"))
     assert browser.get(reverse("web:home")).status_code == 302  # to the work list, signed in
     answer = client_as("street_admin").post(reverse("web:user_disable", args=[worker.pk]))
     assert answer.status_code == 302
@@ -62,7 +62,7 @@ def test_security_10_a_disabled_account_is_enabled_again_by_its_keeper(
 def test_security_14_a_password_change_ends_the_other_sessions_and_keeps_this_one(small_street: SmallStreet) -> None:
     worker = small_street.users["worker_a"]
     here, elsewhere = _signed_in(worker.username), _signed_in(worker.username)
-    token, _ = api_token_issue(username=worker.username, password=PASSWORD, request=None)
+    token, _ = api_token_issue(username=worker.username, password=PASSWORD, request=RequestFactory().post("/"))
     old_key = here.session.session_key
     answer = here.post(
         reverse("web:password_change"),

@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.urls import reverse
 
 from qiaomen.accounts.models import User
+from qiaomen.accounts.twofactor import REQUIRED_ROLES
 from qiaomen.demo.logins import LOGINS_FILENAME, demo_logins_read
-from qiaomen.demo.users import DEMO_USERNAMES
+from qiaomen.demo.users import DEMO_USERNAMES, DEMO_USERS
 from qiaomen.registry.models import DoorCode
 
 
@@ -30,6 +31,13 @@ class Command(BaseCommand):
         text, password = saved
         self.stdout.write(f"地址 (URL): {options['url']}")
         self.stdout.write(text, ending="")
+        # The demo street works like a real one: admin roles set up their second factor at their
+        # first login, with any authenticator app (SECURITY 13).
+        admins = "、".join(spec.username for spec in DEMO_USERS if spec.role in REQUIRED_ROLES)
+        self.stdout.write(
+            f"两步验证 (two-step sign-in)：{admins} 首次登录时须用手机上的身份验证器应用扫码设置，"
+            "并抄下十个恢复码 (set up an authenticator app at the first login and keep the ten recovery codes)"
+        )
         # One household's QR page, to try the residents' side without printing a sticker.
         code = DoorCode.objects.filter(revoked_at__isnull=True, person__isnull=True).order_by("pk").first()
         if code is not None:
