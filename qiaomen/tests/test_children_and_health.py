@@ -22,7 +22,7 @@ from qiaomen.accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from qiaomen.core.models import AuditEntry, AuditResult
 from qiaomen.registry.models import ImportBatch, ImportStatus, Tag
 from qiaomen.registry.tests.import_files import HEADER, address_of, csv_write, new_id_number, wrong_check_digit
-from qiaomen.testing import SmallStreet, make_person
+from qiaomen.testing import SmallStreet, make_person, sign_in
 
 Headers = Callable[[str], dict[str, str]]
 SignIn = Callable[[str], Client]
@@ -215,8 +215,7 @@ def test_security_7_api_care_notes_and_household_members(client: Client, health:
 def rejected_rows(small_street: SmallStreet, tmp_path: Path, settings) -> ImportBatch:  # type: ignore[no-untyped-def]
     """An import whose rejected rows (full ID numbers, remarks) wait for download."""
     settings.UPLOAD_DIR = tmp_path / "uploads"
-    client = Client()
-    client.force_login(small_street.users["street_admin"])
+    client = sign_in(Client(), small_street.users["street_admin"])
     address = address_of(small_street.household_a)
     rows = [
         HEADER,
