@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "qiaomen.core.middleware.DatabaseBusyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "qiaomen.core.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -97,13 +97,21 @@ TEMPLATES = [
 # --- database ---------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'qiaomen.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# SQLite's wait for the write lock: commands and jobs wait up to the busy timeout; a web request
+# tries BEGIN IMMEDIATE once plus once after each pause, waiting REQUEST_BUSY_MS each time, then
+# answers 503 (core/sqlite/base.py): about 1.75 s at most with the defaults, never 20 s.
+SQLITE_BUSY_TIMEOUT_SECONDS = env_int("QIAOMEN_SQLITE_BUSY_TIMEOUT_SECONDS", 20)
+SQLITE_REQUEST_BUSY_MS = env_int("QIAOMEN_SQLITE_REQUEST_BUSY_MS", 200)
+SQLITE_REQUEST_RETRY_PAUSES = tuple(0.05 * 2**n for n in range(env_int("QIAOMEN_SQLITE_REQUEST_RETRIES", 4)))
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
+    DATABASES["default"]["ENGINE"] = "qiaomen.core.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a transaction takes the write lock at BEGIN, so two writers queue on the
         # busy timeout instead of failing half-way with "database is locked".
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
             "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
@@ -230,6 +238,6 @@ LOGGING = {
     "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
 }
 
-if QIAOMEN_ENV == "test" and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if QIAOMEN_ENV == "test" and SQLITE:
     # A file, not memory: tests read the raw database file to prove nothing is stored in plaintext.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
