@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.env import env_bool, env_int, env_list, env_secret, env_str
-from qiaomen.keys import load_keyring
+from qiaomen.keys import load_backup_key, load_keyring
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QIAOMEN_VAR_DIR", str(BASE_DIR / "var")))
@@ -31,6 +31,8 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-not-for-production-use-0123456789abcdef"  # noqa: S105
 
 QIAOMEN_KEYS = load_keyring(production=PRODUCTION, default_key_file=VAR_DIR / "keys.env")
+# Seals the backups (core/backups); unset: a key derived from the current data key.
+QIAOMEN_BACKUP_KEY = load_backup_key()
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -152,6 +154,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+
+# --- backups (SECURITY 33): the nightly job writes here and keeps the newest BACKUP_KEEP -------
+BACKUP_DIR = Path(env_str("QIAOMEN_BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP = env_int("QIAOMEN_BACKUP_KEEP", 14)
 
 # --- audit, imports, registry ------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("QIAOMEN_AUDIT_RETENTION_DAYS", 183)
