@@ -160,7 +160,25 @@ BACKUP_DIR = Path(env_str("QIAOMEN_BACKUP_DIR", str(VAR_DIR / "backups")))
 BACKUP_KEEP = env_int("QIAOMEN_BACKUP_KEEP", 14)
 
 # --- audit, imports, registry ------------------------------------------------------------------
+# Retention (SECURITY 8, 23): days each category of personal data is kept, counted from the visit,
+# the upload, or the ticket's closing. `retention_purge` (nightly) blanks or removes what is older;
+# ticket rows stay with their codes, statuses and times, so every figure stays the same.
 AUDIT_RETENTION_DAYS = env_int("QIAOMEN_AUDIT_RETENTION_DAYS", 183)
+AUDIT_RETENTION_MIN_DAYS = 183  # 等保三级 and SECURITY 23: six months at least
+if AUDIT_RETENTION_DAYS < AUDIT_RETENTION_MIN_DAYS:
+    raise ImproperlyConfigured(
+        f"QIAOMEN_AUDIT_RETENTION_DAYS must be at least {AUDIT_RETENTION_MIN_DAYS} (six months), "
+        f"got {AUDIT_RETENTION_DAYS}"
+    )
+RETENTION_DAYS = {
+    "visit_notes": env_int("QIAOMEN_RETENTION_VISIT_NOTES_DAYS", 3 * 365),
+    "visit_photos": env_int("QIAOMEN_RETENTION_VISIT_PHOTOS_DAYS", 365),
+    "ticket_personal": env_int("QIAOMEN_RETENTION_TICKET_PERSONAL_DAYS", 2 * 365),
+    "resident_messages": env_int("QIAOMEN_RETENTION_RESIDENT_MESSAGES_DAYS", 365),
+    "audit": AUDIT_RETENTION_DAYS,
+}
+if min(RETENTION_DAYS.values()) < 1:
+    raise ImproperlyConfigured("every QIAOMEN_RETENTION_*_DAYS must be at least 1")
 UPLOAD_MAX_BYTES = env_int("QIAOMEN_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 XLSX_MAX_UNPACKED_BYTES = env_int("QIAOMEN_XLSX_MAX_UNPACKED_BYTES", 400 * 1024 * 1024)
 EXPORT_MAX_ROWS = env_int("QIAOMEN_EXPORT_MAX_ROWS", 5000)
