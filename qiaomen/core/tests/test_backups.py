@@ -3,24 +3,48 @@ empty database, the newest N kept."""
 
 from __future__ import annotations
 
+import io
 import shutil
-import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import close_old_connections, connection
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from qiaomen.core.backups.engines import opened_database
 from qiaomen.core.backups.files import BackupError
 from qiaomen.core.backups.services import backup_create, backup_prune, backup_restore, backup_verify
 from qiaomen.core.models import TransitionEvent
 from qiaomen.testing import SmallStreet
 
 SQLITE_ONLY = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="the SQLite path; PostgreSQL's is test_backups_postgres.py"
+    connection.vendor != "sqlite", reason="SQLite's copy; on PostgreSQL the dump is checked once restored"
 )
+DUMP_TOOLS = pytest.mark.skipif(
+    connection.vendor == "postgresql" and shutil.which("pg_dump") is None, reason="pg_dump is not installed"
+)
+
+
+@pytest.fixture
+def fresh_database(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """An empty database of the same kind as the test database, to restore into."""
+    if connection.vendor == "sqlite":
+        yield {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "fresh.sqlite3")}
+        return
+    name = f"{connection.settings_dict['NAME']}_restore"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield {**connection.settings_dict, "NAME": name}
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Writer(threading.Thread):
@@ -57,10 +81,10 @@ class Writer(threading.Thread):
             return list(self.committed)
 
 
-@SQLITE_ONLY
+@DUMP_TOOLS
 @pytest.mark.django_db(transaction=True)
 def test_security_33_a_backup_taken_under_write_load_restores_every_row_committed_before_it(
-    small_street: SmallStreet, tmp_path: Path
+    small_street: SmallStreet, tmp_path: Path, fresh_database: dict[str, Any]
 ) -> None:
     writer = Writer()
     writer.start()
@@ -73,16 +97,17 @@ def test_security_33_a_backup_taken_under_write_load_restores_every_row_committe
         writer.join()
     assert len(after) > len(before)
 
-    restored = backup_restore(
-        path=path, into={"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "fresh.sqlite3")}
-    )
+    assert backup_verify(path=path).header.manifest["core_transitionevent"] >= len(before)
+    restored = backup_restore(path=path, into=fresh_database)
 
     assert restored.counts == restored.header.manifest  # backup_restore checks it too
-
-    fresh = sqlite3.connect(tmp_path / "fresh.sqlite3")
-    ids = {row[0] for row in fresh.execute("SELECT id FROM core_transitionevent")}
+    with opened_database(fresh_database) as fresh:
+        cursor = fresh.cursor()
+        cursor.execute("SELECT id FROM core_transitionevent")
+        ids = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT count(*) FROM registry_person")
+        people = cursor.fetchone()[0]
     assert set(before) <= ids
-    people = fresh.execute("SELECT count(*) FROM registry_person").fetchone()[0]
     assert people == restored.header.manifest["registry_person"] == 3
     assert restored.decrypted > 0  # the ID numbers, phones and care notes read with the data keys
     # Sealed: no personal value and no table name in clear in the file.
@@ -107,6 +132,14 @@ def test_security_33_verify_checks_the_tag_the_counts_and_a_decrypted_sample(
     damaged.write_bytes(bytes(data))
     with pytest.raises(BackupError, match="failed authentication"):
         backup_verify(path=damaged)
+    # The commands an operator runs.
+    out = io.StringIO()
+    call_command("backup_verify", str(path), stdout=out)
+    assert out.getvalue().startswith("backup OK: sqlite") and "encrypted values decrypted" in out.getvalue()
+    with pytest.raises(CommandError, match="backup NOT usable"):
+        call_command("backup_verify", str(damaged))
+    with pytest.raises(CommandError, match="not empty"):
+        call_command("backup_restore", str(path))
 
 
 @SQLITE_ONLY
@@ -117,12 +150,11 @@ def test_security_33_a_restore_refuses_a_database_that_is_not_empty(small_street
         backup_restore(path=path)
 
 
+@DUMP_TOOLS
 @pytest.mark.django_db(transaction=True)
 def test_security_33_a_separate_backup_key_is_needed_to_open_the_backup(
     small_street: SmallStreet, tmp_path: Path, settings: Settings
 ) -> None:
-    if connection.vendor != "sqlite" and shutil.which("pg_dump") is None:
-        pytest.skip("pg_dump is not installed")
     settings.QIAOMEN_BACKUP_KEY = bytes(range(32))
     path = backup_create(out_dir=tmp_path)
     assert backup_verify(path=path).header.key_id == "backup"
