@@ -99,11 +99,12 @@ TEMPLATES = [
 # --- database ---------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'qiaomen.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-# SQLite's wait for the write lock: commands and jobs wait up to the busy timeout; a web request
-# tries BEGIN IMMEDIATE once plus once after each pause, waiting REQUEST_BUSY_MS each time, then
-# answers 503 (core/sqlite/base.py): about 1.75 s at most with the defaults, never 20 s.
+# SQLite's wait for the write lock: commands and jobs wait up to the busy timeout; in a web request
+# a statement that finds the database locked is tried once plus once after each pause, waiting
+# REQUEST_BUSY_MS each time, then the request answers 503 (core/sqlite/base.py): at most about
+# 5 × 1 s + 0.75 s with the defaults, never 20 s.
 SQLITE_BUSY_TIMEOUT_SECONDS = env_int("QIAOMEN_SQLITE_BUSY_TIMEOUT_SECONDS", 20)
-SQLITE_REQUEST_BUSY_MS = env_int("QIAOMEN_SQLITE_REQUEST_BUSY_MS", 200)
+SQLITE_REQUEST_BUSY_MS = env_int("QIAOMEN_SQLITE_REQUEST_BUSY_MS", 1000)
 SQLITE_REQUEST_RETRY_PAUSES = tuple(0.05 * 2**n for n in range(env_int("QIAOMEN_SQLITE_REQUEST_RETRIES", 4)))
 SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 if SQLITE:

@@ -64,7 +64,7 @@ class DatabaseBusyMiddleware:
     """A locked or full database answers 503 with Retry-After, never a traceback (SECURITY 34):
     JSON with a code under /api/, a short page elsewhere, in the request's language. On SQLite the
     request waits for the write lock a bounded number of times (core/sqlite/base.py), so a worker
-    is free again within about two seconds rather than the 20 s a batch command may wait."""
+    is free again within about six seconds rather than the 20 s a batch command may wait."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
