@@ -111,3 +111,13 @@ def load_keyring(*, production: bool, default_key_file: Path) -> KeyRing:
         data_spec or values.get("QIAOMEN_DATA_KEY", ""),
         index_spec or values.get("QIAOMEN_INDEX_KEY", ""),
     )
+
+
+def load_backup_key() -> bytes | None:
+    """`QIAOMEN_BACKUP_KEY` (or the file named by `QIAOMEN_BACKUP_KEY_FILE`): one base64 AES-256
+    key that seals the backups, kept apart from the data keys; None: derive it from the data key."""
+    text = os.environ.get("QIAOMEN_BACKUP_KEY", "").strip()
+    file_name = os.environ.get("QIAOMEN_BACKUP_KEY_FILE", "").strip()
+    if not text and file_name:
+        text = Path(file_name).read_text(encoding="utf-8").strip()
+    return _decode_key("QIAOMEN_BACKUP_KEY", text) if text else None

@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.env import env_bool, env_int, env_list, env_secret, env_str
-from qiaomen.keys import load_keyring
+from qiaomen.keys import load_backup_key, load_keyring
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QIAOMEN_VAR_DIR", str(BASE_DIR / "var")))
@@ -36,6 +36,8 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-not-for-production-use-0123456789abcdef"  # noqa: S105
 
 QIAOMEN_KEYS = load_keyring(production=PRODUCTION, default_key_file=VAR_DIR / "keys.env")
+# Seals the backups (core/backups); unset: a key derived from the current data key.
+QIAOMEN_BACKUP_KEY = load_backup_key()
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -71,7 +73,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "qiaomen.core.middleware.DatabaseBusyMiddleware",
     "qiaomen.core.server_errors.ServerErrorMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "qiaomen.core.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "qiaomen.api.middleware.JsonErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,13 +113,22 @@ TEMPLATES = [
 # --- database ---------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'qiaomen.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# SQLite's wait for the write lock: commands and jobs wait up to the busy timeout; in a web request
+# a statement that finds the database locked is tried once plus once after each pause, waiting
+# REQUEST_BUSY_MS each time, then the request answers 503 (core/sqlite/base.py): at most about
+# 5 × 1 s + 0.75 s with the defaults, never 20 s.
+SQLITE_BUSY_TIMEOUT_SECONDS = env_int("QIAOMEN_SQLITE_BUSY_TIMEOUT_SECONDS", 20)
+SQLITE_REQUEST_BUSY_MS = env_int("QIAOMEN_SQLITE_REQUEST_BUSY_MS", 1000)
+SQLITE_REQUEST_RETRY_PAUSES = tuple(0.05 * 2**n for n in range(env_int("QIAOMEN_SQLITE_REQUEST_RETRIES", 4)))
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
+    DATABASES["default"]["ENGINE"] = "qiaomen.core.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a transaction takes the write lock at BEGIN, so two writers queue on the
         # busy timeout instead of failing half-way with "database is locked".
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
             "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
@@ -182,8 +193,30 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 
+# --- backups (SECURITY 33): the nightly job writes here and keeps the newest BACKUP_KEEP -------
+BACKUP_DIR = Path(env_str("QIAOMEN_BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP = env_int("QIAOMEN_BACKUP_KEEP", 14)
+
 # --- audit, imports, registry ------------------------------------------------------------------
+# Retention (SECURITY 8, 23): days each category of personal data is kept, counted from the visit,
+# the upload, or the ticket's closing. `retention_purge` (nightly) blanks or removes what is older;
+# ticket rows stay with their codes, statuses and times, so every figure stays the same.
 AUDIT_RETENTION_DAYS = env_int("QIAOMEN_AUDIT_RETENTION_DAYS", 183)
+AUDIT_RETENTION_MIN_DAYS = 183  # 等保三级 and SECURITY 23: six months at least
+if AUDIT_RETENTION_DAYS < AUDIT_RETENTION_MIN_DAYS:
+    raise ImproperlyConfigured(
+        f"QIAOMEN_AUDIT_RETENTION_DAYS must be at least {AUDIT_RETENTION_MIN_DAYS} (six months), "
+        f"got {AUDIT_RETENTION_DAYS}"
+    )
+RETENTION_DAYS = {
+    "visit_notes": env_int("QIAOMEN_RETENTION_VISIT_NOTES_DAYS", 3 * 365),
+    "visit_photos": env_int("QIAOMEN_RETENTION_VISIT_PHOTOS_DAYS", 365),
+    "ticket_personal": env_int("QIAOMEN_RETENTION_TICKET_PERSONAL_DAYS", 2 * 365),
+    "resident_messages": env_int("QIAOMEN_RETENTION_RESIDENT_MESSAGES_DAYS", 365),
+    "audit": AUDIT_RETENTION_DAYS,
+}
+if min(RETENTION_DAYS.values()) < 1:
+    raise ImproperlyConfigured("every QIAOMEN_RETENTION_*_DAYS must be at least 1")
 UPLOAD_MAX_BYTES = env_int("QIAOMEN_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 XLSX_MAX_UNPACKED_BYTES = env_int("QIAOMEN_XLSX_MAX_UNPACKED_BYTES", 400 * 1024 * 1024)
 EXPORT_MAX_ROWS = env_int("QIAOMEN_EXPORT_MAX_ROWS", 5000)
@@ -289,6 +322,6 @@ LOGGING = {
     },
 }
 
-if QIAOMEN_ENV == "test" and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if QIAOMEN_ENV == "test" and SQLITE:
     # A file, not memory: tests read the raw database file to prove nothing is stored in plaintext.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

@@ -181,16 +181,25 @@ def make_small_street() -> SmallStreet:
 
 def tamper_with_audit_row(entry_id: int) -> None:
     """What a DBA with full rights could do: lift the append-only trigger and edit a row."""
+    _past_the_trigger("no_update", "UPDATE core_auditentry SET action = 'nothing.happened' WHERE id = %s", entry_id)
+
+
+def delete_audit_rows_after(entry_id: int) -> None:
+    """The same DBA deleting the newest rows (hole 5)."""
+    _past_the_trigger("no_delete", "DELETE FROM core_auditentry WHERE id > %s", entry_id)
+
+
+def _past_the_trigger(sqlite_trigger: str, sql: str, entry_id: int) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # A superuser's session may skip triggers; ALTER TABLE … DISABLE TRIGGER would fail
             # inside a test's transaction that has already written audit rows.
             cursor.execute("SET session_replication_role = replica")
-            cursor.execute("UPDATE core_auditentry SET action = 'nothing.happened' WHERE id = %s", [entry_id])
+            cursor.execute(sql, [entry_id])
             cursor.execute("SET session_replication_role = DEFAULT")
         else:
-            cursor.execute("DROP TRIGGER core_auditentry_no_update")
-            cursor.execute("UPDATE core_auditentry SET action = 'nothing.happened' WHERE id = %s", [entry_id])
+            cursor.execute(f"DROP TRIGGER core_auditentry_{sqlite_trigger}")
+            cursor.execute(sql, [entry_id])
 
 
 # Migration tests (transactional): move the database to some migrations and back to the latest.

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from qiaomen.core.models import AuditEntry, AuditResult
+from qiaomen.core.models import AnchorKind, AuditAnchor, AuditEntry, AuditResult
 
 if TYPE_CHECKING:
     # core sits below accounts: any user model will do (settings.AUTH_USER_MODEL).
@@ -72,9 +72,7 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
+        chain_lock()
         last = AuditEntry.objects.order_by("-pk").values_list("row_hash", flat=True).first()
         entry = AuditEntry(
             at=timezone.now(),
@@ -99,8 +97,22 @@ class ChainBreak:
     reason: str
 
 
-def _entries_in_order(chunk: int = 5000) -> Iterator[AuditEntry]:
-    last_pk = 0
+def chain_lock() -> None:
+    """Serialise every writer of the chain and its anchors (the caller holds a transaction).
+
+    On SQLite the IMMEDIATE transaction already holds the database's one write lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
+
+
+def chain_start() -> AuditAnchor | None:
+    """The newest trim anchor: the chain is checked from the row after it."""
+    return AuditAnchor.objects.filter(kind=AnchorKind.TRIM).order_by("-last_entry_id").first()
+
+
+def _entries_in_order(after: int, chunk: int = 5000) -> Iterator[AuditEntry]:
+    last_pk = after
     while True:
         rows = list(AuditEntry.objects.filter(pk__gt=last_pk).order_by("pk")[:chunk])
         if not rows:
@@ -109,11 +121,25 @@ def _entries_in_order(chunk: int = 5000) -> Iterator[AuditEntry]:
         last_pk = rows[-1].pk
 
 
+def _when(anchor: AuditAnchor) -> str:
+    return anchor.at.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
 def audit_verify() -> tuple[int, ChainBreak | None]:
-    """Walk the chain; return how many rows were checked and the first broken one, if any."""
-    expected_prev = GENESIS_HASH
+    """Walk the chain; return how many rows were checked and the first broken one, if any.
+
+    The chain is checked from the newest trim anchor on (older rows were removed by retention),
+    and against every head anchor after it: a head whose row is gone means the newest rows were
+    deleted (hole 5); a head whose row differs means the chain was rewritten from there on."""
+    trim = chain_start()
+    expected_prev = trim.last_hash if trim else GENESIS_HASH
+    written = trim.entry_count if trim else 0
+    heads: dict[int, list[AuditAnchor]] = {}
+    for anchor in AuditAnchor.objects.filter(kind=AnchorKind.HEAD, last_entry_id__gt=trim.last_entry_id if trim else 0):
+        heads.setdefault(anchor.last_entry_id, []).append(anchor)
     checked = 0
-    for entry in _entries_in_order():
+    last_pk = trim.last_entry_id if trim else 0
+    for entry in _entries_in_order(last_pk):
         if entry.prev_hash != expected_prev:
             return checked, ChainBreak(
                 entry.pk, "prev_hash does not match the row before (a row was removed or inserted)"
@@ -122,6 +148,32 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
             return checked, ChainBreak(entry.pk, "row content does not match its hash (the row was edited)")
         expected_prev = entry.row_hash
         checked += 1
+        written += 1
+        last_pk = entry.pk
+        for anchor in heads.pop(entry.pk, []):
+            if anchor.last_hash != entry.row_hash:
+                return checked, ChainBreak(
+                    entry.pk, f"the anchor at {_when(anchor)} said hash {anchor.last_hash}: the chain was rewritten"
+                )
+            if anchor.entry_count != written:
+                return checked, ChainBreak(
+                    entry.pk,
+                    f"the anchor at {_when(anchor)} said count {anchor.entry_count} up to this row, "
+                    f"the chain has {written}: rows were removed or inserted",
+                )
+    if heads:
+        anchor = max((a for same_row in heads.values() for a in same_row), key=lambda a: a.last_entry_id)
+        if anchor.last_entry_id < last_pk:
+            return checked, ChainBreak(
+                anchor.last_entry_id,
+                f"row #{anchor.last_entry_id} named by the anchor at {_when(anchor)} is missing: "
+                "the chain was rewritten",
+            )
+        return checked, ChainBreak(
+            anchor.last_entry_id,
+            f"rows after #{last_pk} missing: anchor at {_when(anchor)} said count {anchor.entry_count}, "
+            f"hash {anchor.last_hash} (row #{anchor.last_entry_id})",
+        )
     return checked, None
 
 

@@ -54,6 +54,37 @@ class AuditEntry(models.Model):
         return f"#{self.pk} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.result}"
 
 
+class AnchorKind(models.TextChoices):
+    HEAD = "head", _("chain head")
+    TRIM = "trim", _("rows removed by retention")
+
+
+class AuditAnchor(models.Model):
+    """A position of the audit chain, written apart from the chain (hole 5, SECURITY 23).
+
+    The chain proves its middle: an edited or removed row breaks every hash after it. It cannot
+    prove its end: deleting the newest rows leaves a shorter chain that is still whole. A periodic
+    job writes the head (kind `head`) here and to the log; `audit_verify` then finds a chain that
+    ends before an anchor. Retention removes the oldest rows only after writing a `trim` anchor
+    naming the last row it removes: the database refuses to delete any row after the newest trim
+    mark, and the chain is checked from that mark on. Append-only like the log itself.
+    """
+
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=8, choices=AnchorKind.choices, default=AnchorKind.HEAD)
+    # Rows written since the log began, up to and including last_entry_id.
+    entry_count = models.PositiveBigIntegerField()
+    last_entry_id = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["kind", "last_entry_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d %H:%M:%S} count {self.entry_count} #{self.last_entry_id}"
+
+
 class TransitionEvent(models.Model):
     """The history of a stateful row that keeps no timeline of its own (a planned visit, a
     verification): every claim_transition on it, with who, why and when. Never edited.

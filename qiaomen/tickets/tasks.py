@@ -7,6 +7,7 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from qiaomen.tickets.retention import retention_purge
 from qiaomen.tickets.services.escalation import escalation_sweep
 
 log = logging.getLogger(__name__)
@@ -19,3 +20,10 @@ def escalation_sweep_every_minute() -> None:
     result = escalation_sweep()
     if result.escalated or result.closed:
         log.info("escalation sweep: %s escalated, %s closed", result.escalated, result.closed)
+
+
+@db_periodic_task(crontab(hour="19", minute="0"))
+def retention_purge_nightly() -> None:
+    """Every night at 03:00 China time (19:00 UTC; huey's clock is UTC), after the backup."""
+    report = retention_purge(dry_run=False)
+    log.info("retention purge: %s%s", report.counts, f", refused {report.refused}" if report.refused else "")
