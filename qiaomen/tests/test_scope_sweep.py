@@ -367,7 +367,7 @@ def _persona(s: SmallStreet, name: str | None) -> User | None:
 
 
 @pytest.mark.parametrize("route", RECORD_ROUTES, ids=lambda r: r.route)
-def test_outsiders_get_nothing_of_grid_b(grid_b: GridB, route: Route) -> None:
+def test_security_17_outsiders_get_nothing_of_grid_b_on_any_route(grid_b: GridB, route: Route) -> None:
     unknown = route.unknown_parameters()
     if unknown:
         pytest.fail(
@@ -415,7 +415,7 @@ def test_whoever_may_see_a_grid_b_record_reaches_it_through_every_route(grid_b: 
     problems, opened = [], set()
     for route in RECORD_ROUTES:
         if route.unknown_parameters():
-            continue  # reported by test_outsiders_get_nothing_of_grid_b
+            continue  # reported by test_security_17_outsiders_get_nothing_of_grid_b_on_any_route
         insider = grid_b.insider(route)
         caller = Caller(insider)
         caller.sign_in()

@@ -131,7 +131,7 @@ def _database_url() -> str:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_killing_the_command_mid_import_leaves_no_person_behind(tmp_path: Path):
+def test_security_32_killing_the_command_mid_import_leaves_no_person_behind(tmp_path: Path):
     street = make_small_street()
     address = address_of(street.household_a)
     rows = [["赵大海", new_id_number(), "", address, ""] for _ in range(CHUNK_ROWS * 6)]
