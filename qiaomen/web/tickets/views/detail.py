@@ -307,16 +307,17 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 
 @staff_page
 def ticket_photo(request: HttpRequest, pk: int) -> FileResponse:
-    """One photo of a ticket the user may see (404 otherwise), served inline with its stored
-    type; nosniff so a browser never reads it as anything else. The file was re-encoded
-    without metadata when stored, so its location is not in it."""
+    """One photo of a ticket the user may see (404 otherwise), served as a download with its
+    stored type and nosniff (SECURITY.md line 26), so a browser never renders an upload as a page
+    of this site; an <img> shows it all the same. The file was re-encoded without metadata when
+    stored, so its location is not in it."""
     user = user_with(request, Capability.VIEW_TICKETS)
     photo = ticket_photo_for_user(user, pk)
     extension = photo.stored_name.rsplit(".", 1)[-1]
     response = FileResponse(
         services.ticket_photo_path(photo).open("rb"),
         content_type=photo.content_type,
-        as_attachment=False,  # Content-Disposition: inline
+        as_attachment=True,
         filename=f"ticket-{photo.ticket_id}-{photo.pk}.{extension}",
     )
     response["X-Content-Type-Options"] = "nosniff"
