@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
-from qiaomen.core.errors import DomainError, InvalidInput
+from qiaomen.core.errors import Conflict, DomainError, InvalidInput
 from qiaomen.core.photos import MAX_PHOTO_BYTES, PHOTO_ERRORS
 from qiaomen.registry.selectors import household_for_user
 from qiaomen.tickets import services
@@ -162,10 +162,14 @@ def _run(
 ) -> HttpResponse:
     """Parses the action's form, calls the service and goes back to the ticket. A refused form
     shows the ticket again with the errors (422); a domain error (409 when someone acted first)
-    its Chinese message with its status."""
+    its Chinese message with its status. The form carries the version of the ticket it was shown
+    with: a ticket changed since is a 409, never acted on unseen (SECURITY.md line 30)."""
     capability = Capability.CONFIRM_TICKETS if action in ("confirm", "resubmit") else Capability.HANDLE_TICKETS
     user = user_with(request, capability)
     ticket = ticket_for_user(user, pk)
+    seen = request.POST.get("version", "")
+    if seen.isdigit() and int(seen) != ticket.version:
+        raise Conflict("ticket_changed", gettext("Someone else changed this just now: refresh the page and try again."))
     form = form_class(request.POST, request.FILES) if form_class else None
 
     def refused(shown: Ticket) -> HttpResponse:
