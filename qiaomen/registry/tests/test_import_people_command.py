@@ -156,6 +156,10 @@ def test_security_32_killing_the_command_mid_import_leaves_no_person_behind(tmp_
     assert child.returncode == -signal.SIGKILL, child.stderr.read() if child.stderr else ""
     assert Person.objects.count() == people_before
     assert not ImportBatch.objects.exists()
+    # Nothing of the killed run stands in the way: the same file, run again, goes in whole.
+    _run(str(path), "--source", "police")
+    assert Person.objects.count() == people_before + len(rows)
+    assert ImportBatch.objects.get().status == ImportStatus.COMMITTED
 
 
 @pytest.mark.django_db
