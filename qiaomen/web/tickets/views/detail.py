@@ -21,6 +21,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -29,6 +30,7 @@ from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
 from qiaomen.core.errors import Conflict, DomainError, InvalidInput
 from qiaomen.core.photos import MAX_PHOTO_BYTES, PHOTO_ERRORS
+from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
 from qiaomen.registry.selectors import household_for_user
 from qiaomen.tickets import services
 from qiaomen.tickets.classification import ranked_codes
@@ -45,6 +47,7 @@ from qiaomen.tickets.selectors import (
 from qiaomen.tickets.selectors import (
     ticket_inbox as inbox_tickets,
 )
+from qiaomen.tickets.services.export import tickets_export
 from qiaomen.tickets.services.intake import ticket_from_text
 from qiaomen.web.shared.views import current_user, paginate, staff_page, user_with
 from qiaomen.web.tickets.forms import (
@@ -115,6 +118,17 @@ def ticket_inbox(request: HttpRequest) -> HttpResponse:
     user = user_with(request, Capability.VIEW_TICKETS)
     page = paginate(request, inbox_tickets(user, now=timezone.now()), INBOX_PAGE)
     return render(request, "web/tickets/inbox.html", {"page": page, "is_department": user.department_id is not None})
+
+
+@staff_page
+def ticket_export(request: HttpRequest) -> HttpResponse:
+    """The inbox as an Excel file (limited and audited by the service)."""
+    user = user_with(request, Capability.VIEW_TICKETS)
+    content = tickets_export(user=user, tickets=inbox_tickets(user, now=timezone.now()), request=request)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"tickets-{stamp}.xlsx")
+    return response
 
 
 def _action_forms(ticket: Ticket, user: User) -> dict[str, forms.Form | None]:
