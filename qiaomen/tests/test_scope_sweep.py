@@ -30,11 +30,13 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from openpyxl import load_workbook
 from PIL import Image
 from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.services import api_token_issue
+from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
 from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus
 from qiaomen.testing import PASSWORD, SmallStreet
 from qiaomen.tickets.doorcodes.codes import door_code_issue
@@ -357,8 +359,18 @@ def _verdict(method: str, grid_b: HttpResponseBase, missing: HttpResponseBase) -
     return None
 
 
+def _text_of(response: HttpResponseBase) -> str:
+    """What an answer shows: its text, or the cells of an Excel file (an export is a zip)."""
+    if not hasattr(response, "content"):
+        return ""
+    if response.get("Content-Type", "").startswith(XLSX_CONTENT_TYPE):
+        workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+        return " ".join(str(v) for sheet in workbook for row in sheet.iter_rows(values_only=True) for v in row)
+    return str(response.content.decode("utf-8", errors="replace"))
+
+
 def _leaks(response: HttpResponseBase, markers: list[str]) -> list[str]:
-    body = response.content.decode("utf-8", errors="replace") if hasattr(response, "content") else ""
+    body = _text_of(response)
     return [marker for marker in markers if marker in body]
 
 
