@@ -5,8 +5,10 @@ the blind index keeps finding the old rows."""
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from pytest_django.fixtures import Settings
 
@@ -44,3 +46,14 @@ def test_security_3_person_rows_written_under_the_old_key_still_read_after_rotat
     settings.QIAOMEN_KEYS = parse_keyring(f"new:{new_key_text()}", index_key)
     with pytest.raises(DecryptionError, match="no key 'old'"):
         Person.objects.get(pk=before.pk)
+
+
+def test_security_3_the_keys_are_neither_in_the_database_nor_in_the_repository(small_street: SmallStreet) -> None:
+    ring = settings.QIAOMEN_KEYS
+    raw = [*ring.data_keys.values(), ring.index_key]
+    keys = raw + [base64.b64encode(key) for key in raw]
+    assert Person.objects.exists()
+    database = Path(connection.settings_dict["NAME"]).read_bytes()
+    assert not [key for key in keys if key in database]
+    # Outside production a key file is made on first start as var/keys.env: the repository ignores var/.
+    assert "var/" in (Path(__file__).resolve().parents[3] / ".gitignore").read_text(encoding="utf-8").split()
