@@ -8,6 +8,7 @@ own ticket (or its photo, spot check, sub-category) or with the registry records
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -32,13 +33,15 @@ HANDLER = "dept_handler"  # 民政, the department LIF-MEAL tickets go to
 def _registry_fields(person: Person) -> list[str]:
     """What the person's file holds and a ticket must not show, as HTML and as JSON write it."""
     household = [member for member in Person.objects.filter(household=person.household_id) if member != person]
+    digits = person.id_number[6:14]  # the birth date, read from the number whatever columns keep it
+    born = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     values = [
         person.name,
         person.id_number,
         person.id_masked,
         person.phone,
-        person.birth_date.isoformat(),
-        person.birth_date.strftime("%Y年%-m月%-d日"),
+        born.isoformat(),
+        f"{born.year}年{born.month}月{born.day}日",
         *person.care_notes.split("，"),
         *(member.name for member in household),
     ]

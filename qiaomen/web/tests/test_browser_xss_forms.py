@@ -200,7 +200,7 @@ def test_security_24_payloads_through_every_form_run_nowhere(
     _import_a_file(grid_b, tmp_path)
     # The control: the payloads reached the forms that keep text, and were stored as typed.
     assert len(took) >= 10, sorted(took)
-    assert Ticket.objects.filter(description__contains=MARK).exists()
+    assert any(MARK in ticket.description for ticket in Ticket.objects.all()), "read decrypted, not searched"
 
     # The pages each persona opens, listed before the browser starts (no ORM calls beside it).
     pages = {persona: _pages_open_to(_signed_in(s.users[persona]), urls) for persona in PERSONAS}
