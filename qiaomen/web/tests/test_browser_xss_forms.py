@@ -128,7 +128,9 @@ def _fill_every_form(client: Client, urls: list[str]) -> set[str]:
                 continue
             sent.add(key)
             data = {**form.fields, **dict.fromkeys(form.texts, PAYLOAD)}
-            if client.post(form.action, data).status_code in (200, 302):
+            status = client.post(form.action, data).status_code
+            assert status < 500, f"{form.action} answered {status} to a payload"
+            if status in (200, 302):
                 took.add(form.action)
     return took
 
@@ -199,7 +201,10 @@ def test_security_24_payloads_through_every_form_run_nowhere(
     _api_posts(grid_b)
     _import_a_file(grid_b, tmp_path)
     # The control: the payloads reached the forms that keep text, and were stored as typed.
-    assert len(took) >= 10, sorted(took)
+    # (The staff ticket form may ask to confirm the classifier's suggestion first, depending on the
+    # model trained: tickets get the payload through the API above in any case.)
+    kept_text = {reverse("web:visit_calendar"), reverse("web:visit_pauses"), reverse("web:workday_overrides")}
+    assert kept_text <= took and any(action.endswith("/transfer/") for action in took), "\n".join(sorted(took))
     assert any(MARK in ticket.description for ticket in Ticket.objects.all()), "read decrypted, not searched"
 
     # The pages each persona opens, listed before the browser starts (no ORM calls beside it).
