@@ -101,3 +101,23 @@ def test_security_30_taking_another_sources_value_after_the_value_changed_is_a_c
     assert Person.objects.get(pk=person.pk).phone == SECOND_PHONE
     change = RecordChange.objects.filter(object_id=person.pk, field="phone").latest("pk")
     assert (change.old_masked, change.new_masked) == ("137****9999", "137****5678")
+
+
+def test_security_30_an_api_action_sent_with_the_version_read_before_a_change_is_a_409(
+    small_street: SmallStreet, bearer: Callable[[str], dict[str, str]]
+) -> None:
+    ticket = make_ticket(small_street)
+    api, headers = Client(), bearer("dept_handler")
+    read = api.get(f"/api/v1/tickets/{ticket.pk}", headers=headers).json()["version"]
+    ticket_change_priority(
+        ticket=ticket, user=small_street.users["street_admin"], priority=Priority.P1, reason="独居老人，当天送餐"
+    )
+    accept = f"/api/v1/tickets/{ticket.pk}/accept"
+
+    stale = api.post(accept, headers={**headers, "If-Match": f'"{read}"'})
+
+    assert stale.status_code == 409 and stale.json()["code"] == "ticket_changed"
+    assert Ticket.objects.get(pk=ticket.pk).handler is None
+    fresh = api.get(f"/api/v1/tickets/{ticket.pk}", headers=headers).json()["version"]
+    accepted = api.post(accept, headers={**headers, "If-Match": str(fresh)})
+    assert accepted.status_code == 200 and accepted.json()["version"] == fresh + 1
