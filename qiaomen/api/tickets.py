@@ -32,7 +32,7 @@ from qiaomen.api.auth import api_user, api_user_with, presented_token
 from qiaomen.api.errors import responses
 from qiaomen.api.paging import Offset
 from qiaomen.api.schema_rules import NOT_BLANK, REASON, codes_of
-from qiaomen.core.errors import InvalidInput
+from qiaomen.core.errors import Conflict, InvalidInput
 from qiaomen.registry.selectors import household_for_user
 from qiaomen.tickets.models import Channel, EscalationLevel, Priority, Subcategory, Ticket, TicketEvent
 from qiaomen.tickets.models import Status as TicketStatus
@@ -78,6 +78,7 @@ class GridRefOut(Schema):
 
 class TicketOut(Schema):
     id: int
+    version: int = Field(description="send it back as If-Match with an action: a ticket changed since answers 409")
     channel: Channel
     status: TicketStatus
     priority: Priority
@@ -221,6 +222,7 @@ def _ticket(ticket: Ticket, user: User) -> dict[str, Any]:
         "id": ticket.pk,
         "channel": ticket.channel,
         "status": ticket.status,
+        "version": ticket.version,
         "priority": ticket.priority,
         "subcategory": {
             "code": subcategory.code,
@@ -367,7 +369,13 @@ def _act(
     request: HttpRequest, ticket_id: int, service: Transition, capability: Capability | None, **arguments: Any
 ) -> dict[str, Any]:
     user = api_user(request) if capability is None else api_user_with(request, capability)
-    ticket = service(ticket=ticket_for_user(user, ticket_id), user=user, request=request, **arguments)
+    ticket = ticket_for_user(user, ticket_id)
+    # A client that read the ticket sends its version back (If-Match, SECURITY.md line 30): acting
+    # on a ticket someone changed since is a 409 to look at again, not an overwrite made unseen.
+    seen = request.headers.get("If-Match", "").strip().strip('"')
+    if seen and seen != str(ticket.version):
+        raise Conflict("ticket_changed", _("Someone else changed this just now: refresh the page and try again."))
+    ticket = service(ticket=ticket, user=user, request=request, **arguments)
     return _ticket_after(ticket, user)
 
 

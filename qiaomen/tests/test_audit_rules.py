@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import DatabaseError
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from qiaomen.accounts.models import ApiToken
@@ -77,7 +77,7 @@ def test_security_20_each_action_writes_a_row_with_time_user_ip_action_object_re
 
 def test_security_22_no_token_is_issued_when_its_audit_row_cannot_be_written(small_street: SmallStreet) -> None:
     with audit_writes_refused(), pytest.raises(DatabaseError):
-        api_token_issue(username="worker1", password=PASSWORD, request=None)
+        api_token_issue(username="worker1", password=PASSWORD, request=RequestFactory().post("/"))
 
     assert not ApiToken.objects.exists()
 

@@ -241,7 +241,7 @@ def test_the_detail_shows_the_timeline(client: Client, small_street: SmallStreet
     assert events[1]["actor"] == "dept_minzheng"
 
 
-def test_a_department_handler_sees_the_address_and_a_masked_contact_never_the_persons_file(
+def test_security_5_a_department_handler_sees_the_address_and_a_masked_contact_never_the_persons_file(
     client: Client, small_street: SmallStreet, bearer: Headers
 ) -> None:
     """SECURITY.md line 5: the department's JSON lacks registry fields."""

@@ -24,7 +24,9 @@ HANDLERS = 20
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twenty_handlers_accepting_at_once_make_one_winner_and_nineteen_409(small_street: SmallStreet) -> None:
+def test_security_31_twenty_handlers_accepting_at_once_make_one_winner_and_nineteen_409(
+    small_street: SmallStreet,
+) -> None:
     department = Department.objects.get(code="minzheng")
     handlers = [make_user(f"mz{n:02}", Role.DEPARTMENT_HANDLER, department=department) for n in range(HANDLERS)]
     tokens = [api_token_create(user=h, request=None)[0] for h in handlers]

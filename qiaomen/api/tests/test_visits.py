@@ -202,7 +202,7 @@ def test_without_credentials_the_answer_is_401(client: Client, small_street: Sma
         ({"client_uuid": "not-a-uuid"}, "invalid_input"),
     ],
 )
-def test_invalid_visits_answer_422_with_a_code_and_record_nothing(
+def test_security_27_invalid_visits_answer_422_with_a_code_and_record_nothing(
     client: Client, small_street: SmallStreet, bearer: Headers, changes: dict[str, Any], code: str
 ) -> None:
     response = post_visit(client, bearer("worker_a"), visit_payload(small_street.household_a.pk, **changes))

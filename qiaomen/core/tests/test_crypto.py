@@ -32,7 +32,7 @@ def test_a_value_moved_to_another_column_does_not_decrypt() -> None:
         crypto.decrypt(token, purpose="person.id_number")
 
 
-def test_rows_written_under_the_old_key_still_read_after_rotation() -> None:
+def test_security_3_rows_written_under_the_old_key_still_read_after_rotation() -> None:
     old_key = base64.b64encode(b"o" * 32).decode()
     new_key = base64.b64encode(b"n" * 32).decode()
     index_key = base64.b64encode(b"i" * 32).decode()

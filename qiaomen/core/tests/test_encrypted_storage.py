@@ -39,7 +39,7 @@ def test_the_stored_columns_hold_no_plaintext(small_street: SmallStreet) -> None
     assert person.id_masked == person.id_number[:6] + "*" * 11 + person.id_number[-1]
 
 
-def test_production_without_a_data_key_refuses_to_start(tmp_path: Path) -> None:
+def test_security_3_production_without_a_data_key_refuses_to_start(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QIAOMEN_", "DJANGO_"))}
     env.update(
         QIAOMEN_ENV="production",

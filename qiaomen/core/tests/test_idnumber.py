@@ -19,7 +19,7 @@ def test_lowercase_x_full_width_digits_and_spaces_are_normalised() -> None:
     assert parse_id_number(" １１０１０５１９４９１２３１００２x ").value == "11010519491231002X"
 
 
-def test_a_wrong_check_digit_is_refused() -> None:
+def test_security_27_a_wrong_check_digit_is_refused() -> None:
     with pytest.raises(IdNumberError) as error:
         parse_id_number("110105194912310021")
     assert error.value.code == "id_number_checksum"
@@ -38,7 +38,7 @@ def test_a_fifteen_digit_number_is_upgraded() -> None:
     assert parse_id_number("110105491231002").value == upgraded
 
 
-def test_an_impossible_birth_date_is_refused() -> None:
+def test_security_27_an_impossible_birth_date_is_refused() -> None:
     first17 = "11010519490231002"
     from qiaomen.core.idnumber import check_char
 

@@ -173,7 +173,9 @@ def test_a_real_photo_is_kept_with_the_demand(doors: Doors, resident: Callable[[
     assert photo.ticket.door_code == doors.code_a and photo.content_type == "image/jpeg"
 
 
-def test_a_wrong_call_back_number_is_refused_in_chinese(doors: Doors, resident: Callable[[str], Client]) -> None:
+def test_security_27_a_wrong_call_back_number_is_refused_in_chinese(
+    doors: Doors, resident: Callable[[str], Client]
+) -> None:
     response = resident("10.5.0.4").post(Doors.url(doors.token_a), demand(LIGHT, callback_phone="12345"))
     assert response.status_code == 422
     assert "格式不正确" in response.content.decode()

@@ -18,7 +18,7 @@ from qiaomen.tickets.models import Channel, Subcategory
 from qiaomen.tickets.services import ticket_create
 
 
-def test_a_thousand_random_tokens_are_404_then_429_and_the_ip_is_blocked_for_real_tokens_too(
+def test_security_28_a_thousand_random_tokens_are_404_then_429_and_the_ip_is_blocked_for_real_tokens_too(
     doors: Doors,
     resident: Callable[[str], Client],
     settings: Settings,
@@ -63,7 +63,9 @@ def test_page_views_are_limited_per_ip(doors: Doors, resident: Callable[[str], C
     assert resident("10.0.0.5").get(Doors.url(doors.token_a)).status_code == 200
 
 
-def test_a_revoked_token_is_404_and_the_reissued_one_works(doors: Doors, resident: Callable[[str], Client]) -> None:
+def test_security_28_a_revoked_token_is_404_and_the_reissued_one_works(
+    doors: Doors, resident: Callable[[str], Client]
+) -> None:
     s = doors.street
     new, new_token = door_code_reissue(code=doors.code_a, user=s.users["worker_a"])
     phone = resident("10.0.0.6")
@@ -84,7 +86,9 @@ def _ticket(doors: Doors, household: str, text: str, **extra: object) -> None:
     )
 
 
-def test_a_token_sees_only_its_own_households_demands(doors: Doors, resident: Callable[[str], Client]) -> None:
+def test_security_28_a_token_sees_only_its_own_households_demands(
+    doors: Doors, resident: Callable[[str], Client]
+) -> None:
     _ticket(doors, "household_a", "A栋楼道灯坏了")
     _ticket(doors, "household_b", "B栋电梯坏了")
     phone = resident("10.0.0.7")

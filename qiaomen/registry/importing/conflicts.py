@@ -19,18 +19,44 @@ from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
 from qiaomen.places.addresses import address_key
 from qiaomen.places.models import Street
 from qiaomen.registry.importing.person_values import separated_flag, value_current, value_masked, value_set
-from qiaomen.registry.models import ConflictStatus, FieldConflict, Household, Person, RecordChange
+from qiaomen.registry.models import ConflictStatus, DataSource, FieldConflict, Household, Person, RecordChange
 from qiaomen.registry.services import record_change
+
+
+def _person_locked(conflict: FieldConflict) -> Person:
+    return (
+        Person.objects.select_for_update(of=("self",)).select_related("household__building").get(pk=conflict.person_id)
+    )
+
+
+def _current_text(person: Person, name: str) -> str:
+    """The person's value as a conflict records it (a household by its address)."""
+    return str(person.household or "") if name == "household" else str(value_current(person, name) or "")
+
+
+def _current_refreshed(conflict: FieldConflict) -> bool:
+    """Whether the person's value moved on since the conflict was recorded (a later import, a
+    correction). If so the conflict is brought up to date, to be decided again on what is there
+    now: taking the other value would silently overwrite a change the admin never saw."""
+    if not FieldConflict.objects.filter(pk=conflict.pk, status=ConflictStatus.OPEN).exists():
+        return False  # decided meanwhile: the claim says so
+    person = _person_locked(conflict)
+    now_text = _current_text(person, conflict.field)
+    if now_text == conflict.current_value:
+        return False
+    stated_by = (person.provenance.get(conflict.field) or {}).get("source", "")
+    conflict.current_value = now_text
+    conflict.current_source = DataSource.objects.filter(code=stated_by).first()
+    conflict.save(update_fields=["current_value", "current_source"])
+    return True
 
 
 def _value_take(conflict: FieldConflict, *, user: User) -> None:
     """Apply the incoming value of a conflict to the person, with history and provenance."""
-    person = (
-        Person.objects.select_for_update(of=("self",)).select_related("household__building").get(pk=conflict.person_id)
-    )
+    person = _person_locked(conflict)
     street_names = tuple(Street.objects.values_list("name", flat=True))
     name, source, now = conflict.field, conflict.incoming_source, timezone.now()
-    old_text = str(person.household or "") if name == "household" else str(value_current(person, name) or "")
+    old_text = _current_text(person, name)
     value: object = conflict.incoming_value
     if name == "household":
         key = address_key(conflict.incoming_value, street_names=street_names)
@@ -82,7 +108,9 @@ def conflict_resolve(
     """An admin decides a disagreement: keep the current value or take the other source's.
 
     The conflict is claimed with a conditional update, so two admins deciding at once cannot
-    both apply a value; the second is told it is already decided.
+    both apply a value; the second is told it is already decided. Taking the other value when the
+    person's value changed since the conflict was shown is refused (SECURITY.md line 30): the
+    conflict then shows the value there now and waits for a new decision.
     """
     if not user.can(Capability.IMPORT):
         raise Forbidden("import_not_allowed", _("You are not allowed to resolve data conflicts."))
@@ -90,21 +118,33 @@ def conflict_resolve(
         raise InvalidInput(
             "conflict_keep_invalid", _("Choose to keep the current value or take the other source's value.")
         )
-    status = ConflictStatus.KEPT_CURRENT if keep == "current" else ConflictStatus.TOOK_INCOMING
     with transaction.atomic():
-        claimed = FieldConflict.objects.filter(pk=conflict.pk, status=ConflictStatus.OPEN).update(
-            status=status, resolved_by=user, resolved_at=timezone.now()
-        )
-        if not claimed:
-            raise Conflict("conflict_already_resolved", _("This conflict has already been resolved."))
-        conflict.refresh_from_db()
-        if keep == "incoming":
-            _value_take(conflict, user=user)
-        audit_record(
-            action="registry.conflict_resolve",
-            actor=user,
-            request=request,
-            obj=conflict,
-            detail={"person_id": conflict.person_id, "field": conflict.field, "keep": keep},
+        # Not rolled back with the refusal: the refreshed conflict is what the admin decides on next.
+        stale = keep == "incoming" and _current_refreshed(conflict)
+        if not stale:
+            _conflict_decide(conflict, user=user, keep=keep, request=request)
+    if stale:
+        raise Conflict(
+            "conflict_value_changed",
+            _("The current value changed since this conflict was recorded: check it and decide again."),
         )
     return conflict
+
+
+def _conflict_decide(conflict: FieldConflict, *, user: User, keep: str, request: HttpRequest | None) -> None:
+    status = ConflictStatus.KEPT_CURRENT if keep == "current" else ConflictStatus.TOOK_INCOMING
+    claimed = FieldConflict.objects.filter(pk=conflict.pk, status=ConflictStatus.OPEN).update(
+        status=status, resolved_by=user, resolved_at=timezone.now()
+    )
+    if not claimed:
+        raise Conflict("conflict_already_resolved", _("This conflict has already been resolved."))
+    conflict.refresh_from_db()
+    if keep == "incoming":
+        _value_take(conflict, user=user)
+    audit_record(
+        action="registry.conflict_resolve",
+        actor=user,
+        request=request,
+        obj=conflict,
+        detail={"person_id": conflict.person_id, "field": conflict.field, "keep": keep},
+    )

@@ -112,7 +112,7 @@ def test_the_same_data_in_another_file_changes_nothing(small_street: SmallStreet
     assert registry_snapshot() == before
 
 
-def test_one_bad_row_imports_nothing_and_the_report_names_it(small_street: SmallStreet, tmp_path: Path):
+def test_security_32_one_bad_row_imports_nothing_and_the_report_names_it(small_street: SmallStreet, tmp_path: Path):
     good = new_id_number()
     path = csv_write(
         tmp_path / "police.csv",

@@ -21,7 +21,7 @@ def _plan(path: Path, **options: object):  # type: ignore[no-untyped-def]
     return import_plan(path=path, source=DataSource.objects.get(code="police"), **options)  # type: ignore[arg-type]
 
 
-def test_a_renamed_executable_is_refused(tmp_path: Path):
+def test_security_26_a_renamed_executable_is_refused(tmp_path: Path):
     path = tmp_path / "名单.xlsx"
     path.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64)
 
@@ -42,7 +42,7 @@ def test_a_zip_that_is_not_a_spreadsheet_is_refused(tmp_path: Path):
     assert refused.value.code == "file_type_refused"
 
 
-def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path: Path):
+def test_security_26_a_zip_bomb_is_refused_before_it_is_read(tmp_path: Path):
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
@@ -54,7 +54,7 @@ def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path: Path):
     assert refused.value.code == "file_unpacked_too_large"
 
 
-def test_a_file_over_the_size_limit_is_refused(tmp_path: Path):
+def test_security_26_a_file_over_the_size_limit_is_refused(tmp_path: Path):
     path = csv_write(tmp_path / "a.csv", [HEADER] * 100)
 
     with override_settings(UPLOAD_MAX_BYTES=100), pytest.raises(FileRefused) as refused:

@@ -121,7 +121,7 @@ def test_an_unknown_source_or_a_renamed_program_is_refused(small_street: SmallSt
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_killing_the_command_mid_import_leaves_no_person_behind(tmp_path: Path):
+def test_security_32_killing_the_command_mid_import_leaves_no_person_behind(tmp_path: Path):
     street = make_small_street()
     address = address_of(street.household_a)
     rows = [["赵大海", new_id_number(), "", address, ""] for _ in range(CHUNK_ROWS * 6)]
@@ -146,6 +146,10 @@ def test_killing_the_command_mid_import_leaves_no_person_behind(tmp_path: Path):
     assert child.returncode == -signal.SIGKILL, child.stderr.read() if child.stderr else ""
     assert Person.objects.count() == people_before
     assert not ImportBatch.objects.exists()
+    # Nothing of the killed run stands in the way: the same file, run again, goes in whole.
+    _run(str(path), "--source", "police")
+    assert Person.objects.count() == people_before + len(rows)
+    assert ImportBatch.objects.get().status == ImportStatus.COMMITTED
 
 
 @pytest.mark.django_db

@@ -83,7 +83,7 @@ def test_an_id_number_a_spreadsheet_turned_into_a_number_is_refused(small_street
     assert plan.rows == []
 
 
-def test_gender_and_birth_date_must_match_the_id_number(small_street: SmallStreet, tmp_path: Path):
+def test_security_27_gender_and_birth_date_must_match_the_id_number(small_street: SmallStreet, tmp_path: Path):
     number = new_id_number(dt.date(1960, 5, 4), "M")
     address = address_of(small_street.household_a)
     path = xlsx_write(

@@ -16,7 +16,7 @@ from qiaomen.tickets.services import ticket_accept, ticket_create
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twenty_simultaneous_accepts_make_one_winner(small_street: SmallStreet) -> None:
+def test_security_31_twenty_simultaneous_accepts_make_one_winner(small_street: SmallStreet) -> None:
     department = Department.objects.get(code="minzheng")
     handlers = [make_user(f"mz{n}", Role.DEPARTMENT_HANDLER, department=department) for n in range(20)]
     ticket = ticket_create(

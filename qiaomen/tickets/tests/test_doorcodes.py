@@ -28,7 +28,7 @@ def _live(household_pk: int) -> int:
     return DoorCode.objects.filter(household_id=household_pk, person__isnull=True, revoked_at__isnull=True).count()
 
 
-def test_a_code_is_192_random_bits_stored_as_hash_and_encrypted_token(small_street: SmallStreet) -> None:
+def test_security_28_a_code_is_192_random_bits_stored_as_hash_and_encrypted_token(small_street: SmallStreet) -> None:
     s = small_street
     code, token = door_code_issue(household=s.household_a, user=s.users["worker_a"])
     assert re.fullmatch(r"[A-Za-z0-9_-]{32}", token)  # token_urlsafe(24): 24 bytes, 192 bits

@@ -46,7 +46,9 @@ def grid_b_ticket(street: SmallStreet) -> Ticket:
     )
 
 
-def test_photos_are_stored_without_metadata_under_random_names(small_street: SmallStreet, uploads: Path) -> None:
+def test_security_26_photos_are_stored_without_metadata_under_random_names(
+    small_street: SmallStreet, uploads: Path
+) -> None:
     ticket = grid_b_ticket(small_street)
     worker = small_street.users["worker_b"]
     jpeg, plain = ticket_photos_add(ticket=ticket, user=worker, raws=[jpeg_with_gps(), png()], kind=PhotoKind.REPORT)

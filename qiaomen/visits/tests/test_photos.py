@@ -47,7 +47,7 @@ def test_the_location_is_read_and_the_stored_image_has_no_metadata() -> None:
     [b"MZ\x90\x00" + b"\x00" * 200, b"\x89PNG\r\n\x1a\n" + b"not really a png", b"GIF89a" + b"\x00" * 50],
     ids=["renamed executable", "fake png header", "gif"],
 )
-def test_anything_but_a_real_photo_is_refused(raw: bytes) -> None:
+def test_security_26_anything_but_a_real_photo_is_refused(raw: bytes) -> None:
     with pytest.raises(InvalidInput) as error:
         photo_clean(raw)
     assert error.value.code == "photo_type"

@@ -158,7 +158,7 @@ def test_a_bad_photo_leaves_the_ticket_unresolved(
     assert not any(path.is_file() for path in tmp_path.rglob("*"))
 
 
-def test_a_photo_is_served_only_to_who_sees_its_ticket(
+def test_security_26_a_photo_is_served_as_a_download_with_nosniff_only_to_who_sees_its_ticket(
     small_street: SmallStreet, client_as: Callable[[str], Client], settings: Settings, tmp_path: Path
 ) -> None:
     settings.UPLOAD_DIR = tmp_path
@@ -173,7 +173,7 @@ def test_a_photo_is_served_only_to_who_sees_its_ticket(
     assert isinstance(response, FileResponse), "a photo is streamed from its file"
     assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Disposition"].startswith("inline")
+    assert response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content) == ticket_photo_path(photo).read_bytes()
     for outsider in ("worker_a", "dept_handler"):  # grid A's worker; 民政, another department
         assert client_as(outsider).get(url).status_code == 404

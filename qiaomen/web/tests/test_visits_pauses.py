@@ -49,7 +49,7 @@ def test_the_street_admin_pauses_a_community_and_its_work_list_turns_to_phone(
         ({"grids": "{grid_a}", "reason": "台风", "ends_on": "2026-11-01"}, "结束日期不能早于开始日期"),
     ],
 )
-def test_a_pause_that_cannot_be_made_is_explained(
+def test_security_27_a_pause_that_cannot_be_made_is_explained(
     client_as: Callable[[str], Client], small_street: SmallStreet, data: dict[str, str], message: str
 ) -> None:
     filled = {key: value.format(grid_a=small_street.grid_a.pk) for key, value in data.items()}

@@ -13,6 +13,7 @@ from qiaomen.web.tickets.views import admin, detail, review, similar
 urlpatterns: list[URLPattern] = [
     path("", detail.ticket_inbox, name="ticket_inbox"),
     path("new/", detail.ticket_new, name="ticket_new"),
+    path("export/", detail.ticket_export, name="ticket_export"),
     path("<int:pk>/", detail.ticket_detail, name="ticket_detail"),
     path("<int:pk>/accept/", detail.ticket_accept, name="ticket_accept"),
     path("<int:pk>/start/", detail.ticket_start, name="ticket_start"),

@@ -21,14 +21,16 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
-from qiaomen.core.errors import DomainError, InvalidInput
+from qiaomen.core.errors import Conflict, DomainError, InvalidInput
 from qiaomen.core.photos import MAX_PHOTO_BYTES, PHOTO_ERRORS
+from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
 from qiaomen.registry.selectors import household_for_user
 from qiaomen.tickets import services
 from qiaomen.tickets.classification import ranked_codes
@@ -45,6 +47,7 @@ from qiaomen.tickets.selectors import (
 from qiaomen.tickets.selectors import (
     ticket_inbox as inbox_tickets,
 )
+from qiaomen.tickets.services.export import tickets_export
 from qiaomen.tickets.services.intake import ticket_from_text
 from qiaomen.web.shared.views import current_user, paginate, staff_page, user_with
 from qiaomen.web.tickets.forms import (
@@ -119,6 +122,17 @@ def ticket_inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "web/tickets/inbox.html", {"page": page, "is_department": user.department_id is not None})
 
 
+@staff_page
+def ticket_export(request: HttpRequest) -> HttpResponse:
+    """The inbox as an Excel file (limited and audited by the service)."""
+    user = user_with(request, Capability.VIEW_TICKETS)
+    content = tickets_export(user=user, tickets=inbox_tickets(user, now=timezone.now()), request=request)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"tickets-{stamp}.xlsx")
+    return response
+
+
 def _action_forms(ticket: Ticket, user: User) -> dict[str, forms.Form | None]:
     """The allowed actions, each with its (empty) form, or None when a button is enough."""
     blank: dict[str, Callable[[], forms.Form | None]] = {
@@ -164,10 +178,14 @@ def _run(
 ) -> HttpResponse:
     """Parses the action's form, calls the service and goes back to the ticket. A refused form
     shows the ticket again with the errors (422); a domain error (409 when someone acted first)
-    its Chinese message with its status."""
+    its Chinese message with its status. The form carries the version of the ticket it was shown
+    with: a ticket changed since is a 409, never acted on unseen (SECURITY.md line 30)."""
     capability = Capability.CONFIRM_TICKETS if action in ("confirm", "resubmit") else Capability.HANDLE_TICKETS
     user = user_with(request, capability)
     ticket = ticket_for_user(user, pk)
+    seen = request.POST.get("version", "")
+    if seen.isdigit() and int(seen) != ticket.version:
+        raise Conflict("ticket_changed", gettext("Someone else changed this just now: refresh the page and try again."))
     form = form_class(request.POST, request.FILES) if form_class else None
 
     def refused(shown: Ticket) -> HttpResponse:
@@ -309,16 +327,17 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 
 @staff_page
 def ticket_photo(request: HttpRequest, pk: int) -> FileResponse:
-    """One photo of a ticket the user may see (404 otherwise), served inline with its stored
-    type; nosniff so a browser never reads it as anything else. The file was re-encoded
-    without metadata when stored, so its location is not in it."""
+    """One photo of a ticket the user may see (404 otherwise), served as a download with its
+    stored type and nosniff (SECURITY.md line 26), so a browser never renders an upload as a page
+    of this site; an <img> shows it all the same. The file was re-encoded without metadata when
+    stored, so its location is not in it."""
     user = user_with(request, Capability.VIEW_TICKETS)
     photo = ticket_photo_for_user(user, pk)
     extension = photo.stored_name.rsplit(".", 1)[-1]
     response = FileResponse(
         services.ticket_photo_path(photo).open("rb"),
         content_type=photo.content_type,
-        as_attachment=False,  # Content-Disposition: inline
+        as_attachment=True,
         filename=f"ticket-{photo.ticket_id}-{photo.pk}.{extension}",
     )
     response["X-Content-Type-Options"] = "nosniff"
