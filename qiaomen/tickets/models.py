@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from qiaomen.accounts.models import Department
 from qiaomen.core.events import Transition
 from qiaomen.core.fields import EncryptedTextField
+from qiaomen.core.models import SealedRow
 from qiaomen.core.transitions import table_from_actions
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, Person
@@ -130,7 +131,7 @@ class EscalationLevel(models.IntegerChoices):
     JOINT_MEETING = 3, _("joint meeting (联席会议)")
 
 
-class Ticket(models.Model):
+class Ticket(SealedRow):
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets")

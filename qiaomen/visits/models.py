@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.models import Department
 from qiaomen.core.fields import EncryptedTextField
-from qiaomen.core.models import TransitionHistory
+from qiaomen.core.models import SealedRow, TransitionHistory
 from qiaomen.places.models import Community, Grid
 from qiaomen.registry.models import Household, Tag
 from qiaomen.visits.periods import PeriodKind
@@ -103,7 +103,7 @@ class ContactMode(models.TextChoices):
     PHONE = "phone", _("by phone or online")
 
 
-class Visit(models.Model):
+class Visit(SealedRow):
     """A visit as recorded on the phone. `client_uuid` makes a resent visit count once."""
 
     client_uuid = models.UUIDField(unique=True)
