@@ -6,11 +6,16 @@ Plain functions rather than factories with hidden defaults, so a test shows what
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import subprocess
 from dataclasses import dataclass, field
+from io import StringIO
 from itertools import count
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from qiaomen.accounts.models import Department, PlaceAssignment, User
@@ -165,3 +170,37 @@ def tamper_with_audit_row(entry_id: int) -> None:
         else:
             cursor.execute("DROP TRIGGER core_auditentry_no_update")
             cursor.execute("UPDATE core_auditentry SET action = 'nothing.happened' WHERE id = %s", [entry_id])
+
+
+def raw_database_bytes() -> bytes:
+    """Everything the database holds, as stored: the SQLite file and its WAL, or a pg_dump."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        path = Path(connection.settings_dict["NAME"])
+        assert path.is_file(), f"the test database should be a file, not {path}"
+        return b"".join(part.read_bytes() for part in (path, Path(f"{path}-wal")) if part.exists())
+    if connection.vendor != "postgresql":
+        pytest.skip(f"no raw-data check written for {connection.vendor}")
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        pytest.skip("pg_dump is not installed: the PostgreSQL test database cannot be dumped")
+    db = connection.settings_dict
+    command = [pg_dump, "--data-only", "--no-owner", "--dbname", db["NAME"]]
+    for option, value in (("--host", db["HOST"]), ("--port", db["PORT"]), ("--username", db["USER"])):
+        if value:
+            command += [option, str(value)]
+    env = {**os.environ, "PGPASSWORD": str(db["PASSWORD"] or "")}
+    return subprocess.run(command, check=True, capture_output=True, env=env, timeout=300).stdout  # noqa: S603 (pg_dump, our own arguments)
+
+
+def database_dumps() -> str:
+    """What an operator's dumps of the database hold: `dumpdata` of every app and, on SQLite,
+    the SQL dump (`.dump`)."""
+    out = StringIO()
+    call_command("dumpdata", stdout=out)
+    text = out.getvalue()
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        text += "\n".join(connection.connection.iterdump())
+    return text

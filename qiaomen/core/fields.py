@@ -218,6 +218,9 @@ class EncryptedJSONField(EncryptedTextField):
     """A JSON value (questionnaire answers) encrypted as one text; `{}` is encrypted too."""
 
     mutable_values = True
+    # What django-stubs' mypy plugin types the model attribute as: any JSON value.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("default", dict)
@@ -231,6 +234,19 @@ class EncryptedJSONField(EncryptedTextField):
 
     def _from_text(self, text: str) -> Any:
         return json.loads(text)
+
+
+def sealed_changes(row: models.Model, changes: dict[str, Any]) -> dict[str, Any]:
+    """Column values for a `QuerySet.update` of this one row, its encrypted ones sealed to it."""
+    meta = type(row)._meta
+    sealed = {}
+    for name, value in changes.items():
+        field = meta.get_field(name)
+        if isinstance(field, EncryptedTextField) and not isinstance(value, Sealed):
+            token = field.seal(value, row_key=field.row_key_of(row))
+            value = token if token in (None, "") else Sealed(token)
+        sealed[name] = value
+    return sealed
 
 
 def bulk_update_sealed(objs: Sequence[models.Model], fields: Sequence[str], *, batch_size: int | None = None) -> int:

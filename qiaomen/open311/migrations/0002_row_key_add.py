@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from qiaomen.core.row_keys import row_key_add
+from qiaomen.core.sealing_migrations import row_key_add
 
 
 class Migration(migrations.Migration):

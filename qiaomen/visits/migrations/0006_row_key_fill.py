@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from qiaomen.core.row_keys import row_key_fill
+from qiaomen.core.sealing_migrations import row_key_fill
 
 
 class Migration(migrations.Migration):
