@@ -46,7 +46,14 @@ class _Slot:
     sealed_for: str  # the binding `token` is known to be sealed for ("" when unknown)
 
 
-_UNOPENED: Any = object()
+class _Unopened:
+    """Marks a value not yet decrypted; pickles as this module's one instance (cached models)."""
+
+    def __reduce__(self) -> str:
+        return "_UNOPENED"
+
+
+_UNOPENED: Any = _Unopened()
 
 
 def _held(instance: Any, attname: str) -> Any:

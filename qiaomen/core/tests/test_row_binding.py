@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import pickle
 from collections.abc import Callable
 from io import StringIO
 
@@ -123,3 +124,5 @@ def test_a_value_read_saved_and_bulk_updated_stays_bound_to_its_row(small_street
     deferred = Person.objects.only("pk").get(pk=elder.pk)
     assert (deferred.phone, deferred.remarks) == ("13800003333", "新备注")
     assert Person.objects.values_list("phone", flat=True).get(pk=elder.pk).startswith("v2:")
+    # A cached instance (pickled) still opens its values, read or not.
+    assert pickle.loads(pickle.dumps(Person.objects.get(pk=elder.pk))).phone == "13800003333"  # noqa: S301
