@@ -21,6 +21,8 @@ from qiaomen.core.fields import bulk_update_sealed
 from qiaomen.keys import KeyRing
 from qiaomen.registry.models import Person
 from qiaomen.testing import SmallStreet
+from qiaomen.tickets.models import Channel, Subcategory, Ticket
+from qiaomen.tickets.services import ticket_create
 
 pytestmark = pytest.mark.django_db
 
@@ -90,9 +92,18 @@ def test_hole_4_after_key_rotation_old_rows_read_and_reencrypt_moves_them_to_the
     old = settings.QIAOMEN_KEYS
     rotated = KeyRing("k2", {"k2": b"n" * 32, **old.data_keys}, old.index_key)
     people = Person.objects.count()
+    ticket = ticket_create(
+        channel=Channel.STAFF,
+        description="独居老人想申请助餐",
+        subcategory=Subcategory.objects.get(code="LIF-MEAL"),
+        household=small_street.household_a,
+    )
     with override_settings(QIAOMEN_KEYS=rotated):
         assert Person.objects.get(pk=small_street.elder_a.pk).phone == "13800001111"
-        assert f"registry.Person: {people} stale rows" in _reencrypt()
+        report = _reencrypt()
+        assert f"registry.Person: {people} stale rows" in report and "tickets.Ticket: 1 stale rows" in report
+        moved = Ticket.objects.get(pk=ticket.pk)
+        assert (moved.description, moved.suggestion) == ("独居老人想申请助餐", ticket.suggestion)
         assert _stored(small_street.elder_a, "phone").startswith("v2:k2:")
         assert _stored(small_street.elder_a, "care_notes").startswith("v2:k2:")
         assert Person.objects.get(pk=small_street.elder_a.pk).care_notes == "糖尿病，低糖饮食"
