@@ -164,7 +164,10 @@ def main() -> None:
         for label, path in runs:
             run = manage(workdir, "import_people", str(path), "--source", "police")
             rate = options.rows / run.seconds
-            print(f"  {label}: {run.seconds:.1f} s = {rate:,.0f} rows/s, peak memory {run.peak_mb:,.0f} MB")
+            print(
+                f"  {label}: {run.seconds:.1f} s = {rate:,.0f} rows/s, peak memory {run.peak_mb:,.0f} MB; "
+                f"CPU {run.cpu_seconds:.1f} s = {options.rows / run.cpu_seconds:,.0f} rows per CPU second"
+            )
             print(f"    {run.output.strip().splitlines()[-1]}")
             if path == first:
                 print(

@@ -29,6 +29,7 @@ import datetime as dt
 import pstats
 import random
 import time
+import uuid
 from pathlib import Path
 
 from common import (
@@ -69,6 +70,10 @@ TICKET_COLUMNS = (
     "rating",
     "rated_at",
     "version",
+    "row_key",
+    "suggestion",
+    "callback_phone",
+    "health_consent",
 )
 # Channels as the plan expects them: a third found by grid workers on their rounds.
 CHANNEL_WEIGHTS = {"visit": 35, "qr": 25, "staff": 30, "api": 5, "device": 5}
@@ -101,6 +106,8 @@ def tickets_insert(count: int, rng: random.Random) -> float:
     recent: list[tuple[int, int, int | None, tuple[int, int, str]]] = []  # (id, household, grid, subcategory)
     columns = ", ".join(TICKET_COLUMNS)
     sql = f"INSERT INTO {Ticket._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(TICKET_COLUMNS))})"  # noqa: S608 (names are ours)
+    # Free text is sealed to its row (core.fields): each row its own key, as the ORM would store it.
+    sealed = {name: Ticket._meta.get_field(name) for name in ("description", "resolution_note", "suggestion")}
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         rows = []
@@ -157,12 +164,18 @@ def tickets_insert(count: int, rng: random.Random) -> float:
                 None if moment is None else adapt(moment)
                 for moment in (created, created, accepted, accepted, started_at, resolved, closed, accept_by)
             ]
+            key = uuid.UUID(int=rng.getrandbits(128))
+            text, note, suggestion = (
+                sealed[name].seal(value, row_key=key)  # type: ignore[attr-defined]
+                for name, value in (("description", "压测工单"), ("resolution_note", note), ("suggestion", {}))
+            )
             rows.append(
                 (
-                    *(pk, channel, household_id, grid_id, "压测工单", subcategory_id, priority, department_id, status),
+                    *(pk, channel, household_id, grid_id, text, subcategory_id, priority, department_id, status),
                     *stamps,
                     *(adapt(resolve_by), None if escalate_after is None else adapt(escalate_after), level, repeat_of),
                     *(0, reopens, on_spot, note, rating, None if rated_at is None else adapt(rated_at), 1),
+                    *(key.hex, suggestion, "", False),
                 )
             )
             if len(rows) >= CHUNK:

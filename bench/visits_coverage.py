@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import random
 import time
 import uuid
@@ -47,6 +48,7 @@ VISIT_COLUMNS = (
     "answers",
     "resolved_on_spot",
     "notes",
+    "row_key",
 )
 
 
@@ -67,6 +69,7 @@ def visits_insert(count: int, rng: random.Random) -> float:
     now = timezone.now()
     columns = ", ".join(VISIT_COLUMNS)
     sql = f"INSERT INTO {Visit._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(VISIT_COLUMNS))})"  # noqa: S608 (names are ours)
+    answers_field = Visit._meta.get_field("answers")  # encrypted, sealed to each row (core.fields)
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         for first in range(0, count, CHUNK):
@@ -78,7 +81,9 @@ def visits_insert(count: int, rng: random.Random) -> float:
                 outcome, answers, reason = visit_outcome(rng)
                 worker = workers.get(grid_id, fallback)
                 row = (uuid.UUID(int=rng.getrandbits(128)).hex, household_id, grid_id, worker, routine)
-                rows.append((*row, moment, moment, "in_person", outcome, reason, False, answers, False, ""))
+                key = uuid.UUID(int=rng.getrandbits(128))
+                sealed = answers_field.seal(json.loads(answers), row_key=key)  # type: ignore[attr-defined]
+                rows.append((*row, moment, moment, "in_person", outcome, reason, False, sealed, False, "", key.hex))
             cursor.executemany(sql, rows)
     return time.perf_counter() - started
 

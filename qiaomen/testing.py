@@ -6,17 +6,22 @@ Plain functions rather than factories with hidden defaults, so a test shows what
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from io import StringIO
 from itertools import count
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import StateApps
@@ -308,3 +313,37 @@ def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() + steps_ahead * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def raw_database_bytes() -> bytes:
+    """Everything the database holds, as stored: the SQLite file and its WAL, or a pg_dump."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        path = Path(connection.settings_dict["NAME"])
+        assert path.is_file(), f"the test database should be a file, not {path}"
+        return b"".join(part.read_bytes() for part in (path, Path(f"{path}-wal")) if part.exists())
+    if connection.vendor != "postgresql":
+        pytest.skip(f"no raw-data check written for {connection.vendor}")
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        pytest.skip("pg_dump is not installed: the PostgreSQL test database cannot be dumped")
+    db = connection.settings_dict
+    command = [pg_dump, "--data-only", "--no-owner", "--dbname", db["NAME"]]
+    for option, value in (("--host", db["HOST"]), ("--port", db["PORT"]), ("--username", db["USER"])):
+        if value:
+            command += [option, str(value)]
+    env = {**os.environ, "PGPASSWORD": str(db["PASSWORD"] or "")}
+    return subprocess.run(command, check=True, capture_output=True, env=env, timeout=300).stdout  # noqa: S603 (pg_dump, our own arguments)
+
+
+def database_dumps() -> str:
+    """What an operator's dumps of the database hold: `dumpdata` of every app and, on SQLite,
+    the SQL dump (`.dump`)."""
+    out = StringIO()
+    call_command("dumpdata", stdout=out)
+    text = out.getvalue()
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        text += "\n".join(connection.connection.iterdump())
+    return text

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,19 @@ from qiaomen.core.events import Transition
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class SealedRow(models.Model):
+    """A model with encrypted fields: `row_key` is the row's identity in the associated data of
+    its ciphertexts (see core.crypto). A random UUID fixed when the instance is made, so that it is
+    known before the INSERT (an auto-increment key is not) and every writer, bulk ones too, can
+    seal a value in the same statement that stores it. Unique: copying a ciphertext together with
+    its row key into another row is refused by the database."""
+
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         abstract = True

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict
 from qiaomen.core.events import Transition
+from qiaomen.core.fields import sealed_changes
 
 if TYPE_CHECKING:
     # core sits below accounts: any user model will do (settings.AUTH_USER_MODEL).
@@ -109,7 +110,7 @@ def claim_transition(
     model = type(row)
     with transaction.atomic():
         claimed = model._default_manager.filter(pk=row.pk, version=stateful.version, **{field: old}).update(
-            **{field: new}, version=F("version") + 1, **(changes or {})
+            **{field: new}, version=F("version") + 1, **sealed_changes(row, changes or {})
         )
         if not claimed:
             raise Conflict(

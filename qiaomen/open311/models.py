@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.core.fields import EncryptedTextField
+from qiaomen.core.models import SealedRow
 from qiaomen.places.models import Street
 from qiaomen.tickets.models import Ticket
 
@@ -39,7 +40,7 @@ class Open311Key(models.Model):
         return self.name
 
 
-class Open311Request(models.Model):
+class Open311Request(SealedRow):
     ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="open311_request")
     key = models.ForeignKey(Open311Key, on_delete=models.PROTECT, related_name="requests")
     created_at = models.DateTimeField()

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from qiaomen.core.fields import EncryptedTextField
 from qiaomen.open311.models import Open311Key, Open311Request
 from qiaomen.open311.render import Open311Error
 from qiaomen.open311.requests import HEALTH_SERVICES, PRIORITY_WORDS
@@ -66,6 +67,7 @@ def _tickets(street: Street | None, key: Open311Key | None) -> QuerySet[Ticket]:
     ).annotate(
         updated_at=Subquery(events.values("at")[:1]),
         return_reason=Subquery(events.filter(action="return").values("reason")[:1]),
+        return_reason_key=Subquery(events.filter(action="return").values("row_key")[:1]),
     )
     if street is None:
         return tickets
@@ -160,12 +162,20 @@ def open_or_closed(ticket: Ticket) -> str:
     return OPEN if ticket.status in OPEN_STATUSES else CLOSED
 
 
+def _return_reason(ticket: Ticket) -> str | None:
+    """The last return's reason, read with the ticket (annotations): opened with its event's row key."""
+    token = getattr(ticket, "return_reason", None)
+    field = TicketEvent._meta.get_field("reason")
+    assert isinstance(field, EncryptedTextField)
+    return field.open(token, row_key=getattr(ticket, "return_reason_key", None))  # type: ignore[no-any-return]
+
+
 def status_notes(ticket: Ticket, *, staff_text: bool) -> str:
     """Where the request stands. With `staff_text` (the key that sent it), the department's
     answer (the resolution note) and its question back (a return's reason) too; transfer reasons
     and internal notes never leave."""
     department = ticket.department.name
-    reason = getattr(ticket, "return_reason", None) if staff_text else None
+    reason = _return_reason(ticket) if staff_text else None
     resolution = (ticket.resolution_note if staff_text else "") or "已办结"
     notes = {
         TicketStatus.NEW: "已收到，正在分派",

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.core.fields import EncryptedTextField
-from qiaomen.core.models import TimeStampedModel, TransitionHistory
+from qiaomen.core.models import SealedRow, TimeStampedModel, TransitionHistory
 from qiaomen.places.models import Building
 
 
@@ -111,7 +111,7 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("female")
 
 
-class Person(TimeStampedModel):
+class Person(SealedRow, TimeStampedModel):
     """A person's file. ID number, phone and notes are encrypted; the masked forms are kept
     beside them so that lists never need the key, and the HMAC index finds a number exactly.
 
@@ -241,7 +241,7 @@ class ConflictStatus(models.TextChoices):
     TOOK_INCOMING = "took_incoming", _("took the other source's value")
 
 
-class FieldConflict(models.Model):
+class FieldConflict(SealedRow):
     """Two departments disagree on one field; both values are kept until an admin decides."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="conflicts")
@@ -288,7 +288,7 @@ class RecordChange(models.Model):
         ordering = ["-at", "-pk"]
 
 
-class DoorCode(models.Model):
+class DoorCode(SealedRow):
     """A QR door plate (一户一码) or a personal code (一人一码): a random token of 192 bits that
     opens the resident page /q/<token>. Only its SHA-256 is used for lookup; the token itself is
     kept encrypted so that a lost sticker can be printed again. Revoking keeps the row (tickets
@@ -365,7 +365,7 @@ RIGHTS_TRANSITIONS: dict[str, frozenset[str]] = {
 RIGHTS_OPEN_STATUSES = frozenset({RightsStatus.RECEIVED, RightsStatus.IN_PROGRESS})
 
 
-class RightsRequest(TransitionHistory, models.Model):
+class RightsRequest(SealedRow, TransitionHistory, models.Model):
     """A resident's request to see, correct or delete their personal information (PIPL arts.
     45-47), answered within 15 working days. A request from a household's QR code names the
     household only: staff find the person it concerns before carrying it out."""

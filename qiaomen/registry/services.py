@@ -138,6 +138,9 @@ def person_unmask(*, user: User, person: Person, field: str, reason: str, reques
         raise Forbidden("unmask_not_allowed", _("You are not allowed to view full details."))
     if len(reason) < 2:
         raise InvalidInput("unmask_reason_required", _("Give a reason for viewing full details."))
+    # Opened before the audit row: a value that does not decrypt (tampered, or copied from another
+    # row) raises here, and no row claims that a full value was shown.
+    value = str(getattr(person, field))
     with transaction.atomic():
         audit_record(
             action="person.unmask",
@@ -146,4 +149,4 @@ def person_unmask(*, user: User, person: Person, field: str, reason: str, reques
             obj=person,
             detail={"field": field, "reason": reason[:200]},
         )
-    return str(getattr(person, field))
+    return value

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.models import Department
 from qiaomen.core.events import Transition
-from qiaomen.core.fields import EncryptedTextField
+from qiaomen.core.fields import EncryptedJSONField, EncryptedTextField
+from qiaomen.core.models import SealedRow
 from qiaomen.core.transitions import table_from_actions
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, Person
@@ -130,12 +131,14 @@ class EscalationLevel(models.IntegerChoices):
     JOINT_MEETING = 3, _("joint meeting (联席会议)")
 
 
-class Ticket(models.Model):
+class Ticket(SealedRow):
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets")
     grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets")
-    description = models.TextField(_("description"))
+    # Free text that can hold health and family details: encrypted; lists and search go
+    # through the classifier's sub-category and priority, never through this text.
+    description = EncryptedTextField(_("description"), blank=False)
     subcategory = models.ForeignKey(Subcategory, on_delete=models.PROTECT, related_name="tickets")
     priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="tickets")
@@ -165,7 +168,7 @@ class Ticket(models.Model):
     transfer_count = models.PositiveSmallIntegerField(default=0)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     resolved_on_spot = models.BooleanField(default=False)
-    resolution_note = models.TextField(blank=True)
+    resolution_note = EncryptedTextField()
     worker_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -177,8 +180,8 @@ class Ticket(models.Model):
     )
     # What the classifier suggested when the text came in: code, priority, department,
     # confidence, the words that weighed most, emergency signals, model version. Kept as it was
-    # so that a staff correction can be compared with it.
-    suggestion = models.JSONField(default=dict, blank=True)
+    # so that a staff correction can be compared with it. Encrypted: the words come from the text.
+    suggestion = EncryptedJSONField()
     # Set by a resident (QR page) or an Open311 client who asks to be called back.
     callback_phone = EncryptedTextField(_("call-back phone"), purpose="ticket.callback_phone")
     # The resident's separate consent to health information being kept (PIPL art. 28-29).
@@ -220,14 +223,14 @@ class Ticket(models.Model):
         ticket_event_write(self, event, old=event.old, new=event.new)
 
 
-class ClassificationCorrection(models.Model):
+class ClassificationCorrection(SealedRow):
     """A person's decision on a classifier suggestion: confirmed or corrected. Every one is kept
     and becomes training data the next time `train_classifier` runs."""
 
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="classification_corrections"
     )
-    text = models.TextField()
+    text = EncryptedTextField(blank=False)  # a copy of the ticket's description
     suggested_code = models.CharField(max_length=16, blank=True)
     suggested_priority = models.CharField(max_length=2, blank=True)
     confidence = models.FloatField(null=True, blank=True)
@@ -244,7 +247,7 @@ class ClassificationCorrection(models.Model):
         ordering = ["corrected_at", "pk"]
 
 
-class TicketEvent(models.Model):
+class TicketEvent(SealedRow):
     """History of a ticket: every transition, with who, why and when. Never edited."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
@@ -254,7 +257,7 @@ class TicketEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(blank=True)
+    reason = EncryptedTextField()
     detail = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField()
 
@@ -279,13 +282,13 @@ class SpotCheckResult(models.TextChoices):
     FAILED = "failed", _("not confirmed")
 
 
-class SpotCheck(models.Model):
+class SpotCheck(SealedRow):
     """A supervisor's check of a closed ticket: a random sample plus every poorly rated one."""
 
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="spot_check")
     reason = models.CharField(max_length=16)  # "sample" or "low_rating"
     result = models.CharField(max_length=16, choices=SpotCheckResult.choices, default=SpotCheckResult.PENDING)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField()
     created_at = models.DateTimeField()
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.models import Department
-from qiaomen.core.fields import EncryptedTextField
-from qiaomen.core.models import TransitionHistory
+from qiaomen.core.fields import EncryptedJSONField, EncryptedTextField
+from qiaomen.core.models import SealedRow, TransitionHistory
 from qiaomen.places.models import Community, Grid
 from qiaomen.registry.models import Household, Tag
 from qiaomen.visits.periods import PeriodKind
@@ -103,7 +103,7 @@ class ContactMode(models.TextChoices):
     PHONE = "phone", _("by phone or online")
 
 
-class Visit(models.Model):
+class Visit(SealedRow):
     """A visit as recorded on the phone. `client_uuid` makes a resent visit count once."""
 
     client_uuid = models.UUIDField(unique=True)
@@ -122,7 +122,7 @@ class Visit(models.Model):
     lng = models.FloatField(null=True, blank=True)
     distance_m = models.PositiveIntegerField(_("distance to the building (m)"), null=True, blank=True)
     far_from_building = models.BooleanField(_("checked in far from the building"), default=False)
-    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    answers = EncryptedJSONField(_("answers"))
     policies = models.ManyToManyField(PolicyTopic, blank=True, related_name="+")
     resolved_on_spot = models.BooleanField(_("resolved on the spot"), default=False)
     notes = EncryptedTextField(_("notes"), purpose="visit.notes")
@@ -149,12 +149,12 @@ class VisitPhoto(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
 
-class Demand(models.Model):
+class Demand(SealedRow):
     """A need a resident raised during a visit; it becomes a ticket once tickets exist."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="demands")
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="demands")
-    text = models.TextField(_("demand"))
+    text = EncryptedTextField(_("demand"), blank=False)
     resolved_on_spot = models.BooleanField(_("resolved on the spot"), default=False)
     raised_at = models.DateTimeField(db_index=True)
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from qiaomen.accounts.models import User
 from qiaomen.core.bulk import BulkInsert
+from qiaomen.core.fields import bulk_update_sealed
 from qiaomen.core.masking import mask_name
 from qiaomen.registry.identity import ID_NUMBER_COLUMNS, PHONE_COLUMNS, phone_columns
 from qiaomen.registry.importing.lookups import RegistryLookups
@@ -68,7 +69,7 @@ STATED_COLUMNS = (
     "provenance",
 )
 # Only what the merge compares or writes: care notes and the ID number are never decrypted.
-LOADED_COLUMNS = ("id", "id_index", *PHONE_COLUMNS, *STATED_COLUMNS, "version")
+LOADED_COLUMNS = ("id", "row_key", "id_index", *PHONE_COLUMNS, *STATED_COLUMNS, "version")
 # What a merge counts, all of them in every report (0 when nothing happened).
 COUNT_KEYS = ("new", "updated", "unchanged", "conflicts", "conflicts_pending", "tags_added")
 # The columns `_person_values` gives for a new person (the others are the same for the import).
@@ -340,7 +341,7 @@ class PersonMerge:
         self._person_insert.flush()
         self._tag_insert.rows(merged.tags + new_tags)
         if merged.updated:
-            Person.objects.bulk_update(merged.updated, sorted(merged.updated_columns))
+            bulk_update_sealed(merged.updated, sorted(merged.updated_columns))
         RecordChange.objects.bulk_create(merged.changes)
         FieldConflict.objects.bulk_create(merged.conflicts)
         for conflict in merged.conflicts_refreshed:

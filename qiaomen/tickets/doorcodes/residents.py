@@ -47,6 +47,7 @@ def door_code_tickets(code: DoorCode) -> QuerySet[Ticket]:
 
 # The columns the resident's list reads (a ticket row is wide; the page is opened on every scan).
 LISTED_FIELDS = (
+    "row_key",  # the description is opened with it
     "subcategory__name",
     "status",
     "created_at",

@@ -1,0 +1,15 @@
+"""Row keys are required and unique."""
+
+from django.db import migrations
+
+from qiaomen.core.sealing_migrations import row_key_constrain
+
+
+class Migration(migrations.Migration):
+    dependencies = [("tickets", "0011_free_text_encrypt")]
+
+    operations = [
+        row_key_constrain("classificationcorrection"),
+        row_key_constrain("spotcheck"),
+        row_key_constrain("ticketevent"),
+    ]
