@@ -43,7 +43,20 @@ KIND_BY_QUERY: dict[str, str] = {
 # B's building address is no leak on these routes; its people still are.
 DEPARTMENT_PLANS_BY_BUILDING = {"visits/calendar/", "visits/calendar/buildings/"}
 # Query parameters that name no record of a place (paging, filters by code or state, a position).
-NOT_RECORDS = {"limit", "offset", "tag", "period", "status", "department", "overdue", "subcategory", "lat", "lng"}
+# `start` is the work list's starting position (lat and lng as one form-exploded object).
+NOT_RECORDS = {
+    "limit",
+    "offset",
+    "tag",
+    "period",
+    "status",
+    "department",
+    "overdue",
+    "subcategory",
+    "lat",
+    "lng",
+    "start",
+}
 
 
 def _declared_queries() -> dict[str, set[str]]:

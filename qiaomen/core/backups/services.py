@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,13 +76,16 @@ def _check_database(db: Any, check: BackupCheck) -> None:
         for column in model._meta.concrete_fields:
             if not getattr(column, "purpose", "") or model._meta.db_table not in check.header.manifest:
                 continue
+            # v2 values are bound to their row (core.crypto): open each with its row's key, as the
+            # model's attribute would; a table without row keys holds only column-bound v1 values.
+            row_key = '"row_key"' if any(f.name == "row_key" for f in model._meta.concrete_fields) else "NULL"
             cursor.execute(
-                f'SELECT "{column.column}" FROM "{model._meta.db_table}" '  # noqa: S608
+                f'SELECT "{column.column}", {row_key} FROM "{model._meta.db_table}" '  # noqa: S608
                 f'WHERE "{column.column}" IS NOT NULL AND "{column.column}" <> \'\' LIMIT {SAMPLE_PER_COLUMN}'
             )
-            for (value,) in cursor.fetchall():
+            for value, key in cursor.fetchall():
                 try:
-                    column.from_db_value(value, None, None)  # type: ignore[attr-defined]
+                    column.open(value, row_key=uuid.UUID(str(key)) if key is not None else None)  # type: ignore[attr-defined]
                 except DecryptionError as exc:
                     raise BackupError(f"{model._meta.label}.{column.name} does not decrypt: {exc}") from exc
                 check.decrypted += 1

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from qiaomen.accounts.models import PlaceAssignment, User
 from qiaomen.accounts.roles import Role
+from qiaomen.accounts.twofactor import REQUIRED_ROLES
 from qiaomen.core.idnumber import age_on, parse_id_number
 from qiaomen.core.models import AuditEntry
 from qiaomen.core.phone import parse_phone
@@ -107,7 +108,9 @@ def test_the_logins_are_written_for_the_owner_only_and_printed_by_demo_logins() 
     assert "http://127.0.0.1:8001" in printed and PASSWORD in printed and "street_admin" in printed
     assert "不一致" not in printed
     # The admin roles enrol a second factor at their first login (SECURITY 13); demo_logins says who.
-    assert "两步验证 (two-step sign-in)：admin、auditor 首次登录时" in printed
+    enrolling = "、".join(spec.username for spec in DEMO_USERS if spec.role in REQUIRED_ROLES)
+    assert {"admin", "sysadmin", "secadmin", "auditor"} <= set(enrolling.split("、"))
+    assert f"两步验证 (two-step sign-in)：{enrolling} 首次登录时" in printed
 
 
 @pytest.mark.django_db

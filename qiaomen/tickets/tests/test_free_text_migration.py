@@ -16,7 +16,7 @@ from qiaomen.testing import SmallStreet
 from qiaomen.tickets.models import Channel, Subcategory, Ticket
 from qiaomen.tickets.services import ticket_create
 
-BEFORE: list[tuple[str, str | None]] = [("tickets", "0010_free_text_row_key_add")]
+BEFORE: list[tuple[str, str | None]] = [("tickets", "0011_free_text_row_key_add")]
 TEXT = "独居老人，心脏病，女儿在外地"
 
 
@@ -54,7 +54,7 @@ def test_hole_3_existing_descriptions_are_encrypted_by_the_migration_and_back_in
     _migrate(BEFORE)
     description, suggestion = _stored(ticket.pk)
     assert description == TEXT and suggestion.startswith("{")
-    _migrate([("tickets", "0012_free_text_row_key_constrain")])
+    _migrate([("tickets", "0013_free_text_row_key_constrain")])
     description, suggestion = _stored(ticket.pk)
     assert description.startswith("v2:") and suggestion.startswith("v2:") and TEXT not in description
     again = Ticket.objects.get(pk=ticket.pk)

@@ -47,14 +47,20 @@ def _world(street: SmallStreet) -> World:
     demand and a photo, and the audit rows all of that wrote."""
     with time_machine.travel(T0, tick=False):
         staff, resident, still_open = make_ticket(street), make_ticket(street), make_ticket(street)
-        Ticket.objects.filter(pk=staff.pk).update(
-            status=Status.CLOSED, closed_at=T0, resolution_note="已送餐上门", person=street.elder_a
+        # Through the instance: encrypted text is sealed to its row, never written as a bare value.
+        staff.status, staff.closed_at, staff.resolution_note, staff.person = (
+            Status.CLOSED,
+            T0,
+            "已送餐上门",
+            street.elder_a,
         )
+        staff.save(update_fields=["status", "closed_at", "resolution_note", "person"])
         resident.callback_phone = "13900001111"
         resident.save(update_fields=["callback_phone"])
         Ticket.objects.filter(pk=resident.pk).update(channel=Channel.QR, status=Status.CLOSED, closed_at=T0)
         visit = record_visit(street, street.household_a, at=T0, demands=("想申请助餐",))
-        Visit.objects.filter(pk=visit.pk).update(notes="血压偏高，独居")
+        visit.notes = "血压偏高，独居"
+        visit.save(update_fields=["notes"])
         photo_dir().mkdir(parents=True, exist_ok=True)
         (photo_dir() / "retention-test.jpg").write_bytes(b"jpeg")
         photo = VisitPhoto.objects.create(

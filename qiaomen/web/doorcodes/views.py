@@ -8,18 +8,17 @@ show tokens are audited by the services that hand them out.
 
 from __future__ import annotations
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from qiaomen.accounts.places import building_for_user
 from qiaomen.core.errors import InvalidInput
+from qiaomen.core.qrcodes import qr_svg
 from qiaomen.registry.models import Household
 from qiaomen.registry.selectors import household_for_user, persons_for_user
 from qiaomen.tickets.doorcodes.codes import (
@@ -44,13 +43,6 @@ def door_url(request: HttpRequest, token: str) -> str:
     path = reverse("public:door", args=[token])
     base = settings.QR_PUBLIC_BASE_URL
     return base + path if base else request.build_absolute_uri(path)
-
-
-def qr_svg(url: str) -> SafeString:
-    """The QR code as inline SVG (no style attributes: CSP). Safe: segno writes only its own
-    path data; the URL is not echoed into the markup."""
-    code = segno.make(url, error="m")
-    return mark_safe(code.svg_inline(scale=1, border=2, omitsize=True, svgclass="qr", lineclass=None))  # noqa: S308
 
 
 def _printable(request: HttpRequest, sticker: Sticker) -> dict[str, object]:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_default_departments'),
+        ("accounts", "0003_staff_number_and_admin_duties"),
     ]
 
     operations = [

@@ -6,8 +6,8 @@ from qiaomen.core.sealing_migrations import row_key_fill
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0007_row_key_add")]
+    dependencies = [("registry", "0010_row_key_add")]
 
     operations = [
-        row_key_fill("tickets.Ticket"),
+        row_key_fill("registry.Person", "registry.FieldConflict", "registry.DoorCode"),
     ]

@@ -6,7 +6,7 @@ from qiaomen.core.sealing_migrations import row_key_add
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0005_doorcode_submission")]
+    dependencies = [("registry", "0009_rights_request")]
 
     operations = [
         row_key_add("person"),

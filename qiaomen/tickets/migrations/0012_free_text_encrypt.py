@@ -8,7 +8,7 @@ from qiaomen.core.sealing_migrations import row_key_fill, values_encrypt
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0010_free_text_row_key_add")]
+    dependencies = [("tickets", "0011_free_text_row_key_add")]
 
     operations = [
         row_key_fill("tickets.ClassificationCorrection", "tickets.SpotCheck", "tickets.TicketEvent"),

@@ -6,7 +6,7 @@ from qiaomen.core.sealing_migrations import row_key_constrain
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0011_free_text_encrypt")]
+    dependencies = [("tickets", "0012_free_text_encrypt")]
 
     operations = [
         row_key_constrain("classificationcorrection"),

@@ -6,7 +6,7 @@ from qiaomen.core.sealing_migrations import row_key_add
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0006_spotcheck_version")]
+    dependencies = [("tickets", "0007_ticket_client_key")]
 
     operations = [
         row_key_add("ticket"),

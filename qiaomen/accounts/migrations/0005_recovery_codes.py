@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_login_lockout_moves_to_axes'),
+        ("accounts", "0004_login_lockout_moves_to_axes"),
     ]
 
     operations = [

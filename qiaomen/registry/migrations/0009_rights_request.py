@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_doorcode_submission'),
+        ("registry", "0008_person_birth_date_removed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from qiaomen.core.sealing_migrations import row_key_constrain
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0008_row_key_fill")]
+    dependencies = [("tickets", "0009_row_key_fill")]
 
     operations = [
         row_key_constrain("ticket"),

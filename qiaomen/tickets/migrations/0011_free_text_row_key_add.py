@@ -6,7 +6,7 @@ from qiaomen.core.sealing_migrations import row_key_add
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0009_row_key_constrain")]
+    dependencies = [("tickets", "0010_row_key_constrain")]
 
     operations = [
         row_key_add("classificationcorrection"),

@@ -6,7 +6,7 @@ from qiaomen.core.sealing_migrations import row_key_constrain
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0007_row_key_fill")]
+    dependencies = [("registry", "0011_row_key_fill")]
 
     operations = [
         row_key_constrain("person"),

@@ -6,8 +6,8 @@ from qiaomen.core.sealing_migrations import row_key_fill
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0006_row_key_add")]
+    dependencies = [("tickets", "0008_row_key_add")]
 
     operations = [
-        row_key_fill("registry.Person", "registry.FieldConflict", "registry.DoorCode"),
+        row_key_fill("tickets.Ticket"),
     ]

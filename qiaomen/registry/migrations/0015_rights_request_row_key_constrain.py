@@ -6,6 +6,6 @@ from qiaomen.core.sealing_migrations import row_key_constrain
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0012_rights_request_row_key_fill")]
+    dependencies = [("registry", "0014_rights_request_row_key_fill")]
 
     operations = [row_key_constrain("rightsrequest")]

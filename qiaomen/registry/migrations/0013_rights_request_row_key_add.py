@@ -6,6 +6,6 @@ from qiaomen.core.sealing_migrations import row_key_add
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0010_merge_row_keys_rights_birth_year")]
+    dependencies = [("registry", "0012_row_key_constrain")]
 
     operations = [row_key_add("rightsrequest")]
