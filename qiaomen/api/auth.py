@@ -48,9 +48,20 @@ class BearerAuth(HttpBearer):
         return user
 
 
+class PageSessionAuth(SessionAuth):
+    """The browser session of the staff pages. A temporary password (after a reset) opens only
+    the password change page, so its session reaches no API operation either."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = super().authenticate(request, key)
+        if isinstance(user, User) and user.must_change_password:
+            return None
+        return user  # type: ignore[return-value]
+
+
 # Session requests keep Django's CSRF check for unsafe methods (ninja's SessionAuth does it);
 # Bearer requests need none, as no browser attaches the header by itself.
-API_AUTH = [BearerAuth(), SessionAuth()]
+API_AUTH = [BearerAuth(), PageSessionAuth()]
 
 
 def api_user(request: HttpRequest) -> User:

@@ -112,6 +112,7 @@ def test_a_new_account_gets_a_temporary_password_that_opens_only_the_password_pa
     assert newcomer.role == "" and newcomer.must_change_password and newcomer.places.get().grid == small_street.grid_b
     browser = _signed_in("newcomer", temporary.group(1))
     assert browser.get(reverse("web:place_tree"))["Location"] == reverse("web:password_change")
+    assert browser.get("/api/v1/households").status_code == 401  # nor does its session reach the API
     browser.post(
         reverse("web:password_change"),
         {"old_password": temporary.group(1), "new_password": NEW_PASSWORD, "new_password_again": NEW_PASSWORD},
