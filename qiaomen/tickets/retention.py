@@ -39,6 +39,22 @@ RESIDENT_CHANNELS = (Channel.QR, Channel.API)
 CATEGORIES = ("visit_notes", "visit_photos", "ticket_personal", "resident_messages", "audit")
 
 
+# What apps above tickets keep of a category (Open311's submitter contacts are residents'
+# messages): each registers, from its AppConfig.ready(), the rows past a cutoff and how to blank
+# them, since retention may not import a face.
+RowsPast = Callable[[dt.datetime], QuerySet[Any]]
+_REGISTERED: list[tuple[str, RowsPast, Callable[[list[int]], None]]] = []
+
+
+def retention_part_register(*, category: str, rows_past: RowsPast, blank: Callable[[list[int]], None]) -> None:
+    """Add an app's personal data to `category`: `rows_past(cutoff)` are its rows past the period,
+    `blank(ids)` removes their personal fields (in the caller's batch transaction)."""
+    if category not in CATEGORIES or category == "audit":
+        raise ValueError(f"no retention category {category!r}")
+    if not any(part[1] is rows_past for part in _REGISTERED):
+        _REGISTERED.append((category, rows_past, blank))
+
+
 @dataclass
 class RetentionReport:
     dry_run: bool
@@ -119,6 +135,8 @@ def retention_purge(*, dry_run: bool, now: dt.datetime | None = None) -> Retenti
             (_tickets("resident_messages", retention_cutoff("resident_messages", now=now)), _blank_tickets)
         ],
     }
+    for category, rows_past, blank in _REGISTERED:
+        expired[category].append((rows_past(retention_cutoff(category, now=now)), blank))
     for category, parts in expired.items():
         if dry_run:
             report.counts[category] = sum(rows.count() for rows, _ in parts)
