@@ -53,7 +53,9 @@ def demo_rights_requests_create(*, now: dt.datetime) -> int:
         text="电话号码换了，请更正",
         received_at=now - dt.timedelta(days=DONE_DAYS_AGO),
     )
-    new_phone = f"139{corrected.pk:08d}"[-11:]
+    # From the old number, not the row id: the same seed must give the same street on PostgreSQL,
+    # where ids keep counting after a rollback.
+    new_phone = f"139{(int(corrected.phone[-8:]) + 1) % 10**8:08d}"
     rights_request_correct(
         rights_request=done, user=worker, person_version=corrected.version, values={"phone": new_phone}
     )

@@ -16,7 +16,7 @@ from qiaomen.core.crypto import DecryptionError, key_id_of
 from qiaomen.keys import new_key_text, parse_keyring
 from qiaomen.registry.identity import id_number_index
 from qiaomen.registry.models import Person
-from qiaomen.testing import SmallStreet, make_person
+from qiaomen.testing import SmallStreet, make_person, raw_database_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +50,14 @@ def test_security_3_person_rows_written_under_the_old_key_still_read_after_rotat
         _ = unreadable.id_number
 
 
+# Transactional: reading the raw database checkpoints SQLite's WAL, which a test transaction blocks.
+@pytest.mark.django_db(transaction=True)
 def test_security_3_the_keys_are_neither_in_the_database_nor_in_the_repository(small_street: SmallStreet) -> None:
     ring = settings.QIAOMEN_KEYS
     raw = [*ring.data_keys.values(), ring.index_key]
     keys = raw + [base64.b64encode(key) for key in raw]
     assert Person.objects.exists()
-    database = Path(connection.settings_dict["NAME"]).read_bytes()
+    database = raw_database_bytes()  # the SQLite file and its WAL, or a pg_dump on PostgreSQL
     assert not [key for key in keys if key in database]
     # Outside production a key file is made on first start as var/keys.env: the repository ignores var/.
     assert "var/" in (Path(__file__).resolve().parents[3] / ".gitignore").read_text(encoding="utf-8").split()

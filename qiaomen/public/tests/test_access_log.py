@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from qiaomen.core.log_redaction import HIDDEN, redact
 from qiaomen.public.tests.conftest import Doors
+from qiaomen.testing import child_database_url
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -90,7 +90,7 @@ def test_hole_7_gunicorns_access_log_shows_the_qr_path_without_its_token(doors: 
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "qiaomen.settings",
         "QIAOMEN_ENV": "test",
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "DATABASE_URL": child_database_url(),  # the test database, SQLite or PostgreSQL
     }
     command = [
         *(sys.executable, "-m", "gunicorn", "qiaomen.wsgi:application"),
