@@ -76,10 +76,12 @@ def _tickets(category: str, cutoff: dt.datetime) -> QuerySet[Ticket]:
 
 def _blank_tickets(ids: list[int]) -> None:
     Ticket.objects.filter(pk__in=ids).update(description="", callback_phone="", resolution_note="", person=None)
-    _remove_photos(TicketPhoto.objects.filter(ticket__in=ids), ticket_photo_path)
+    photos_remove(TicketPhoto.objects.filter(ticket__in=ids), ticket_photo_path)
 
 
-def _remove_photos(photos: QuerySet[TicketPhoto] | QuerySet[VisitPhoto], path_of: Callable[..., Path]) -> None:
+def photos_remove(photos: QuerySet[TicketPhoto] | QuerySet[VisitPhoto], path_of: Callable[..., Path]) -> int:
+    """Remove the photos' rows, and their files once the transaction commits; how many went.
+    Shared by retention and by a person's erasure (tickets.rights.erasure)."""
     paths = [path_of(photo) for photo in photos]
     photos.delete()
 
@@ -89,6 +91,7 @@ def _remove_photos(photos: QuerySet[TicketPhoto] | QuerySet[VisitPhoto], path_of
 
     # Files go once the rows are gone for good; a rolled-back batch keeps both.
     transaction.on_commit(unlink)
+    return len(paths)
 
 
 def _blank_visit_notes(ids: list[int]) -> None:
@@ -100,7 +103,7 @@ def _blank_demands(ids: list[int]) -> None:
 
 
 def _remove_visit_photos(ids: list[int]) -> None:
-    _remove_photos(VisitPhoto.objects.filter(pk__in=ids), visit_photo_path)
+    photos_remove(VisitPhoto.objects.filter(pk__in=ids), visit_photo_path)
 
 
 def _in_batches(rows: QuerySet[Any], apply: Callable[[list[int]], None]) -> int:

@@ -5,8 +5,10 @@ household, every visit and ticket with its category, status, times and priority,
 ticket counts, categories, statuses, visit counts and household counts are the same before and
 after. What was written goes: visit notes and written answers, demands, the tickets'
 descriptions, resolution notes, call-back phones, the classifier's quoted words, the reasons in
-the tickets' timelines (a resident's rating comment is one) and the classification corrections
-that copied the text as training data. All in one transaction: whole or not at all.
+the tickets' timelines (a resident's rating comment is one), the classification corrections
+that copied the text as training data, and the photos of their tickets and of their household's
+visits (a photo may show them or their home). All in one transaction: whole or not at all; the
+photo files go once it commits.
 """
 
 from __future__ import annotations
@@ -21,9 +23,13 @@ from qiaomen.core.errors import Forbidden
 from qiaomen.core.transitions import claim_transition
 from qiaomen.registry.models import Person, RightsKind, RightsRequest
 from qiaomen.registry.person_edit import person_erase
-from qiaomen.tickets.models import ClassificationCorrection, Ticket, TicketEvent
+from qiaomen.tickets.models import ClassificationCorrection, Ticket, TicketEvent, TicketPhoto
+from qiaomen.tickets.retention import photos_remove
 from qiaomen.tickets.rights.requests import carried_out, close_done
+from qiaomen.tickets.services.photos import ticket_photo_path
 from qiaomen.visits.erasure import household_visits_erase
+from qiaomen.visits.models import VisitPhoto
+from qiaomen.visits.photos import visit_photo_path
 
 # Erasing is irreversible: it is for the staff who may also import and merge people's files.
 ERASE_RIGHTS = Capability.IMPORT
@@ -59,6 +65,10 @@ def rights_request_erase(
         person_erase(person=person, user=user, version=person_version, request=request)
         tickets = person_tickets_erase(person=person, user=user, request=request)
         visits = household_visits_erase(household=rights_request.household) if person.household_id else 0
-        counts = {"tickets": tickets, "visits": visits}
+        photos = photos_remove(TicketPhoto.objects.filter(ticket__person=person), ticket_photo_path)
+        if person.household_id:
+            household_photos = VisitPhoto.objects.filter(visit__household=rights_request.household)
+            photos += photos_remove(household_photos, visit_photo_path)
+        counts = {"tickets": tickets, "visits": visits, "photos": photos}
         outcome = _("Anonymised; free text erased from %(tickets)s ticket(s) and %(visits)s visit(s).") % counts
         return close_done(rights_request, user=user, outcome=outcome, request=request, detail=counts)
