@@ -15,7 +15,6 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -40,7 +39,7 @@ from qiaomen.registry.importing.uploads import (
     import_upload,
 )
 from qiaomen.registry.models import ImportBatch, ImportStatus
-from qiaomen.web.shared.views import current_user, paginate, staff_page
+from qiaomen.web.shared.views import current_user, download, paginate, staff_page
 
 PROBLEMS_SHOWN = 50
 CONFLICTS_PAGE_SIZE = 50
@@ -165,13 +164,8 @@ def import_rejects(request: HttpRequest, pk: int) -> HttpResponse:
     path = import_rejects_open(batch=batch, user=user, request=request)
     stem = batch.filename.rsplit(".", 1)[0] or "import"
     # At most as large as the upload (settings.UPLOAD_MAX_BYTES): read whole, sent as a download.
-    response = HttpResponse(
-        path.read_bytes(), content_type=REJECTS_CONTENT_TYPES.get(path.suffix, "application/octet-stream")
-    )
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{stem}.rejected{path.suffix}"
-    )
-    return response
+    content_type = REJECTS_CONTENT_TYPES.get(path.suffix, "application/octet-stream")
+    return download(path.read_bytes(), filename=f"{stem}.rejected{path.suffix}", content_type=content_type)
 
 
 @import_staff_page

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qiaomen.core.errors import DomainError, InvalidInput
+from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
 from qiaomen.registry.models import RightsChannel, RightsKind, RightsRequest, RightsStatus
 from qiaomen.registry.person_edit import EDITABLE_FIELDS
 from qiaomen.registry.selectors import person_for_user, persons_for_user
@@ -45,9 +46,8 @@ from qiaomen.web.rights.forms import (
     RefuseForm,
     RightsReceiveForm,
 )
-from qiaomen.web.shared.views import staff_page, user_with
+from qiaomen.web.shared.views import download, staff_page, user_with
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The history's steps in words (the services name them by action).
 STEP_WORDS = {
     "receive": _("received"),
@@ -161,11 +161,7 @@ def rights_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The person's data as an xlsx download: never cached, one audit row per download."""
     user = user_with(request, HANDLE_RIGHTS)
     row, content = rights_request_export(rights_request=rights_request_for_user(user, pk), user=user, request=request)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="rights-request-{row.pk}.xlsx"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(content, filename=f"rights-request-{row.pk}.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
 @staff_page

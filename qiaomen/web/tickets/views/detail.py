@@ -21,7 +21,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -49,7 +48,7 @@ from qiaomen.tickets.selectors import (
 )
 from qiaomen.tickets.services.export import tickets_export
 from qiaomen.tickets.services.intake import ticket_from_text
-from qiaomen.web.shared.views import current_user, paginate, staff_page, user_with
+from qiaomen.web.shared.views import current_user, download, paginate, staff_page, user_with
 from qiaomen.web.tickets.forms import (
     ResolveForm,
     ResubmitForm,
@@ -127,10 +126,8 @@ def ticket_export(request: HttpRequest) -> HttpResponse:
     """The inbox as an Excel file (limited and audited by the service)."""
     user = user_with(request, Capability.VIEW_TICKETS)
     content = tickets_export(user=user, tickets=inbox_tickets(user, now=timezone.now()), request=request)
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"tickets-{stamp}.xlsx")
-    return response
+    return download(content, filename=f"tickets-{stamp}.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
 def _action_forms(ticket: Ticket, user: User) -> dict[str, forms.Form | None]:
