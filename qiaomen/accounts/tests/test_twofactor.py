@@ -153,7 +153,7 @@ def test_security_13_an_admin_session_without_the_second_factor_is_no_session(
 
 def test_security_13_a_security_admin_resets_a_lost_phone(client: Client, small_street: SmallStreet) -> None:
     admin = small_street.users["street_admin"]
-    security = make_user("security1", Role.SECURITY_ADMIN)
+    security = small_street.users["security_admin"]  # the street's, so the admin is within reach
     _enrolled(admin)
     RecoveryCode.objects.create(user=admin, code_hash=token_hash("abcdefghjk"))
     session = Client()
@@ -210,3 +210,14 @@ def test_security_13_the_token_endpoint_asks_admins_for_the_code(client: Client,
         assert status == 200 and body["token"]
         assert token("admin", totp_code(device))[1]["code"] == "second_factor_failed"  # no replay
     assert token("worker1")[0] == 200  # no authenticator, not an admin: the password is enough
+
+
+def test_security_13_a_security_admin_resets_no_second_factor_outside_their_places(
+    client: Client, small_street: SmallStreet
+) -> None:
+    admin = small_street.users["street_admin"]
+    _enrolled(admin)
+    sign_in(client, make_user("security_elsewhere", Role.SECURITY_ADMIN))  # no place: reaches nobody
+
+    assert client.post(reverse("web:security_2fa_reset"), {"username": "admin"}).status_code == 404
+    assert TOTPDevice.objects.filter(user=admin).exists()
