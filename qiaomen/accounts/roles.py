@@ -85,7 +85,6 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY}),
     # the audit admin reads the log and nothing else.
     Role.AUDITOR: frozenset({C.VIEW_AUDIT}),
-    Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY}),
 }
 
 # The three admin duties: one person holds at most one of them (one account, one role), proved

@@ -49,11 +49,11 @@ def user_authenticate(*, username: str, password: str, request: HttpRequest) -> 
     Raises LoginFailed with one generic message whatever went wrong: a wrong password, an unknown
     user, a locked username + IP pair and a throttled address all look alike.
     """
-    username = username.strip()[:150]
+    username, ip = username.strip()[:150], client_ip(request)
     known = User.objects.filter(username=username).first()
     if ip_throttled(request):
         raise _login_refused(username=username, user=known, request=request, reason="ip_throttled")
-    was_locked = pair_is_locked(username=username, ip=client_ip(request))
+    was_locked = pair_is_locked(username=username, ip=ip)
     # Axes sees every try, a locked pair's too: a try while locked makes the lock longer.
     user = authenticate(request, username=username, password=password)
     if not isinstance(user, User):
@@ -65,7 +65,7 @@ def user_authenticate(*, username: str, password: str, request: HttpRequest) -> 
             ip_failure_count(request)
             reason = "locked" if getattr(request, "axes_locked_out", False) else "bad_credentials"
         raise _login_refused(username=username, user=known, request=request, reason=reason)
-    pair_reset(username=username, ip=client_ip(request))
+    pair_reset(username=username, ip=ip)
     audit_record(action="auth.login", actor=user, request=request)
     return user
 
@@ -94,11 +94,11 @@ def api_token_issue(*, username: str, password: str, otp: str = "", request: Htt
         raise Forbidden(
             "password_change_required", _("Change your temporary password on the staff pages before signing in here.")
         )
-    if totp_device(user) is None and twofactor_required(user):
-        audit_record(action="auth.2fa", actor=user, request=request, result=AuditResult.DENIED)
-        raise Forbidden("second_factor_enrolment_needed", _("Set up two-step sign-in on the web first."))
     if totp_device(user) is not None:
         second_factor_verify(user=user, code=otp, request=request)
+    elif twofactor_required(user):
+        audit_record(action="auth.2fa", actor=user, request=request, result=AuditResult.DENIED)
+        raise Forbidden("second_factor_enrolment_needed", _("Set up two-step sign-in on the web first."))
     return api_token_create(user=user, request=request)
 
 
