@@ -58,7 +58,12 @@ def rights_request_rows(user: User, *, now: dt.datetime) -> list[RightsRow]:
         )
         .order_by("closed", "due_at", "pk")
     )
-    return [RightsRow(request=row, overdue=row.status in RIGHTS_OPEN_STATUSES and row.due_at < now) for row in requests]
+    return [RightsRow(request=row, overdue=rights_request_overdue(row, now=now)) for row in requests]
+
+
+def rights_request_overdue(rights_request: RightsRequest, *, now: dt.datetime) -> bool:
+    """Still open past its deadline (15 working days after it was received)."""
+    return rights_request.status in RIGHTS_OPEN_STATUSES and rights_request.due_at < now
 
 
 def rights_request_history(rights_request: RightsRequest) -> QuerySet[TransitionEvent]:

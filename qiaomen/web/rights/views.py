@@ -36,6 +36,7 @@ from qiaomen.tickets.rights.selectors import (
     rights_request_exported,
     rights_request_for_user,
     rights_request_history,
+    rights_request_overdue,
     rights_request_rows,
 )
 from qiaomen.web.rights.forms import (
@@ -99,12 +100,12 @@ def _detail(request: HttpRequest, row: RightsRequest, *, status: int = 200, **fo
     person = row.person
     context = {
         "row": row,
-        "overdue": row.status in (RightsStatus.RECEIVED, RightsStatus.IN_PROGRESS) and row.due_at < timezone.now(),
+        "overdue": rights_request_overdue(row, now=timezone.now()),
         "steps": [(step, STEP_WORDS.get(step.action, step.action)) for step in rights_request_history(row)],
         "exported": rights_request_exported(row),
         "identify_form": forms.get("identify_form") or _members(request, row),
         "refuse_form": forms.get("refuse_form") or RefuseForm(),
-        "outcome_form": OutcomeForm(),
+        "outcome_form": forms.get("outcome_form") or OutcomeForm(),
         "erase_form": forms.get("erase_form") or EraseForm(initial={"version": person.version if person else 0}),
         "kinds": RightsKind,
         "statuses": RightsStatus,
@@ -169,7 +170,9 @@ def rights_export(request: HttpRequest, pk: int) -> HttpResponse:
 def rights_see_done(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_with(request, HANDLE_RIGHTS)
     form = OutcomeForm(request.POST)
-    outcome = form.cleaned_data["outcome"] if form.is_valid() else ""
+    if not form.is_valid():  # e.g. too long: said, not dropped while the request closes
+        return _detail(request, rights_request_for_user(user, pk), status=422, outcome_form=form)
+    outcome = form.cleaned_data["outcome"]
     return _step(
         request,
         pk,
