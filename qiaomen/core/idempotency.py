@@ -3,9 +3,10 @@ retried ticket POST): the first copy creates the record, every later copy gets t
 
 The database decides, not the look-up: each such table has a unique constraint on the client's
 key, and a copy that loses the race to another arriving at the same moment meets IntegrityError
-and answers with the winner (SECURITY line 29). Used by visits (the phone's `client_uuid`) and
-tickets (the `Idempotency-Key` header, unique per user); each caller then checks that the copy
-really is a resend of the record found, and refuses it otherwise.
+and answers with the winner (SECURITY line 29). Used by visits (the phone's `client_uuid`), tickets
+(the `Idempotency-Key` header, unique per user) and residents' rights requests (the form's
+submission id); visits and tickets then check that the copy really is a resend of the record
+found, and refuse it otherwise.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from qiaomen.accounts.roles import Capability
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, Forbidden, InvalidInput
 from qiaomen.core.events import Transition
+from qiaomen.core.idempotency import create_once
 from qiaomen.core.transitions import claim_transition
 from qiaomen.core.workdays import after_working_days
 from qiaomen.registry.models import (
@@ -88,41 +89,38 @@ def rights_request_receive(
         raise InvalidInput(
             "rights_text_too_long", _("Please keep it under %(limit)s characters.") % {"limit": MAX_TEXT}
         )
-    if submission_id is not None:
-        first = RightsRequest.objects.filter(submission_id=submission_id).first()
-        if first is not None:
-            return first, False
     now = at or timezone.now()
-    try:
+
+    def create() -> RightsRequest:
+        row = RightsRequest.objects.create(
+            kind=kind,
+            household=household,
+            person=person,
+            channel=channel,
+            received_by=received_by,
+            door_code=door_code,
+            submission_id=submission_id,
+            received_at=now,
+            due_at=rights_request_due(now),
+            text=text,
+        )
+        row.transition_event(
+            Transition(action="receive", old="", new=row.status, actor=received_by, at=now, detail={"kind": kind})
+        )
+        audit_record(
+            action="rightsrequest.receive",
+            actor=received_by,
+            request=request,
+            obj=row,
+            detail={"kind": kind, "channel": channel, "household_id": household.pk},
+        )
+        return row
+
+    if submission_id is None:
         with transaction.atomic():
-            row = RightsRequest.objects.create(
-                kind=kind,
-                household=household,
-                person=person,
-                channel=channel,
-                received_by=received_by,
-                door_code=door_code,
-                submission_id=submission_id,
-                received_at=now,
-                due_at=rights_request_due(now),
-                text=text,
-            )
-            row.transition_event(
-                Transition(action="receive", old="", new=row.status, actor=received_by, at=now, detail={"kind": kind})
-            )
-            audit_record(
-                action="rightsrequest.receive",
-                actor=received_by,
-                request=request,
-                obj=row,
-                detail={"kind": kind, "channel": channel, "household_id": household.pk},
-            )
-    except IntegrityError:
-        if submission_id is None:
-            raise
-        # The same resident form sent twice at once: the other process created it first.
-        return RightsRequest.objects.get(submission_id=submission_id), False
-    return row, True
+            return create(), True
+    # The same resident form sent twice (a double tap, two server processes): the first one counts.
+    return create_once(find=lambda: RightsRequest.objects.filter(submission_id=submission_id).first(), create=create)
 
 
 def rights_request_identify(
