@@ -243,12 +243,30 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/alpinejs", NODE_MODULES / "alpinejs" / "dist"),
-    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
-    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
-    ("vendor/leaflet.heat", NODE_MODULES / "leaflet.heat" / "dist"),
+# Only the files the pages load (core.vendor_files): a whole dist folder would publish ECharts'
+# 51 MB of builds and source maps and make collectstatic compress all of it.
+VENDOR_FILES = {
+    "vendor/htmx": (NODE_MODULES / "htmx.org" / "dist", ["htmx.min.js"]),
+    "vendor/alpinejs": (NODE_MODULES / "alpinejs" / "dist", ["cdn.min.js"]),
+    "vendor/echarts": (NODE_MODULES / "echarts" / "dist", ["echarts.min.js"]),
+    "vendor/leaflet": (
+        NODE_MODULES / "leaflet" / "dist",
+        [
+            "leaflet.js",
+            "leaflet.js.map",  # leaflet.js names it; the manifest storage refuses a missing one
+            "leaflet.css",
+            "images/layers.png",
+            "images/layers-2x.png",
+            "images/marker-icon.png",
+            "images/marker-icon-2x.png",
+            "images/marker-shadow.png",
+        ],
+    ),
+    "vendor/leaflet.heat": (NODE_MODULES / "leaflet.heat" / "dist", ["leaflet-heat.js"]),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "qiaomen.core.vendor_files.VendorFileFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
