@@ -71,7 +71,12 @@ def proactive_breakdown(*, scope: PlaceScope, period: ReportPeriod) -> Proactive
         period_tickets(scope=scope, period=period)
         .annotate(month=TruncMonth("created_at", tzinfo=CHINA))
         .values("grid__community_id", "grid__community__name", "month")
-        .annotate(**{name: Count("pk", filter=condition) for name, condition in SOURCES.items()})
+        .annotate(
+            visit=Count("pk", filter=SOURCES["visit"]),
+            qr=Count("pk", filter=SOURCES["qr"]),
+            staff=Count("pk", filter=SOURCES["staff"]),
+            other=Count("pk", filter=SOURCES["other"]),
+        )
         .order_by("grid__community__name", "month")
     )
     months = [month.first_day for month in period.months()]
@@ -80,7 +85,7 @@ def proactive_breakdown(*, scope: PlaceScope, period: ReportPeriod) -> Proactive
     total = SourceCounts()
     for row in rows:
         month = row["month"].astimezone(CHINA).date()
-        counts = SourceCounts(**{name: row[name] for name in SOURCES})
+        counts = SourceCounts(row["visit"], row["qr"], row["staff"], row["other"])
         community = communities.setdefault(
             row["grid__community_id"], CommunitySources(row["grid__community_id"], row["grid__community__name"])
         )
