@@ -11,6 +11,9 @@ from django.utils.translation import pgettext
 from qiaomen.analytics.satisfaction_proactive import ProactiveBreakdown
 from qiaomen.analytics.satisfaction_units import LevelScores
 
+# The legend on top (two rows on a narrow box), the plot below it with room for the axis names.
+LAYOUT = {"containLabel": True, "top": 76, "left": 8, "right": 8, "bottom": 8}
+
 
 def _points(value: float | None) -> float | None:
     return None if value is None else round(value * 100, 1)
@@ -21,8 +24,8 @@ def unit_scores_chart(scores: LevelScores) -> dict[str, Any]:
     raw, shrunk = _t("Raw score"), _t("Shrunk score")
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": [raw, shrunk]},
-        "grid": {"containLabel": True, "left": 8, "right": 8, "bottom": 8},
+        "legend": {"top": 0, "data": [raw, shrunk]},
+        "grid": LAYOUT,
         "xAxis": {"type": "category", "data": [unit.name for unit in scores.units], "axisLabel": {"rotate": 30}},
         "yAxis": {"type": "value", "min": 0, "max": 100, "name": "%"},
         "series": [
@@ -61,8 +64,8 @@ def sources_chart(breakdown: ProactiveBreakdown) -> dict[str, Any]:
     )
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": [*names.values(), share_name]},
-        "grid": {"containLabel": True, "left": 8, "right": 8, "bottom": 8},
+        "legend": {"top": 0, "data": [*names.values(), share_name]},
+        "grid": LAYOUT,
         "xAxis": {"type": "category", "data": [f"{month:%Y-%m}" for month in months]},
         "yAxis": [
             {"type": "value", "name": pgettext("satisfaction", "Demands")},

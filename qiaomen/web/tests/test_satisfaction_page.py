@@ -8,11 +8,14 @@ from collections.abc import Callable
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from qiaomen.accounts.roles import Role
 from qiaomen.analytics.tests.satisfaction_data import rated_tickets_make
-from qiaomen.testing import SmallStreet
+from qiaomen.testing import SmallStreet, make_user
 from qiaomen.tickets.models import Channel
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +101,17 @@ def test_too_few_ratings_give_no_suggestion(small_street: SmallStreet, client_as
     assert response.status_code == 200
     assert response.context["suggestions"] == []
     assert "本期评价数据不足以支持任何建议" in response.content.decode()
+
+
+def test_the_page_asks_the_database_a_fixed_number_of_questions(
+    ratings: SmallStreet, client_as: Callable[[str], Client]
+) -> None:
+    """Counts come from GROUP BY queries, so more tickets and workers add no query."""
+    client = client_as("street_admin")
+    client.get(URL, {"period": "2026-11"})  # the session is saved on the first page
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL, {"period": "2026-11"})
+    rated_tickets_make(grid=ratings.grid_b, rated=50, satisfied=40, resolver=make_user("another", Role.STREET_ADMIN))
+    with CaptureQueriesContext(connection) as more:
+        client.get(URL, {"period": "2026-11"})
+    assert len(more) == len(few) <= 15
