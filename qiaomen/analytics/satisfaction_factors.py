@@ -4,6 +4,10 @@ The rated tickets of the period are counted in SQL by their combination of facto
 6 response buckets × 2 × 2 × 2 cells); every effect below is a sum over those cells. An effect is
 the satisfied share of the tickets with the factor minus that of the tickets without it, and is
 called measured only when both sides hold at least MIN_GROUP_RATINGS ratings.
+
+Response time compares tickets first accepted after more than 24 hours with those accepted within
+24 hours; a demand resolved on the spot was never waiting for a department and is on neither side
+(its own factor is on_spot).
 """
 
 from __future__ import annotations

@@ -99,3 +99,20 @@ def test_a_weak_department_is_named_with_its_numbers(small_street: SmallStreet) 
     assert weak[0].figures["raw"] == 50 and weak[0].figures["rated"] == 60
     assert weak[0].figures["shrunk"] == percent(unit.shrunk)
     assert weak[0].text.startswith(f"住建：满意率 50%（按评价数修正后 {weak[0].figures['shrunk']}%，n=60）")
+
+
+def test_escalation_and_resolution_on_the_spot_against_hand_computed_shares(small_street: SmallStreet) -> None:
+    """On the spot: 40 ratings, 38 satisfied (95 %). Escalated: 30, 15 satisfied. The rest: 60
+    accepted within 24 hours, 45 satisfied."""
+    grid, worker = small_street.grid_a, small_street.users["worker_a"]
+    rated_tickets_make(grid=grid, rated=40, satisfied=38, on_spot=True, resolver=worker)
+    rated_tickets_make(grid=grid, rated=30, satisfied=15, escalated=True)
+    rated_tickets_make(grid=grid, rated=30, satisfied=30)
+    with translation.override("zh-hans"):
+        model = _model(small_street)
+    effects = {effect.factor.code: effect for effect in model.effects}
+    assert effects["on_spot"].difference == pytest.approx(38 / 40 - 45 / 60)
+    assert effects["escalated"].difference == pytest.approx(15 / 30 - 68 / 70)
+    texts = {suggestion.code: suggestion.text for suggestion in model.suggestions}
+    assert texts["on_spot"].startswith("现场解决的诉求满意率为 95%，比其他诉求（75%）高 20 个百分点（n=40 / 60）")
+    assert texts["escalated"].startswith("升级工单的满意率为 50%，比未升级的工单（97%）低 47 个百分点（n=30 / 70）")
