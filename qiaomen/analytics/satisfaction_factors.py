@@ -12,11 +12,24 @@ Response time compares tickets first accepted after more than 24 hours with thos
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import BooleanField, Case, CharField, Count, ExpressionWrapper, F, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -137,10 +150,32 @@ class FactorEffect:
         return min(self.with_rated, self.without_rated) >= MIN_GROUP_RATINGS
 
 
+class SecondsBetween(Func):
+    """Whole seconds from the second datetime column to the first, in the database's own arithmetic.
+
+    Django's portable datetime arithmetic runs a Python function per row on SQLite (five of them
+    for the response buckets: 0.7 s on 20,000 ratings); julianday() and EXTRACT(EPOCH …) are
+    native. Rounded to the second so that a ticket accepted exactly 24 hours after it was made
+    falls within 24 hours despite julianday's floating point.
+    """
+
+    arity = 2
+    output_field = FloatField()
+    SQLITE = "ROUND((julianday(%(expressions)s)) * 86400)"
+    POSTGRESQL = "ROUND(EXTRACT(EPOCH FROM (%(expressions)s)))"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template=self.SQLITE, arg_joiner=") - julianday(")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template=self.POSTGRESQL, arg_joiner=" - ")
+
+
 def _bucket_case() -> Case:
+    seconds = SecondsBetween("first_accepted_at", "created_at")
     whens = [When(first_accepted_at__isnull=True, then=Value("none"))]
     whens += [
-        When(first_accepted_at__lte=F("created_at") + dt.timedelta(hours=bucket.up_to_hours), then=Value(bucket.code))
+        When(LessThanOrEqual(seconds, bucket.up_to_hours * 3600), then=Value(bucket.code))
         for bucket in RESPONSE_BUCKETS
         if bucket.up_to_hours is not None
     ]

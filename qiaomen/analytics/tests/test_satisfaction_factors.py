@@ -116,3 +116,11 @@ def test_escalation_and_resolution_on_the_spot_against_hand_computed_shares(smal
     texts = {suggestion.code: suggestion.text for suggestion in model.suggestions}
     assert texts["on_spot"].startswith("现场解决的诉求满意率为 95%，比其他诉求（75%）高 20 个百分点（n=40 / 60）")
     assert texts["escalated"].startswith("升级工单的满意率为 50%，比未升级的工单（97%）低 47 个百分点（n=30 / 70）")
+
+
+def test_a_ticket_accepted_at_exactly_24_hours_was_accepted_within_24_hours(small_street: SmallStreet) -> None:
+    rated_tickets_make(grid=small_street.grid_a, rated=1, satisfied=1, accepted_after_hours=2)
+    rated_tickets_make(grid=small_street.grid_a, rated=2, satisfied=2, accepted_after_hours=24)
+    rated_tickets_make(grid=small_street.grid_a, rated=3, satisfied=3, accepted_after_hours=24 + 1 / 3600)
+    buckets = {row.bucket.code: row.rated for row in _model(small_street).buckets}
+    assert (buckets["h2"], buckets["h24"], buckets["h72"]) == (1, 2, 3)
