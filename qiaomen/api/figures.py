@@ -38,14 +38,14 @@ class FiguresQuery(Schema):
     level: Level = Field("community", description="the rows: by street, community, grid, grid worker or department")
 
 
-class PeriodOut(Schema):
+class TargetPeriodOut(Schema):
     label: str
     span: str
     first_day: dt.date
     last_day: dt.date
 
 
-class TargetOut(Schema):
+class TargetGoalOut(Schema):
     code: str
     label: str
     comparator: str = Field(description="≥, ≤ or <")
@@ -53,26 +53,26 @@ class TargetOut(Schema):
     unit: str = Field(description="share (0–1) or hours")
 
 
-class FigureOut(Schema):
+class TargetFigureOut(Schema):
     value: float | None = Field(description="numerator / denominator; null when there is nothing to count")
     numerator: float
     denominator: int
     light: str = Field(description="green (goal met), red (missed) or none (no data)")
 
 
-class RowOut(Schema):
+class TargetRowOut(Schema):
     level: str
     key: int | None
     name: str
-    figures: dict[str, FigureOut]
+    figures: dict[str, TargetFigureOut]
 
 
 class FiguresOut(Schema):
-    period: PeriodOut
+    period: TargetPeriodOut
     level: str
-    targets: list[TargetOut]
-    total: RowOut
-    rows: list[RowOut]
+    targets: list[TargetGoalOut]
+    total: TargetRowOut
+    rows: list[TargetRowOut]
 
 
 def _row(row: FigureRow) -> dict[str, Any]:
