@@ -41,22 +41,21 @@ TICKET_CONDITIONS: dict[str, Q] = {
 
 
 class HoursBetween(Func):
-    """Hours from one datetime column to another, in SQL: Django's own datetime subtraction on
-    SQLite calls a Python function for each row, which made a year of 200,000 tickets take
-    seconds. SQLite keeps UTC text that julianday() reads; PostgreSQL subtracts timestamps."""
+    """Hours from one datetime column to another, to the millisecond, in SQL: Django's own
+    datetime subtraction on SQLite calls a Python function for each row, which made a year of
+    200,000 tickets take seconds. SQLite keeps UTC text that julianday() reads; PostgreSQL
+    subtracts timestamps."""
 
     output_field = FloatField()
     arity = 2
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="((julianday(%(expressions)s)) * 24.0)", arg_joiner=") - julianday(", **extra
-        )
+        template = "(ROUND((julianday(%(expressions)s)) * 86400000.0) / 3600000.0)"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=") - julianday(", **extra)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)", arg_joiner=" - ", **extra
-        )
+        template = "CAST(ROUND(EXTRACT(EPOCH FROM (%(expressions)s)) * 1000) / 3600000.0 AS double precision)"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
 
 
 RESPONSE = HoursBetween(F("first_accepted_at"), F("created_at"))
