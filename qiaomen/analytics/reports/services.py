@@ -89,16 +89,21 @@ def kept_reports_for_user(user: User) -> list[Report]:
         return []
     return list(
         Report.objects.filter(street_id__in=sorted(place_scope(user).street_ids))
+        .select_related("street")
         .defer("content")
         .order_by("-period_label", "kind", "format")
     )
 
 
-def kept_report_for_user(*, user: User, pk: int) -> Report | None:
-    """One kept bulletin, or None outside the user's streets (the view answers 404)."""
+def kept_report_download(*, user: User, pk: int, http_request: HttpRequest | None = None) -> RenderedReport | None:
+    """A kept bulletin's file, or None outside the user's streets (the view answers 404); audited."""
     if not may_read_reports(user):
         return None
-    return Report.objects.filter(pk=pk, street_id__in=sorted(place_scope(user).street_ids)).first()
+    report = Report.objects.filter(pk=pk, street_id__in=sorted(place_scope(user).street_ids)).first()
+    if report is None:
+        return None
+    audit_record(action="report.download", actor=user, request=http_request, obj=report, detail={"kept": True})
+    return RenderedReport(report.filename, CONTENT_TYPES[ReportFormat(report.format)], bytes(report.content))
 
 
 def first_working_day(month: ReportPeriod, calendar: WorkdayCalendar) -> dt.date:
