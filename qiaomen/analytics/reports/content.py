@@ -65,7 +65,7 @@ class ReportContent:
 
     @property
     def title(self) -> str:
-        return f"{self.place_name} {self.period.title} {self.kind.label}"
+        return " ".join(part for part in (self.place_name, self.period.title, str(self.kind.label)) if part)
 
 
 def report_content(

@@ -31,7 +31,9 @@ class Cell:
 def figure_text(target: Target, value: float | None) -> str:
     if value is None:
         return "—"
-    return f"{value:.1f}" if target.unit == "hours" else f"{value:.1%}"
+    if target.unit == "hours":
+        return pgettext("reports", "%(hours).1f h") % {"hours": value}
+    return f"{value:.1%}"
 
 
 def change_text(target: Target, change: float | None) -> str:
