@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 
 from qiaomen.accounts.models import User
-from qiaomen.accounts.roles import Role
+from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import PlaceScope, place_scope
 from qiaomen.analytics.models_reports import Report, ReportFormat, ReportKind
 from qiaomen.analytics.periods import ReportPeriod, Span, add_months, period_of
@@ -29,8 +29,6 @@ from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
 from qiaomen.core.workdays import CHINA, WorkdayCalendar
 from qiaomen.places.models import Community, Grid, Street
 
-# Who may read the reports: the street's and the communities' staff and the supervisors.
-REPORT_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF, Role.SUPERVISOR})
 CONTENT_TYPES = {ReportFormat.XLSX: XLSX_CONTENT_TYPE, ReportFormat.PDF: "application/pdf"}
 
 
@@ -42,7 +40,8 @@ class RenderedReport:
 
 
 def may_read_reports(user: User) -> bool:
-    return user.is_authenticated and user.role in REPORT_ROLES
+    """The command centre's readers: the street's and the communities' staff and the supervisors."""
+    return user.is_authenticated and user.can(Capability.VIEW_COMMAND_CENTRE)
 
 
 def street_scope(street: Street) -> PlaceScope:
