@@ -61,7 +61,8 @@ def _row(content: ReportContent, assessed: Assessed) -> list[Cell]:
         cells += [
             Cell("—" if assessed.rank is None else str(assessed.rank)),
             Cell(
-                "—" if assessed.score is None else f"{assessed.score:.0%}", note=f"{assessed.met}/{assessed.assessed}"
+                "—" if assessed.score is None else f"{assessed.score:.0%}",
+                note=f"{assessed.met}/{assessed.assessed}" if assessed.assessed else "",
             ),
         ]
     return [*cells, Cell(assessed.row.name, is_name=True), *_figure_cells(content, assessed)]
