@@ -86,11 +86,11 @@ def monthly_counts(*, scope: PlaceScope, codes: list[str], ending: dt.date, mont
         .annotate(n=Count("pk"))
     )
     for row in rows:
-        counts[row["subcategory__code"]][index[_local_day(row["month"])]] = row["n"]
+        counts[row["subcategory__code"]][index[month_day(row["month"])]] = row["n"]
     return counts
 
 
-def _local_day(month: dt.datetime | dt.date) -> dt.date:
+def month_day(month: dt.datetime | dt.date) -> dt.date:
     """TruncMonth gives an aware datetime on PostgreSQL and SQLite alike; its local date."""
     if isinstance(month, dt.datetime):
         return month.astimezone(CHINA).date() if month.tzinfo else month.date()
