@@ -16,14 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, Min
-from django.db.models.functions import TruncMonth
+from django.db.models import Min
 from django.utils import timezone
 
 from qiaomen.analytics.forecast_model import MIN_TRAIN_MONTHS, Backtest, backtest, model_forecast
 from qiaomen.analytics.models import ForecastRun, ForecastValue
-from qiaomen.analytics.periods import add_months
-from qiaomen.analytics.trends import month_day
+from qiaomen.analytics.periods import Span, add_months, period_of
+from qiaomen.analytics.trends import counts_by_month
 from qiaomen.tickets.models import Status, Ticket
 from qiaomen.visits.periods import CHINA
 
@@ -61,25 +60,10 @@ def demand_history(*, today: dt.date) -> History:
         month = add_months(month, 1)
     if not months:
         return History([], [], np.zeros((0, 0)), np.zeros(0, dtype=np.int64))
-    rows = (
-        tickets.filter(
-            created_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=CHINA),
-            created_at__lt=dt.datetime.combine(end, dt.time.min, tzinfo=CHINA),
-        )
-        .annotate(month=TruncMonth("created_at", tzinfo=CHINA))
-        .values_list("grid_id", "subcategory__category_id", "month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    position = {first_day: index for index, first_day in enumerate(months)}
-    cells: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for grid_id, category_id, month_start, n in rows:
-        cells.setdefault((grid_id, category_id), []).append((position[month_day(month_start)], n))
-    keys = sorted(cells)
-    counts = np.zeros((len(keys), len(months)))
-    for row, key in enumerate(keys):
-        for column, n in cells[key]:
-            counts[row, column] = n
+    periods = [period_of(Span.MONTH, month) for month in months]
+    rows = counts_by_month(tickets, periods, "grid_id", "subcategory__category_id")
+    keys = [(grid_id, category_id) for (grid_id, category_id), _counts in rows]
+    counts = np.array([per_month for _key, per_month in rows], dtype=float).reshape(len(keys), len(months))
     categories = np.array([category for _grid, category in keys], dtype=np.int64)
     return History(months, keys, counts, categories)
 

@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
+from threadpoolctl import threadpool_limits
 
 YEAR = 12
 SHARE_MONTHS = 12
@@ -70,17 +71,22 @@ def total_forecast(history: Counts, lead: int) -> tuple[float, str]:
 
 
 def model_forecast(train: Counts, categories: NDArray[np.int64], lead: int) -> tuple[Counts, set[str]]:
-    """Every series' forecast `lead` months after the training months, and the methods used."""
+    """Every series' forecast `lead` months after the training months, and the methods used.
+
+    The fits run with one BLAS thread: on a busy machine OpenBLAS's threads wait on each other
+    (measured here with the load at 8 on 2 cores: a back-test of 11 months took 1.4 s with the
+    default threads, 0.25 s with one)."""
     predicted = np.zeros(train.shape[0])
     methods: set[str] = set()
     recent = train[:, -SHARE_MONTHS:].sum(axis=1)
-    for category in np.unique(categories):
-        members = categories == category
-        total, method = total_forecast(train[members].sum(axis=0), lead)
-        methods.add(method)
-        whole = recent[members].sum()
-        if whole:
-            predicted[members] = total * recent[members] / whole
+    with threadpool_limits(limits=1, user_api="blas"):
+        for category in np.unique(categories):
+            members = categories == category
+            total, method = total_forecast(train[members].sum(axis=0), lead)
+            methods.add(method)
+            whole = recent[members].sum()
+            if whole:
+                predicted[members] = total * recent[members] / whole
     return predicted, methods
 
 

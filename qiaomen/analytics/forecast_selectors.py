@@ -8,14 +8,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from qiaomen.accounts.scopes import PlaceScope
 from qiaomen.analytics.models import ForecastRun, ForecastValue
-from qiaomen.analytics.periods import add_months
-from qiaomen.analytics.trends import month_day, scoped_tickets
+from qiaomen.analytics.periods import Span, add_months, period_of
+from qiaomen.analytics.trends import counts_by_month, scoped_tickets
 from qiaomen.places.models import Grid
 from qiaomen.tickets.models import Category
 from qiaomen.visits.periods import CHINA
@@ -69,19 +68,11 @@ def forecast_line(*, run: ForecastRun, scope: PlaceScope, months: int = 12) -> F
     first = add_months(run.horizon, -months)
     span = [add_months(first, step) for step in range(months + 1)]
     current = timezone.now().astimezone(CHINA).date().replace(day=1)
-    happened = dict.fromkeys((month for month in span if month < current), 0)
-    rows = (
-        scoped_tickets(scope)
-        .filter(
-            created_at__gte=dt.datetime.combine(first, dt.time.min, tzinfo=CHINA),
-            created_at__lt=dt.datetime.combine(min(current, run.horizon), dt.time.min, tzinfo=CHINA),
-        )
-        .annotate(month=TruncMonth("created_at", tzinfo=CHINA))
-        .values("month")
-        .annotate(n=Count("pk"))
-    )
-    for row in rows:
-        happened[month_day(row["month"])] = row["n"]
+    over = [period_of(Span.MONTH, month) for month in span if month < current]
+    happened: dict[dt.date, int] = {}
+    if over:
+        [(_all, per_month)] = counts_by_month(scoped_tickets(scope), over)
+        happened = {month.first_day: n for month, n in zip(over, per_month, strict=True)}
     predicted = dict(
         _scoped_values(run, scope)
         .filter(month__gte=first)

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
 
 from qiaomen.accounts.scopes import PlaceScope
 from qiaomen.analytics.periods import ReportPeriod, last_months
 from qiaomen.tickets.models import Status, Ticket
-from qiaomen.visits.periods import CHINA
 
 
 def scoped_tickets(scope: PlaceScope) -> QuerySet[Ticket]:
@@ -72,26 +71,30 @@ def top_subcategories(*, scope: PlaceScope, period: ReportPeriod, limit: int = 1
     ]
 
 
+def counts_by_month(
+    tickets: QuerySet[Ticket], months: list[ReportPeriod], *fields: str
+) -> list[tuple[tuple[Any, ...], list[int]]]:
+    """Demands per month of `months` (consecutive, oldest first) for each value of `fields`, in
+    one grouped query: (field values, counts). One count per month, each a plain comparison of
+    created_at with the month's bounds in Shanghai, rather than a time-zone function per row,
+    which SQLite runs in Python (6 s over 200,000 tickets)."""
+    per_month = {
+        f"m{index}": Count("pk", filter=Q(created_at__gte=month.start, created_at__lt=month.end))
+        for index, month in enumerate(months)
+    }
+    window = tickets.filter(created_at__gte=months[0].start, created_at__lt=months[-1].end)
+    if not fields:
+        totals = window.aggregate(**per_month)
+        return [((), [totals[name] for name in per_month])]
+    rows = window.values(*fields).annotate(**per_month).order_by(*fields)
+    return [(tuple(row[field] for field in fields), [row[name] for name in per_month]) for row in rows]
+
+
 def monthly_counts(*, scope: PlaceScope, codes: list[str], ending: dt.date, months: int = 12) -> dict[str, list[int]]:
     """Demands per month of each sub-category in `codes`, over the `months` months up to the one
     containing `ending` (oldest first): the lines of the trend chart."""
-    span = last_months(ending=ending, count=months)
-    index = {month.first_day: position for position, month in enumerate(span)}
     counts = {code: [0] * months for code in codes}
-    rows = (
-        scoped_tickets(scope)
-        .filter(subcategory__code__in=codes, created_at__gte=span[0].start, created_at__lt=span[-1].end)
-        .annotate(month=TruncMonth("created_at", tzinfo=CHINA))
-        .values("subcategory__code", "month")
-        .annotate(n=Count("pk"))
-    )
-    for row in rows:
-        counts[row["subcategory__code"]][index[month_day(row["month"])]] = row["n"]
+    tickets = scoped_tickets(scope).filter(subcategory__code__in=codes)
+    for (code,), per_month in counts_by_month(tickets, last_months(ending=ending, count=months), "subcategory__code"):
+        counts[code] = per_month
     return counts
-
-
-def month_day(month: dt.datetime | dt.date) -> dt.date:
-    """TruncMonth gives an aware datetime on PostgreSQL and SQLite alike; its local date."""
-    if isinstance(month, dt.datetime):
-        return month.astimezone(CHINA).date() if month.tzinfo else month.date()
-    return month
