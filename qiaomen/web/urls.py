@@ -20,4 +20,5 @@ urlpatterns = [
     path("rights/", include("qiaomen.web.rights.urls")),
     path("users/", include("qiaomen.web.users.urls")),
     path("command/analysis/", include("qiaomen.web.analysis.urls")),
+    path("command/", include("qiaomen.web.command.urls")),
 ]

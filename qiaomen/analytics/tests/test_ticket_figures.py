@@ -50,6 +50,10 @@ def _accept_resolve_rate(street: SmallStreet, ticket: Ticket, after_hours: float
 
 @pytest.fixture
 def six_tickets(small_street: SmallStreet) -> SmallStreet:
+    return make_six_tickets(small_street)
+
+
+def make_six_tickets(small_street: SmallStreet) -> SmallStreet:
     """Grid A: 1 on the spot (visit), 2 rated 5 (visit, accepted after 2 h), 3 rated 2 → reopened
     (qr, after 4 h), 4 a repeat of 3 still open and overdue (staff). Grid B: 5 rated 4 (visit,
     after 30 h), 6 open, not overdue yet (api)."""
