@@ -1,8 +1,9 @@
 """The command centre's analysis pages: high-frequency demands with their trend and the demands
 that come together (R-ANA-2), and the demand forecast with its measured accuracy (R-ANA-4).
 
-For street admins, community staff and supervisors, each within their places (PlaceScope); any
-other role gets 403 before anything is read. The pages show counts only, never a person.
+For whoever may open the command centre (VIEW_COMMAND_CENTRE: street admins, community staff,
+supervisors), each within their places (PlaceScope); any other role gets 403 before anything is
+read. The pages show counts only, never a person.
 """
 
 from __future__ import annotations
@@ -10,13 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from qiaomen.accounts.models import User
-from qiaomen.accounts.roles import Capability, Role
+from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import place_scope
 from qiaomen.analytics.cooccurrence import cooccurrence
 from qiaomen.analytics.forecast import forecast_latest
@@ -26,19 +25,10 @@ from qiaomen.analytics.trends import monthly_counts, top_subcategories
 from qiaomen.visits.periods import CHINA
 from qiaomen.web.analysis.charts import forecast_chart, trend_chart
 from qiaomen.web.analysis.forms import TrendsForm, last_complete_month
-from qiaomen.web.shared.views import current_user, staff_page
+from qiaomen.web.shared.views import staff_page, user_with
 
-ANALYSIS_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF, Role.SUPERVISOR})
 CHART_LINES = 5
 DEFAULT_MIN_SUPPORT = Decimal("0.5")  # per cent of households
-
-
-def analysis_user(request: HttpRequest) -> User:
-    """The signed-in user if their role reads the command centre's analysis; 403 otherwise."""
-    user = current_user(request)
-    if user.role not in ANALYSIS_ROLES:
-        raise PermissionDenied
-    return user
 
 
 def _today() -> dt.date:
@@ -53,7 +43,7 @@ def _year_to(period: ReportPeriod) -> ReportPeriod:
 
 @staff_page
 def command_trends(request: HttpRequest) -> HttpResponse:
-    user = analysis_user(request)
+    user = user_with(request, Capability.VIEW_COMMAND_CENTRE)
     today = _today()
     defaults = {"period": last_complete_month(today).label, "min_support": DEFAULT_MIN_SUPPORT, "tag": ""}
     form = TrendsForm(request.GET or defaults, sensitive=user.can(Capability.VIEW_SENSITIVE))
@@ -79,12 +69,13 @@ def command_trends(request: HttpRequest) -> HttpResponse:
                 tag=form.cleaned_data["tag"] or None,
             ),
         }
-    return render(request, "web/analysis/trends.html", context)
+    # A period or support that does not parse: the form says why, with 422 as the other pages do.
+    return render(request, "web/analysis/trends.html", context, status=200 if form.is_valid() else 422)
 
 
 @staff_page
 def command_forecast(request: HttpRequest) -> HttpResponse:
-    user = analysis_user(request)
+    user = user_with(request, Capability.VIEW_COMMAND_CENTRE)
     run = forecast_latest()
     context: dict[str, object] = {"run": run}
     if run is not None:
