@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from huey.contrib.djhuey import HUEY
 
-from qiaomen.analytics.forecast import LEAD, demand_history, forecast_latest, forecast_refresh
+from qiaomen.analytics.forecast import KEEP_VALUES_OF_RUNS, LEAD, demand_history, forecast_latest, forecast_refresh
 from qiaomen.analytics.forecast_model import backtest
 from qiaomen.analytics.models import ForecastRun, ForecastValue
 from qiaomen.analytics.tasks import forecast_refresh_soon
@@ -123,3 +123,11 @@ def test_the_refresh_is_a_monthly_periodic_task() -> None:
     assert "forecast_refresh_monthly" not in {
         task.name for task in HUEY.read_periodic(dt.datetime(2026, 12, 2, 19, 30))
     }
+
+
+def test_older_runs_keep_their_accuracy_and_drop_their_predictions(seven_months: SmallStreet) -> None:
+    runs = [forecast_refresh(today=TODAY) for _ in range(KEEP_VALUES_OF_RUNS + 1)]
+    assert ForecastRun.objects.count() == KEEP_VALUES_OF_RUNS + 1
+    assert not ForecastValue.objects.filter(run=runs[0]).exists()
+    assert all(ForecastValue.objects.filter(run=run).exists() for run in runs[1:])
+    assert ForecastRun.objects.get(pk=runs[0].pk).model_accuracy == runs[0].model_accuracy
