@@ -1,4 +1,4 @@
-"""Periodic analytics work, run by the huey consumer beside gunicorn."""
+"""Periodic analytics work, run by the huey consumer that `make run` starts beside gunicorn."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import logging
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
+from qiaomen.analytics.forecast import forecast_refresh
 from qiaomen.analytics.reports.services import monthly_bulletins_keep
 from qiaomen.tickets.selectors import workday_calendar
 
@@ -22,3 +23,17 @@ def monthly_bulletin_on_first_working_day() -> None:
     kept = monthly_bulletins_keep(now=timezone.now(), calendar=workday_calendar())
     for report in kept:
         log.info("monthly bulletin kept: %s", report.filename)
+
+
+@db_periodic_task(crontab(day="1", hour="19", minute="30"))
+def forecast_refresh_monthly() -> None:
+    """At 19:30 UTC on the 1st (huey's clock is UTC), 03:30 on the 2nd in China: the month just
+    ended is complete and joins the history; the forecast is for the month after this one."""
+    run = forecast_refresh()
+    log.info("forecast for %s: model %s, baseline %s", run.horizon, run.model_accuracy, run.baseline_accuracy)
+
+
+@db_task()
+def forecast_refresh_soon() -> None:
+    """The same, queued once when a forecast is wanted now rather than on the 1st."""
+    forecast_refresh_monthly.call_local()

@@ -21,5 +21,6 @@ urlpatterns = [
     path("users/", include("qiaomen.web.users.urls")),
     path("command/satisfaction/", include("qiaomen.web.satisfaction.urls")),
     path("command/reports/", include("qiaomen.web.reports.urls")),
+    path("command/analysis/", include("qiaomen.web.analysis.urls")),
     path("command/", include("qiaomen.web.command.urls")),
 ]
