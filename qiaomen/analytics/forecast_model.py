@@ -27,8 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
-from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from threadpoolctl import threadpool_limits
 
 YEAR = 12
@@ -47,6 +45,11 @@ Counts = NDArray[np.float64]
 
 def total_forecast(history: Counts, lead: int) -> tuple[float, str]:
     """One category's total `lead` months after the last of `history`, and the method used."""
+    # statsmodels is imported where it fits: it takes over a second to import, and every process
+    # that loads the periodic jobs (each manage.py command, each web worker) would pay for it.
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
     months = len(history)
     if not history.any():
         return 0.0, SMOOTHING

@@ -14,7 +14,6 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-import statsmodels.api as sm
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +58,8 @@ def satisfaction_regression(cells: list[Cell], effects: list[FactorEffect]) -> R
     if not used:
         return Regression(ratings, left_out=left_out, not_fitted=_("no factor has enough ratings on both sides"))
     # A cell on neither side of a factor (never accepted, for the response time) counts as without it.
+    import statsmodels.api as sm  # here, not at the top: over a second to import, for one page
+
     design = np.array([[1.0] + [float(factor.present(cell)) for factor in used] for cell in cells])
     outcome = np.array([[cell.satisfied, cell.rated - cell.satisfied] for cell in cells], dtype=float)
     try:

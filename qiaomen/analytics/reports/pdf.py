@@ -10,7 +10,6 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import pgettext
-from weasyprint import CSS, HTML
 
 from qiaomen.analytics.reports.content import LevelTable, ReportContent
 from qiaomen.analytics.reports.ranking import Assessed
@@ -114,6 +113,11 @@ def report_pdf(content: ReportContent) -> bytes:
             "tables": [_table(content, table) for table in content.tables],
         },
     )
+    # Imported here: WeasyPrint takes about 1.5 s to import (it parses its user-agent stylesheets),
+    # and every process that loads the periodic jobs (each manage.py command, each test worker)
+    # would pay for it, though only a report download or the monthly job draws a PDF.
+    from weasyprint import CSS, HTML
+
     pdf = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
     assert pdf is not None
     return bytes(pdf)
