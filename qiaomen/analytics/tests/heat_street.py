@@ -26,6 +26,8 @@ from qiaomen.tickets.services.merges import ticket_merge
 T0 = dt.datetime(2026, 11, 2, 1, 0, tzinfo=dt.UTC)
 NOVEMBER = period_parse("2026-11")
 OCTOBER = period_parse("2026-10")
+# The words of every demand: private, never on a map or a screen.
+DESCRIPTION = "王阿姨家楼道灯坏了请尽快修"
 
 
 @dataclass
@@ -41,7 +43,7 @@ class HeatStreet:
 def _demand(street: SmallStreet, code: str, household: Household | None, *, grid: str = "a") -> Ticket:
     return ticket_create(
         channel=Channel.STAFF,
-        description="诉求",
+        description=DESCRIPTION,
         subcategory=Subcategory.objects.get(code=code),
         household=household,
         grid=None if household is not None else getattr(street, f"grid_{grid}"),

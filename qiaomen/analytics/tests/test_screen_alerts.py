@@ -10,7 +10,7 @@ import pytest
 
 from qiaomen.accounts.scopes import place_scope
 from qiaomen.analytics.screen import screen_alerts
-from qiaomen.analytics.tests.heat_street import T0, HeatStreet, make_heat_street
+from qiaomen.analytics.tests.heat_street import DESCRIPTION, T0, HeatStreet, make_heat_street
 from qiaomen.testing import SmallStreet
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_the_lists_hold_no_personal_data(heat_street: HeatStreet) -> None:
     s = heat_street.street
     alerts = screen_alerts(scope=place_scope(s.users["street_admin"]), now=LATER)
     shown = " ".join(str(value) for line in alerts.p1 + alerts.escalations for value in dataclasses.astuple(line))
-    for private in (s.elder_a.name, s.building_a.address, "诉求", s.household_a.building.address):
+    for private in (s.elder_a.name, s.building_a.address, DESCRIPTION, s.household_a.building.address):
         assert private not in shown
 
 

@@ -1,0 +1,83 @@
+"""The heat map of demands and the wall screen (大屏), for staff and for a kiosk link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from qiaomen.accounts.models import ScreenToken
+from qiaomen.accounts.roles import Capability
+from qiaomen.accounts.scopes import place_scope
+from qiaomen.accounts.screens import screen_token_open, screen_token_scope
+from qiaomen.analytics.heatmap import demand_heat
+from qiaomen.web.screen.figures import map_data, screen_parts, tile_url
+from qiaomen.web.screen.forms import HeatFilterForm
+from qiaomen.web.shared.views import staff_page, user_with
+
+
+@staff_page
+def command_map(request: HttpRequest) -> HttpResponse:
+    """Demands per building and grid of the user's places, by category and period (R-ANA-3)."""
+    user = user_with(request, Capability.VIEW_TICKET_FIGURES)
+    form = HeatFilterForm(request.GET)
+    context: dict[str, Any] = {"form": form, "heat": None, "tile_url": tile_url()}
+    if form.is_valid():
+        heat = demand_heat(
+            scope=place_scope(user), period=form.cleaned_data["period"], category=form.cleaned_data["category"]
+        )
+        context |= {"heat": heat, "map": map_data(heat, with_addresses=True)}
+    return render(request, "web/screen/map.html", context)
+
+
+@staff_page
+def command_screen(request: HttpRequest) -> HttpResponse:
+    user = user_with(request, Capability.VIEW_TICKET_FIGURES)
+    parts = screen_parts(scope=place_scope(user))
+    return _screen(request, "web/screen/screen.html", parts, part_url=reverse("web:command_screen_part"))
+
+
+@staff_page
+def command_screen_part(request: HttpRequest) -> HttpResponse:
+    user = user_with(request, Capability.VIEW_TICKET_FIGURES)
+    parts = screen_parts(scope=place_scope(user))
+    return _screen(request, "web/screen/screen_part.html", parts)
+
+
+@never_cache
+def command_screen_kiosk(request: HttpRequest, token: str) -> HttpResponse:
+    """The screen through a kiosk link: no account, no session to time out, the street's
+    aggregates only. A revoked or expired link is a plain 404 from the next request on."""
+    screen = _open(token)
+    parts = screen_parts(scope=screen_token_scope(screen))
+    part_url = reverse("web:command_screen_kiosk_part", args=[token])
+    return _screen(request, "web/screen/screen.html", parts, part_url=part_url, kiosk=screen)
+
+
+@never_cache
+def command_screen_kiosk_part(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        screen = _open(token)
+    except Http404:
+        # The page reloads itself (htmx obeys HX-Refresh before anything else) and shows the
+        # 404: a screen whose link was revoked goes blank at its next refresh.
+        return HttpResponse(status=404, headers={"HX-Refresh": "true"})
+    parts = screen_parts(scope=screen_token_scope(screen))
+    return _screen(request, "web/screen/screen_part.html", parts, kiosk=screen)
+
+
+def _open(token: str) -> ScreenToken:
+    screen = screen_token_open(key=token)
+    if screen is None:
+        raise Http404
+    return screen
+
+
+def _screen(request: HttpRequest, template: str, parts: dict[str, Any], **extra: Any) -> HttpResponse:
+    response = render(request, template, {**parts, "tile_url": tile_url(), **extra})
+    # The kiosk key is in the address: no Referer may carry it to a tile server.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
