@@ -40,7 +40,7 @@ class HeatStreet:
     hazard: Ticket  # the P1 of building A
 
 
-def _demand(street: SmallStreet, code: str, household: Household | None, *, grid: str = "a") -> Ticket:
+def demand(street: SmallStreet, code: str, household: Household | None, *, grid: str = "a") -> Ticket:
     return ticket_create(
         channel=Channel.STAFF,
         description=DESCRIPTION,
@@ -58,15 +58,15 @@ def make_heat_street(street: SmallStreet) -> HeatStreet:
     household_a2 = make_household(building_a2, "301")
     household_a3 = make_household(building_a3, "401")
     with time_machine.travel(T0 - dt.timedelta(days=10), tick=False):
-        _demand(street, "LIF-MEAL", street.household_b)
+        demand(street, "LIF-MEAL", street.household_b)
     with time_machine.travel(T0, tick=False):
         for _ in range(3):
-            _demand(street, "LIF-MEAL", street.household_a)
-        hazard = _demand(street, "EMG-SAFE", street.household_a)
-        _demand(street, "LIF-FAC", household_a2)
-        _demand(street, "LIF-MEAL", household_a3)
-        _demand(street, "LIF-PARK", None)
-        rubbish = [_demand(street, "LIF-ENV", street.household_b) for _ in range(3)]
+            demand(street, "LIF-MEAL", street.household_a)
+        hazard = demand(street, "EMG-SAFE", street.household_a)
+        demand(street, "LIF-FAC", household_a2)
+        demand(street, "LIF-MEAL", household_a3)
+        demand(street, "LIF-PARK", None)
+        rubbish = [demand(street, "LIF-ENV", street.household_b) for _ in range(3)]
         ticket_merge(duplicate=rubbish[2], into=rubbish[0], user=street.users["street_admin"])
     # An hour on, nobody has taken the hazard (P1, 30 minutes to accept): the sweep escalates
     # it, and it alone (the others have two hours).

@@ -17,8 +17,10 @@
     return span;
   }
 
-  function gridLayer(grid, group) {
+  function gridLayer(grid, group, named) {
     var text = grid.name + " · " + grid.tickets;
+    // A wall screen (data-map-labels) names its grids at all times; a desk shows them on hover.
+    var tip = named ? { permanent: true, direction: "center", className: "map-grid-label" } : { sticky: true };
     if (grid.bounds) {
       var pad = 0.0006;
       var box = [
@@ -26,20 +28,20 @@
         [grid.bounds[2] + pad, grid.bounds[3] + pad],
       ];
       L.rectangle(box, { className: "map-grid", weight: 1, fillOpacity: 0.04 })
-        .bindTooltip(label(text), { sticky: true })
+        .bindTooltip(label(text), tip)
         .addTo(group);
     } else if (grid.lat !== null && grid.lng !== null) {
       L.circle([grid.lat, grid.lng], { radius: 120, className: "map-grid", weight: 1, fillOpacity: 0.04 })
-        .bindTooltip(label(text), { sticky: true })
+        .bindTooltip(label(text), tip)
         .addTo(group);
     }
   }
 
-  function layers(data) {
+  function layers(data, named) {
     var group = L.featureGroup();
     var hottest = Math.max(data.hottest, 1);
     data.grids.forEach(function (grid) {
-      gridLayer(grid, group);
+      gridLayer(grid, group, named);
     });
     var points = [];
     data.buildings.forEach(function (building) {
@@ -56,8 +58,20 @@
         points.push([building[0], building[1], count]);
       }
     });
-    var heat = L.heatLayer(points, { max: hottest, radius: 30, blur: 22, minOpacity: 0.35 });
-    return { group: group, heat: heat };
+    return { group: group, points: points, hottest: hottest, heat: null };
+  }
+
+  function heatOf(shown, map) {
+    // leaflet.heat weakens each point by 2^(maxZoom − zoom); with no tile layer the map's own
+    // maxZoom is far away, so the heat would fade to nothing: full strength at the view shown.
+    return L.heatLayer(shown.points, {
+      max: shown.hottest,
+      maxZoom: Math.round(map.getZoom()),
+      radius: 32,
+      blur: 24,
+      minOpacity: 0.35,
+      gradient: { 0.2: "#3b82f6", 0.45: "#22d3ee", 0.65: "#facc15", 0.85: "#f97316", 1: "#ef4444" },
+    });
   }
 
   function place(map, group) {
@@ -83,7 +97,7 @@
     }
     if (entry === null) {
       var tiles = box.getAttribute("data-tile-url");
-      var map = L.map(box, { attributionControl: Boolean(tiles), zoomSnap: 0.25 });
+      var map = L.map(box, { attributionControl: Boolean(tiles), zoomSnap: 0.25, maxZoom: 19 });
       if (tiles) {
         L.tileLayer(tiles, { maxZoom: 19 }).addTo(map);
       }
@@ -93,13 +107,13 @@
       entry.map.removeLayer(entry.shown.group);
       entry.map.removeLayer(entry.shown.heat);
     }
-    entry.shown = layers(data);
+    entry.shown = layers(data, box.hasAttribute("data-map-labels"));
     entry.shown.group.addTo(entry.map);
     if (!entry.placed) {
       place(entry.map, entry.shown.group);
       entry.placed = true;
     }
-    entry.shown.heat.addTo(entry.map);
+    entry.shown.heat = heatOf(entry.shown, entry.map).addTo(entry.map);
     box.setAttribute("data-map-drawn", "true");
   }
 
