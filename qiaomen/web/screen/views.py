@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -14,6 +15,8 @@ from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import place_scope
 from qiaomen.accounts.screens import screen_token_open, screen_token_scope
 from qiaomen.analytics.heatmap import demand_heat
+from qiaomen.core.audit import client_ip
+from qiaomen.core.ratelimits import Limit, limit_hit, limit_reached
 from qiaomen.web.screen.figures import map_data, screen_parts, tile_url
 from qiaomen.web.screen.forms import HeatFilterForm
 from qiaomen.web.shared.views import staff_page, user_with
@@ -51,7 +54,9 @@ def command_screen_part(request: HttpRequest) -> HttpResponse:
 def command_screen_kiosk(request: HttpRequest, token: str) -> HttpResponse:
     """The screen through a kiosk link: no account, no session to time out, the street's
     aggregates only. A revoked or expired link is a plain 404 from the next request on."""
-    screen = _open(token)
+    screen = _open(request, token)
+    if isinstance(screen, HttpResponse):
+        return screen
     parts = screen_parts(scope=screen_token_scope(screen))
     part_url = reverse("web:command_screen_kiosk_part", args=[token])
     return _screen(request, "web/screen/screen.html", parts, part_url=part_url, kiosk=screen)
@@ -59,20 +64,28 @@ def command_screen_kiosk(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def command_screen_kiosk_part(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        screen = _open(token)
-    except Http404:
+    screen = _open(request, token)
+    if isinstance(screen, HttpResponse):
         # The page reloads itself (htmx obeys HX-Refresh before anything else) and shows the
-        # 404: a screen whose link was revoked goes blank at its next refresh.
-        return HttpResponse(status=404, headers={"HX-Refresh": "true"})
+        # refusal: a screen whose link was revoked goes blank at its next refresh.
+        screen["HX-Refresh"] = "true"
+        return screen
     parts = screen_parts(scope=screen_token_scope(screen))
     return _screen(request, "web/screen/screen_part.html", parts, kiosk=screen)
 
 
-def _open(token: str) -> ScreenToken:
+def _open(request: HttpRequest, token: str) -> ScreenToken | HttpResponse:
+    """The valid link behind `token`, or the refusal to answer with. As for the residents' door
+    codes (SECURITY 28), an IP that has missed too often gets 429 on every link, the real ones
+    too, so that no answer tells a guesser that a key exists."""
+    ip = client_ip(request)
+    misses = [Limit(settings.QR_MISSES_PER_IP, settings.QR_MISS_WINDOW_SECONDS)]
+    if limit_reached(request, group="screen-miss", key=ip, limits=misses):
+        return HttpResponse(status=429, headers={"Retry-After": str(settings.QR_MISS_WINDOW_SECONDS)})
     screen = screen_token_open(key=token)
     if screen is None:
-        raise Http404
+        limit_hit(request, group="screen-miss", key=ip, limits=misses)
+        return render(request, "404.html", status=404)
     return screen
 
 

@@ -13,6 +13,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.models import ScreenToken
 from qiaomen.accounts.screens import screen_token_create, screen_token_revoke
@@ -122,3 +123,16 @@ def test_a_wrong_key_opens_nothing(small_street: SmallStreet) -> None:
     for wrong in (key[:-2], key + "x", "no-such-key"):
         assert Client().get(reverse("web:command_screen_kiosk", args=[wrong])).status_code == 404
         assert Client().get(reverse("web:command_screen_kiosk_part", args=[wrong])).status_code == 404
+
+
+def test_guessing_keys_is_stopped_and_then_every_key_is_refused_alike(
+    small_street: SmallStreet, settings: Settings
+) -> None:
+    settings.QR_MISSES_PER_IP = 3
+    key = _kiosk(small_street)
+    guesser = Client(REMOTE_ADDR="203.0.113.9")
+    statuses = [guesser.get(reverse("web:command_screen_kiosk", args=[f"guess-{n}"])).status_code for n in range(5)]
+    assert statuses == [404, 404, 404, 429, 429]
+    # The real key gets the same 429 from that IP: no answer tells a guesser which key exists.
+    assert guesser.get(reverse("web:command_screen_kiosk", args=[key])).status_code == 429
+    assert Client(REMOTE_ADDR="198.51.100.7").get(reverse("web:command_screen_kiosk", args=[key])).status_code == 200
