@@ -3,6 +3,9 @@ created in the period, within the scope's grids, a merged ticket nowhere, cut by
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.db.models import Q
 
@@ -98,3 +101,11 @@ def test_grids_carry_their_given_centre_and_the_box_of_their_buildings(heat_stre
     grid_a = next(grid for grid in demand_heat(scope=_scope(s, "street_admin"), period=NOVEMBER).grids)
     assert (grid_a.key, grid_a.lat, grid_a.lng) == (s.grid_a.pk, 31.2, 121.4)
     assert grid_a.bounds == (31.2, 121.4, 31.2013, 121.4)
+
+
+def test_the_map_costs_four_queries_however_many_buildings(
+    heat_street: HeatStreet, django_assert_num_queries: Callable[..., Any]
+) -> None:
+    scope = _scope(heat_street.street, "street_admin")  # the scope's own queries come first
+    with django_assert_num_queries(4):  # tickets per building, per grid; buildings; grids
+        demand_heat(scope=scope, period=NOVEMBER)

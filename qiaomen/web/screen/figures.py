@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from qiaomen.accounts.scopes import PlaceScope
 from qiaomen.analytics.heatmap import HeatMap, demand_heat
-from qiaomen.analytics.periods import ReportPeriod
 from qiaomen.analytics.screen import screen_alerts
-from qiaomen.analytics.targets import Figure, target_rows, target_total
+from qiaomen.analytics.targets import Figure, TargetTable
 from qiaomen.web.screen.forms import this_month
 
 
@@ -57,9 +56,9 @@ def goal_text(figure: Figure) -> str:
     return f"{target.comparator} {goal}"
 
 
-def target_tiles(*, scope: PlaceScope, period: ReportPeriod) -> list[dict[str, Any]]:
+def target_tiles(table: TargetTable) -> list[dict[str, Any]]:
     """Each target of the whole scope: label, value, goal and light."""
-    total = target_total(scope=scope, period=period)
+    total = table.total()
     return [
         {
             "code": code,
@@ -73,7 +72,7 @@ def target_tiles(*, scope: PlaceScope, period: ReportPeriod) -> list[dict[str, A
     ]
 
 
-def community_lights(*, scope: PlaceScope, period: ReportPeriod) -> list[dict[str, Any]]:
+def community_lights(table: TargetTable) -> list[dict[str, Any]]:
     """Each community's light per target: where the street is red at a glance."""
     return [
         {
@@ -83,7 +82,7 @@ def community_lights(*, scope: PlaceScope, period: ReportPeriod) -> list[dict[st
                 for figure in row.figures.values()
             ],
         }
-        for row in target_rows(scope=scope, period=period, level="community")
+        for row in table.rows("community")
     ]
 
 
@@ -92,11 +91,13 @@ def screen_parts(*, scope: PlaceScope, now: dt.datetime | None = None) -> dict[s
     whoever walks into the room, signed in or not: buildings go on it without their addresses."""
     now = now or timezone.now()
     period = this_month()
+    # One table of counts for both: the total and the communities fold the same grouped queries.
+    table = TargetTable(scope, period)
     return {
         "period": period,
         "now": now,
-        "targets": target_tiles(scope=scope, period=period),
-        "communities": community_lights(scope=scope, period=period),
+        "targets": target_tiles(table),
+        "communities": community_lights(table),
         "alerts": screen_alerts(scope=scope, now=now),
         "heat": map_data(demand_heat(scope=scope, period=period), with_addresses=False),
     }
