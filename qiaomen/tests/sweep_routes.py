@@ -53,6 +53,8 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "subcategories": "subcategory",
     # rights/<int:pk>/…: a resident's request to see, correct or delete their information.
     "rights": "rights_request",
+    # command/reports/<int:pk>/: a kept monthly bulletin, which covers grid B's whole street.
+    "reports": "report",
 }
 # Parameters that are themselves the credential (the resident's one-time rating link): there is
 # no record to scope, so those routes get their own test below instead of the record sweep.
@@ -90,6 +92,8 @@ INSIDER_BY_KIND: dict[str, str] = {
     # Grid B's worker's account is kept by the street admin (and by the system and security
     # admins, who act on the whole street's accounts: ALSO_INSIDERS).
     "user": "street_admin",
+    # The street's kept bulletin: for whoever sees the whole street, not a community's staff.
+    "report": "street_admin",
 }
 # Outsiders who may nevertheless see some kind of grid B's record: they are left out of the
 # outsiders' check for routes of that kind only.

@@ -35,6 +35,7 @@ from pytest_django.fixtures import Settings
 from qiaomen.accounts.models import User
 from qiaomen.accounts.screens import screen_token_create
 from qiaomen.accounts.services import api_token_create
+from qiaomen.analytics.models_reports import Report
 from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
 from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus, RightsKind
 from qiaomen.testing import SmallStreet, sign_in
@@ -170,6 +171,15 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
         ticket=ticket, user=s.users["worker_b"], raws=[photo.getvalue()], kind=PhotoKind.REPORT
     )
     rights_request = in_progress(s, person, RightsKind.SEE, by="worker_b")
+    report = Report.objects.create(
+        street=s.street,
+        kind="monthly",
+        period_label="2026-11",
+        format="pdf",
+        filename="月通报.pdf",
+        content=b"%PDF",
+        generated_at=now,
+    )
     # Not the masked ID number: region code and check character are shared by one person in
     # eleven of the district (hole 1), so it names nobody.
     values = [person.name, person.phone_masked, s.building_b.address]
@@ -192,6 +202,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "spot_check": spot_check,
             "subcategory": ticket.subcategory,
             "rights_request": rights_request,
+            "report": report,
         },
         # As they appear in HTML and in JSON, escaped or not.
         markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],

@@ -43,7 +43,8 @@ KIND_BY_QUERY: dict[str, str] = {
 # B's building address is no leak on these routes; its people still are.
 DEPARTMENT_PLANS_BY_BUILDING = {"visits/calendar/", "visits/calendar/buildings/"}
 # Query parameters that name no record of a place (paging, filters by code or state, a position).
-# `start` is the work list's starting position (lat and lng as one form-exploded object).
+# `start` is the work list's starting position (lat and lng as one form-exploded object); `level`
+# names how the figures are cut (street, community, grid, worker, department), not a place.
 NOT_RECORDS = {
     "limit",
     "offset",
@@ -56,6 +57,7 @@ NOT_RECORDS = {
     "lat",
     "lng",
     "start",
+    "level",
 }
 
 
