@@ -25,7 +25,7 @@ from qiaomen.web.shared.views import staff_page, user_with
 @staff_page
 def command_map(request: HttpRequest) -> HttpResponse:
     """Demands per building and grid of the user's places, by category and period (R-ANA-3)."""
-    user = user_with(request, Capability.VIEW_TICKET_FIGURES)
+    user = user_with(request, Capability.VIEW_COMMAND_CENTRE)
     form = HeatFilterForm(request.GET)
     context: dict[str, Any] = {"form": form, "heat": None, "tile_url": tile_url()}
     if form.is_valid():
@@ -38,14 +38,14 @@ def command_map(request: HttpRequest) -> HttpResponse:
 
 @staff_page
 def command_screen(request: HttpRequest) -> HttpResponse:
-    user = user_with(request, Capability.VIEW_TICKET_FIGURES)
+    user = user_with(request, Capability.VIEW_COMMAND_CENTRE)
     parts = screen_parts(scope=place_scope(user))
     return _screen(request, "web/screen/screen.html", parts, part_url=reverse("web:command_screen_part"))
 
 
 @staff_page
 def command_screen_part(request: HttpRequest) -> HttpResponse:
-    user = user_with(request, Capability.VIEW_TICKET_FIGURES)
+    user = user_with(request, Capability.VIEW_COMMAND_CENTRE)
     parts = screen_parts(scope=place_scope(user))
     return _screen(request, "web/screen/screen_part.html", parts)
 

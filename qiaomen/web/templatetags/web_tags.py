@@ -13,7 +13,6 @@ from django.utils.translation import pgettext_lazy
 
 from qiaomen.accounts.models import PlaceAssignment
 from qiaomen.accounts.roles import Capability
-from qiaomen.accounts.scopes import place_scope
 from qiaomen.core.workdays import year_is_known
 from qiaomen.web.users.forms import place_label as place_label_of
 
@@ -28,9 +27,6 @@ class NavEntry:
     url_name: str
     label: Any
     needed: Needed
-    # Pages of figures over places (the map, the wall screen) show nothing to a user without
-    # places, such as a department handler: the entry is left out for them.
-    needs_places: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,8 +73,8 @@ NAV_GROUPS: list[NavGroup] = [
         pgettext_lazy("screen", "Command centre"),
         [
             E("web:ticket_figures", _("Ticket figures"), Capability.VIEW_TICKET_FIGURES),
-            E("web:command_map", pgettext_lazy("screen", "Heat map"), Capability.VIEW_TICKET_FIGURES, True),
-            E("web:command_screen", pgettext_lazy("screen", "Big screen"), Capability.VIEW_TICKET_FIGURES, True),
+            E("web:command_map", pgettext_lazy("screen", "Heat map"), Capability.VIEW_COMMAND_CENTRE),
+            E("web:command_screen", pgettext_lazy("screen", "Big screen"), Capability.VIEW_COMMAND_CENTRE),
             E("web:screen_tokens", pgettext_lazy("screen", "Screen links"), Capability.MANAGE_SCREENS),
         ],
     ),
@@ -99,10 +95,6 @@ def _may_open(user: Any, needed: Needed) -> bool:
     return any(user.can(capability) for capability in (needed if isinstance(needed, tuple) else (needed,)))
 
 
-def _shows(user: Any, entry: NavEntry) -> bool:
-    return _may_open(user, entry.needed) and not (entry.needs_places and place_scope(user).is_empty)
-
-
 def _is_current(path: str, url: str, home: str) -> bool:
     # Every path starts with the home page's, so it is current only when it is the page itself.
     return path == home if url == home else path.startswith(url)
@@ -118,7 +110,9 @@ def main_nav(context: template.Context) -> dict[str, Any]:
     groups = []
     for group in NAV_GROUPS:
         links = [
-            {"url": reverse(entry.url_name), "label": entry.label} for entry in group.entries if _shows(user, entry)
+            {"url": reverse(entry.url_name), "label": entry.label}
+            for entry in group.entries
+            if _may_open(user, entry.needed)
         ]
         if links:
             groups.append({"label": group.label, "links": links})

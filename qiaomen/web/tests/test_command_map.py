@@ -76,8 +76,8 @@ def test_a_period_it_cannot_read_is_said_in_chinese_and_no_map_is_drawn(
 
 
 def test_roles_without_figures_are_refused(client_as: Callable[[str], Client], small_street: SmallStreet) -> None:
-    assert client_as("building_chief").get(MAP).status_code == 403
-    assert client_as("auditor").get(MAP).status_code == 403
+    for persona in ("building_chief", "auditor", "worker_a", "dept_handler"):
+        assert client_as(persona).get(MAP).status_code == 403, persona
 
 
 def test_without_a_tile_server_the_map_has_no_outside_host(

@@ -70,8 +70,10 @@ def test_the_part_lists_the_alerts_without_personal_data(
 
 
 def test_roles_without_figures_get_no_screen(client_as: Callable[[str], Client], small_street: SmallStreet) -> None:
-    assert client_as("building_chief").get(SCREEN).status_code == 403
-    assert client_as("auditor").get(PART).status_code == 403
+    for persona in ("building_chief", "auditor", "worker_a", "dept_handler"):
+        client = client_as(persona)
+        assert client.get(SCREEN).status_code == client.get(PART).status_code == 403, persona
+        client.logout()
 
 
 def test_a_kiosk_link_shows_the_street_without_an_account_and_without_addresses(heat_street: HeatStreet) -> None:
