@@ -245,6 +245,10 @@ STATIC_ROOT = VAR_DIR / "static"
 NODE_MODULES = BASE_DIR / "node_modules"
 # Only the files the pages load (core.vendor_files): a whole dist folder would publish ECharts'
 # 51 MB of builds and source maps and make collectstatic compress all of it.
+# An optional map tile server under the heat map's own vector layers, e.g.
+# https://{s}.tile.example.org/{z}/{x}/{y}.png; its host joins the CSP's img-src. Empty: no tiles,
+# the map works with no internet.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 VENDOR_FILES = {
     "vendor/htmx": (NODE_MODULES / "htmx.org" / "dist", ["htmx.min.js"]),
     "vendor/alpinejs": (NODE_MODULES / "alpinejs" / "dist", ["cdn.min.js"]),

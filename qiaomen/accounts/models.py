@@ -114,3 +114,28 @@ class RecoveryCode(models.Model):
 
     class Meta:
         verbose_name = _("recovery code")
+
+
+class ScreenToken(models.Model):
+    """A read-only kiosk link for the wall screen of one street (大屏): it shows that street's
+    aggregates only, with no session to time out. Only a hash of the key is kept; the link is
+    shown once. Revoked or past its expiry, it opens nothing from the next request on."""
+
+    street = models.ForeignKey(Street, on_delete=models.CASCADE, related_name="+", verbose_name=_("street"))
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("screen link")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -47,6 +47,7 @@ class Capability(StrEnum):
     MANAGE_DOOR_CODES = "manage_door_codes"  # issue, revoke and print the residents' QR door codes
     MANAGE_SECURITY = "manage_security"  # unlocks, 2FA resets, key rotation, role changes
     VIEW_COMMAND_CENTRE = "view_command_centre"  # the targets dashboard and its drill-downs, within the user's places
+    MANAGE_SCREENS = "manage_screens"  # issue and revoke the wall screen's read-only kiosk links
 
 
 C = Capability
@@ -56,7 +57,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_VISITS, C.PLAN_VISITS, C.VERIFY_HOUSEHOLDS, C.PAUSE_VISITS}
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.HANDLE_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
         | {C.MANAGE_TAXONOMY, C.CLASSIFY_TICKETS}
-        | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE}
+        | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE, C.MANAGE_SCREENS}
     ),
     # Community staff keep the accounts of their community's grid workers and building chiefs.
     Role.COMMUNITY_STAFF: frozenset(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.sessions import middleware as sessions
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.core.signals import got_request_exception
@@ -20,19 +23,33 @@ log = logging.getLogger(__name__)
 # Long enough for a burst of writes or an import's transaction to end.
 RETRY_AFTER_SECONDS = 5
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+@functools.lru_cache(maxsize=4)
+def content_security_policy(tile_url: str = "") -> str:
+    """The policy of every answer. An optional map tile server (settings.MAP_TILE_URL) is the one
+    outside host allowed, for images only; its {s} subdomain placeholder becomes a wildcard."""
+    images = "img-src 'self' data: blob:"
+    if tile_url:
+        parts = urlsplit(tile_url.replace("{s}", "*"))
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            raise ValueError(f"MAP_TILE_URL is not an http(s) address: {tile_url!r}")
+        images += f" {parts.scheme}://{parts.netloc}"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            images,
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 class SecurityHeadersMiddleware:
@@ -45,7 +62,8 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         # No exception for the API docs: ninja's Swagger UI loads its script and styles as files
         # from /static/ and keeps its settings in a JSON block, so the strict policy fits it too.
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        policy = content_security_policy(getattr(settings, "MAP_TILE_URL", ""))
+        response.headers.setdefault("Content-Security-Policy", policy)
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or request.headers.get("Authorization"):
             response.headers["Cache-Control"] = "no-store"

@@ -33,6 +33,7 @@ from PIL import Image
 from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.models import User
+from qiaomen.accounts.screens import screen_token_create
 from qiaomen.accounts.services import api_token_create
 from qiaomen.analytics.models_reports import Report
 from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
@@ -94,8 +95,11 @@ class GridB:
     markers: list[str]  # text only grid B's records hold
     rating_token: str  # the resident's one-time link for grid B's ticket
     door_token: str  # the QR door code of grid B's household (/q/<token>)
+    screen_key: str  # the kiosk link of the street's wall screen (command/screen/k/<token>)
 
     def token_for(self, route: Route) -> str:
+        if route.route.startswith("command/screen/k/"):
+            return self.screen_key
         return self.door_token if route.route.startswith("q/") else self.rating_token
 
     def url(self, route: Route) -> str:
@@ -204,6 +208,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
         markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],
         rating_token=rating_link_issue(ticket=ticket),
         door_token=door_code_issue(household=s.household_b, user=s.users["worker_b"])[1],
+        screen_key=screen_token_create(user=s.users["street_admin"], street=s.street, name="大屏", days=30)[1],
     )
 
 

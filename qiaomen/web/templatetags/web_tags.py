@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiaomen.accounts.models import PlaceAssignment
 from qiaomen.accounts.roles import Capability
@@ -16,53 +18,115 @@ from qiaomen.web.users.forms import place_label as place_label_of
 
 register = template.Library()
 
-# (URL name, label, capability needed: one, or any of a tuple), in the order of the bar: a grid
-# worker's day starts with the work list.
-NAV_ITEMS: list[tuple[str, Any, Capability | tuple[Capability, ...]]] = [
-    ("web:worklist", _("Work list"), Capability.VIEW_VISITS),
-    ("web:registry_search", _("Households"), Capability.VIEW_REGISTRY),
-    ("web:place_tree", _("Places"), Capability.VIEW_REGISTRY),
-    ("web:verification_queue", _("Verification"), Capability.VERIFY_HOUSEHOLDS),
-    ("web:visit_calendar", _("Visit calendar"), Capability.PLAN_VISITS),
-    ("web:coverage", _("Coverage"), Capability.VIEW_VISITS),
-    ("web:visit_pauses", _("Pauses"), Capability.PAUSE_VISITS),
-    ("web:ticket_inbox", _("Tickets"), Capability.VIEW_TICKETS),
-    ("web:ticket_new", _("New ticket"), Capability.CREATE_TICKETS),
-    ("web:ticket_review", _("To classify"), Capability.CLASSIFY_TICKETS),
-    ("web:spot_check_queue", _("Spot checks"), Capability.SPOT_CHECK),
-    ("web:ticket_figures", _("Ticket figures"), Capability.VIEW_TICKET_FIGURES),
-    ("web:doorcode_buildings", _("Door codes"), Capability.MANAGE_DOOR_CODES),
-    ("web:rights_list", _("Rights requests"), Capability.EDIT_REGISTRY),
-    ("web:ticket_taxonomy", _("Categories"), Capability.MANAGE_TAXONOMY),
-    ("web:workday_overrides", _("Working days"), Capability.MANAGE_TAXONOMY),
-    ("web:import_upload", _("Imports"), Capability.IMPORT),
-    ("web:user_list", _("Users"), (Capability.MANAGE_USERS, Capability.MANAGE_SECURITY)),
-    ("web:audit_log", _("Audit log"), Capability.VIEW_AUDIT),
-    ("web:security_locks", _("Locked logins"), Capability.MANAGE_SECURITY),
+# Who may open an entry: one capability, or any of a tuple.
+Needed = Capability | tuple[Capability, ...]
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: Any
+    needed: Needed
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    label: Any
+    entries: list[NavEntry]
+
+
+E = NavEntry
+# The bar, grouped by area; within a group, in the order of a working day (a grid worker's day
+# starts with the work list). An entry shows only to roles that hold what it needs, a group only
+# when one of its entries shows. Add a page by appending a NavEntry to its group.
+NAV_GROUPS: list[NavGroup] = [
+    NavGroup(
+        pgettext_lazy("screen", "Visits"),
+        [
+            E("web:worklist", _("Work list"), Capability.VIEW_VISITS),
+            E("web:visit_calendar", _("Visit calendar"), Capability.PLAN_VISITS),
+            E("web:coverage", _("Coverage"), Capability.VIEW_VISITS),
+            E("web:visit_pauses", _("Pauses"), Capability.PAUSE_VISITS),
+        ],
+    ),
+    NavGroup(
+        pgettext_lazy("screen", "Registry"),
+        [
+            E("web:registry_search", _("Households"), Capability.VIEW_REGISTRY),
+            E("web:place_tree", _("Places"), Capability.VIEW_REGISTRY),
+            E("web:verification_queue", _("Verification"), Capability.VERIFY_HOUSEHOLDS),
+            E("web:doorcode_buildings", _("Door codes"), Capability.MANAGE_DOOR_CODES),
+            E("web:rights_list", _("Rights requests"), Capability.EDIT_REGISTRY),
+            E("web:import_upload", _("Imports"), Capability.IMPORT),
+        ],
+    ),
+    NavGroup(
+        pgettext_lazy("screen", "Tickets"),
+        [
+            E("web:ticket_inbox", _("Tickets"), Capability.VIEW_TICKETS),
+            E("web:ticket_new", _("New ticket"), Capability.CREATE_TICKETS),
+            E("web:ticket_review", _("To classify"), Capability.CLASSIFY_TICKETS),
+            E("web:spot_check_queue", _("Spot checks"), Capability.SPOT_CHECK),
+        ],
+    ),
+    NavGroup(
+        pgettext_lazy("screen", "Command centre"),
+        [
+            E("web:ticket_figures", _("Ticket figures"), Capability.VIEW_TICKET_FIGURES),
+            E("web:command_map", pgettext_lazy("screen", "Heat map"), Capability.VIEW_COMMAND_CENTRE),
+            E("web:command_screen", pgettext_lazy("screen", "Big screen"), Capability.VIEW_COMMAND_CENTRE),
+            E("web:screen_tokens", pgettext_lazy("screen", "Screen links"), Capability.MANAGE_SCREENS),
+        ],
+    ),
+    NavGroup(
+        pgettext_lazy("screen", "System"),
+        [
+            E("web:ticket_taxonomy", _("Categories"), Capability.MANAGE_TAXONOMY),
+            E("web:workday_overrides", _("Working days"), Capability.MANAGE_TAXONOMY),
+            E("web:user_list", _("Users"), (Capability.MANAGE_USERS, Capability.MANAGE_SECURITY)),
+            E("web:audit_log", _("Audit log"), Capability.VIEW_AUDIT),
+            E("web:security_locks", _("Locked logins"), Capability.MANAGE_SECURITY),
+        ],
+    ),
 ]
 
 
-def _may_open(user: Any, needed: Capability | tuple[Capability, ...]) -> bool:
+def _may_open(user: Any, needed: Needed) -> bool:
     return any(user.can(capability) for capability in (needed if isinstance(needed, tuple) else (needed,)))
+
+
+def _is_current(path: str, url: str, home: str) -> bool:
+    # Every path starts with the home page's, so it is current only when it is the page itself.
+    return path == home if url == home else path.startswith(url)
 
 
 @register.inclusion_tag("web/includes/nav.html", takes_context=True)
 def main_nav(context: template.Context) -> dict[str, Any]:
-    """The sections this user's role may open; the current one is marked for screen readers too."""
+    """The groups and entries this user's role may open; the current one is marked for screen
+    readers too. Of two entries whose paths nest (/command/ and /command/map/), the longer wins."""
     request = context["request"]
     user = request.user
-    links = [{"url": reverse(name), "label": label} for name, label, needed in NAV_ITEMS if _may_open(user, needed)]
-    # Someone with nothing to open still gets the home page, which says whom to ask.
     home = reverse("web:home")
-    if not links:
-        links.insert(0, {"url": home, "label": _("My department")})
+    groups = []
+    for group in NAV_GROUPS:
+        links = [
+            {"url": reverse(entry.url_name), "label": entry.label}
+            for entry in group.entries
+            if _may_open(user, entry.needed)
+        ]
+        if links:
+            groups.append({"label": group.label, "links": links})
+    # Someone with nothing to open still gets the home page, which says whom to ask.
+    extra = [] if groups else [{"url": home, "label": _("My department")}]
     # Notifications are everybody's; the unread count is one indexed COUNT (user, read_at).
     unread = user.notifications.filter(read_at__isnull=True).count()
-    links.append({"url": reverse("web:notifications"), "label": _("Notifications"), "count": unread})
-    for link in links:
-        # Every path starts with the home page's, so it is current only when it is the page itself.
-        link["current"] = request.path == home if link["url"] == home else request.path.startswith(link["url"])
-    return {"links": links}
+    extra.append({"url": reverse("web:notifications"), "label": _("Notifications"), "count": unread})
+    every = [link for group in groups for link in group["links"]] + extra
+    matching = [link for link in every if _is_current(request.path, link["url"], home)]
+    current = max(matching, key=lambda link: len(link["url"]), default=None)
+    for link in every:
+        link["current"] = link is current
+    return {"groups": groups, "links": extra}
 
 
 @register.filter
