@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import place_scope
+from qiaomen.analytics.forecast import forecast_latest
 from qiaomen.analytics.periods import Span, period_of
 from qiaomen.analytics.targets import LEVEL_LABELS, LEVELS, TARGETS, TARGETS_BY_CODE, TargetTable
 from qiaomen.analytics.targets_records import PARTS, RECORD_LEVELS, target_records
@@ -53,6 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "total": total,
         "rows": rows,
         "table_rows": [*rows, total],  # the total closes the table
+        "forecast_run": forecast_latest(),
         "shortcuts": [
             (pgettext_lazy("figures", "Month"), today.label),
             (pgettext_lazy("figures", "Previous month"), today.previous().label),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from qiaomen.accounts.scopes import PlaceScope
+from qiaomen.analytics.forecast import forecast_latest
 from qiaomen.analytics.heatmap import HeatMap, demand_heat
 from qiaomen.analytics.screen import screen_alerts
 from qiaomen.analytics.targets import Figure, TargetTable
@@ -99,5 +100,6 @@ def screen_parts(*, scope: PlaceScope, now: dt.datetime | None = None) -> dict[s
         "targets": target_tiles(table),
         "communities": community_lights(table),
         "alerts": screen_alerts(scope=scope, now=now),
+        "forecast_run": forecast_latest(),
         "heat": map_data(demand_heat(scope=scope, period=period), with_addresses=False),
     }

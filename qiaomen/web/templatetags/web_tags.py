@@ -72,7 +72,12 @@ NAV_GROUPS: list[NavGroup] = [
     NavGroup(
         pgettext_lazy("screen", "Command centre"),
         [
+            E("web:command", pgettext_lazy("screen", "Dashboard"), Capability.VIEW_COMMAND_CENTRE),
             E("web:ticket_figures", _("Ticket figures"), Capability.VIEW_TICKET_FIGURES),
+            E("web:command_trends", pgettext_lazy("screen", "Trends"), Capability.VIEW_COMMAND_CENTRE),
+            E("web:command_forecast", pgettext_lazy("screen", "Forecast"), Capability.VIEW_COMMAND_CENTRE),
+            E("web:command_satisfaction", pgettext_lazy("screen", "Satisfaction"), Capability.VIEW_COMMAND_CENTRE),
+            E("web:command_reports", pgettext_lazy("screen", "Reports"), Capability.VIEW_COMMAND_CENTRE),
             E("web:command_map", pgettext_lazy("screen", "Heat map"), Capability.VIEW_COMMAND_CENTRE),
             E("web:command_screen", pgettext_lazy("screen", "Big screen"), Capability.VIEW_COMMAND_CENTRE),
             E("web:screen_tokens", pgettext_lazy("screen", "Screen links"), Capability.MANAGE_SCREENS),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.models import ScreenToken
+from qiaomen.analytics.models import ForecastRun
 from qiaomen.accounts.screens import screen_token_create, screen_token_revoke
 from qiaomen.analytics.targets import TARGETS
 from qiaomen.analytics.tests.heat_street import DESCRIPTION, HeatStreet, make_heat_street
@@ -67,6 +68,23 @@ def test_the_part_lists_the_alerts_without_personal_data(
     assert "<html" not in content  # a fragment for htmx
     leaks = [value for value in _private(heat_street) if value in content]
     assert leaks == []
+
+
+def test_the_wall_shows_the_forecast_accuracy_only_as_measured(
+    client_as: Callable[[str], Client], small_street: SmallStreet
+) -> None:
+    client = client_as("street_admin")
+    content = client.get(PART).content.decode()
+    assert 'data-accuracy="none"' in content and 'data-accuracy="model"' not in content
+    made = timezone.now()
+    ForecastRun.objects.create(
+        made_at=made, horizon=made.date().replace(day=1), model_name="smoothing", baseline_name="naive",
+        model_accuracy=0.687, baseline_accuracy=0.588, folds=6, series=30, history_months=12, seconds=0.2,
+    )  # fmt: skip
+    content = client.get(PART).content.decode()
+    assert re.search(r'data-accuracy="model">68[.,]7\s%<', content)
+    assert re.search(r'data-accuracy="baseline">58[.,]8\s%<', content)
+    assert "6 个月" in content and 'data-accuracy="none"' not in content
 
 
 def test_roles_without_figures_get_no_screen(client_as: Callable[[str], Client], small_street: SmallStreet) -> None:
