@@ -16,8 +16,8 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.models import ScreenToken
-from qiaomen.analytics.models import ForecastRun
 from qiaomen.accounts.screens import screen_token_create, screen_token_revoke
+from qiaomen.analytics.models import ForecastRun
 from qiaomen.analytics.targets import TARGETS
 from qiaomen.analytics.tests.heat_street import DESCRIPTION, HeatStreet, make_heat_street
 from qiaomen.testing import SmallStreet
