@@ -25,6 +25,7 @@ class CommunityQuality:
     on_spot_skill: float  # multiplies a sub-category's chance of being settled at the door
     reports_per_household: float  # QR and staff reports a household makes in a year
     troubled_share: float  # share of buildings with a lasting problem (repeats)
+    comes_back: float  # chance that a lasting problem, once reported, is reported again
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,12 @@ class DepartmentQuality:
     low_share: float  # ratings of 1 or 2 (the ticket reopens: a second complaint)
 
 
-# (diligence, follow-up, demand per visit, on-spot skill, reports a year, troubled buildings)
+# (diligence, follow-up, demand per visit, on-spot skill, reports a year, troubled buildings,
+# problems that come back)
 _COMMUNITY_PROFILES = (
-    (0.98, True, 0.22, 1.0, 0.08, 0.02),  # diligent: every light green
-    (0.80, False, 0.05, 0.45, 0.40, 0.15),  # struggling: every light red
-    (0.93, True, 0.14, 0.55, 0.20, 0.05),  # mixed: visits well, settles little at the door
+    (0.98, True, 0.12, 1.0, 0.06, 0.02, 0.15),  # diligent: every light green
+    (0.85, False, 0.02, 0.45, 0.45, 0.30, 0.8),  # struggling: every light red
+    (0.93, True, 0.07, 0.55, 0.15, 0.05, 0.3),  # mixed: visits well, settles little at the door
 )
 
 
@@ -51,7 +53,9 @@ def _jitter(rng: random.Random, value: float, spread: float = 0.05) -> float:
 def community_qualities(rng: random.Random, count: int) -> list[CommunityQuality]:
     qualities = []
     for index in range(count):
-        diligence, follow_up, demand, skill, reports, troubled = _COMMUNITY_PROFILES[index % len(_COMMUNITY_PROFILES)]
+        diligence, follow_up, demand, skill, reports, troubled, back = _COMMUNITY_PROFILES[
+            index % len(_COMMUNITY_PROFILES)
+        ]
         qualities.append(
             CommunityQuality(
                 visit_diligence=min(1.0, _jitter(rng, diligence, 0.02)),
@@ -60,6 +64,7 @@ def community_qualities(rng: random.Random, count: int) -> list[CommunityQuality
                 on_spot_skill=min(1.0, _jitter(rng, skill)),
                 reports_per_household=_jitter(rng, reports),
                 troubled_share=_jitter(rng, troubled),
+                comes_back=back,
             )
         )
     return qualities
@@ -75,11 +80,11 @@ def department_qualities(rng: random.Random, count: int) -> list[DepartmentQuali
         liked = (index + 1) % 3 != 0
         qualities.append(
             DepartmentQuality(
-                accept_hours=_jitter(rng, 0.8 if quick else 30.0, 0.2),
-                resolve_hours=_jitter(rng, 6.0 if quick else 30.0, 0.2),
+                accept_hours=_jitter(rng, 0.8 if quick else 18.0, 0.2),
+                resolve_hours=_jitter(rng, 6.0 if quick else 20.0, 0.2),
                 stuck_share=_jitter(rng, 0.01 if finishing else 0.18, 0.2),
-                satisfied_share=min(0.99, _jitter(rng, 0.94 if liked else 0.66, 0.02)),
-                low_share=_jitter(rng, 0.02 if liked else 0.14, 0.2),
+                satisfied_share=min(0.99, _jitter(rng, 0.94 if liked else 0.58, 0.02)),
+                low_share=_jitter(rng, 0.02 if liked else 0.22, 0.2),
             )
         )
     return qualities

@@ -55,17 +55,23 @@ def reports_plan(world: World) -> None:
                 household = rng.choices(households, weights=weights)[0]
                 lasting = world.troubled.get(household.building_id)
                 if lasting and rng.random() < min(0.9, 0.5 * TROUBLED_WEIGHT / mean_weight):
-                    code = lasting
+                    # A lasting problem comes back: the same household reports it again weeks later.
+                    again = day + dt.timedelta(days=rng.randint(7, 60))
+                    if rng.random() < quality.comes_back:
+                        _report_plan(world, rng, household, again, lasting)
+                    _report_plan(world, rng, household, day, lasting)
                 else:
-                    code = draw(rng, demand_weights(REPORT_WEIGHTS, seasons))
-                text = demand_text(rng, code, seasons)
-                key = uuid.UUID(int=rng.getrandbits(128), version=4)
-                if rng.random() < QR_SHARE and household.pk in world.door_codes:
-                    moment = world.year.any_moment(rng, day)
-                    world.timeline.at(moment, partial(_qr, world, household, code, text, key))
-                else:
-                    moment = world.year.working_moment(rng, day)
-                    world.timeline.at(moment, partial(_office, world, household, code, text))
+                    _report_plan(world, rng, household, day, draw(rng, demand_weights(REPORT_WEIGHTS, seasons)))
+
+
+def _report_plan(world: World, rng: random.Random, household: Household, day: dt.date, code: str) -> None:
+    seasons = seasons_of(day, day in world.year.after_festival)
+    text = demand_text(rng, code, seasons)
+    key = uuid.UUID(int=rng.getrandbits(128), version=4)
+    if rng.random() < QR_SHARE and household.pk in world.door_codes:
+        world.timeline.at(world.year.any_moment(rng, day), partial(_qr, world, household, code, text, key))
+    else:
+        world.timeline.at(world.year.working_moment(rng, day), partial(_office, world, household, code, text))
 
 
 def _qr(world: World, household: Household, code: str, text: str, key: uuid.UUID, at: dt.datetime) -> None:

@@ -22,11 +22,13 @@ from qiaomen.registry.models import Household, HouseholdStatus
 from qiaomen.tickets.models import Ticket
 from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.models import Outcome
-from qiaomen.visits.services import DemandInput
+from qiaomen.visits.services import DemandInput, visit_record
 
 REFUSALS = ("家中老人身体不适，不便接待", "住户表示工作繁忙，不愿配合", "住户对走访有顾虑，拒绝开门")
 HEALTH = ("良好", "良好", "良好", "一般", "一般", "较差")
 METRES_PER_DEGREE = 111_000.0
+# In a community without follow-up, this share of households is visited far less than due.
+NEGLECTED_SHARE = 0.2
 
 
 def _periods(year_start: dt.date, today: dt.date, months: int) -> list[tuple[dt.date, dt.date]]:
@@ -66,6 +68,9 @@ def visits_plan(world: World) -> None:
         if household.status == HouseholdStatus.VACANT:
             continue  # nobody lives there: the registry knows, the worker does not knock
         quality = world.community_of(household)
+        diligence = quality.visit_diligence
+        if not quality.special_follow_up and rng.random() < NEGLECTED_SHARE:
+            diligence *= 0.3  # a household the worker keeps putting off
         if household.pk in world.special:
             for first, last in months:
                 middle = first + (last - first) // 2
@@ -73,7 +78,7 @@ def visits_plan(world: World) -> None:
                 outcomes = []
                 for start, end in halves:
                     day = _working_day(world, rng, start, end)
-                    if day is not None and rng.random() < quality.visit_diligence:
+                    if day is not None and rng.random() < diligence:
                         outcomes.append(_visit_at(world, rng, household, day, _outcome(rng, household)))
                 if quality.special_follow_up and Outcome.MET not in outcomes:
                     day = _working_day(world, rng, max(first, last - dt.timedelta(days=3)), last)
@@ -82,7 +87,7 @@ def visits_plan(world: World) -> None:
         else:
             for first, last in quarters:
                 day = _working_day(world, rng, first, last)
-                if day is None or rng.random() >= quality.visit_diligence:
+                if day is None or rng.random() >= diligence:
                     continue
                 outcome = _visit_at(world, rng, household, day, _outcome(rng, household))
                 if outcome == Outcome.NOT_HOME and rng.random() < 0.6:
@@ -117,7 +122,10 @@ def _visit(world: World, household: Household, at: dt.datetime, outcome: str, cl
     if building.lat is not None and building.lng is not None:
         lat = round(building.lat + rng.gauss(0, 25) / METRES_PER_DEGREE, 6)
         lng = round(building.lng + rng.gauss(0, 25) / METRES_PER_DEGREE, 6)
-    visit, _created = visit_record_with_tickets(
+    # Without a demand the visits service alone records it; with one, the tickets service that
+    # records the visit and makes its tickets in one transaction.
+    record = visit_record_with_tickets if demands else visit_record
+    visit, _created = record(
         worker=world.staff.grid_workers[building.grid_id],
         household=household,
         demands=demands,

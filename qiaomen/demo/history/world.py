@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from qiaomen.accounts.models import Department
 from qiaomen.demo.history.calendar import SimYear
@@ -20,7 +21,7 @@ from qiaomen.demo.history.staff import Staff, staff_ensure
 from qiaomen.demo.history.timeline import Timeline
 from qiaomen.places.models import Building, Community
 from qiaomen.registry.models import DoorCode, Household, HouseholdStatus, PersonStatus, PersonTag
-from qiaomen.tickets.models import Subcategory
+from qiaomen.tickets.models import Subcategory, Ticket
 
 
 @dataclass
@@ -37,6 +38,7 @@ class World:
     troubled: dict[int, str]  # building id → the sub-category it keeps reporting
     subcategories: dict[str, Subcategory]
     counts: Counter[str] = field(default_factory=Counter)
+    tickets: dict[int, Ticket] = field(default_factory=dict)  # each ticket as this year last left it
     _rngs: dict[str, random.Random] = field(default_factory=dict)
 
     def rng(self, purpose: str) -> random.Random:
@@ -45,6 +47,10 @@ class World:
         if purpose not in self._rngs:
             self._rngs[purpose] = random.Random(f"{self.seed}:{purpose}")
         return self._rngs[purpose]
+
+    @cached_property
+    def subcategory_codes(self) -> dict[int, str]:
+        return {subcategory.pk: code for code, subcategory in self.subcategories.items()}
 
     def community_of(self, household: Household) -> CommunityQuality:
         return self.communities[household.building.grid.community_id]
@@ -68,9 +74,15 @@ def world_load(*, year: SimYear, timeline: Timeline, seed: int, lasting_problems
     communities = list(Community.objects.order_by("code").values_list("pk", flat=True))
     departments = list(Department.objects.order_by("code").values_list("pk", flat=True))
     community_quality = dict(zip(communities, community_qualities(rng, len(communities)), strict=True))
-    troubled: dict[int, str] = {}
+    # Each community's share of troubled buildings, at least one where the share is large.
+    buildings: dict[int, list[int]] = {}
     for building_id, community_id in Building.objects.order_by("pk").values_list("pk", "grid__community_id"):
-        if rng.random() < community_quality[community_id].troubled_share:
+        buildings.setdefault(community_id, []).append(building_id)
+    troubled: dict[int, str] = {}
+    for community_id, ids in sorted(buildings.items()):
+        share = community_quality[community_id].troubled_share
+        count = max(1 if share >= 0.1 else 0, round(share * len(ids)))
+        for building_id in rng.sample(ids, min(count, len(ids))):
             troubled[building_id] = rng.choice(lasting_problems)
     return World(
         year=year,
