@@ -67,11 +67,14 @@ class SimYear:
 
     @cached_property
     def after_festival(self) -> frozenset[dt.date]:
-        """The first three days after each run of statutory holidays: rubbish piles up."""
+        """The first three days back at work after a statutory holiday (with the weekend it
+        runs into): the rubbish of the festival piles up."""
         days: set[dt.date] = set()
-        for day in self.holidays:
-            if day + dt.timedelta(days=1) not in self.holidays:
-                days.update(day + dt.timedelta(days=offset) for offset in (1, 2, 3))
+        for holiday in self.holidays:
+            back = holiday + dt.timedelta(days=1)
+            while not self.is_working_day(back):
+                back += dt.timedelta(days=1)
+            days.update(back + dt.timedelta(days=offset) for offset in range(3))
         return frozenset(days)
 
     def working_moment(self, rng: random.Random, day: dt.date) -> dt.datetime:
