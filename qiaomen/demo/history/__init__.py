@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 
 from qiaomen.demo.history.calendar import SimYear, local_moment
 from qiaomen.demo.history.handling import sweeps_plan
@@ -31,14 +32,24 @@ from qiaomen.demo.history.world import world_load
 from qiaomen.tickets.models import Ticket
 
 
-def history_create(*, year: SimYear, seed: int) -> Counter[str]:
-    """Live the year on the street already in the registry; returns counts of what happened."""
+def history_create(
+    *, year: SimYear, seed: int, on_month: Callable[[dt.date, Counter[str]], None] | None = None
+) -> Counter[str]:
+    """Live the year on the street already in the registry; returns counts of what happened.
+    `on_month(first day, counts so far)` is called as each simulated month begins (progress)."""
     timeline = Timeline(start=local_moment(year.start, 0), end=year.now)
     world = world_load(year=year, timeline=timeline, seed=seed, lasting_problems=LASTING_PROBLEMS)
     visits_plan(world)
     reports_plan(world)
     sweeps_plan(world)
-    timeline.run()
+    months: set[tuple[int, int]] = set()
+
+    def on_day(day: dt.date) -> None:
+        if on_month is not None and (day.year, day.month) not in months:
+            months.add((day.year, day.month))
+            on_month(day, world.counts)
+
+    timeline.run(on_day=on_day)
     world.counts["staff_accounts"] = world.staff.created
     world.counts["visits"] = sum(count for key, count in world.counts.items() if key.startswith("visits_"))
     world.counts["tickets"] = Ticket.objects.count()

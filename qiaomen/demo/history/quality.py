@@ -41,7 +41,7 @@ class DepartmentQuality:
 # problems that come back)
 _COMMUNITY_PROFILES = (
     (0.98, True, 0.12, 1.0, 0.06, 0.02, 0.15),  # diligent: every light green
-    (0.85, False, 0.02, 0.45, 0.45, 0.30, 0.8),  # struggling: every light red
+    (0.85, False, 0.02, 0.45, 0.45, 0.15, 0.6),  # struggling: every light red
     (0.93, True, 0.07, 0.55, 0.15, 0.05, 0.3),  # mixed: visits well, settles little at the door
 )
 
@@ -81,7 +81,7 @@ def department_qualities(rng: random.Random, count: int) -> list[DepartmentQuali
         qualities.append(
             DepartmentQuality(
                 accept_hours=_jitter(rng, 0.8 if quick else 18.0, 0.2),
-                resolve_hours=_jitter(rng, 6.0 if quick else 20.0, 0.2),
+                resolve_hours=_jitter(rng, 5.0 if quick else 9.0, 0.2),
                 stuck_share=_jitter(rng, 0.01 if finishing else 0.18, 0.2),
                 satisfied_share=min(0.99, _jitter(rng, 0.94 if liked else 0.58, 0.02)),
                 low_share=_jitter(rng, 0.02 if liked else 0.22, 0.2),

@@ -39,12 +39,15 @@ class Timeline:
         self._sequence += 1
         return True
 
-    def run(self) -> None:
+    def run(self, *, on_day: Callable[[dt.date], None] | None = None) -> None:
+        """Run every event in order; `on_day(day)` before each simulated day's events (progress)."""
         traveller = time_machine.travel(self.start, tick=False)
         clock = traveller.start()
         try:
             while self._queue:
                 day = self._queue[0][0].astimezone(CHINA).date()
+                if on_day is not None:
+                    on_day(day)
                 with transaction.atomic():
                     while self._queue and self._queue[0][0].astimezone(CHINA).date() == day:
                         moment, _, action = heapq.heappop(self._queue)

@@ -86,7 +86,7 @@ def test_the_same_seed_gives_the_same_year_and_another_seed_another() -> None:
 def year(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """One small street's year for the tests below, rolled back after them."""
     with django_db_blocker.unblock(), transaction.atomic():
-        _seed(1, households=200)
+        _seed(1, households=300)
         yield
         transaction.set_rollback(True)
 

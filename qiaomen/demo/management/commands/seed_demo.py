@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import time_machine
@@ -57,6 +60,14 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="password of every demo user (default: a strong random one)")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the registry holds households")
 
+    def _progress(self, started: float) -> Callable[[dt.date, Counter[str]], None]:
+        def month_begins(day: dt.date, counts: Counter[str]) -> None:
+            visits = sum(count for key, count in counts.items() if key.startswith("visits_"))
+            self.stdout.write(f"  模拟 {day:%Y-%m}（已走访 {visits:,} 次，{time.perf_counter() - started:.0f} 秒）")
+            self.stdout.flush()
+
+        return month_begins
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and Household.objects.exists():
             self.stdout.write("登记库已有住户，不再生成演示街道 (registry not empty: demo street not seeded)")
@@ -83,7 +94,11 @@ class Command(BaseCommand):
                         today=year.today,
                         rights_requests=False,
                     )
-                history = history_create(year=year, seed=options["seed"]) if options["months"] else {}
+                history = (
+                    history_create(year=year, seed=options["seed"], on_month=self._progress(started))
+                    if options["months"]
+                    else {}
+                )
                 demo.counts["rights_requests"] = demo_rights_requests_create(now=timezone.now())
                 # The demo users' passwords are today's, whenever their accounts were made.
                 User.objects.filter(username__in=DEMO_USERNAMES).update(password_changed_at=timezone.now())
