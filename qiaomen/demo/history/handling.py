@@ -115,7 +115,7 @@ def _accept(world: World, pk: int, at: dt.datetime, second_round: bool) -> None:
         world.counts["tickets_stuck"] += 1
         return
     if ticket.priority == Priority.P3:
-        start = at + dt.timedelta(days=rng.uniform(0.2, 2.5 if quality.accept_hours < 2 else 4))
+        start = at + dt.timedelta(days=rng.uniform(0.2, 2.0 if quality.accept_hours < 2 else 3.0))
         world.timeline.at(during_work(world, rng, start, weekends=False), lambda moment: _start(world, pk, moment))
         return
     resolve = at + _hours(rng, quality.resolve_hours * (0.3 if ticket.priority == Priority.P1 else 1.0))
@@ -132,7 +132,7 @@ def _start(world: World, pk: int, at: dt.datetime) -> None:
         return
     rng = world.rng("handling")
     quality = world.departments[ticket.department_id]
-    resolve = at + dt.timedelta(days=rng.uniform(1, 8 if quality.accept_hours < 2 else 14))
+    resolve = at + dt.timedelta(days=rng.uniform(1, 7 if quality.accept_hours < 2 else 10))
     world.timeline.at(during_work(world, rng, resolve, weekends=False), lambda moment: _resolve(world, pk, moment))
 
 
