@@ -88,11 +88,12 @@ def manage(workdir: Path, *arguments: str) -> CommandRun:
     return CommandRun(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output)  # maxrss: KiB
 
 
-def street_seed(workdir: Path, *, households: int, seed: int) -> CommandRun:
-    """Migrate the folder's database and seed the demo street into it; the seed's own run is returned."""
+def street_seed(workdir: Path, *, households: int, seed: int, months: int = 0) -> CommandRun:
+    """Migrate the folder's database and seed the demo street into it (by default without the demo
+    year's visits and tickets: `months` of them); the seed's own run is returned."""
     workdir.mkdir(parents=True, exist_ok=True)
     manage(workdir, "migrate", "--noinput", "--verbosity", "0")
-    return manage(workdir, "seed_demo", "--households", str(households), "--seed", str(seed))
+    return manage(workdir, "seed_demo", "--households", str(households), "--seed", str(seed), "--months", str(months))
 
 
 def django_setup(workdir: Path) -> None:

@@ -41,8 +41,12 @@ class DemoStreet:
     password: str
 
 
-def demo_street_create(*, households: int, seed: int, password: str, today: dt.date | None = None) -> DemoStreet:
-    """Build the demo street, its people and the demo users, all or nothing, with one audit row."""
+def demo_street_create(
+    *, households: int, seed: int, password: str, today: dt.date | None = None, rights_requests: bool = True
+) -> DemoStreet:
+    """Build the demo street, its people and the demo users, all or nothing, with one audit row.
+    `rights_requests=False` leaves out the residents' rights requests, for a caller that writes
+    the street at the start of a demo year and adds them when the year reaches today."""
     if households < MIN_HOUSEHOLDS:
         raise InvalidInput(
             "demo_households_too_few",
@@ -81,6 +85,7 @@ def demo_street_create(*, households: int, seed: int, password: str, today: dt.d
         # A QR door code for every household still living here, so the stickers and /q/ pages work.
         counts["door_codes"] = demo_door_codes_issue()
         # A few residents' rights requests (one done, one open, one overdue) for the rights page.
-        counts["rights_requests"] = demo_rights_requests_create(now=timezone.now())
+        if rights_requests:
+            counts["rights_requests"] = demo_rights_requests_create(now=timezone.now())
         audit_record(action="registry.seed_demo", actor_name="seed_demo", obj=street, detail={"seed": seed, **counts})
     return DemoStreet(street=street, counts=counts, logins=logins, password=password)

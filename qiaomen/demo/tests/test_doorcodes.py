@@ -19,7 +19,7 @@ PASSWORD = "Knock-knock-2026"
 @pytest.mark.django_db
 def test_the_demo_street_has_a_live_code_per_present_household_and_a_working_link() -> None:
     out = StringIO()
-    call_command("seed_demo", "--households", "60", "--seed", "1", "--password", PASSWORD, stdout=out)
+    call_command("seed_demo", "--households", "60", "--seed", "1", "--password", PASSWORD, "--months", "0", stdout=out)
     present = Household.objects.exclude(status=HouseholdStatus.MOVED_OUT)
     live = DoorCode.objects.filter(revoked_at__isnull=True, person__isnull=True)
     assert live.count() == present.count() > 0

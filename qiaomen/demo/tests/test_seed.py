@@ -36,7 +36,17 @@ TODAY = dt.date(2026, 6, 1)
 def seed(households: int, seed: int = 1, *extra: str) -> str:
     out = StringIO()
     call_command(
-        "seed_demo", "--households", str(households), "--seed", str(seed), "--password", PASSWORD, *extra, stdout=out
+        "seed_demo",
+        "--households",
+        str(households),
+        "--seed",
+        str(seed),
+        "--password",
+        PASSWORD,
+        "--months",
+        "0",
+        *extra,
+        stdout=out,
     )
     return out.getvalue()
 
@@ -142,7 +152,7 @@ def test_bad_arguments_are_refused_with_a_code_and_write_nothing(households: int
 
 @pytest.mark.django_db
 def test_without_a_password_a_strong_random_one_is_generated() -> None:
-    call_command("seed_demo", "--households", "40", stdout=StringIO())
+    call_command("seed_demo", "--households", "40", "--months", "0", stdout=StringIO())
     text = (Path(settings.VAR_DIR) / LOGINS_FILENAME).read_text(encoding="utf-8")
     password = text.split("(password): ", 1)[1].split()[0]
     assert len(password) >= 16

@@ -1,0 +1,145 @@
+"""The grid workers' visits of the year, at each group's cadence (visits.rules: special groups
+twice a calendar month, every other household once a quarter), with realistic gaps.
+
+A visit is planned on a working day of its period; a community's diligence decides whether it
+happens. At the door somebody is home, or nobody is (the worker comes back within two weeks
+now and then), or the household refuses. A diligent community visits a special household that
+nobody met this month once more before the month ends. A visit that met the household may hear
+a demand: settled on the spot, or a proactive ticket (visit_record_with_tickets).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+
+from qiaomen.demo.history.calendar import local_day
+from qiaomen.demo.history.handling import ticket_follow
+from qiaomen.demo.history.mix import ON_SPOT, VISIT_WEIGHTS, demand_text, demand_weights, draw, seasons_of
+from qiaomen.demo.history.world import World
+from qiaomen.registry.models import Household, HouseholdStatus
+from qiaomen.tickets.models import Ticket
+from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
+from qiaomen.visits.models import Outcome
+from qiaomen.visits.services import DemandInput, visit_record
+
+REFUSALS = ("家中老人身体不适，不便接待", "住户表示工作繁忙，不愿配合", "住户对走访有顾虑，拒绝开门")
+HEALTH = ("良好", "良好", "良好", "一般", "一般", "较差")
+METRES_PER_DEGREE = 111_000.0
+# In a community without follow-up, this share of households is visited far less than due.
+NEGLECTED_SHARE = 0.2
+
+
+def _periods(year_start: dt.date, today: dt.date, months: int) -> list[tuple[dt.date, dt.date]]:
+    """[first, last] days of each `months`-long calendar period touching the year, clipped to it."""
+    periods = []
+    first = dt.date(year_start.year, ((year_start.month - 1) // months) * months + 1, 1)
+    while first <= today:
+        month_index = first.month - 1 + months
+        after = dt.date(first.year + month_index // 12, month_index % 12 + 1, 1)
+        periods.append((max(first, year_start), min(after - dt.timedelta(days=1), today)))
+        first = after
+    return periods
+
+
+def _working_day(world: World, rng: random.Random, first: dt.date, last: dt.date) -> dt.date | None:
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    working = [day for day in days if world.year.is_working_day(day)]
+    return rng.choice(working) if working else None
+
+
+def _outcome(rng: random.Random, household: Household) -> str:
+    away = household.status == HouseholdStatus.SEPARATED
+    roll = rng.random()
+    if roll < (0.55 if away else 0.13):
+        return Outcome.NOT_HOME
+    if roll < (0.58 if away else 0.16):
+        return Outcome.REFUSED
+    return Outcome.MET
+
+
+def visits_plan(world: World) -> None:
+    """Put every visit of the year on the timeline, household by household."""
+    rng = world.rng("visits")
+    months = _periods(world.year.start, world.year.today, 1)
+    quarters = _periods(world.year.start, world.year.today, 3)
+    for household in world.households.values():
+        if household.status == HouseholdStatus.VACANT:
+            continue  # nobody lives there: the registry knows, the worker does not knock
+        quality = world.community_of(household)
+        diligence = quality.visit_diligence
+        if not quality.special_follow_up and rng.random() < NEGLECTED_SHARE:
+            diligence *= 0.3  # a household the worker keeps putting off
+        if household.pk in world.special:
+            for first, last in months:
+                middle = first + (last - first) // 2
+                halves = [(first, middle), (min(middle + dt.timedelta(days=1), last), last)]
+                outcomes = []
+                for start, end in halves:
+                    day = _working_day(world, rng, start, end)
+                    if day is not None and rng.random() < diligence:
+                        outcomes.append(_visit_at(world, rng, household, day, _outcome(rng, household)))
+                if quality.special_follow_up and Outcome.MET not in outcomes:
+                    day = _working_day(world, rng, max(first, last - dt.timedelta(days=3)), last)
+                    if day is not None:
+                        _visit_at(world, rng, household, day, Outcome.MET)
+        else:
+            for first, last in quarters:
+                day = _working_day(world, rng, first, last)
+                if day is None or rng.random() >= diligence:
+                    continue
+                outcome = _visit_at(world, rng, household, day, _outcome(rng, household))
+                if outcome == Outcome.NOT_HOME and rng.random() < 0.6:
+                    again = _working_day(world, rng, day + dt.timedelta(days=3), min(last, day + dt.timedelta(days=14)))
+                    if again is not None:
+                        _visit_at(world, rng, household, again, _outcome(rng, household))
+
+
+def _visit_at(world: World, rng: random.Random, household: Household, day: dt.date, outcome: str) -> str:
+    moment = world.year.working_moment(rng, day)
+    client_uuid = uuid.UUID(int=rng.getrandbits(128), version=4)
+    world.timeline.at(moment, lambda at: _visit(world, household, at, outcome, client_uuid))
+    return outcome
+
+
+def _visit(world: World, household: Household, at: dt.datetime, outcome: str, client_uuid: uuid.UUID) -> None:
+    rng = world.rng("visit")
+    building = household.building
+    quality = world.community_of(household)
+    demands: list[DemandInput] = []
+    answers: dict[str, str] = {}
+    if outcome == Outcome.MET:
+        answers = {"health": rng.choice(HEALTH), "safety": "安全" if rng.random() < 0.95 else "有隐患"}
+        if rng.random() < quality.demand_per_visit:
+            day = local_day(at)
+            seasons = seasons_of(day, day in world.year.after_festival)
+            lasting = world.troubled.get(building.pk)
+            code = lasting if lasting and rng.random() < 0.5 else draw(rng, demand_weights(VISIT_WEIGHTS, seasons))
+            on_spot = rng.random() < ON_SPOT[code] * quality.on_spot_skill
+            demands.append(DemandInput(demand_text(rng, code, seasons), on_spot, code))
+    lat = lng = None
+    if building.lat is not None and building.lng is not None:
+        lat = round(building.lat + rng.gauss(0, 25) / METRES_PER_DEGREE, 6)
+        lng = round(building.lng + rng.gauss(0, 25) / METRES_PER_DEGREE, 6)
+    # Without a demand the visits service alone records it; with one, the tickets service that
+    # records the visit and makes its tickets in one transaction.
+    record = visit_record_with_tickets if demands else visit_record
+    visit, _created = record(
+        worker=world.staff.grid_workers[building.grid_id],
+        household=household,
+        demands=demands,
+        client_uuid=client_uuid,
+        visited_at=at - dt.timedelta(minutes=rng.randint(1, 20)),
+        outcome=outcome,
+        lat=lat,
+        lng=lng,
+        answers=answers,
+        refused_reason=rng.choice(REFUSALS) if outcome == Outcome.REFUSED else "",
+    )
+    world.counts[f"visits_{outcome}"] += 1
+    for demand in demands:
+        world.counts["demands_on_spot" if demand.resolved_on_spot else "demands_ticketed"] += 1
+        if not demand.resolved_on_spot:
+            for ticket in Ticket.objects.filter(demand__visit=visit).select_related("department"):
+                ticket_follow(world, ticket)

@@ -1,0 +1,157 @@
+"""seed_demo's demo year: lived through the rules, the same for the same seed, and every target
+of the plan met by some community or department and missed by another."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import transaction
+
+from qiaomen.analytics.ticket_figures import TARGETS, ticket_figures
+from qiaomen.core.workdays import CHINA
+from qiaomen.registry.models import Household
+from qiaomen.tickets.models import Status, Ticket, TicketEvent
+from qiaomen.visits.coverage import coverage_report
+from qiaomen.visits.models import Outcome, Visit
+from qiaomen.visits.periods import PeriodKind, period_containing
+
+NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=CHINA)
+MONTHS = 4
+START = dt.date(2026, 7, 20)
+
+
+def _seed(seed: int, households: int = 60, months: int = MONTHS) -> None:
+    with time_machine.travel(NOW, tick=False):
+        call_command(
+            "seed_demo",
+            "--households",
+            str(households),
+            "--seed",
+            str(seed),
+            "--months",
+            str(months),
+            "--password",
+            "Knock-knock-2026",
+            stdout=StringIO(),
+        )
+
+
+def _snapshot() -> dict[str, Any]:
+    """What the year made, without row ids (and without the spot-check sample, drawn at random on purpose)."""
+    return {
+        "visits": sorted(Visit.objects.values_list("household__address_key", "visited_at", "outcome")),
+        "tickets": sorted(
+            Ticket.objects.values_list(
+                "channel", "status", "subcategory__code", "created_at", "rating", "escalation_level", "reopen_count"
+            )
+        ),
+        "by_status": Counter(Ticket.objects.values_list("status", flat=True)),
+        "by_channel": Counter(Ticket.objects.values_list("channel", flat=True)),
+        "events": TicketEvent.objects.count(),
+    }
+
+
+class _Undo(Exception):
+    pass
+
+
+def _seeded_snapshot(seed: int) -> dict[str, Any]:
+    try:
+        with transaction.atomic():
+            _seed(seed, months=2)
+            snapshot = _snapshot()
+            raise _Undo
+    except _Undo:
+        pass
+    return snapshot
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_year_and_another_seed_another() -> None:
+    first, again, other = _seeded_snapshot(1), _seeded_snapshot(1), _seeded_snapshot(2)
+    assert first == again
+    assert first["by_status"] and first["by_channel"]
+    assert other["tickets"] != first["tickets"] and other["visits"] != first["visits"]
+
+
+@pytest.fixture(scope="module")
+def year(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """One small street's year for the tests below, rolled back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        _seed(1, households=300)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_the_history_spans_the_months_and_ends_now(year: None) -> None:
+    visited = sorted(Visit.objects.values_list("visited_at", flat=True))
+    created = sorted(Ticket.objects.values_list("created_at", flat=True))
+    assert visited[0].astimezone(CHINA).date() - START < dt.timedelta(days=7)
+    assert visited[-1] <= NOW and created[-1] <= NOW
+    assert NOW - visited[-1] < dt.timedelta(days=4)
+    months = {moment.astimezone(CHINA).strftime("%Y-%m") for moment in created}
+    assert months == {"2026-07", "2026-08", "2026-09", "2026-10", "2026-11"}
+
+
+@pytest.mark.django_db
+def test_visits_tickets_ratings_escalations_repeats_and_second_complaints_all_happen(year: None) -> None:
+    outcomes = Counter(Visit.objects.values_list("outcome", flat=True))
+    assert outcomes[Outcome.MET] > outcomes[Outcome.NOT_HOME] > 0 and outcomes[Outcome.REFUSED] > 0
+    assert set(Ticket.objects.values_list("channel", flat=True)) == {"visit", "qr", "staff"}
+    assert Ticket.objects.filter(resolved_on_spot=True).exists()
+    assert Ticket.objects.filter(rating__isnull=False).exists()
+    assert Ticket.objects.filter(escalation_level__gt=0).exists()
+    assert TicketEvent.objects.filter(action="escalate").exists()
+    assert Ticket.objects.filter(repeat_of__isnull=False).exists()
+    assert Ticket.objects.filter(reopen_count__gt=0).exists()
+    assert Ticket.objects.filter(status=Status.CLOSED, rating__isnull=True).exists()  # closed unrated by the sweep
+
+
+@pytest.mark.django_db
+def test_every_ticket_went_through_the_rules(year: None) -> None:
+    events: dict[int, list[TicketEvent]] = {}
+    for event in TicketEvent.objects.order_by("at", "pk"):
+        events.setdefault(event.ticket_id, []).append(event)
+    for ticket in Ticket.objects.all():
+        chain = events[ticket.pk]
+        assert chain[0].action == "create"
+        for before, after in itertools.pairwise(chain):
+            assert after.old_status == before.new_status, (ticket.pk, before.action, after.action)
+        assert chain[-1].new_status == ticket.status
+        actions = [event.action for event in chain]
+        if "resolve" in actions and not ticket.resolved_on_spot:
+            assert "accept" in actions[: actions.index("resolve")]
+            assert (
+                ticket.first_accepted_at is not None and ticket.first_accepted_at <= chain[actions.index("resolve")].at
+            )
+        assert ticket.created_at <= chain[-1].at <= NOW
+    for visited_at, received_at in Visit.objects.values_list("visited_at", "received_at"):
+        assert visited_at <= received_at
+
+
+@pytest.mark.django_db
+def test_every_target_is_met_by_some_and_missed_by_others(year: None) -> None:
+    start, end = dt.datetime.combine(START, dt.time(), CHINA), NOW
+    met: dict[str, set[bool]] = {name: set() for name in TARGETS}
+    for by in ("community", "department"):
+        for figures in ticket_figures(Ticket.objects.all(), start=start, end=end, by=by, now=NOW).values():
+            for name in TARGETS:
+                if figures.meets(name) is not None:
+                    met[name].add(bool(figures.meets(name)))
+    assert met == {name: {True, False} for name in TARGETS}
+    special: set[bool] = set()
+    for day in (dt.date(2026, 8, 15), dt.date(2026, 9, 15), dt.date(2026, 10, 15)):
+        report = coverage_report(
+            Household.objects.all(), period=period_containing(PeriodKind.MONTH, day), today=NOW.date()
+        )
+        special |= {row.special_rate == 1.0 for _name, row in report.communities if row.special_rate is not None}
+    assert special == {True, False}
