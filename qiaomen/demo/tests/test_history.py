@@ -15,6 +15,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
+from qiaomen.analytics.models import ForecastRun, Report, ReportFormat, ReportKind
 from qiaomen.analytics.ticket_figures import TARGETS, ticket_figures
 from qiaomen.core.workdays import CHINA
 from qiaomen.registry.models import Household
@@ -155,3 +156,14 @@ def test_every_target_is_met_by_some_and_missed_by_others(year: None) -> None:
         )
         special |= {row.special_rate == 1.0 for _name, row in report.communities if row.special_rate is not None}
     assert special == {True, False}
+
+
+@pytest.mark.django_db
+def test_the_year_ends_with_the_jobs_work_a_kept_bulletin_and_a_forecast(year: None) -> None:
+    # 20 November 2026: the bulletin job ran on Monday 2 November (the 1st was a Sunday) for October.
+    kept = Report.objects.get(kind=ReportKind.MONTHLY, format=ReportFormat.PDF)
+    assert kept.period_label == "2026-10"
+    assert kept.generated_at.astimezone(CHINA).date() == dt.date(2026, 11, 2)
+    assert Report.objects.filter(kind=ReportKind.MONTHLY, period_label="2026-10").count() == 2  # xlsx and pdf
+    run = ForecastRun.objects.get()
+    assert run.horizon == dt.date(2026, 12, 1) and run.series > 0

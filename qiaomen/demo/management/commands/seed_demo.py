@@ -18,6 +18,7 @@ from qiaomen.accounts.models import User
 from qiaomen.core.errors import DomainError
 from qiaomen.demo.history import history_create, history_start
 from qiaomen.demo.history.calendar import sim_year
+from qiaomen.demo.history.closing import history_close
 from qiaomen.demo.logins import LOGINS_FILENAME, demo_logins_write
 from qiaomen.demo.rights import demo_rights_requests_create
 from qiaomen.demo.seed import demo_street_create
@@ -46,6 +47,10 @@ HISTORY_LABELS = {
     "escalations": "升级督办",
     "second_complaints": "二次投诉",
 }
+
+
+def _accuracy(value: float | None) -> str:
+    return "未测得" if value is None else f"{value:.1%}"
 
 
 class Command(BaseCommand):
@@ -100,6 +105,8 @@ class Command(BaseCommand):
                     else {}
                 )
                 demo.counts["rights_requests"] = demo_rights_requests_create(now=timezone.now())
+                if options["months"]:
+                    bulletins, forecast = history_close(now=timezone.now())
                 # The demo users' passwords are today's, whenever their accounts were made.
                 User.objects.filter(username__in=DEMO_USERNAMES).update(password_changed_at=timezone.now())
         except DomainError as error:
@@ -115,4 +122,8 @@ class Command(BaseCommand):
         if history:
             done = "，".join(f"{label} {history.get(key, 0):,}" for key, label in HISTORY_LABELS.items())
             self.stdout.write(f"演示历史 {options['months']} 个月（{year.start} 至 {year.today}）：{done}")
+            self.stdout.write(
+                f"已保存月通报 {len(bulletins)} 份；预测 {forecast.horizon:%Y-%m}：回测 {forecast.folds} 个月，"
+                f"模型准确率 {_accuracy(forecast.model_accuracy)}，基线准确率 {_accuracy(forecast.baseline_accuracy)}"
+            )
         self.stdout.write(f"登录信息已写入 {path}（仅本人可读）；查看：python manage.py demo_logins")
