@@ -103,6 +103,25 @@ def _visit_at(world: World, rng: random.Random, household: Household, day: dt.da
     return outcome
 
 
+# Needs that come together: an elder living alone who needs meals brought often needs a home
+# doctor too, which the co-occurrence analysis (analytics.cooccurrence) is there to find.
+ASKED_TOGETHER = {"LIF-MEAL": ("LIF-MED", 0.6)}
+
+
+def _asked_together(
+    world: World, household: Household, code: str, seasons: list[str], skill: float
+) -> list[DemandInput]:
+    """The second demand heard on the same visit, from a draw of its own (the visit's draws stay
+    as they were)."""
+    if code not in ASKED_TOGETHER or household.pk not in world.special:
+        return []
+    rng = world.rng("asked together")
+    other, chance = ASKED_TOGETHER[code]
+    if rng.random() >= chance:
+        return []
+    return [DemandInput(demand_text(rng, other, seasons), rng.random() < ON_SPOT[other] * skill, other)]
+
+
 def _visit(world: World, household: Household, at: dt.datetime, outcome: str, client_uuid: uuid.UUID) -> None:
     rng = world.rng("visit")
     building = household.building
@@ -118,6 +137,7 @@ def _visit(world: World, household: Household, at: dt.datetime, outcome: str, cl
             code = lasting if lasting and rng.random() < 0.5 else draw(rng, demand_weights(VISIT_WEIGHTS, seasons))
             on_spot = rng.random() < ON_SPOT[code] * quality.on_spot_skill
             demands.append(DemandInput(demand_text(rng, code, seasons), on_spot, code))
+            demands += _asked_together(world, household, code, seasons, quality.on_spot_skill)
     lat = lng = None
     if building.lat is not None and building.lng is not None:
         lat = round(building.lat + rng.gauss(0, 25) / METRES_PER_DEGREE, 6)

@@ -15,9 +15,13 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
+from qiaomen.analytics.cooccurrence import cooccurrence
 from qiaomen.analytics.models import ForecastRun, Report, ReportFormat, ReportKind
+from qiaomen.analytics.periods import period_parse
+from qiaomen.analytics.reports.services import street_scope
 from qiaomen.analytics.ticket_figures import TARGETS, ticket_figures
 from qiaomen.core.workdays import CHINA
+from qiaomen.places.models import Street
 from qiaomen.registry.models import Household
 from qiaomen.tickets.models import Status, Ticket, TicketEvent
 from qiaomen.visits.coverage import coverage_report
@@ -167,3 +171,10 @@ def test_the_year_ends_with_the_jobs_work_a_kept_bulletin_and_a_forecast(year: N
     assert Report.objects.filter(kind=ReportKind.MONTHLY, period_label="2026-10").count() == 2  # xlsx and pdf
     run = ForecastRun.objects.get()
     assert run.horizon == dt.date(2026, 12, 1) and run.series > 0
+
+
+@pytest.mark.django_db
+def test_elders_who_ask_for_meals_also_ask_for_a_home_doctor_and_the_analysis_finds_it(year: None) -> None:
+    found = cooccurrence(scope=street_scope(Street.objects.get()), period=period_parse("2026-07-01..2026-11-30"), limit=100)
+    pair = next(pair for pair in found.pairs if (pair.first, pair.second) == ("LIF-MEAL", "LIF-MED"))
+    assert pair.lift > 1.5 and pair.households >= 3
