@@ -208,12 +208,20 @@ def _place_of(grid: Grid, level: str) -> Street | Community | Grid:
     return grid.community if level == "community" else grid
 
 
-def worker_assignments(grid_ids: set[int]) -> list[tuple[int, int, str, str]]:
-    """(user id, grid id, display name, username) of the active grid workers of these grids."""
+def worker_assignments(
+    grid_ids: set[int] | None = None, *, user_id: int | None = None
+) -> list[tuple[int, int, str, str]]:
+    """(user id, grid id, display name, username) of the active grid workers of these grids (or
+    of one worker's grids)."""
+    assignments = PlaceAssignment.objects.filter(grid__isnull=False, user__role=Role.GRID_WORKER, user__is_active=True)
+    if grid_ids is not None:
+        assignments = assignments.filter(grid_id__in=sorted(grid_ids))
+    if user_id is not None:
+        assignments = assignments.filter(user_id=user_id)
     return list(
-        PlaceAssignment.objects.filter(grid_id__in=sorted(grid_ids), user__role=Role.GRID_WORKER, user__is_active=True)
-        .order_by("user__display_name", "user__username", "grid_id")
-        .values_list("user_id", "grid_id", "user__display_name", "user__username")
+        assignments.order_by("user__display_name", "user__username", "grid_id").values_list(
+            "user_id", "grid_id", "user__display_name", "user__username"
+        )
     )
 
 

@@ -12,7 +12,9 @@ here: the target is every special household, and a paused grid shows in red unti
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 
@@ -86,10 +88,10 @@ def ticket_aggregates() -> dict[str, Count | Sum]:
     return aggregates
 
 
-def counts_from_ticket_row(row: dict[str, object]) -> Counts:
+def counts_from_ticket_row(row: Mapping[str, Any]) -> Counts:
     response = row["response"]
     hours = response.total_seconds() / 3600 if isinstance(response, dt.timedelta) else 0.0
-    values = {name: int(row[name]) for name in TICKET_CONDITIONS}  # type: ignore[call-overload]
+    values = {name: int(row[name]) for name in TICKET_CONDITIONS}
     return Counts(**values, response_hours=hours)
 
 
