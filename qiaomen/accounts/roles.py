@@ -46,6 +46,7 @@ class Capability(StrEnum):
     MANAGE_TAXONOMY = "manage_taxonomy"  # rename, re-route, retire sub-categories; the workday table
     MANAGE_DOOR_CODES = "manage_door_codes"  # issue, revoke and print the residents' QR door codes
     MANAGE_SECURITY = "manage_security"  # unlocks, 2FA resets, key rotation, role changes
+    VIEW_COMMAND_CENTRE = "view_command_centre"  # the targets dashboard and its drill-downs, within the user's places
 
 
 C = Capability
@@ -55,7 +56,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_VISITS, C.PLAN_VISITS, C.VERIFY_HOUSEHOLDS, C.PAUSE_VISITS}
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.HANDLE_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
         | {C.MANAGE_TAXONOMY, C.CLASSIFY_TICKETS}
-        | {C.MANAGE_DOOR_CODES}
+        | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE}
     ),
     # Community staff keep the accounts of their community's grid workers and building chiefs.
     Role.COMMUNITY_STAFF: frozenset(
@@ -63,7 +64,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_VISITS, C.RECORD_VISITS, C.PLAN_VISITS, C.VERIFY_HOUSEHOLDS}
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
         | {C.CLASSIFY_TICKETS}
-        | {C.MANAGE_DOOR_CODES}
+        | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE}
     ),
     Role.GRID_WORKER: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY, C.VIEW_VISITS, C.RECORD_VISITS}
@@ -77,7 +78,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.DEPARTMENT_HANDLER: frozenset(
         {C.PLAN_VISITS, C.VIEW_TICKETS, C.HANDLE_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
     ),
-    Role.SUPERVISOR: frozenset({C.VIEW_REGISTRY, C.VIEW_VISITS, C.VIEW_TICKETS, C.SPOT_CHECK, C.VIEW_TICKET_FIGURES}),
+    Role.SUPERVISOR: frozenset(
+        {C.VIEW_REGISTRY, C.VIEW_VISITS, C.VIEW_TICKETS, C.SPOT_CHECK, C.VIEW_TICKET_FIGURES, C.VIEW_COMMAND_CENTRE}
+    ),
     # Separated duties (三员分立, SECURITY line 15), none of them sees a person's file:
     # the system admin keeps accounts and their places, never the audit log;
     Role.SYSTEM_ADMIN: frozenset({C.MANAGE_USERS}),

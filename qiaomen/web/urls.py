@@ -19,4 +19,5 @@ urlpatterns = [
     path("doorcodes/", include("qiaomen.web.doorcodes.urls")),
     path("rights/", include("qiaomen.web.rights.urls")),
     path("users/", include("qiaomen.web.users.urls")),
+    path("command/", include("qiaomen.web.command.urls")),
 ]

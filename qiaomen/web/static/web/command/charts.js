@@ -7,12 +7,22 @@
 
   var charts = [];
 
-  function draw(box) {
+  // Parts that htmx swaps in carry their option in data-chart-option instead: htmx is configured
+  // with allowScriptTags false, which drops every <script> (json_script too) from swapped content.
+  function optionOf(box) {
+    var inline = box.getAttribute("data-chart-option");
+    if (inline) {
+      return JSON.parse(inline);
+    }
     var source = document.getElementById(box.getAttribute("data-chart"));
-    if (!source || typeof echarts === "undefined") {
+    return source ? JSON.parse(source.textContent) : null;
+  }
+
+  function draw(box) {
+    var option = optionOf(box);
+    if (!option || typeof echarts === "undefined") {
       return;
     }
-    var option = JSON.parse(source.textContent);
     var existing = echarts.getInstanceByDom(box);
     if (existing) {
       existing.setOption(option, true);
