@@ -5,7 +5,8 @@ any other household once a quarter, as `visits.VisitRule` holds them), scaled so
 holds the number of visits asked for, a little less in the grids whose worker falls behind; the
 visits of a household are spaced evenly over the year with some jitter, on working hours in
 Shanghai, with the usual mix of outcomes (common.visit_outcome). Written with the project's
-`BulkInsert`, so that the answers are sealed to their rows as the ORM would store them.
+`BulkInsert`, so that the answers are sealed to their rows as the ORM would store them (through
+COPY on PostgreSQL).
 This is bench data, not the demo (see command_data.py).
 """
 
@@ -18,6 +19,7 @@ import random
 import uuid
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from common import visit_outcome
 
@@ -60,6 +62,27 @@ class Home:
     lng: float
     special: bool
     yearly: int  # visits a year its strictest rule asks for
+
+
+def bulk_writer(model: Any, **options: Any) -> Any:
+    """The project's `BulkInsert` (rows prepared and sealed as the ORM stores them); on PostgreSQL
+    each chunk goes in with COPY, several times faster there than executemany."""
+    from qiaomen.core.bulk import BulkInsert
+
+    class CopyInsert(BulkInsert):
+        def flush(self) -> None:
+            if not self.queued or self.connection.vendor != "postgresql":
+                return super().flush()
+            columns = self.sql.split(" (", 1)[1].split(") VALUES", 1)[0]  # quoted by BulkInsert
+            statement = f"COPY {self.connection.ops.quote_name(self.table)} ({columns}) FROM STDIN"
+            with self.connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+                for row in self.queued:
+                    copy.write_row(row)
+            self.written += len(self.queued)
+            self.queued = []
+            return None
+
+    return CopyInsert(model, **options)
 
 
 def homes_load() -> list[Home]:
@@ -165,13 +188,12 @@ def visits_write(
     """`total` visits over the year before `now`; the count of each outcome."""
     from django.utils import timezone
 
-    from qiaomen.core.bulk import BulkInsert
     from qiaomen.visits.models import Visit, VisitType
 
     rng = random.Random(seed)
     tz = timezone.get_default_timezone()
     routine = VisitType.objects.get(code="routine").pk
-    writer = BulkInsert(Visit, varying=_VISIT_COLUMNS, constants={"notes": ""})
+    writer = bulk_writer(Visit, varying=_VISIT_COLUMNS, constants={"notes": ""})
     outcomes: Counter[str] = Counter()
     for home, count in zip(homes, visit_counts(homes, total, rng), strict=True):
         worker = workers[home.grid_id]

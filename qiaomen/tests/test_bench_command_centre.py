@@ -9,9 +9,11 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from django.db.models import F
+from django.test import Client
 from django.utils import timezone
 
 from qiaomen.accounts.models import PlaceAssignment, User
@@ -19,6 +21,7 @@ from qiaomen.accounts.scopes import place_scope
 from qiaomen.analytics.periods import period_days
 from qiaomen.analytics.targets import TARGETS, target_total
 from qiaomen.registry.models import Household
+from qiaomen.testing import sign_in
 from qiaomen.tickets.models import OPEN_STATUSES, Status, Ticket, TicketEvent
 from qiaomen.visits.models import Visit
 
@@ -110,3 +113,23 @@ def test_the_figures_count_every_ticket_of_the_year(street: dict[str, int]) -> N
     total = target_total(scope=place_scope(admin), period=period_days(today - dt.timedelta(days=365), today))
     assert total.figures["on_spot_rate"].denominator == TICKETS
     assert all(total.figures[target.code].value is not None for target in TARGETS)
+
+
+def test_the_printer_puts_each_figure_beside_its_ceiling(bench: dict[str, ModuleType], street: dict[str, int]) -> None:
+    centre = bench["centre"]
+    client = sign_in(Client(), User.objects.get(username="admin"))
+    today = timezone.localdate()
+    street_id = Household.objects.values_list("building__grid__community__street_id", flat=True)[0]
+    paints = centre.first_paints(client, today=today, runs=1)
+    drills, slowest = centre.drill_downs(client, today=today, street_id=street_id, spans=("month",), runs=1)
+    timings: list[Any] = [*paints, *drills]
+    assert [timing.label.split()[:2] for timing in paints] == [
+        [page, span] for page in ("/command/", "trends") for span in ("month", "quarter", "year")
+    ]
+    assert len(drills) == len(TARGETS) * 2  # street and community level
+    assert set(slowest) == {"target", "period", "level", "key"}
+    for timing in timings:
+        line = centre.timing_line(timing)
+        assert timing.label in line and f"< {timing.ceiling_ms:.0f} ms" in line
+        assert ": within " in line or ": OVER " in line
+        assert "CPU p50" in line
