@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
+from qiaomen.analytics.targets_counts import ACCEPTED, RESPONSE, period_tickets, ticket_aggregates
 from qiaomen.core.numbers import share
-from qiaomen.tickets.models import OPEN_STATUSES, Channel, Status, Ticket
+from qiaomen.tickets.models import Ticket
+from qiaomen.tickets.selectors import overdue_q
 
 DIMENSIONS = {
     "street": "grid__community__street_id",
@@ -46,6 +47,22 @@ TARGETS = {
     "second_complaint_rate": ("≤", 0.05),
     "proactive_share": ("≥", 0.30),
 }
+
+
+# The TicketFigures fields that are counts, summed over groups.
+COUNTED = (
+    "tickets",
+    "on_spot",
+    "completed",
+    "rated",
+    "satisfied",
+    "rating_sum",
+    "repeats",
+    "reached_resolved",
+    "reopened",
+    "proactive",
+    "overdue",
+)
 
 
 @dataclass
@@ -122,58 +139,26 @@ def ticket_figures(
 ) -> dict[int | None, TicketFigures]:
     """Figures for tickets created in [start, end), keyed by the `by` dimension's id.
 
-    One query: the columns below for the period's tickets, folded in Python. At 200,000 tickets
-    a year a month is some 17,000 rows.
+    Two queries: the counts grouped in SQL (the conditions of analytics.targets_counts), and the
+    response hours of the accepted tickets, which the 90th percentile needs one by one.
     """
     now = now or timezone.now()
     column = DIMENSIONS[by]
-    period = tickets.filter(created_at__gte=start, created_at__lt=end).exclude(status=Status.MERGED)
-    rows = period.values_list(
-        column,
-        "channel",
-        "status",
-        "resolved_on_spot",
-        "rating",
-        "repeat_of_id",
-        "reopen_count",
-        "created_at",
-        "first_accepted_at",
-        "resolved_at",
-        "escalate_after",
-        "escalation_level",
+    period = period_tickets(tickets, start=start, end=end)
+    rows = (
+        period.order_by()
+        .values(column)
+        .annotate(**ticket_aggregates(), rating_sum=Sum("rating"), overdue=Count("pk", filter=overdue_q(now)))
     )
-    figures: dict[int | None, TicketFigures] = defaultdict(lambda: TicketFigures(None))
-    for (
-        key,
-        channel,
-        status,
-        on_spot,
-        rating,
-        repeat_of,
-        reopens,
-        created_at,
-        first_accepted_at,
-        resolved_at,
-        escalate_after,
-        level,
-    ) in rows.iterator(chunk_size=5000):
-        f = figures[key]
-        f.key = key
-        f.tickets += 1
-        f.on_spot += on_spot
-        f.completed += status in (Status.RESOLVED, Status.CLOSED)
-        if rating is not None:
-            f.rated += 1
-            f.rating_sum += rating
-            f.satisfied += rating >= 4
-        f.repeats += repeat_of is not None
-        f.reopened += reopens > 0
-        f.reached_resolved += resolved_at is not None or reopens > 0 or status == Status.CLOSED
-        f.proactive += channel == Channel.VISIT
-        f.overdue += status in OPEN_STATUSES and (level > 0 or (escalate_after is not None and escalate_after <= now))
-        if first_accepted_at is not None:
-            f.response_hours.append((first_accepted_at - created_at).total_seconds() / 3600)
-    return dict(figures)
+    figures: dict[int | None, TicketFigures] = {}
+    for row in rows:
+        part = figures[row[column]] = TicketFigures(row[column])
+        for name in COUNTED:
+            setattr(part, name, int(row[name] or 0))
+    hours = period.filter(ACCEPTED).order_by().values_list(column, RESPONSE)
+    for key, response in hours.iterator(chunk_size=5000):
+        figures[key].response_hours.append(float(response))
+    return figures
 
 
 def ticket_figures_total(
@@ -189,19 +174,7 @@ def ticket_figures_sum(parts: Iterable[TicketFigures]) -> TicketFigures:
     `by` sum to the total without querying the period again."""
     total = TicketFigures(None)
     for part in parts:
-        for name in (
-            "tickets",
-            "on_spot",
-            "completed",
-            "rated",
-            "satisfied",
-            "rating_sum",
-            "repeats",
-            "reached_resolved",
-            "reopened",
-            "proactive",
-            "overdue",
-        ):
+        for name in COUNTED:
             setattr(total, name, getattr(total, name) + getattr(part, name))
         total.response_hours.extend(part.response_hours)
     return total

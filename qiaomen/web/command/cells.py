@@ -88,12 +88,14 @@ def trend_option(target: Target, months: list[ReportPeriod], figures: list[Figur
     values = [None if f.value is None else round(f.value * scale, 1) for f in figures]
     last = next((f.light for f in reversed(figures) if f.value is not None), "none")
     colour = {"green": "#1a7f37", "red": "#cf222e", "none": "#6e7781"}[last]
+    top = 100 if target.unit == "share" else max([target.goal * 1.5, *(v for v in values if v is not None)])
     return {
         "animation": False,
         "grid": {"left": 2, "right": 2, "top": 6, "bottom": 2},
         "tooltip": {"trigger": "axis"},
         "xAxis": {"type": "category", "show": False, "data": [m.label for m in months]},
-        "yAxis": {"type": "value", "show": False, "min": 0},
+        # From 0 to above the goal, so the goal's dashed line is always in the box.
+        "yAxis": {"type": "value", "show": False, "min": 0, "max": top},
         "series": [
             {
                 "type": "line",

@@ -52,6 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "targets": TARGETS,
         "total": total,
         "rows": rows,
+        "table_rows": [*rows, total],  # the total closes the table
         "shortcuts": [
             (pgettext_lazy("figures", "Month"), today.label),
             (pgettext_lazy("figures", "Previous month"), today.previous().label),
