@@ -104,11 +104,25 @@ def street_build(sizes: Sizes, *, now: dt.datetime | None = None) -> dict[str, i
 
 
 def _analyse() -> None:
-    """Fresh planner statistics, as a running installation has them."""
+    """Fresh planner statistics, as a running installation has them (on PostgreSQL after a vacuum,
+    as autovacuum leaves a table after many inserts, so that index-only scans can be used)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def _migrate() -> bool:
+    """Apply the migrations (and the cache table) the database lacks; whether any was applied."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)  # wherever migrate runs (settings.CACHES)
+    return bool(pending)
 
 
 def street_ready(sizes: Sizes, backend: str, *, rebuild: bool = False, pg_database: str = PG_DATABASE) -> Path:
@@ -123,18 +137,15 @@ def street_ready(sizes: Sizes, backend: str, *, rebuild: bool = False, pg_databa
             pg_admin(f'CREATE DATABASE "{pg_database}"')
     folder.mkdir(parents=True, exist_ok=True)
     django_setup(folder, environment=backend_environment(backend, folder, pg_database=pg_database))
-    from django.core.management import call_command
-
     if marker.exists():
         # A migration added since the build (an index) is applied to the kept street too.
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("createcachetable", verbosity=0)
+        if _migrate():
+            _analyse()
         print(f"reusing the street built in {folder}: {json.loads(marker.read_text())['counts']}")
         return folder
     print(f"building {sizes} on {backend} into {folder}", flush=True)
     started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable", verbosity=0)  # wherever migrate runs (settings.CACHES)
+    _migrate()
     counts = street_build(sizes)
     _analyse()
     seconds = time.perf_counter() - started
@@ -145,10 +156,16 @@ def street_ready(sizes: Sizes, backend: str, *, rebuild: bool = False, pg_databa
 
 def static_collect() -> None:
     """The pages name their assets through the manifest storage of a real installation: collect
-    them into the folder's var/static (unchanged files are skipped on a rerun)."""
+    them into the folder's var/static, unless its manifest is newer than every asset of the apps
+    (collecting again takes a minute or two on a busy machine)."""
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("collectstatic", verbosity=0, interactive=False)
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    assets = (path for path in (ROOT / "qiaomen").glob("*/static/**/*") if path.is_file())
+    newest = max((path.stat().st_mtime for path in assets), default=0.0)
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        call_command("collectstatic", verbosity=0, interactive=False)
 
 
 def street_drop(sizes: Sizes, backend: str, *, pg_database: str = PG_DATABASE) -> None:
