@@ -37,10 +37,17 @@ def machine() -> str:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        total_kib = next(
+            (int(line.split()[1]) for line in meminfo.read_text().splitlines() if line.startswith("MemTotal:")), 0
+        )
+        memory = f", {total_kib / 1024**2:.1f} GiB RAM"
     load = ", load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()) if hasattr(os, "getloadavg") else ""
     return (
-        f"{os.cpu_count()} CPUs ({model}){load}; Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"{platform.system()} {platform.release()}"
+        f"{os.cpu_count()} CPUs ({model}){memory}{load}; Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}"
     )
 
 
@@ -96,10 +103,11 @@ def street_seed(workdir: Path, *, households: int, seed: int, months: int = 0) -
     return manage(workdir, "seed_demo", "--households", str(households), "--seed", str(seed), "--months", str(months))
 
 
-def django_setup(workdir: Path) -> None:
-    """Load Django in this process against the folder's database."""
+def django_setup(workdir: Path, *, environment: dict[str, str] | None = None) -> None:
+    """Load Django in this process against the folder's database (`environment` adds to or
+    overrides bench_environment, e.g. a PostgreSQL DATABASE_URL)."""
     os.environ.clear()
-    os.environ.update(bench_environment(workdir))
+    os.environ.update({**bench_environment(workdir), **(environment or {})})
     os.environ["DJANGO_SETTINGS_MODULE"] = "qiaomen.settings"
     sys.path.insert(0, str(ROOT))
     import django

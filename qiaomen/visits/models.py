@@ -131,7 +131,10 @@ class Visit(SealedRow):
     class Meta:
         verbose_name = _("visit")
         indexes = [
-            models.Index(fields=["household", "visited_at"]),
+            # A household's visits by time (its history, its last visit) and, with the outcome in
+            # the index, "was it reached in this month" answered from the index alone: the command
+            # centre asks it for every special household and month (analytics.targets_trends).
+            models.Index(fields=["household", "visited_at", "outcome"], name="visit_household_at_outcome"),
             models.Index(fields=["grid", "visited_at"]),
             # Covers coverage's question "who was reached in this period" without touching the table.
             models.Index(fields=["visited_at", "outcome", "household"], name="visit_period_outcome"),
