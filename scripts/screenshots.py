@@ -105,6 +105,7 @@ def main() -> None:
     with bench_folder(arguments.workdir, name="screenshots") as workdir:
         workdir.mkdir(parents=True, exist_ok=True)
         manage(workdir, "migrate", "--noinput", "--verbosity", "0")
+        manage(workdir, "createcachetable")
         manage(workdir, "seed_demo", "--if-empty", "--households", str(arguments.households), "--password", PASSWORD)
         manage(workdir, "collectstatic", "--noinput", "--verbosity", "0")
         kiosk = kiosk_link(workdir)

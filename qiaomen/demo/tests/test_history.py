@@ -175,6 +175,7 @@ def test_the_year_ends_with_the_jobs_work_a_kept_bulletin_and_a_forecast(year: N
 
 @pytest.mark.django_db
 def test_elders_who_ask_for_meals_also_ask_for_a_home_doctor_and_the_analysis_finds_it(year: None) -> None:
-    found = cooccurrence(scope=street_scope(Street.objects.get()), period=period_parse("2026-07-01..2026-11-30"), limit=100)
+    year_so_far = period_parse("2026-07-01..2026-11-30")
+    found = cooccurrence(scope=street_scope(Street.objects.get()), period=year_so_far, limit=100)
     pair = next(pair for pair in found.pairs if (pair.first, pair.second) == ("LIF-MEAL", "LIF-MED"))
     assert pair.lift > 1.5 and pair.households >= 3

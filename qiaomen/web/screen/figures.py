@@ -67,10 +67,17 @@ def target_tiles(table: TargetTable) -> list[dict[str, Any]]:
             "value": figure_text(figure),
             "goal": goal_text(figure),
             "light": figure.light,
-            "count": f"{figure.numerator:g} / {figure.denominator}",
+            "count": _parts(figure),
         }
         for code, figure in total.figures.items()
     ]
+
+
+def _parts(figure: Figure) -> str:
+    """What the value is made of: 24 / 57 tickets, or 244.0 h over 19 accepted tickets."""
+    if figure.target.unit == "hours":
+        return f"{figure.numerator:.1f} h / {figure.denominator}"
+    return f"{figure.numerator:g} / {figure.denominator}"
 
 
 def community_lights(table: TargetTable) -> list[dict[str, Any]]:
