@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 DEMO_HOUSEHOLDS ?= 3000
+DEMO_MONTHS ?= 12
 
 .PHONY: install run test lint typecheck imports file-length messages
 
@@ -31,7 +32,7 @@ run: install
 	QIAOMEN_ENV=dev $(PY) manage.py migrate --noinput
 	QIAOMEN_ENV=dev $(PY) manage.py createcachetable
 	QIAOMEN_ENV=dev $(PY) manage.py collectstatic --noinput --verbosity 0
-	QIAOMEN_ENV=dev $(PY) manage.py seed_demo --if-empty --households $(DEMO_HOUSEHOLDS) --seed 1
+	QIAOMEN_ENV=dev $(PY) manage.py seed_demo --if-empty --households $(DEMO_HOUSEHOLDS) --months $(DEMO_MONTHS) --seed 1
 	QIAOMEN_ENV=dev $(PY) manage.py demo_logins --url http://$(HOST):$(PORT)
 	QIAOMEN_ENV=dev $(PY) manage.py run_huey --quiet & consumer=$$!; trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
 	QIAOMEN_ENV=dev $(VENV)/bin/gunicorn qiaomen.wsgi:application --config deploy/gunicorn.conf.py \
