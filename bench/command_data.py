@@ -156,15 +156,24 @@ def street_ready(sizes: Sizes, backend: str, *, rebuild: bool = False, pg_databa
 
 def static_collect() -> None:
     """The pages name their assets through the manifest storage of a real installation: collect
-    them into the folder's var/static, unless its manifest is newer than every asset of the apps
-    (collecting again takes a minute or two on a busy machine)."""
+    them into the folder's var/static, unless its manifest names every asset of the apps and is
+    newer than each (collecting again takes a minute or two on a busy machine). Names as well as
+    times: a street kept by another checkout has a newer manifest without this one's new files."""
+    import json
+
     from django.conf import settings
     from django.core.management import call_command
 
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    assets = (path for path in (ROOT / "qiaomen").glob("*/static/**/*") if path.is_file())
-    newest = max((path.stat().st_mtime for path in assets), default=0.0)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
+    assets = {
+        path.relative_to(static).as_posix(): path.stat().st_mtime
+        for static in (ROOT / "qiaomen").glob("*/static")
+        for path in static.glob("**/*")
+        if path.is_file()
+    }
+    named = set(json.loads(manifest.read_text())["paths"]) if manifest.exists() else set()
+    newest = max(assets.values(), default=0.0)
+    if not set(assets) <= named or manifest.stat().st_mtime < newest:
         call_command("collectstatic", verbosity=0, interactive=False)
 
 

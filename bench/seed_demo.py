@@ -36,8 +36,8 @@ def main() -> None:
         run = street_seed(workdir, households=options.households, seed=options.seed, months=options.months)
         size_mb = (workdir / DATABASE_NAME).stat().st_size / 2**20
         print(f"machine: {machine()}")
-        lines = run.output.strip().splitlines()
-        print("\n".join(line for line in lines if not line.startswith("  ")))  # not the monthly progress
+        lines = run.output.splitlines()
+        print("\n".join(line for line in lines if line and not line.startswith("  ")))  # not the monthly progress
         print(
             f"seed_demo --households {options.households:,} --months {options.months}: "
             f"{run.seconds:.1f} s wall, {run.cpu_seconds:.1f} s CPU "
