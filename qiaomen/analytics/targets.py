@@ -23,12 +23,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qiaomen.accounts.models import Department, PlaceAssignment
-from qiaomen.accounts.roles import Role
-from qiaomen.accounts.scopes import PlaceScope
+from qiaomen.accounts.models import Department, PlaceAssignment, User
+from qiaomen.accounts.roles import Capability, Role
+from qiaomen.accounts.scopes import PlaceScope, place_scope
 from qiaomen.analytics.periods import ReportPeriod
 from qiaomen.analytics.targets_counts import Counts, household_counts, period_tickets, scoped_tickets, ticket_counts
 from qiaomen.analytics.ticket_figures import TARGETS as TICKET_GOALS
+from qiaomen.core.errors import Forbidden
 from qiaomen.places.models import Community, Grid, Street
 from qiaomen.visits.coverage import TARGET_SPECIAL
 
@@ -45,6 +46,18 @@ class Target:
 
     def meets(self, value: float) -> bool:
         return {"≥": value >= self.goal, "≤": value <= self.goal, "<": value < self.goal}[self.comparator]
+
+    def value_text(self, value: float | None, *, decimals: int = 1) -> str:
+        """12.8 h or 42.1 % (the wall uses whole percents); no data → a dash, never 0."""
+        if value is None:
+            return "—"
+        return f"{value:.1f} h" if self.unit == "hours" else f"{value:.{decimals}%}"
+
+    @property
+    def goal_text(self) -> str:
+        """≤ 24 h, ≥ 60 %."""
+        goal = f"{self.goal:g} h" if self.unit == "hours" else f"{self.goal:.0%}"
+        return f"{self.comparator} {goal}"
 
 
 def _ticket_target(code: str, label: Promise, unit: str, numerator: str, denominator: str) -> Target:
@@ -236,3 +249,13 @@ def target_rows(
 def target_total(*, scope: PlaceScope, period: ReportPeriod, department_id: int | None = None) -> FigureRow:
     """Every target for the whole scope."""
     return TargetTable(scope, period, department_id).total()
+
+
+def target_table_for_user(*, user: User, period: ReportPeriod) -> TargetTable:
+    """Whose figures a user may read: the command centre's roles their places; a department
+    handler their department's tickets in the places they see; anyone else nothing (Forbidden)."""
+    if user.can(Capability.VIEW_COMMAND_CENTRE):
+        return TargetTable(place_scope(user), period)
+    if user.role == Role.DEPARTMENT_HANDLER and user.department_id is not None:
+        return TargetTable(place_scope(user), period, department_id=user.department_id)
+    raise Forbidden("forbidden", _("You are not allowed to do this."))

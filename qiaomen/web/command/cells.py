@@ -11,12 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qiaomen.accounts.models import Department, User
-from qiaomen.accounts.scopes import PlaceScope
 from qiaomen.analytics.periods import ReportPeriod, Span, period_days, period_of, period_parse
 from qiaomen.analytics.targets import HOUSEHOLD_TARGETS, Figure, FigureRow, Target
 from qiaomen.core.errors import InvalidInput
-from qiaomen.places.models import Community, Grid, Street
 
 PERIOD_HELP = _("Give a period as 2026-11, 2026Q4, 2026, or a first and a last day.")
 
@@ -33,17 +30,6 @@ def period_from(params: dict[str, str]) -> ReportPeriod:
     except ValueError as exc:
         raise InvalidInput("period_invalid", PERIOD_HELP) from exc
     return period_of(Span.MONTH, timezone.localdate())
-
-
-def value_text(target: Target, value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1f} h" if target.unit == "hours" else f"{value:.1%}"
-
-
-def goal_text(target: Target) -> str:
-    goal = f"{target.goal:g} h" if target.unit == "hours" else f"{target.goal:.0%}"
-    return f"{target.comparator} {goal}"
 
 
 def records_url(*, target: Target, period: ReportPeriod, level: str, key: int | None, part: str = "") -> str:
@@ -63,8 +49,8 @@ def cell(figure: Figure, *, period: ReportPeriod, level: str, key: int | None) -
     return {
         "code": target.code,
         "label": target.label,
-        "text": value_text(target, figure.value),
-        "goal": goal_text(target),
+        "text": target.value_text(figure.value),
+        "goal": target.goal_text,
         "light": figure.light,
         "numerator": numerator,
         "denominator": figure.denominator,
@@ -114,22 +100,3 @@ def trend_option(target: Target, months: list[ReportPeriod], figures: list[Figur
             }
         ],
     }
-
-
-def place_name(level: str, key: int | None, scope: PlaceScope) -> str:
-    """The name of the row a drill-down opens, if it lies in the user's places (a department's
-    name is public)."""
-    if key is None or level == "total":
-        return ""
-    grids = sorted(scope.all_grid_ids)
-    if level == "worker":
-        found = User.objects.filter(pk=key, places__grid_id__in=grids).values_list("display_name", "username").first()
-        return (found[0] or found[1]) if found else ""
-    places: dict[str, Any] = {
-        "street": Street.objects.filter(communities__grids__in=grids),
-        "community": Community.objects.filter(grids__in=grids),
-        "grid": Grid.objects.filter(pk__in=grids),
-        "department": Department.objects.all(),
-    }
-    name: str | None = places[level].filter(pk=key).values_list("name", flat=True).first()
-    return name or ""

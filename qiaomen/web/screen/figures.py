@@ -43,20 +43,6 @@ def tile_url() -> str:
     return str(getattr(settings, "MAP_TILE_URL", "") or "")
 
 
-def figure_text(figure: Figure) -> str:
-    if figure.value is None:
-        return "—"
-    if figure.target.unit == "hours":
-        return f"{figure.value:.1f} h"
-    return f"{figure.value:.0%}"
-
-
-def goal_text(figure: Figure) -> str:
-    target = figure.target
-    goal = f"{target.goal:g} h" if target.unit == "hours" else f"{target.goal:.0%}"
-    return f"{target.comparator} {goal}"
-
-
 def target_tiles(table: TargetTable) -> list[dict[str, Any]]:
     """Each target of the whole scope: label, value, goal and light."""
     total = table.total()
@@ -64,8 +50,8 @@ def target_tiles(table: TargetTable) -> list[dict[str, Any]]:
         {
             "code": code,
             "label": figure.target.label,
-            "value": figure_text(figure),
-            "goal": goal_text(figure),
+            "value": figure.target.value_text(figure.value, decimals=0),
+            "goal": figure.target.goal_text,
             "light": figure.light,
             "count": _parts(figure),
         }
@@ -86,7 +72,11 @@ def community_lights(table: TargetTable) -> list[dict[str, Any]]:
         {
             "name": row.name,
             "lights": [
-                {"label": figure.target.label, "light": figure.light, "value": figure_text(figure)}
+                {
+                    "label": figure.target.label,
+                    "light": figure.light,
+                    "value": figure.target.value_text(figure.value, decimals=0),
+                }
                 for figure in row.figures.values()
             ],
         }

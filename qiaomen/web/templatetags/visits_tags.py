@@ -13,11 +13,12 @@ register = template.Library()
 
 
 @register.filter
-def percent(rate: float | None) -> str:
-    """0.953 → "95.3 %"; no households to count → a dash, not 0 %."""
+def percent(rate: float | None, decimals: int = 1) -> str:
+    """0.953 → "95.3 %", rounded (number_format alone cuts the digits off: 2/3 would read 66.6 %);
+    nothing to count, or not measured → a dash, not 0 %."""
     if rate is None:
         return "—"
-    return f"{number_format(rate * 100, 1)} %"
+    return f"{number_format(round(rate * 100, decimals), decimal_pos=decimals)} %"
 
 
 @register.filter
