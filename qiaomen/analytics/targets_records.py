@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from qiaomen.accounts.models import Department, User
 from qiaomen.accounts.scopes import PlaceScope
 from qiaomen.analytics.periods import ReportPeriod
 from qiaomen.analytics.targets import HOUSEHOLD_TARGETS, LEVELS, TARGETS_BY_CODE, worker_assignments
@@ -19,6 +20,7 @@ from qiaomen.analytics.targets_counts import (
     special_households,
     visited_in,
 )
+from qiaomen.places.models import Community, Grid, Street
 
 RECORD_LEVELS = (*LEVELS, "total")
 PARTS = ("denominator", "numerator")
@@ -86,3 +88,22 @@ def target_records(
         .select_related("grid", "department", "subcategory")
         .order_by("created_at", "pk")
     )
+
+
+def record_place_name(*, level: str, key: int | None, scope: PlaceScope) -> str:
+    """The name of the row a drill-down opens, if it lies in the user's places (a department's
+    name is public)."""
+    if key is None or level == "total":
+        return ""
+    grids = sorted(scope.all_grid_ids)
+    if level == "worker":
+        found = User.objects.filter(pk=key, places__grid_id__in=grids).values_list("display_name", "username").first()
+        return (found[0] or found[1]) if found else ""
+    places: dict[str, Any] = {
+        "street": Street.objects.filter(communities__grids__in=grids),
+        "community": Community.objects.filter(grids__in=grids),
+        "grid": Grid.objects.filter(pk__in=grids),
+        "department": Department.objects.all(),
+    }
+    name: str | None = places[level].filter(pk=key).values_list("name", flat=True).first()
+    return name or ""

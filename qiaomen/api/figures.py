@@ -14,14 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
-from qiaomen.accounts.models import User
-from qiaomen.accounts.roles import Capability, Role
-from qiaomen.accounts.scopes import place_scope
-from qiaomen.analytics.periods import ReportPeriod, Span, period_of, period_parse
-from qiaomen.analytics.targets import TARGETS, FigureRow, TargetTable
+from qiaomen.analytics.periods import Span, period_of, period_parse
+from qiaomen.analytics.targets import TARGETS, FigureRow, target_table_for_user
 from qiaomen.api.auth import api_user
-from qiaomen.api.errors import FORBIDDEN_MESSAGE, responses
-from qiaomen.core.errors import Forbidden, InvalidInput
+from qiaomen.api.errors import responses
+from qiaomen.core.errors import InvalidInput
 
 router = Router(tags=["figures"])
 PERIOD_MESSAGE = _("Invalid period: write 2026-11, 2026Q4, 2026 or 2026-03-01..2026-05-31.")
@@ -83,15 +80,6 @@ def _row(row: FigureRow) -> dict[str, Any]:
     return {"level": row.level, "key": row.key, "name": row.name, "figures": figures}
 
 
-def _table(user: User, period: ReportPeriod) -> TargetTable:
-    """Place roles see their places; a department handler their department's tickets."""
-    if user.can(Capability.VIEW_COMMAND_CENTRE):
-        return TargetTable(place_scope(user), period)
-    if user.role == Role.DEPARTMENT_HANDLER and user.department_id is not None:
-        return TargetTable(place_scope(user), period, department_id=user.department_id)
-    raise Forbidden("forbidden", FORBIDDEN_MESSAGE)
-
-
 @router.get("/figures", response=responses(FiguresOut, 401, 403, 422), url_name="figures")
 def figures(request: HttpRequest, query: Query[FiguresQuery]) -> dict[str, Any]:
     """Every target of the plan with its value, numerator, denominator and light, for the
@@ -101,7 +89,7 @@ def figures(request: HttpRequest, query: Query[FiguresQuery]) -> dict[str, Any]:
         period = period_parse(query.period) if query.period else period_of(Span.MONTH, timezone.localdate())
     except ValueError as exc:
         raise InvalidInput("period_invalid", PERIOD_MESSAGE) from exc
-    table = _table(user, period)
+    table = target_table_for_user(user=user, period=period)
     return {
         "period": {
             "label": period.label,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
@@ -81,24 +82,24 @@ def report_for_user(*, user: User, request: ReportRequest, http_request: HttpReq
     return rendered
 
 
-def kept_reports_for_user(user: User) -> list[Report]:
-    """The kept bulletins of the streets the user sees whole (a community's staff see none: theirs
-    cover the whole street), newest first, without their files."""
+def _kept_reports(user: User) -> QuerySet[Report]:
+    """The one scoped query of kept bulletins: the streets the user sees whole (a community's
+    staff see none: theirs cover the whole street)."""
     if not may_read_reports(user):
-        return []
+        return Report.objects.none()
+    return Report.objects.filter(street_id__in=sorted(place_scope(user).street_ids))
+
+
+def kept_reports_for_user(user: User) -> list[Report]:
+    """The user's kept bulletins, newest first, without their files."""
     return list(
-        Report.objects.filter(street_id__in=sorted(place_scope(user).street_ids))
-        .select_related("street")
-        .defer("content")
-        .order_by("-period_label", "kind", "format")
+        _kept_reports(user).select_related("street").defer("content").order_by("-period_label", "kind", "format")
     )
 
 
 def kept_report_download(*, user: User, pk: int, http_request: HttpRequest | None = None) -> RenderedReport | None:
     """A kept bulletin's file, or None outside the user's streets (the view answers 404); audited."""
-    if not may_read_reports(user):
-        return None
-    report = Report.objects.filter(pk=pk, street_id__in=sorted(place_scope(user).street_ids)).first()
+    report = _kept_reports(user).filter(pk=pk).first()
     if report is None:
         return None
     audit_record(action="report.download", actor=user, request=http_request, obj=report, detail={"kept": True})

@@ -21,10 +21,10 @@ from qiaomen.accounts.scopes import place_scope
 from qiaomen.analytics.forecast import forecast_latest
 from qiaomen.analytics.periods import Span, period_of
 from qiaomen.analytics.targets import LEVEL_LABELS, LEVELS, TARGETS, TARGETS_BY_CODE, TargetTable
-from qiaomen.analytics.targets_records import PARTS, RECORD_LEVELS, target_records
+from qiaomen.analytics.targets_records import PARTS, RECORD_LEVELS, record_place_name, target_records
 from qiaomen.analytics.targets_trends import target_trends
 from qiaomen.core.errors import InvalidInput
-from qiaomen.web.command.cells import period_from, place_name, row_cells, trend_option
+from qiaomen.web.command.cells import period_from, row_cells, trend_option
 from qiaomen.web.shared.views import paginate, staff_page, user_with
 
 DEFAULT_LEVEL = "community"
@@ -126,7 +126,7 @@ def records(request: HttpRequest) -> HttpResponse:
         "counted": counted,
         "households": target.code == "special_coverage",
         "counted_column": counted_rows is not None,
-        "place_name": place_name(level, key, scope),
+        "place_name": record_place_name(level=level, key=key, scope=scope),
         "dashboard_query": f"period={period.label}&level={level if level in LEVELS else 'community'}",
     }
     return render(request, "web/command/records.html", context)
