@@ -62,11 +62,29 @@ def scope_name(scope: PlaceScope) -> str:
 
 def report_render(*, request: ReportRequest, scope: PlaceScope, place_name: str, now: dt.datetime) -> RenderedReport:
     """The report's file, in the language of the documents (Simplified Chinese by default)."""
+    return reports_render(
+        kind=request.kind, period=request.period, formats=[request.format], scope=scope, place_name=place_name, now=now
+    )[0]
+
+
+def reports_render(
+    *,
+    kind: ReportKind,
+    period: ReportPeriod,
+    formats: list[ReportFormat],
+    scope: PlaceScope,
+    place_name: str,
+    now: dt.datetime,
+) -> list[RenderedReport]:
+    """One report's content, counted once, written in each of `formats`."""
     with translation.override(settings.LANGUAGE_CODE):
-        content = report_content(kind=request.kind, period=request.period, scope=scope, place_name=place_name, now=now)
-        body = report_xlsx(content) if request.format == ReportFormat.XLSX else report_pdf(content)
-        filename = f"{content.title.replace(' ', '_')}.{request.format}"
-    return RenderedReport(filename, CONTENT_TYPES[request.format], body)
+        content = report_content(kind=kind, period=period, scope=scope, place_name=place_name, now=now)
+        rendered = []
+        for report_format in formats:
+            body = report_xlsx(content) if report_format == ReportFormat.XLSX else report_pdf(content)
+            filename = f"{content.title.replace(' ', '_')}.{report_format}"
+            rendered.append(RenderedReport(filename, CONTENT_TYPES[report_format], body))
+    return rendered
 
 
 def report_for_user(*, user: User, request: ReportRequest, http_request: HttpRequest | None = None) -> RenderedReport:
@@ -123,23 +141,38 @@ def monthly_bulletins_keep(*, now: dt.datetime, calendar: WorkdayCalendar) -> li
     last_month = period_of(Span.MONTH, add_months(today, -1))
     kept = []
     for street in Street.objects.order_by("pk"):
-        for report_format in ReportFormat:
-            report = _bulletin_keep(street=street, period=last_month, report_format=report_format, now=now)
-            if report is not None:
-                kept.append(report)
+        kept += _bulletins_keep(street=street, period=last_month, now=now)
     return kept
 
 
-def _bulletin_keep(
-    *, street: Street, period: ReportPeriod, report_format: ReportFormat, now: dt.datetime
-) -> Report | None:
-    keys = {"street": street, "kind": ReportKind.MONTHLY, "period_label": period.label, "format": report_format}
-    if Report.objects.filter(**keys).exists():
-        return None
-    request = ReportRequest(ReportKind.MONTHLY, period, report_format)
-    rendered = report_render(request=request, scope=street_scope(street), place_name=street.name, now=now)
-    try:
-        with transaction.atomic():
-            return Report.objects.create(**keys, filename=rendered.filename, content=rendered.content, generated_at=now)
-    except IntegrityError:  # another run kept it meanwhile
-        return None
+def _bulletins_keep(*, street: Street, period: ReportPeriod, now: dt.datetime) -> list[Report]:
+    """The street's bulletin in each format not kept yet; the figures are counted once for both."""
+    keys = {"street": street, "kind": ReportKind.MONTHLY, "period_label": period.label}
+    kept_formats = set(Report.objects.filter(**keys).values_list("format", flat=True))
+    missing = [report_format for report_format in ReportFormat if report_format not in kept_formats]
+    if not missing:
+        return []
+    files = reports_render(
+        kind=ReportKind.MONTHLY,
+        period=period,
+        formats=missing,
+        scope=street_scope(street),
+        place_name=street.name,
+        now=now,
+    )
+    kept = []
+    for report_format, rendered in zip(missing, files, strict=True):
+        try:
+            with transaction.atomic():
+                kept.append(
+                    Report.objects.create(
+                        **keys,
+                        format=report_format,
+                        filename=rendered.filename,
+                        content=rendered.content,
+                        generated_at=now,
+                    )
+                )
+        except IntegrityError:  # another run kept it meanwhile
+            pass
+    return kept
