@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
@@ -41,6 +43,8 @@ from qiaomen.places.addresses import address_key, room_label
 from qiaomen.places.models import Building, Community, Grid, Street
 from qiaomen.registry.identity import id_number_columns, phone_columns
 from qiaomen.registry.models import Household, Person, Relationship, Tag
+from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
+from qiaomen.visits.models import Outcome
 
 PASSWORD = "Knock-knock-2026"  # noqa: S105 (test personas only)
 # The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
@@ -347,3 +351,18 @@ def database_dumps() -> str:
         connection.ensure_connection()
         text += "\n".join(connection.connection.iterdump())
     return text
+
+
+def visit_at(*, worker: User, household: Household, when: dt.datetime, outcome: str = Outcome.MET) -> None:
+    """A visit recorded through the service at `when` (received five minutes later), with the
+    answers a met household gives and the reason a refusal needs."""
+    with time_machine.travel(when + dt.timedelta(minutes=5), tick=False):
+        visit_record_with_tickets(
+            worker=worker,
+            household=household,
+            client_uuid=uuid.uuid4(),
+            visited_at=when,
+            outcome=outcome,
+            answers={"health": "良好", "safety": "安全"} if outcome == Outcome.MET else {},
+            refused_reason="不方便" if outcome == Outcome.REFUSED else "",
+        )

@@ -4,16 +4,14 @@ households (one per grid) and one visit: the figures every targets test checks b
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 import time_machine
 
 from qiaomen.analytics.periods import period_parse
 from qiaomen.analytics.tests.test_ticket_figures import T0, _create, make_six_tickets
-from qiaomen.testing import SmallStreet, make_person
+from qiaomen.testing import SmallStreet, make_person, visit_at
 from qiaomen.tickets.models import Channel
-from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.models import Outcome
 
 NOVEMBER = period_parse("2026-11")
@@ -21,16 +19,7 @@ NOVEMBER = period_parse("2026-11")
 
 def visit(street: SmallStreet, *, grid: str, when: dt.datetime, outcome: str = Outcome.MET) -> None:
     household = street.household_a if grid == "a" else street.household_b
-    with time_machine.travel(when + dt.timedelta(minutes=5), tick=False):
-        visit_record_with_tickets(
-            worker=street.users[f"worker_{grid}"],
-            household=household,
-            client_uuid=uuid.uuid4(),
-            visited_at=when,
-            outcome=outcome,
-            answers={"health": "良好", "safety": "安全"} if outcome == Outcome.MET else {},
-            refused_reason="不方便" if outcome == Outcome.REFUSED else "",
-        )
+    visit_at(worker=street.users[f"worker_{grid}"], household=household, when=when, outcome=outcome)
 
 
 @pytest.fixture

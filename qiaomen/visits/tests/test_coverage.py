@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 import time_machine
 
 from qiaomen.core.errors import Forbidden
 from qiaomen.registry.models import Household
-from qiaomen.testing import SmallStreet, make_household, make_person
-from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
+from qiaomen.testing import SmallStreet, make_household, make_person, visit_at
 from qiaomen.visits.coverage import coverage_report
 from qiaomen.visits.models import Outcome
 from qiaomen.visits.periods import PeriodKind, period_containing
@@ -25,17 +23,7 @@ Q4 = period_containing(PeriodKind.QUARTER, dt.date(2026, 11, 1))
 
 def _visit(street: SmallStreet, household: Household, day: int, outcome: str = Outcome.MET, month: int = 11) -> None:
     worker = street.users["worker_a" if household.building.grid == street.grid_a else "worker_b"]
-    when = dt.datetime(2026, month, day, 2, tzinfo=dt.UTC)
-    with time_machine.travel(when + dt.timedelta(minutes=5), tick=False):
-        visit_record_with_tickets(
-            worker=worker,
-            household=household,
-            client_uuid=uuid.uuid4(),
-            visited_at=when,
-            outcome=outcome,
-            answers={"health": "良好", "safety": "安全"} if outcome == Outcome.MET else {},
-            refused_reason="不方便" if outcome == Outcome.REFUSED else "",
-        )
+    visit_at(worker=worker, household=household, when=dt.datetime(2026, month, day, 2, tzinfo=dt.UTC), outcome=outcome)
 
 
 @pytest.fixture
