@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "qiaomen.registry",
     "qiaomen.visits",
     "qiaomen.tickets",
+    "qiaomen.participation",
     "qiaomen.analytics",
     "qiaomen.demo",
     "qiaomen.web",

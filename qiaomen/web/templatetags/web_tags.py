@@ -84,6 +84,11 @@ NAV_GROUPS: list[NavGroup] = [
         ],
     ),
     NavGroup(
+        # One entry per area of the participation domain: volunteers, activities, menu, budget.
+        pgettext_lazy("screen", "Participation"),
+        [],
+    ),
+    NavGroup(
         pgettext_lazy("screen", "System"),
         [
             E("web:ticket_taxonomy", _("Categories"), Capability.MANAGE_TAXONOMY),

@@ -1,0 +1,1 @@
+"""The participation domain's tables, one module per area (R-PAR-1 … R-PAR-4)."""
