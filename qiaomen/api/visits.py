@@ -42,8 +42,8 @@ from qiaomen.visits.models import (
 )
 from qiaomen.visits.periods import PeriodKind, parse_period_label, period_containing
 from qiaomen.visits.photos import MAX_PHOTO_BYTES, visit_photo_add
+from qiaomen.visits.recording import DemandInput
 from qiaomen.visits.selectors import DueHousehold, Tier, visit_for_user, visits_for_user, work_list
-from qiaomen.visits.services import DemandInput
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200

@@ -5,7 +5,9 @@ A visit is planned on a working day of its period; a community's diligence decid
 happens. At the door somebody is home, or nobody is (the worker comes back within two weeks
 now and then), or the household refuses. A diligent community visits a special household that
 nobody met this month once more before the month ends. A visit that met the household may hear
-a demand: settled on the spot, or a proactive ticket (visit_record_with_tickets).
+a demand: settled on the spot, or a proactive ticket (visit_record_with_tickets), sent at once.
+The other visits of a worker's day reach the server as the phone syncs after the day's last door
+(visits_record_batch), as a worker's phone in a stairwell without signal sends them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
+from collections import defaultdict
+from functools import partial
 
+from qiaomen.accounts.models import User
 from qiaomen.demo.history.calendar import local_day
 from qiaomen.demo.history.handling import ticket_follow
 from qiaomen.demo.history.mix import ON_SPOT, VISIT_WEIGHTS, demand_text, demand_weights, draw, seasons_of
@@ -22,13 +27,15 @@ from qiaomen.registry.models import Household, HouseholdStatus
 from qiaomen.tickets.models import Ticket
 from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.models import Outcome
-from qiaomen.visits.services import DemandInput, visit_record
+from qiaomen.visits.recording import MAX_BATCH, DemandInput, VisitInput, visits_record_batch
 
 REFUSALS = ("家中老人身体不适，不便接待", "住户表示工作繁忙，不愿配合", "住户对走访有顾虑，拒绝开门")
 HEALTH = ("良好", "良好", "良好", "一般", "一般", "较差")
 METRES_PER_DEGREE = 111_000.0
 # In a community without follow-up, this share of households is visited far less than due.
 NEGLECTED_SHARE = 0.2
+# (grid, day) → the visits its worker's phone sends in the evening sync, with their moments.
+Synced = dict[tuple[int, dt.date], list[tuple[dt.datetime, VisitInput]]]
 
 
 def _periods(year_start: dt.date, today: dt.date, months: int) -> list[tuple[dt.date, dt.date]]:
@@ -59,8 +66,26 @@ def _outcome(rng: random.Random, household: Household) -> str:
     return Outcome.MET
 
 
+# The phone syncs this long after the day's last visit.
+SYNC_AFTER = dt.timedelta(minutes=10)
+
+
 def visits_plan(world: World) -> None:
-    """Put every visit of the year on the timeline, household by household."""
+    """Put every visit of the year on the timeline, household by household: those that heard a
+    demand at their moment, the others in their worker's evening sync."""
+    synced: Synced = defaultdict(list)
+    _visits_drawn(world, synced)
+    for (grid_id, _day), visits in sorted(synced.items()):
+        visits.sort(key=lambda pair: pair[1].visited_at)
+        sync_at = min(max(moment for moment, _ in visits) + SYNC_AFTER, world.timeline.end)
+        items = [item for _, item in visits]
+        worker = world.staff.grid_workers[grid_id]
+        for start in range(0, len(items), MAX_BATCH):
+            chunk = items[start : start + MAX_BATCH]
+            world.timeline.at(sync_at, partial(_sync, world, worker, chunk))
+
+
+def _visits_drawn(world: World, synced: Synced) -> None:
     rng = world.rng("visits")
     months = _periods(world.year.start, world.year.today, 1)
     quarters = _periods(world.year.start, world.year.today, 3)
@@ -79,27 +104,34 @@ def visits_plan(world: World) -> None:
                 for start, end in halves:
                     day = _working_day(world, rng, start, end)
                     if day is not None and rng.random() < diligence:
-                        outcomes.append(_visit_at(world, rng, household, day, _outcome(rng, household)))
+                        outcomes.append(_visit_at(world, synced, rng, household, day, _outcome(rng, household)))
                 if quality.special_follow_up and Outcome.MET not in outcomes:
                     day = _working_day(world, rng, max(first, last - dt.timedelta(days=3)), last)
                     if day is not None:
-                        _visit_at(world, rng, household, day, Outcome.MET)
+                        _visit_at(world, synced, rng, household, day, Outcome.MET)
         else:
             for first, last in quarters:
                 day = _working_day(world, rng, first, last)
                 if day is None or rng.random() >= diligence:
                     continue
-                outcome = _visit_at(world, rng, household, day, _outcome(rng, household))
+                outcome = _visit_at(world, synced, rng, household, day, _outcome(rng, household))
                 if outcome == Outcome.NOT_HOME and rng.random() < 0.6:
                     again = _working_day(world, rng, day + dt.timedelta(days=3), min(last, day + dt.timedelta(days=14)))
                     if again is not None:
-                        _visit_at(world, rng, household, again, _outcome(rng, household))
+                        _visit_at(world, synced, rng, household, again, _outcome(rng, household))
 
 
-def _visit_at(world: World, rng: random.Random, household: Household, day: dt.date, outcome: str) -> str:
+def _visit_at(
+    world: World, synced: Synced, rng: random.Random, household: Household, day: dt.date, outcome: str
+) -> str:
     moment = world.year.working_moment(rng, day)
     client_uuid = uuid.UUID(int=rng.getrandbits(128), version=4)
-    world.timeline.at(moment, lambda at: _visit(world, household, at, outcome, client_uuid))
+    if moment <= world.timeline.end:  # a visit later today has not happened yet
+        item = _visit_drawn(world, household, moment, outcome, client_uuid)
+        if item.demands:
+            world.timeline.at(moment, lambda _at: _visit_with_demands(world, item))
+        else:
+            synced[(household.building.grid_id, day)].append((moment, item))
     return outcome
 
 
@@ -122,7 +154,10 @@ def _asked_together(
     return [DemandInput(demand_text(rng, other, seasons), rng.random() < ON_SPOT[other] * skill, other)]
 
 
-def _visit(world: World, household: Household, at: dt.datetime, outcome: str, client_uuid: uuid.UUID) -> None:
+def _visit_drawn(
+    world: World, household: Household, at: dt.datetime, outcome: str, client_uuid: uuid.UUID
+) -> VisitInput:
+    """What the worker finds and notes at the door at `at`."""
     rng = world.rng("visit")
     building = household.building
     quality = world.community_of(household)
@@ -142,24 +177,43 @@ def _visit(world: World, household: Household, at: dt.datetime, outcome: str, cl
     if building.lat is not None and building.lng is not None:
         lat = round(building.lat + rng.gauss(0, 25) / METRES_PER_DEGREE, 6)
         lng = round(building.lng + rng.gauss(0, 25) / METRES_PER_DEGREE, 6)
-    # Without a demand the visits service alone records it; with one, the tickets service that
-    # records the visit and makes its tickets in one transaction.
-    record = visit_record_with_tickets if demands else visit_record
-    visit, _created = record(
-        worker=world.staff.grid_workers[building.grid_id],
+    return VisitInput(
         household=household,
-        demands=demands,
         client_uuid=client_uuid,
         visited_at=at - dt.timedelta(minutes=rng.randint(1, 20)),
         outcome=outcome,
         lat=lat,
         lng=lng,
         answers=answers,
+        demands=tuple(demands),
         refused_reason=rng.choice(REFUSALS) if outcome == Outcome.REFUSED else "",
     )
-    world.counts[f"visits_{outcome}"] += 1
-    for demand in demands:
+
+
+def _visit_with_demands(world: World, item: VisitInput) -> None:
+    """A visit that heard a demand is sent at once: the tickets service records it and makes its
+    tickets in one transaction."""
+    visit, _created = visit_record_with_tickets(
+        worker=world.staff.grid_workers[item.household.building.grid_id],
+        household=item.household,
+        demands=list(item.demands),
+        client_uuid=item.client_uuid,
+        visited_at=item.visited_at,
+        outcome=item.outcome,
+        lat=item.lat,
+        lng=item.lng,
+        answers=item.answers,
+        refused_reason=item.refused_reason,
+    )
+    world.counts[f"visits_{item.outcome}"] += 1
+    for demand in item.demands:
         world.counts["demands_on_spot" if demand.resolved_on_spot else "demands_ticketed"] += 1
-        if not demand.resolved_on_spot:
-            for ticket in Ticket.objects.filter(demand__visit=visit).select_related("department"):
-                ticket_follow(world, ticket)
+    if any(not demand.resolved_on_spot for demand in item.demands):
+        for ticket in Ticket.objects.filter(demand__visit=visit).select_related("department"):
+            ticket_follow(world, ticket)
+
+
+def _sync(world: World, worker: User, items: list[VisitInput], _at: dt.datetime) -> None:
+    visits_record_batch(worker=worker, items=items)
+    for item in items:
+        world.counts[f"visits_{item.outcome}"] += 1

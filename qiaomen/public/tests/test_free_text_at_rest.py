@@ -18,7 +18,7 @@ from qiaomen.testing import database_dumps, raw_database_bytes
 from qiaomen.tickets.models import Channel, Subcategory, Ticket
 from qiaomen.tickets.services import ticket_create
 from qiaomen.visits.models import Outcome, Visit
-from qiaomen.visits.services import DemandInput, visit_record
+from qiaomen.visits.recording import DemandInput, visit_record
 
 # ASCII, so that a dump escaping Chinese as \\uXXXX could not hide it.
 MARKER = "MARKER-3f9c"

@@ -21,7 +21,7 @@ from qiaomen.registry.models import Household, Person
 from qiaomen.tickets.models import Channel, Priority, Status, Subcategory, Ticket
 from qiaomen.tickets.selectors import deadlines_for
 from qiaomen.tickets.services.notifications import ticket_routed_notify
-from qiaomen.tickets.services.repeats import repeat_of
+from qiaomen.tickets.services.repeats import repeat_of_id
 
 # GeoReport v2 lets a client send 4,000 characters; every channel takes the same length.
 MAX_DESCRIPTION = 4000
@@ -101,7 +101,7 @@ def ticket_create(
             created_at=now,
             routed_at=now if routed or closed else None,
             **timing,
-            repeat_of=repeat_of(household, subcategory, now),
+            repeat_of_id=repeat_of_id(household, subcategory, now),
             resolved_on_spot=closed,
             resolved_at=now if closed else None,
             closed_at=now if closed else None,

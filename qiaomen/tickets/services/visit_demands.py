@@ -1,6 +1,6 @@
 """Demands raised on a visit become proactive tickets (R-TIC-1), in the visit's transaction.
 
-Visits sit below tickets: visits.services records the visit and its demands and knows nothing
+Visits sit below tickets: visits.recording records the visit and its demands and knows nothing
 of tickets; this is where they meet. A demand the worker gave a sub-category, or that the
 classifier is sure of (or hears an emergency in), becomes a ticket at once; the others wait,
 as unticketed demands, for community staff to classify.
@@ -23,7 +23,7 @@ from qiaomen.tickets.models import Channel, Subcategory, Ticket
 from qiaomen.tickets.selectors import active_subcategories
 from qiaomen.tickets.services.routing import ticket_create
 from qiaomen.visits.models import Demand, Visit
-from qiaomen.visits.services import DemandInput, demands_clean, visit_record
+from qiaomen.visits.recording import DemandInput, demands_clean, visit_record
 
 
 def visit_record_with_tickets(
@@ -34,7 +34,7 @@ def visit_record_with_tickets(
     request: HttpRequest | None = None,
     **visit: Any,
 ) -> tuple[Visit, bool]:
-    """visits.services.visit_record, and a ticket for each of its demands that has a sub-category,
+    """visits.recording.visit_record, and a ticket for each of its demands that has a sub-category,
     all or nothing. Every demand's sub-category is checked before anything is written; a resent
     visit (created False) makes no ticket twice."""
     cleaned = demands_clean(demands or [])

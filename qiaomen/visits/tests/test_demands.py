@@ -13,7 +13,7 @@ from qiaomen.testing import SmallStreet
 from qiaomen.tickets.models import Channel, Status, Ticket
 from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.models import Demand, Outcome
-from qiaomen.visits.services import DemandInput
+from qiaomen.visits.recording import DemandInput
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)

@@ -16,7 +16,8 @@ from qiaomen.registry.models import Household
 from qiaomen.testing import SmallStreet
 from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.models import ContactMode, Demand, Outcome, VerificationRequest, Visit
-from qiaomen.visits.services import DemandInput, verification_resolve, visit_pause_create
+from qiaomen.visits.recording import DemandInput
+from qiaomen.visits.services import verification_resolve, visit_pause_create
 
 NOW = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)
 ANSWERS = {"health": "良好", "safety": "安全"}

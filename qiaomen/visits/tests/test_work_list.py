@@ -14,8 +14,8 @@ from qiaomen.testing import SmallStreet, make_building, make_household, make_per
 from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.geo import path_length_m
 from qiaomen.visits.models import Outcome
+from qiaomen.visits.recording import DemandInput
 from qiaomen.visits.selectors import Tier, work_list
-from qiaomen.visits.services import DemandInput
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai, mid-November

@@ -20,7 +20,8 @@ from qiaomen.registry.models import Household
 from qiaomen.testing import SmallStreet
 from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.models import Outcome, Visit, VisitPause
-from qiaomen.visits.services import DemandInput, visit_pause_create
+from qiaomen.visits.recording import DemandInput
+from qiaomen.visits.services import visit_pause_create
 
 NOW = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)  # Monday 16 November 2026, 10:00 in Shanghai
 MET_ANSWERS = {"health": "良好", "safety": "安全"}

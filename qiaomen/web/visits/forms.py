@@ -15,7 +15,7 @@ from qiaomen.core.errors import DomainError
 from qiaomen.places.models import Building, Community, Grid
 from qiaomen.registry.models import HouseholdStatus
 from qiaomen.visits.models import Outcome, PolicyTopic, VisitType
-from qiaomen.visits.services import MAX_DEMAND_TEXT, MAX_DEMANDS, DemandInput
+from qiaomen.visits.recording import MAX_DEMAND_TEXT, MAX_DEMANDS, DemandInput
 from qiaomen.web.shared.forms import MultipleImageField
 
 QUESTION_PREFIX = "q_"
