@@ -20,10 +20,10 @@ from qiaomen.participation.models.volunteer_points import ServiceKind, ServiceRe
 from qiaomen.participation.models.volunteers import Volunteer, VolunteerStatus
 from qiaomen.participation.volunteers.ledger import points_earn
 from qiaomen.participation.volunteers.scope import leads_team_of
+from qiaomen.participation.volunteers.selectors import ERRAND as ERRAND_SUBCATEGORY
 from qiaomen.tickets.models import Ticket
 from qiaomen.visits.models import Visit
 
-ERRAND_SUBCATEGORY = "LIF-ERR"  # 代办跑腿: the errands volunteers run for residents
 MAX_HOURS = Decimal("12")
 
 

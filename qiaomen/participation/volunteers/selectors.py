@@ -6,12 +6,17 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.scopes import PlaceScope
 from qiaomen.participation.figure import ResourceFigure
 from qiaomen.participation.models.volunteer_points import PointsEntry, ServiceRecord, ServiceStatus
 from qiaomen.participation.models.volunteers import CareAssignment, Volunteer, VolunteerStatus
+from qiaomen.tickets.models import Ticket
+from qiaomen.visits.models import Visit
+
+ERRAND = "LIF-ERR"  # 代办跑腿: the errands volunteers run for residents
 
 # The plan's count of door-knocking volunteers (R-PAR-1).
 VOLUNTEER_GOAL = 200
@@ -70,3 +75,29 @@ def volunteer_figures(*, scope: PlaceScope, start: dt.datetime, end: dt.datetime
             url_name="web:volunteer_list",
         ),
     ]
+
+
+# How far back a task may be chosen when hours are recorded.
+TASK_DAYS = 60
+
+
+def visits_to_accompany(volunteer: Volunteer, *, own: bool = False) -> QuerySet[Visit]:
+    """Recent visits of the volunteer's grid; for the volunteer themselves only those to the
+    households they look after (they see no other address)."""
+    since = timezone.now() - dt.timedelta(days=TASK_DAYS)
+    visits = Visit.objects.filter(grid_id=volunteer.grid_id, visited_at__gte=since)
+    if own:
+        visits = visits.filter(household__volunteer_care__volunteer=volunteer)
+    return visits.select_related("household__building").order_by("-visited_at")
+
+
+def errands_to_claim(volunteer: Volunteer, *, own: bool = False) -> QuerySet[Ticket]:
+    since = timezone.now() - dt.timedelta(days=TASK_DAYS)
+    tickets = Ticket.objects.filter(grid_id=volunteer.grid_id, subcategory__code=ERRAND, created_at__gte=since)
+    if own:
+        tickets = tickets.filter(household__volunteer_care__volunteer=volunteer)
+    return tickets.order_by("-created_at")
+
+
+def services_of(volunteer: Volunteer) -> QuerySet[ServiceRecord]:
+    return ServiceRecord.objects.filter(volunteer=volunteer).order_by("-served_on", "-pk")
