@@ -58,12 +58,15 @@ def _audit_triggers_in_place(request: pytest.FixtureRequest) -> Iterator[None]:
     from django.db import connection
 
     from qiaomen.core.audit_triggers import create_audit_triggers, drop_audit_triggers
+    from qiaomen.participation.ledger_triggers import create_ledger_triggers, drop_ledger_triggers
 
     request.getfixturevalue(database)
     create_audit_triggers(connection)
+    create_ledger_triggers(connection)  # the points ledger is append-only the same way
     yield
     if database == "transactional_db":
         drop_audit_triggers(connection)
+        drop_ledger_triggers(connection)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

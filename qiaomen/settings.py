@@ -224,6 +224,8 @@ EXPORT_MAX_ROWS = env_int("QIAOMEN_EXPORT_MAX_ROWS", 5000)
 STALE_AFTER_DAYS = env_int("QIAOMEN_STALE_AFTER_DAYS", 30)
 # An immediate (P1) ticket nobody accepted escalates after this many minutes.
 TICKET_P1_ESCALATE_MINUTES = env_int("QIAOMEN_TICKET_P1_ESCALATE_MINUTES", 30)
+# Volunteers' points not spent within this many days of being earned expire (R-PAR-1, issue 14).
+POINTS_EXPIRE_DAYS = env_int("QIAOMEN_POINTS_EXPIRE_DAYS", 2 * 365)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_DIR = VAR_DIR / "uploads"

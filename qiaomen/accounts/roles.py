@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     COMMUNITY_STAFF = "community_staff", _("community staff")
     GRID_WORKER = "grid_worker", _("grid worker")
     BUILDING_CHIEF = "building_chief", _("building chief / volunteer")
+    # A volunteer of R-PAR-1 who signs in: their own tasks, hours, points and looked-after households.
+    VOLUNTEER = "volunteer", _("volunteer")
     DEPARTMENT_HANDLER = "department_handler", _("department handler")
     SUPERVISOR = "supervisor", _("supervisor")
     # The three separated admin duties (三员分立, SECURITY line 15). The audit admin keeps the
@@ -48,6 +50,11 @@ class Capability(StrEnum):
     MANAGE_SECURITY = "manage_security"  # unlocks, 2FA resets, key rotation, role changes
     VIEW_COMMAND_CENTRE = "view_command_centre"  # the targets dashboard and its drill-downs, within the user's places
     MANAGE_SCREENS = "manage_screens"  # issue and revoke the wall screen's read-only kiosk links
+    VIEW_VOLUNTEERS = "view_volunteers"  # volunteers, teams, hours, points and stars of the user's places
+    MANAGE_VOLUNTEERS = "manage_volunteers"  # enrol, teams, applications, training, redemptions, corrections
+    CONFIRM_SERVICE = "confirm_service"  # confirm or reject the hours of the teams one leads
+    SET_POINT_RATES = "set_point_rates"  # the street's points per hour and its catalogue of rewards
+    SERVE_AS_VOLUNTEER = "serve_as_volunteer"  # one's own volunteer page: tasks, hours, points
 
 
 C = Capability
@@ -58,6 +65,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.HANDLE_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
         | {C.MANAGE_TAXONOMY, C.CLASSIFY_TICKETS}
         | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE, C.MANAGE_SCREENS}
+        | {C.VIEW_VOLUNTEERS, C.MANAGE_VOLUNTEERS, C.SET_POINT_RATES}
     ),
     # Community staff keep the accounts of their community's grid workers and building chiefs.
     Role.COMMUNITY_STAFF: frozenset(
@@ -66,13 +74,18 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
         | {C.CLASSIFY_TICKETS}
         | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE}
+        | {C.VIEW_VOLUNTEERS, C.MANAGE_VOLUNTEERS}
     ),
     Role.GRID_WORKER: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY, C.VIEW_VISITS, C.RECORD_VISITS}
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MANAGE_DOOR_CODES}
+        | {C.VIEW_VOLUNTEERS, C.CONFIRM_SERVICE}
     ),
     # Building chiefs and volunteers see their households with minimal data: masked, no notes.
     Role.BUILDING_CHIEF: frozenset({C.VIEW_REGISTRY}),
+    # A volunteer sees no registry at all: only their own volunteer page, which shows the
+    # addresses of the households they look after (R-PAR-1), never who lives there.
+    Role.VOLUNTEER: frozenset({C.SERVE_AS_VOLUNTEER}),
     # Departments see tickets only (SECURITY line 5); the registry is not theirs. They put their
     # visits into the shared calendar by place, without seeing who lives there (R-VIS-5).
     # They merge only their own department's tickets: the only ones they see.
@@ -81,6 +94,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     Role.SUPERVISOR: frozenset(
         {C.VIEW_REGISTRY, C.VIEW_VISITS, C.VIEW_TICKETS, C.SPOT_CHECK, C.VIEW_TICKET_FIGURES, C.VIEW_COMMAND_CENTRE}
+        | {C.VIEW_VOLUNTEERS}
     ),
     # Separated duties (三员分立, SECURITY line 15), none of them sees a person's file:
     # the system admin keeps accounts and their places, never the audit log;
@@ -105,9 +119,10 @@ BUSINESS_ROLES: frozenset[str] = frozenset(Role.values) - ADMIN_DUTY_ROLES
 #   nobody changes their own role: accounts.services_users refuses that for everyone).
 GRANTABLE_ROLES: dict[str, frozenset[str]] = {
     Role.STREET_ADMIN: frozenset(
-        {Role.COMMUNITY_STAFF, Role.GRID_WORKER, Role.BUILDING_CHIEF, Role.DEPARTMENT_HANDLER, Role.SUPERVISOR}
+        {Role.COMMUNITY_STAFF, Role.GRID_WORKER, Role.BUILDING_CHIEF, Role.VOLUNTEER}
+        | {Role.DEPARTMENT_HANDLER, Role.SUPERVISOR}
     ),
-    Role.COMMUNITY_STAFF: frozenset({Role.GRID_WORKER, Role.BUILDING_CHIEF}),
+    Role.COMMUNITY_STAFF: frozenset({Role.GRID_WORKER, Role.BUILDING_CHIEF, Role.VOLUNTEER}),
     Role.SYSTEM_ADMIN: frozenset(),
     Role.SECURITY_ADMIN: frozenset(Role.values) - {Role.SECURITY_ADMIN},
 }

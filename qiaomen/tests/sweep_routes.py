@@ -25,6 +25,9 @@ KIND_BY_PARAMETER: dict[str, str] = {
     "service_request_id": "ticket",
     # The user pages (users/<id>/…): grid B's worker's account.
     "user_id": "user",
+    # The volunteers' API: a volunteer of grid B, and their hours.
+    "volunteer_id": "volunteer",
+    "hours_id": "volunteer_hours",
 }
 # Generic names (pk, id) take their kind from the path segment just before them:
 # registry/households/<int:pk>/ is a household, imports/<int:pk>/result/ an import batch.
@@ -55,6 +58,13 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "rights": "rights_request",
     # command/reports/<int:pk>/: a kept monthly bulletin, which covers grid B's whole street.
     "reports": "report",
+    # volunteers/<int:pk>/…: a volunteer of grid B; volunteers/hours/<int:pk>/…: their hours;
+    # volunteers/applications/<int:pk>/: an offer to volunteer from grid B's household;
+    # volunteers/enrol/<int:pk>/: grid B's person made a volunteer (staff work).
+    "volunteers": "volunteer",
+    "hours": "volunteer_hours",
+    "applications": "volunteer_application",
+    "enrol": "enrol_person",
 }
 # Parameters that are themselves the credential (the resident's one-time rating link): there is
 # no record to scope, so those routes get their own test below instead of the record sweep.
@@ -94,18 +104,24 @@ INSIDER_BY_KIND: dict[str, str] = {
     "user": "street_admin",
     # The street's kept bulletin: for whoever sees the whole street, not a community's staff.
     "report": "street_admin",
+    "volunteer": "worker_b",
+    "volunteer_hours": "worker_b",
+    "volunteer_application": "street_admin",
+    "enrol_person": "street_admin",
 }
 # Outsiders who may nevertheless see some kind of grid B's record: they are left out of the
 # outsiders' check for routes of that kind only.
 ALSO_INSIDERS: dict[str, set[str]] = {"user": {"system_admin", "security_admin"}}
 NO_SUCH_PK = 987_654_321
 
-# Everyone who must not see grid B: grid A's worker and building chief, community 1's staff
+# Everyone who must not see grid B: grid A's worker, building chief and volunteer (who signs in
+# with the volunteer role and sees only their own page), community 1's staff
 # (grid B lies in community 2), a department handler, the three admin duties (who see no
 # household, no person, no ticket), a user without places, and nobody signed in (None).
 OUTSIDERS = [
     "worker_a",
     "building_chief",
+    "volunteer_a",
     "community_staff",
     "dept_handler",
     "system_admin",

@@ -37,6 +37,7 @@ from qiaomen.accounts.screens import screen_token_create
 from qiaomen.accounts.services import api_token_create
 from qiaomen.analytics.models_reports import Report
 from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
+from qiaomen.participation.tests.volunteer_helpers import make_volunteers
 from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus, RightsKind
 from qiaomen.testing import SmallStreet, sign_in
 from qiaomen.tests.sweep_routes import (  # the routes and their record kinds
@@ -180,6 +181,8 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
         content=b"%PDF",
         generated_at=now,
     )
+    # A volunteer in each grid (grid A's signs in: persona "volunteer_a"), grid B's with hours.
+    volunteers = make_volunteers(s)
     # Not the masked ID number: region code and check character are shared by one person in
     # eleven of the district (hole 1), so it names nobody.
     values = [person.name, person.phone_masked, s.building_b.address]
@@ -203,6 +206,10 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "subcategory": ticket.subcategory,
             "rights_request": rights_request,
             "report": report,
+            "volunteer": volunteers.volunteer_b,
+            "volunteer_hours": volunteers.pending_b,
+            "volunteer_application": volunteers.application_b,
+            "enrol_person": person,
         },
         # As they appear in HTML and in JSON, escaped or not.
         markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],

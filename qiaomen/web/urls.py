@@ -24,4 +24,5 @@ urlpatterns = [
     path("command/reports/", include("qiaomen.web.reports.urls")),
     path("command/analysis/", include("qiaomen.web.analysis.urls")),
     path("command/", include("qiaomen.web.command.urls")),
+    path("volunteers/", include("qiaomen.web.volunteers.urls")),
 ]

@@ -28,6 +28,7 @@ from qiaomen.demo.history.mix import LASTING_PROBLEMS
 from qiaomen.demo.history.reports import reports_plan
 from qiaomen.demo.history.timeline import Timeline
 from qiaomen.demo.history.visits import visits_plan
+from qiaomen.demo.history.volunteers import volunteers_plan
 from qiaomen.demo.history.world import world_load
 from qiaomen.tickets.models import Ticket
 
@@ -42,6 +43,7 @@ def history_create(
     visits_plan(world)
     reports_plan(world)
     sweeps_plan(world)
+    volunteers_plan(world)
     months: set[tuple[int, int]] = set()
 
     def on_day(day: dt.date) -> None:

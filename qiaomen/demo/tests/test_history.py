@@ -179,3 +179,23 @@ def test_elders_who_ask_for_meals_also_ask_for_a_home_doctor_and_the_analysis_fi
     found = cooccurrence(scope=street_scope(Street.objects.get()), period=year_so_far, limit=100)
     pair = next(pair for pair in found.pairs if (pair.first, pair.second) == ("LIF-MEAL", "LIF-MED"))
     assert pair.lift > 1.5 and pair.households >= 3
+
+
+@pytest.mark.django_db
+def test_the_year_has_volunteers_in_teams_with_hours_points_redemptions_and_stars(year: None) -> None:
+    from qiaomen.participation.figures import resource_figures
+    from qiaomen.participation.models.volunteer_points import EntryKind, PointsEntry, ServiceRecord
+    from qiaomen.participation.models.volunteers import StarRating, Team, Volunteer, VolunteerApplication
+
+    assert Volunteer.objects.count() >= 3 and not Volunteer.objects.filter(team__isnull=True).exists()
+    assert max(Team.objects.values_list("member_count", flat=True)) <= 5
+    assert ServiceRecord.objects.filter(status="confirmed").count() >= 5
+    assert PointsEntry.objects.filter(kind=EntryKind.REDEEM).exists()
+    assert min(PointsEntry.objects.values_list("balance_after", flat=True)) >= 0
+    assert StarRating.objects.filter(year=2026, stars__gt=0).exists()
+    assert VolunteerApplication.objects.exists()
+    figures = resource_figures(
+        scope=street_scope(Street.objects.get()), start=dt.datetime(2026, 7, 1, tzinfo=CHINA), end=NOW
+    )
+    shown = {figure.code: figure.numerator for figure in figures}
+    assert shown["active_volunteers"] > 0 and shown["volunteer_hours"] > 0

@@ -86,7 +86,11 @@ NAV_GROUPS: list[NavGroup] = [
     NavGroup(
         # One entry per area of the participation domain: volunteers, activities, menu, budget.
         pgettext_lazy("screen", "Participation"),
-        [],
+        [
+            E("web:volunteer_list", _("Volunteers"), Capability.VIEW_VOLUNTEERS),
+            E("web:volunteer_hours_queue", _("Hours to confirm"), Capability.CONFIRM_SERVICE),
+            E("web:volunteer_me", _("My volunteering"), Capability.SERVE_AS_VOLUNTEER),
+        ],
     ),
     NavGroup(
         pgettext_lazy("screen", "System"),
