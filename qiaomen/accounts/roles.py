@@ -48,6 +48,9 @@ class Capability(StrEnum):
     MANAGE_SECURITY = "manage_security"  # unlocks, 2FA resets, key rotation, role changes
     VIEW_COMMAND_CENTRE = "view_command_centre"  # the targets dashboard and its drill-downs, within the user's places
     MANAGE_SCREENS = "manage_screens"  # issue and revoke the wall screen's read-only kiosk links
+    VIEW_BUDGET = "view_budget"  # the street's 20-yuan budget, its split and spending (read-only)
+    MANAGE_BUDGET = "manage_budget"  # the split setting, fixing a year, entering spending with receipts
+    APPROVE_SPENDING = "approve_spending"  # approve or reject spending someone else submitted
 
 
 C = Capability
@@ -58,6 +61,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.HANDLE_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
         | {C.MANAGE_TAXONOMY, C.CLASSIFY_TICKETS}
         | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE, C.MANAGE_SCREENS}
+        | {C.VIEW_BUDGET, C.MANAGE_BUDGET, C.APPROVE_SPENDING}
     ),
     # Community staff keep the accounts of their community's grid workers and building chiefs.
     Role.COMMUNITY_STAFF: frozenset(
@@ -66,6 +70,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
         | {C.CLASSIFY_TICKETS}
         | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE}
+        # Their street's budget, read-only: the money is the street's, not the community's.
+        | {C.VIEW_BUDGET}
     ),
     Role.GRID_WORKER: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY, C.VIEW_VISITS, C.RECORD_VISITS}
@@ -79,8 +85,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.DEPARTMENT_HANDLER: frozenset(
         {C.PLAN_VISITS, C.VIEW_TICKETS, C.HANDLE_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
     ),
+    # The supervisor (督导考核组) approves the street's spending: a second pair of eyes apart
+    # from the street admin who enters it.
     Role.SUPERVISOR: frozenset(
         {C.VIEW_REGISTRY, C.VIEW_VISITS, C.VIEW_TICKETS, C.SPOT_CHECK, C.VIEW_TICKET_FIGURES, C.VIEW_COMMAND_CENTRE}
+        | {C.VIEW_BUDGET, C.APPROVE_SPENDING}
     ),
     # Separated duties (三员分立, SECURITY line 15), none of them sees a person's file:
     # the system admin keeps accounts and their places, never the audit log;

@@ -1,0 +1,57 @@
+"""Shared pieces of the budget tests: a receipt, a fixed year, an entry taken to a state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from PIL import Image
+
+from qiaomen.accounts.models import User
+from qiaomen.participation.budget.spending import spending_approve, spending_create, spending_submit
+from qiaomen.participation.budget.years import budget_year_fix
+from qiaomen.participation.models.budget import BudgetYear, Spending
+from qiaomen.places.models import Street
+from qiaomen.testing import SmallStreet
+
+PDF_RECEIPT = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def png_receipt(shade: int = 120) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (16, 12), (shade, shade, shade)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def year_fixed(street: Street, year: int) -> BudgetYear:
+    budget, _made = budget_year_fix(street=street, year=year, user=None)
+    return budget
+
+
+def entry(
+    s: SmallStreet,
+    *,
+    amount: str,
+    category: str = "activities",
+    spent_on: str = "2026-03-02",
+    status: str = "draft",
+    by: str = "street_admin",
+    description: str = "重阳节敬老活动物资",
+) -> Spending:
+    """An entry of small_street's budget, taken as far as `status` (draft, submitted, approved)."""
+    user: User = s.users[by]
+    spending = spending_create(
+        street=s.street,
+        user=user,
+        category=category,
+        amount=Decimal(amount),
+        spent_on=dt.date.fromisoformat(spent_on),
+        description=description,
+        receipts=[png_receipt()],
+    )
+    if status in ("submitted", "approved"):
+        spending = spending_submit(spending=spending, user=user)
+    if status == "approved":
+        spending = spending_approve(spending=spending, user=s.users["supervisor"])
+    return spending
