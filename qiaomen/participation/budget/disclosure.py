@@ -26,7 +26,7 @@ from qiaomen.accounts.models import User
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import InvalidInput
 from qiaomen.core.workdays import CHINA
-from qiaomen.participation.budget.years import budget_year_fix
+from qiaomen.participation.budget.years import budget_year_fix, in_fen
 from qiaomen.participation.models.budget import (
     BudgetAllotment,
     BudgetCategory,
@@ -55,7 +55,8 @@ def quarter_before(day: dt.date) -> tuple[int, int]:
 
 def _sums(rows: Any) -> dict[str, tuple[Decimal, int]]:
     grouped = rows.order_by().values("category").annotate(total=Sum("amount"), entries=Count("pk"))
-    return {row["category"]: (row["total"], row["entries"]) for row in grouped}
+    # SQLite's SUM drops the trailing zeros of a Decimal: published amounts always show fen.
+    return {row["category"]: (in_fen(row["total"]), row["entries"]) for row in grouped}
 
 
 def disclosure_figures(*, budget: BudgetYear, quarter: int) -> dict[str, Any]:
@@ -106,9 +107,9 @@ def disclosure_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**row, "label": BudgetCategory(row["category"]).label} for row in figures["categories"]]
 
 
-def disclosure_pdf(*, figures: dict[str, Any], generated_at: dt.datetime) -> bytes:
-    """The notice on A4, in Noto Sans CJK SC (fonts-noto-cjk) as the analytics reports."""
-    html = render_to_string(
+def disclosure_html(*, figures: dict[str, Any], generated_at: dt.datetime) -> str:
+    """The printed notice's HTML: everything the PDF shows comes from here."""
+    return render_to_string(
         "participation/budget/disclosure_print.html",
         {
             "figures": figures,
@@ -116,6 +117,11 @@ def disclosure_pdf(*, figures: dict[str, Any], generated_at: dt.datetime) -> byt
             "generated": timezone.localtime(generated_at).strftime("%Y-%m-%d %H:%M"),
         },
     )
+
+
+def disclosure_pdf(*, figures: dict[str, Any], generated_at: dt.datetime) -> bytes:
+    """The notice on A4, in Noto Sans CJK SC (fonts-noto-cjk) as the analytics reports."""
+    html = disclosure_html(figures=figures, generated_at=generated_at)
     # Imported here: WeasyPrint takes over a second to import, and only this and the reports use it.
     from weasyprint import CSS, HTML
 

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import pgettext_lazy
 
@@ -21,6 +21,7 @@ from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import PlaceScope, place_scope
 from qiaomen.core.workdays import CHINA
+from qiaomen.participation.budget.years import in_fen
 from qiaomen.participation.figure import ResourceFigure
 from qiaomen.participation.models.budget import (
     BudgetAllotment,
@@ -32,8 +33,6 @@ from qiaomen.participation.models.budget import (
     SpendingStatus,
 )
 from qiaomen.places.models import Community, Grid, Street
-
-ZERO = Decimal("0.00")
 
 
 def scope_street_ids(scope: PlaceScope) -> set[int]:
@@ -162,7 +161,7 @@ def budget_categories(budget: BudgetYear) -> list[CategoryState]:
             percent=allotments[category].percent,
             amount=allotments[category].amount,
             approved=allotments[category].approved,
-            pending=pending.get(category) or ZERO,
+            pending=in_fen(pending.get(category)),
         )
         for category in BudgetCategory
         if category in allotments
@@ -190,13 +189,9 @@ def budget_figures(*, scope: PlaceScope, start: dt.datetime, end: dt.datetime) -
     not judged (spending early is neither good nor bad)."""
     last_day = (end - dt.timedelta(microseconds=1)).astimezone(CHINA).date()
     budgets = BudgetYear.objects.filter(street_id__in=scope_street_ids(scope), year=last_day.year)
-    total = budgets.aggregate(total=Sum("total"))["total"] or ZERO
-    spent = (
-        Spending.objects.filter(budget__in=budgets, status=SpendingStatus.APPROVED)
-        .filter(Q(spent_on__lte=last_day))
-        .aggregate(spent=Sum("amount"))["spent"]
-        or ZERO
-    )
+    total = in_fen(budgets.aggregate(total=Sum("total"))["total"])
+    approved = Spending.objects.filter(budget__in=budgets, status=SpendingStatus.APPROVED, spent_on__lte=last_day)
+    spent = in_fen(approved.aggregate(spent=Sum("amount"))["spent"])
     return [
         ResourceFigure(
             code="budget_use",

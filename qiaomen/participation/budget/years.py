@@ -36,6 +36,11 @@ FEN = Decimal("0.01")
 MAX_PER_HOUSEHOLD = Decimal("1000.00")
 
 
+def in_fen(value: Decimal | int | None) -> Decimal:
+    """A sum as yuan with two decimals (SQLite's SUM drops a Decimal's trailing zeros; None is 0)."""
+    return Decimal(value or 0).quantize(FEN)
+
+
 def budget_setting_of(street: Street) -> BudgetSetting:
     """The street's setting; the plan's figures (20 yuan, 60 / 30 / 10) until an admin changes them."""
     setting, _created = BudgetSetting.objects.get_or_create(

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+import time_machine
 from PIL import Image
 
 from qiaomen.accounts.models import User
@@ -13,7 +14,7 @@ from qiaomen.participation.budget.spending import spending_approve, spending_cre
 from qiaomen.participation.budget.years import budget_year_fix
 from qiaomen.participation.models.budget import BudgetYear, Spending
 from qiaomen.places.models import Street
-from qiaomen.testing import SmallStreet
+from qiaomen.testing import SmallStreet, make_small_street
 
 PDF_RECEIPT = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -22,6 +23,13 @@ def png_receipt(shade: int = 120) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (16, 12), (shade, shade, shade)).save(out, format="PNG")
     return out.getvalue()
+
+
+def street_of_2026() -> SmallStreet:
+    """small_street as it was on 1 January 2026, so its households count in 2026's budget
+    whatever the real date of the test run."""
+    with time_machine.travel(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), tick=False):
+        return make_small_street()
 
 
 def year_fixed(street: Street, year: int) -> BudgetYear:

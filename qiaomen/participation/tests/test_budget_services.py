@@ -27,12 +27,17 @@ from qiaomen.participation.budget.spending import (
 )
 from qiaomen.participation.budget.years import budget_setting_of, budget_setting_update, budget_split
 from qiaomen.participation.models.budget import BudgetAllotment, BudgetYear, Spending, SpendingStatus
-from qiaomen.participation.tests.budget_helpers import PDF_RECEIPT, entry, png_receipt, year_fixed
+from qiaomen.participation.tests.budget_helpers import PDF_RECEIPT, entry, png_receipt, street_of_2026, year_fixed
 from qiaomen.registry.models import HouseholdStatus
 from qiaomen.testing import SmallStreet, make_household
 
 pytestmark = pytest.mark.django_db
 MARCH = dt.datetime(2026, 3, 10, 2, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def small_street(db: None) -> SmallStreet:
+    return street_of_2026()
 
 
 @pytest.fixture(autouse=True)
