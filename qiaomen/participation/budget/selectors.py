@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import PlaceScope, place_scope
+from qiaomen.core.models import TransitionEvent
 from qiaomen.core.workdays import CHINA
 from qiaomen.participation.budget.years import in_fen
 from qiaomen.participation.figure import ResourceFigure
@@ -70,6 +71,14 @@ def budget_street_for_user(user: User, pk: int | None = None) -> Street:
     return street
 
 
+def budget_handled_street_for_user(user: User, pk: int) -> Street:
+    """A street whose money the user handles; 404 otherwise."""
+    street = Street.objects.filter(pk__in=budget_handler_street_ids(user), pk=pk).first()
+    if street is None:
+        raise Http404
+    return street
+
+
 def budget_year_of(street: Street, year: int) -> BudgetYear | None:
     return BudgetYear.objects.filter(street=street, year=year).select_related("street").first()
 
@@ -85,6 +94,22 @@ def spending_for_user(user: User, pk: int) -> Spending:
     return spending
 
 
+def spending_handled_for_user(user: User, pk: int) -> Spending:
+    """An entry of a street whose money the user handles (to add receipts, submit, decide); 404 otherwise."""
+    spending = Spending.objects.filter(budget__street_id__in=budget_handler_street_ids(user), pk=pk).first()
+    if spending is None:
+        raise Http404
+    return spending
+
+
+def spending_history(spending: Spending) -> QuerySet[TransitionEvent]:
+    return (
+        TransitionEvent.objects.filter(object_type="participation.spending", object_id=str(spending.pk))
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+
+
 def spending_list(
     user: User, *, street: Street, year: int | None = None, status: str = "", category: str = ""
 ) -> QuerySet[Spending]:
@@ -95,7 +120,11 @@ def spending_list(
         rows = rows.filter(status=status)
     if category:
         rows = rows.filter(category=category)
-    return rows.select_related("budget", "created_by", "submitted_by").annotate(receipt_count=Count("receipts"))
+    return (
+        rows.select_related("budget", "created_by", "submitted_by")
+        .annotate(receipt_count=Count("receipts"))
+        .order_by("-spent_on", "-pk")
+    )
 
 
 def spending_to_decide(user: User) -> QuerySet[Spending]:

@@ -7,12 +7,14 @@ import io
 from decimal import Decimal
 
 import time_machine
+from django.utils import timezone
 from PIL import Image
 
 from qiaomen.accounts.models import User
+from qiaomen.participation.budget.disclosure import disclosure_figures
 from qiaomen.participation.budget.spending import spending_approve, spending_create, spending_submit
 from qiaomen.participation.budget.years import budget_year_fix
-from qiaomen.participation.models.budget import BudgetYear, Spending
+from qiaomen.participation.models.budget import BudgetDisclosure, BudgetYear, Spending
 from qiaomen.places.models import Street
 from qiaomen.testing import SmallStreet, make_small_street
 
@@ -63,3 +65,20 @@ def entry(
     if status == "approved":
         spending = spending_approve(spending=spending, user=s.users["supervisor"])
     return spending
+
+
+def budget_records(s: SmallStreet) -> tuple[Spending, BudgetDisclosure]:
+    """For the scope sweep: this year's budget of the street, a submitted entry with a receipt,
+    and a kept disclosure (its row only: the sweep needs no real PDF)."""
+    today = timezone.localdate()
+    budget = year_fixed(s.street, today.year)
+    spending = entry(s, amount="1.00", spent_on=today.isoformat(), status="submitted", description="灭火器")
+    disclosure = BudgetDisclosure.objects.create(
+        street=s.street,
+        year=today.year,
+        quarter=1,
+        figures=disclosure_figures(budget=budget, quarter=1),
+        pdf=b"%PDF",
+        generated_at=timezone.now(),
+    )
+    return spending, disclosure
