@@ -87,7 +87,7 @@ NAV_GROUPS: list[NavGroup] = [
         # One entry per area of the participation domain: volunteers, activities, menu, budget.
         pgettext_lazy("screen", "Participation"),
         [
-            E("web:budget", pgettext_lazy("budget", "Budget"), Capability.VIEW_BUDGET),
+            E("web:budget", pgettext_lazy("budget", "Budget and spending"), Capability.VIEW_BUDGET),
             E("web:spending_approvals", pgettext_lazy("budget", "Spending to approve"), Capability.APPROVE_SPENDING),
         ],
     ),
