@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils.translation import pgettext_lazy
 
@@ -217,10 +217,22 @@ def budget_figures(*, scope: PlaceScope, start: dt.datetime, end: dt.datetime) -
     year's budget, over the streets of the scope. The plan sets no goal for it: it is shown,
     not judged (spending early is neither good nor bad)."""
     last_day = (end - dt.timedelta(microseconds=1)).astimezone(CHINA).date()
-    budgets = BudgetYear.objects.filter(street_id__in=scope_street_ids(scope), year=last_day.year)
-    total = in_fen(budgets.aggregate(total=Sum("total"))["total"])
-    approved = Spending.objects.filter(budget__in=budgets, status=SpendingStatus.APPROVED, spent_on__lte=last_day)
-    spent = in_fen(approved.aggregate(spent=Sum("amount"))["spent"])
+    approved = (
+        Spending.objects.filter(budget=OuterRef("pk"), status=SpendingStatus.APPROVED, spent_on__lte=last_day)
+        .order_by()
+        .values("budget")
+        .annotate(approved_sum=Sum("amount"))
+        .values("approved_sum")
+    )
+    # One query, however many streets: each budget with its approved spending, summed.
+    rows = (
+        BudgetYear.objects.filter(street_id__in=scope_street_ids(scope), year=last_day.year)
+        .annotate(spent=Subquery(approved, output_field=DecimalField(max_digits=14, decimal_places=2)))
+        .values_list("total", "spent")
+    )
+    sums = list(rows)
+    total = in_fen(sum((budget_total for budget_total, _spent in sums), Decimal(0)))
+    spent = in_fen(sum((in_fen(budget_spent) for _total, budget_spent in sums), Decimal(0)))
     return [
         ResourceFigure(
             code="budget_use",
