@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 from collections import Counter
 from collections.abc import Iterator
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -21,6 +22,8 @@ from qiaomen.analytics.periods import period_parse
 from qiaomen.analytics.reports.services import street_scope
 from qiaomen.analytics.ticket_figures import TARGETS, ticket_figures
 from qiaomen.core.workdays import CHINA
+from qiaomen.participation.budget.selectors import budget_figures
+from qiaomen.participation.models.budget import BudgetDisclosure, BudgetYear, Spending, SpendingStatus
 from qiaomen.places.models import Street
 from qiaomen.registry.models import Household
 from qiaomen.tickets.models import Status, Ticket, TicketEvent
@@ -179,3 +182,17 @@ def test_elders_who_ask_for_meals_also_ask_for_a_home_doctor_and_the_analysis_fi
     found = cooccurrence(scope=street_scope(Street.objects.get()), period=year_so_far, limit=100)
     pair = next(pair for pair in found.pairs if (pair.first, pair.second) == ("LIF-MEAL", "LIF-MED"))
     assert pair.lift > 1.5 and pair.households >= 3
+
+
+@pytest.mark.django_db
+def test_the_budget_lives_its_year_and_last_quarter_is_disclosed(year: None) -> None:
+    street = Street.objects.get()
+    budget = BudgetYear.objects.get(street=street, year=2026)
+    assert budget.households > 0 and budget.total == budget.households * Decimal("20.00")
+    approved = Spending.objects.filter(budget=budget, status=SpendingStatus.APPROVED)
+    assert set(approved.values_list("category", flat=True)) >= {"staff", "activities"}
+    assert not Spending.objects.filter(receipts__isnull=True).exists()
+    assert Spending.objects.filter(status=SpendingStatus.REJECTED).exists() or approved.count() > 8
+    assert set(BudgetDisclosure.objects.values_list("year", "quarter")) == {(2026, 3)}
+    (use,) = budget_figures(scope=street_scope(street), start=period_parse("2026").start, end=NOW)
+    assert use.value is not None and 0 < use.value < 1
