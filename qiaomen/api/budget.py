@@ -176,7 +176,9 @@ def spending_enter(request: HttpRequest, body: SpendingIn) -> Status[dict[str, A
     return Status(201, _spending(spending))
 
 
-@router.get("/budget/spending/{int:spending_id}", response=responses(SpendingOut, 401, 403, 404), url_name="spending")
+@router.get(
+    "/budget/spending/{int:spending_id}", response=responses(SpendingOut, 401, 403, 404, 422), url_name="spending"
+)
 def spending_read(request: HttpRequest, spending_id: int) -> dict[str, Any]:
     user = api_user_with(request, Capability.VIEW_BUDGET)
     return _spending(spending_for_user(user, spending_id))
@@ -209,7 +211,7 @@ def spending_submit_op(request: HttpRequest, spending_id: int) -> dict[str, Any]
 
 @router.post(
     "/budget/spending/{int:spending_id}/approve",
-    response=responses(SpendingOut, 401, 403, 404, 409),
+    response=responses(SpendingOut, 401, 403, 404, 409, 422),
     url_name="spending_approve",
 )
 def spending_approve_op(request: HttpRequest, spending_id: int) -> dict[str, Any]:
