@@ -55,6 +55,9 @@ class Capability(StrEnum):
     CONFIRM_SERVICE = "confirm_service"  # confirm or reject the hours of the teams one leads
     SET_POINT_RATES = "set_point_rates"  # the street's points per hour and its catalogue of rewards
     SERVE_AS_VOLUNTEER = "serve_as_volunteer"  # one's own volunteer page: tasks, hours, points
+    VIEW_BUDGET = "view_budget"  # the street's 20-yuan budget, its split and spending (read-only)
+    MANAGE_BUDGET = "manage_budget"  # the split setting, fixing a year, entering spending with receipts
+    APPROVE_SPENDING = "approve_spending"  # approve or reject spending someone else submitted
 
 
 C = Capability
@@ -66,6 +69,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.MANAGE_TAXONOMY, C.CLASSIFY_TICKETS}
         | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE, C.MANAGE_SCREENS}
         | {C.VIEW_VOLUNTEERS, C.MANAGE_VOLUNTEERS, C.SET_POINT_RATES}
+        | {C.VIEW_BUDGET, C.MANAGE_BUDGET, C.APPROVE_SPENDING}
     ),
     # Community staff keep the accounts of their community's grid workers and building chiefs.
     Role.COMMUNITY_STAFF: frozenset(
@@ -75,6 +79,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.CLASSIFY_TICKETS}
         | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE}
         | {C.VIEW_VOLUNTEERS, C.MANAGE_VOLUNTEERS}
+        # Their street's budget, read-only: the money is the street's, not the community's.
+        | {C.VIEW_BUDGET}
     ),
     Role.GRID_WORKER: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY, C.VIEW_VISITS, C.RECORD_VISITS}
@@ -92,9 +98,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.DEPARTMENT_HANDLER: frozenset(
         {C.PLAN_VISITS, C.VIEW_TICKETS, C.HANDLE_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
     ),
+    # The supervisor (督导考核组) approves the street's spending: a second pair of eyes apart
+    # from the street admin who enters it.
     Role.SUPERVISOR: frozenset(
         {C.VIEW_REGISTRY, C.VIEW_VISITS, C.VIEW_TICKETS, C.SPOT_CHECK, C.VIEW_TICKET_FIGURES, C.VIEW_COMMAND_CENTRE}
         | {C.VIEW_VOLUNTEERS}
+        | {C.VIEW_BUDGET, C.APPROVE_SPENDING}
     ),
     # Separated duties (三员分立, SECURITY line 15), none of them sees a person's file:
     # the system admin keeps accounts and their places, never the audit log;

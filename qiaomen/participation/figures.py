@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 from qiaomen.accounts.scopes import PlaceScope
+from qiaomen.participation.budget.selectors import budget_figures
 from qiaomen.participation.figure import FigureSource, ResourceFigure
 from qiaomen.participation.volunteers.selectors import volunteer_figures
 
 FIGURE_SOURCES: list[FigureSource] = [
     volunteer_figures,
+    budget_figures,
 ]
 
 

@@ -4,14 +4,15 @@ for residents' rights requests q/<token>/rights."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from qiaomen.public import views, volunteer
 
 app_name = "public"
-urlpatterns: list[URLPattern] = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("r/<str:token>/", views.rate, name="rate"),
     path("q/<str:token>", views.door, name="door"),
     path("q/<str:token>/rights", views.door_rights, name="door_rights"),
     path("q/<str:token>/volunteer", volunteer.door_volunteer, name="door_volunteer"),
+    path("disclosures/", include("qiaomen.public.budget.urls")),
 ]

@@ -28,6 +28,9 @@ KIND_BY_PARAMETER: dict[str, str] = {
     # The volunteers' API: a volunteer of grid B, and their hours.
     "volunteer_id": "volunteer",
     "hours_id": "volunteer_hours",
+    # The street's budget (api/v1/budget/spending/<id>) and its public disclosures.
+    "spending_id": "spending",
+    "disclosure_id": "disclosure",
 }
 # Generic names (pk, id) take their kind from the path segment just before them:
 # registry/households/<int:pk>/ is a household, imports/<int:pk>/result/ an import batch.
@@ -65,6 +68,11 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "hours": "volunteer_hours",
     "applications": "volunteer_application",
     "enrol": "enrol_person",
+    # budget/streets/<int:pk>/…: grid B's street, whose budget its street admin keeps;
+    # budget/spending/<int:pk>/…: an entry of that budget; budget/receipts/<int:pk>/: its receipt.
+    "streets": "street",
+    "spending": "spending",
+    "receipts": "spending_receipt",
 }
 # Parameters that are themselves the credential (the resident's one-time rating link): there is
 # no record to scope, so those routes get their own test below instead of the record sweep.
@@ -78,7 +86,8 @@ NON_RECORD_PARAMETERS = {"service_code", "token_id", "rest"}
 # without a key, with public fields only (qiaomen/open311/reads.py). Outsiders are not refused
 # there; their own test below checks that grid B's ticket reads without grid B's people,
 # addresses or the words written about them.
-PUBLISHED_PARAMETERS = {"service_request_id"}
+# The budget's quarterly disclosures (disclosures/<id>/) are public too: aggregates only.
+PUBLISHED_PARAMETERS = {"service_request_id", "disclosure_id"}
 # Who may see each kind of record of grid B; everyone in OUTSIDERS must get nothing of it.
 # Imports belong to the staff member who uploaded them (here the street admin); settling a
 # verification and lifting a visit pause are staff work above the grid worker.
@@ -108,10 +117,15 @@ INSIDER_BY_KIND: dict[str, str] = {
     "volunteer_hours": "worker_b",
     "volunteer_application": "street_admin",
     "enrol_person": "street_admin",
+    # The street's budget: kept by its street admin; community staff read it (ALSO_INSIDERS),
+    # the receipts only those who handle the money.
+    "street": "street_admin",
+    "spending": "street_admin",
+    "spending_receipt": "street_admin",
 }
 # Outsiders who may nevertheless see some kind of grid B's record: they are left out of the
 # outsiders' check for routes of that kind only.
-ALSO_INSIDERS: dict[str, set[str]] = {"user": {"system_admin", "security_admin"}}
+ALSO_INSIDERS: dict[str, set[str]] = {"user": {"system_admin", "security_admin"}, "spending": {"community_staff"}}
 NO_SUCH_PK = 987_654_321
 
 # Everyone who must not see grid B: grid A's worker, building chief and volunteer (who signs in

@@ -37,6 +37,7 @@ from qiaomen.accounts.screens import screen_token_create
 from qiaomen.accounts.services import api_token_create
 from qiaomen.analytics.models_reports import Report
 from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
+from qiaomen.participation.tests.budget_helpers import budget_records
 from qiaomen.participation.tests.volunteer_helpers import make_volunteers
 from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus, RightsKind
 from qiaomen.testing import SmallStreet, sign_in
@@ -183,6 +184,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
     )
     # A volunteer in each grid (grid A's signs in: persona "volunteer_a"), grid B's with hours.
     volunteers = make_volunteers(s)
+    spending, disclosure = budget_records(s)
     # Not the masked ID number: region code and check character are shared by one person in
     # eleven of the district (hole 1), so it names nobody.
     values = [person.name, person.phone_masked, s.building_b.address]
@@ -210,6 +212,10 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "volunteer_hours": volunteers.pending_b,
             "volunteer_application": volunteers.application_b,
             "enrol_person": person,
+            "street": s.street,
+            "spending": spending,
+            "spending_receipt": spending.receipts.get(),
+            "disclosure": disclosure,
         },
         # As they appear in HTML and in JSON, escaped or not.
         markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],
@@ -369,4 +375,6 @@ def test_the_sweep_sees_the_api_and_the_pages() -> None:
     assert {route.route for route in PUBLISHED_ROUTES} == {
         "open311/v2/requests/<int:service_request_id>.json",
         "open311/v2/requests/<int:service_request_id>.xml",
+        "disclosures/<int:disclosure_id>/",
+        "disclosures/<int:disclosure_id>/pdf",
     }

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 from collections import Counter
 from collections.abc import Iterator
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -21,6 +22,8 @@ from qiaomen.analytics.periods import period_parse
 from qiaomen.analytics.reports.services import street_scope
 from qiaomen.analytics.ticket_figures import TARGETS, ticket_figures
 from qiaomen.core.workdays import CHINA
+from qiaomen.participation.budget.selectors import budget_figures
+from qiaomen.participation.models.budget import BudgetDisclosure, BudgetYear, Spending, SpendingStatus
 from qiaomen.places.models import Street
 from qiaomen.registry.models import Household
 from qiaomen.tickets.models import Status, Ticket, TicketEvent
@@ -199,3 +202,16 @@ def test_the_year_has_volunteers_in_teams_with_hours_points_redemptions_and_star
     )
     shown = {figure.code: figure.numerator for figure in figures}
     assert shown["active_volunteers"] > 0 and shown["volunteer_hours"] > 0
+
+
+def test_the_budget_lives_its_year_and_last_quarter_is_disclosed(year: None) -> None:
+    street = Street.objects.get()
+    budget = BudgetYear.objects.get(street=street, year=2026)
+    assert budget.households > 0 and budget.total == budget.households * Decimal("20.00")
+    approved = Spending.objects.filter(budget=budget, status=SpendingStatus.APPROVED)
+    assert set(approved.values_list("category", flat=True)) >= {"staff", "activities"}
+    assert not Spending.objects.filter(receipts__isnull=True).exists()
+    assert Spending.objects.filter(status=SpendingStatus.REJECTED).exists() or approved.count() > 8
+    assert set(BudgetDisclosure.objects.values_list("year", "quarter")) == {(2026, 3)}
+    (use,) = budget_figures(scope=street_scope(street), start=period_parse("2026").start, end=NOW)
+    assert use.value is not None and 0 < use.value < 1

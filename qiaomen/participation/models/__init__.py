@@ -1,3 +1,4 @@
-"""The participation domain's tables, one module per area (R-PAR-1 … R-PAR-4)."""
+"""The participation domain's tables, one module per area (R-PAR-1 … R-PAR-4); Django finds a
+model when its module is imported here."""
 
-from qiaomen.participation.models import volunteer_points, volunteers  # noqa: F401 (issue 14 volunteers)
+from qiaomen.participation.models import budget, volunteer_points, volunteers  # noqa: F401

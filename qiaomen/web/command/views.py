@@ -24,7 +24,9 @@ from qiaomen.analytics.targets import LEVEL_LABELS, LEVELS, TARGETS, TARGETS_BY_
 from qiaomen.analytics.targets_records import PARTS, RECORD_LEVELS, record_place_name, target_records
 from qiaomen.analytics.targets_trends import target_trends
 from qiaomen.core.errors import InvalidInput
+from qiaomen.participation.figures import resource_figures
 from qiaomen.web.command.cells import period_from, row_cells, trend_option
+from qiaomen.web.command.resources import resource_card
 from qiaomen.web.shared.views import paginate, staff_page, user_with
 
 DEFAULT_LEVEL = "community"
@@ -42,7 +44,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = user_with(request, Capability.VIEW_COMMAND_CENTRE)
     period = period_from(request.GET.dict())
     level = _level(request.GET.get("level", DEFAULT_LEVEL))
-    table = TargetTable(place_scope(user), period)
+    scope = place_scope(user)
+    table = TargetTable(scope, period)
     total = row_cells(table.total(), period=period)
     rows = [row_cells(row, period=period) for row in table.rows(level)]
     today = period_of(Span.MONTH, period.last_day)
@@ -55,6 +58,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "table_rows": [*rows, total],  # the total closes the table
         "forecast_run": forecast_latest(),
+        # Volunteers, participation, the service menu and the budget, beside the plan's targets.
+        "resources": [
+            resource_card(figure) for figure in resource_figures(scope=scope, start=period.start, end=period.end)
+        ],
         "shortcuts": [
             (pgettext_lazy("figures", "Month"), today.label),
             (pgettext_lazy("figures", "Previous month"), today.previous().label),

@@ -90,6 +90,8 @@ NAV_GROUPS: list[NavGroup] = [
             E("web:volunteer_list", _("Volunteers"), Capability.VIEW_VOLUNTEERS),
             E("web:volunteer_hours_queue", _("Hours to confirm"), Capability.CONFIRM_SERVICE),
             E("web:volunteer_me", _("My volunteering"), Capability.SERVE_AS_VOLUNTEER),
+            E("web:budget", pgettext_lazy("budget", "Budget and spending"), Capability.VIEW_BUDGET),
+            E("web:spending_approvals", pgettext_lazy("budget", "Spending to approve"), Capability.APPROVE_SPENDING),
         ],
     ),
     NavGroup(
