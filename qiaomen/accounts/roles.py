@@ -48,6 +48,8 @@ class Capability(StrEnum):
     MANAGE_SECURITY = "manage_security"  # unlocks, 2FA resets, key rotation, role changes
     VIEW_COMMAND_CENTRE = "view_command_centre"  # the targets dashboard and its drill-downs, within the user's places
     MANAGE_SCREENS = "manage_screens"  # issue and revoke the wall screen's read-only kiosk links
+    VIEW_MENU = "view_menu"  # the service menu, its partners and service points of the user's places
+    MANAGE_MENU = "manage_menu"  # keep partners, menu entries and service points (street staff)
 
 
 C = Capability
@@ -58,6 +60,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.HANDLE_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
         | {C.MANAGE_TAXONOMY, C.CLASSIFY_TICKETS}
         | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE, C.MANAGE_SCREENS}
+        | {C.VIEW_MENU, C.MANAGE_MENU}
     ),
     # Community staff keep the accounts of their community's grid workers and building chiefs.
     Role.COMMUNITY_STAFF: frozenset(
@@ -65,11 +68,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_VISITS, C.RECORD_VISITS, C.PLAN_VISITS, C.VERIFY_HOUSEHOLDS}
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
         | {C.CLASSIFY_TICKETS}
-        | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE}
+        | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE, C.VIEW_MENU}
     ),
     Role.GRID_WORKER: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY, C.VIEW_VISITS, C.RECORD_VISITS}
-        | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MANAGE_DOOR_CODES}
+        | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MANAGE_DOOR_CODES, C.VIEW_MENU}
     ),
     # Building chiefs and volunteers see their households with minimal data: masked, no notes.
     Role.BUILDING_CHIEF: frozenset({C.VIEW_REGISTRY}),
@@ -81,6 +84,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     Role.SUPERVISOR: frozenset(
         {C.VIEW_REGISTRY, C.VIEW_VISITS, C.VIEW_TICKETS, C.SPOT_CHECK, C.VIEW_TICKET_FIGURES, C.VIEW_COMMAND_CENTRE}
+        | {C.VIEW_MENU}
     ),
     # Separated duties (三员分立, SECURITY line 15), none of them sees a person's file:
     # the system admin keeps accounts and their places, never the audit log;

@@ -8,8 +8,11 @@ import datetime as dt
 
 from qiaomen.accounts.scopes import PlaceScope
 from qiaomen.participation.figure import FigureSource, ResourceFigure
+from qiaomen.participation.menu.selectors import menu_figures
 
-FIGURE_SOURCES: list[FigureSource] = []
+FIGURE_SOURCES: list[FigureSource] = [
+    menu_figures,
+]
 
 
 def resource_figures(*, scope: PlaceScope, start: dt.datetime, end: dt.datetime) -> list[ResourceFigure]:
