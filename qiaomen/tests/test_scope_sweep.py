@@ -37,6 +37,7 @@ from qiaomen.accounts.screens import screen_token_create
 from qiaomen.accounts.services import api_token_create
 from qiaomen.analytics.models_reports import Report
 from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
+from qiaomen.participation.tests.menu_fixtures import make_entry, make_partner, make_point
 from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus, RightsKind
 from qiaomen.testing import SmallStreet, sign_in
 from qiaomen.tests.sweep_routes import (  # the routes and their record kinds
@@ -180,6 +181,9 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
         content=b"%PDF",
         generated_at=now,
     )
+    partner = make_partner(s, "光明社区卫生站", community=s.community_2)
+    menu_entry = make_entry(s, partner, "光明上门理发")
+    service_point = make_point(s, "光明服务站", lat=31.21, lng=121.41, community=s.community_2)
     # Not the masked ID number: region code and check character are shared by one person in
     # eleven of the district (hole 1), so it names nobody.
     values = [person.name, person.phone_masked, s.building_b.address]
@@ -203,6 +207,9 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "subcategory": ticket.subcategory,
             "rights_request": rights_request,
             "report": report,
+            "partner": partner,
+            "menu_entry": menu_entry,
+            "service_point": service_point,
         },
         # As they appear in HTML and in JSON, escaped or not.
         markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],

@@ -79,6 +79,10 @@ class CoverageRow:
     coverage: CommunityCoverage
     addresses: dict[int, str]  # building id → address, for the uncovered list
 
+    @property
+    def uncovered(self) -> list[tuple[BuildingSpot, str]]:
+        return [(building, self.addresses[building.building_id]) for building in self.coverage.uncovered_buildings]
+
 
 @dataclass(frozen=True)
 class CoverageTable:

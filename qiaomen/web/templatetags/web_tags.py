@@ -86,7 +86,10 @@ NAV_GROUPS: list[NavGroup] = [
     NavGroup(
         # One entry per area of the participation domain: volunteers, activities, menu, budget.
         pgettext_lazy("screen", "Participation"),
-        [],
+        [
+            E("web:menu", _("Service menu"), Capability.VIEW_MENU),
+            E("web:service_points", _("Service points"), Capability.VIEW_MENU),
+        ],
     ),
     NavGroup(
         pgettext_lazy("screen", "System"),
