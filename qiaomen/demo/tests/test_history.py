@@ -21,6 +21,8 @@ from qiaomen.analytics.periods import period_parse
 from qiaomen.analytics.reports.services import street_scope
 from qiaomen.analytics.ticket_figures import TARGETS, ticket_figures
 from qiaomen.core.workdays import CHINA
+from qiaomen.participation.menu.selectors import menu_figures
+from qiaomen.participation.models import MenuRequest, ServicePoint
 from qiaomen.places.models import Street
 from qiaomen.registry.models import Household
 from qiaomen.tickets.models import Status, Ticket, TicketEvent
@@ -179,3 +181,18 @@ def test_elders_who_ask_for_meals_also_ask_for_a_home_doctor_and_the_analysis_fi
     found = cooccurrence(scope=street_scope(Street.objects.get()), period=year_so_far, limit=100)
     pair = next(pair for pair in found.pairs if (pair.first, pair.second) == ("LIF-MEAL", "LIF-MED"))
     assert pair.lift > 1.5 and pair.households >= 3
+
+
+@pytest.mark.django_db
+def test_the_menu_grows_to_38_services_and_residents_ask_for_them_through_the_qr_page(year: None) -> None:
+    scope = street_scope(Street.objects.get())
+    figures = {f.code: f for f in menu_figures(scope=scope, start=NOW - dt.timedelta(days=30), end=NOW)}
+    assert figures["menu_size"].numerator == 38  # 39 put on the menu, one withdrawn
+    coverage = figures["service_point_coverage"]
+    assert coverage.value is not None and coverage.value > 0 and coverage.denominator
+    # The last community's mobile stops ran in the first half of the year only.
+    assert ServicePoint.objects.filter(kind="mobile", closed_on__lt=NOW.date()).exists()
+    requests = list(MenuRequest.objects.select_related("ticket", "entry__partner"))
+    assert requests
+    for request in requests:
+        assert request.ticket.channel == "qr" and request.ticket.department_id == request.entry.partner.department_id
