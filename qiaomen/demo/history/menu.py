@@ -1,6 +1,6 @@
 """The service menu's year: partners and 15 services at the start, the menu growing to 38, service
-points (a station for most grids, a mobile vehicle's stops, one point closed during the year) that
-leave some buildings beyond 800 m, and residents asking for menu services from their QR pages,
+points (a station per community, building points, a mobile vehicle that stopped halfway through
+the year) that leave some buildings beyond 800 m, and residents asking for menu services from their QR pages,
 through the real services (participation.menu), each request handled like any ticket."""
 
 from __future__ import annotations
@@ -112,37 +112,41 @@ def _withdraw(world: World, entries: dict[str, int], at: dt.datetime) -> None:
 
 
 def _points_create(admin: User, year_start: dt.date, year_end: dt.date) -> None:
-    """A station in the middle of every grid's buildings, except in the street's last community,
-    which had only a mobile vehicle's stops, in the first half of the year: its buildings are now
-    covered only where another community's station lies within 800 m. And a Saturday building
-    point in the first grid."""
-    grids: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
-    for grid_id, lat, lng, community_id in Building.objects.filter(lat__isnull=False).values_list(
-        "grid_id", "lat", "lng", "grid__community_id"
-    ):
+    """A station in the middle of each community's buildings, except in the street's last
+    community, which had only a mobile vehicle's stops (one per grid, Tuesdays and Fridays) in
+    the first half of the year: its buildings are now covered only where another community's
+    station lies within 800 m. And a Saturday building point in the first grid."""
+    rows = Building.objects.filter(lat__isnull=False, lng__isnull=False).values_list(
+        "grid_id", "grid__community_id", "lat", "lng"
+    )
+    by_grid: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    grid_community: dict[int, int] = {}
+    for grid_id, community_id, lat, lng in rows:
         if lat is not None and lng is not None:
-            grids[grid_id].append((lat, lng, community_id))
-    communities = Community.objects.in_bulk({spots[0][2] for spots in grids.values()})
+            by_grid[grid_id].append((lat, lng))
+            grid_community[grid_id] = community_id
+    communities = Community.objects.in_bulk(set(grid_community.values()))
     last = max(communities.values(), key=lambda community: community.code, default=None)
     halfway = year_start + (year_end - year_start) / 2
-    for number, grid_id in enumerate(sorted(grids), start=1):
-        spots = grids[grid_id]
-        community = communities[spots[0][2]]
+    for community in sorted(communities.values(), key=lambda c: c.code):
+        grids = sorted(g for g, c in grid_community.items() if c == community.pk)
         mobile = community == last and len(communities) > 1
-        data = PointData(
-            community=community,
-            building=None,
-            name=f"{community.name}{'流动服务车停靠点' if mobile else '服务站'}{number}",
-            kind="mobile" if mobile else "station",
-            lat=sum(s[0] for s in spots) / len(spots),
-            lng=sum(s[1] for s in spots) / len(spots),
-            weekdays="25" if mobile else "12345",
-            opens_at=dt.time(9),
-            closes_at=dt.time(17),
-            opened_on=year_start,
-            closed_on=halfway if mobile else None,
-        )
-        service_point_save(user=admin, data=data)
+        groups = [by_grid[g] for g in grids] if mobile else [[s for g in grids for s in by_grid[g]]]
+        for number, spots in enumerate(groups, start=1):
+            data = PointData(
+                community=community,
+                building=None,
+                name=f"{community.name}{f'流动服务车第{number}站' if mobile else '服务站'}",
+                kind="mobile" if mobile else "station",
+                lat=sum(s[0] for s in spots) / len(spots),
+                lng=sum(s[1] for s in spots) / len(spots),
+                weekdays="25" if mobile else "12345",
+                opens_at=dt.time(9),
+                closes_at=dt.time(17),
+                opened_on=year_start,
+                closed_on=halfway if mobile else None,
+            )
+            service_point_save(user=admin, data=data)
     first = Building.objects.filter(lat__isnull=False).select_related("grid__community").order_by("pk").first()
     if first is not None and first.lat is not None and first.lng is not None:
         data = PointData(
