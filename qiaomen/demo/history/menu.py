@@ -12,6 +12,7 @@ from functools import partial
 
 from qiaomen.accounts.models import Department, User
 from qiaomen.accounts.roles import Role
+from qiaomen.core.geo import distance_m
 from qiaomen.demo.history.handling import ticket_follow
 from qiaomen.demo.history.menu_catalogue import AT_START, ENTRIES, PARTNERS, WITHDRAWN
 from qiaomen.demo.history.world import World
@@ -115,7 +116,7 @@ def _points_create(admin: User, year_start: dt.date, year_end: dt.date) -> None:
     """A station in the middle of each community's buildings, except in the street's last
     community, which had only a mobile vehicle's stops (one per grid, Tuesdays and Fridays) in
     the first half of the year: its buildings are now covered only where another community's
-    station lies within 800 m. And a Saturday building point in the first grid."""
+    station lies within 800 m. And a Saturday building point."""
     rows = Building.objects.filter(lat__isnull=False, lng__isnull=False).values_list(
         "grid_id", "grid__community_id", "lat", "lng"
     )
@@ -147,7 +148,15 @@ def _points_create(admin: User, year_start: dt.date, year_end: dt.date) -> None:
                 closed_on=halfway if mobile else None,
             )
             service_point_save(user=admin, data=data)
-    first = Building.objects.filter(lat__isnull=False).select_related("grid__community").order_by("pk").first()
+    # The building point stands where the street is farthest from the last community, so that it
+    # does not quietly cover what the mobile vehicle left.
+    away = [s for g, c in grid_community.items() if last is None or c != last.pk for s in by_grid[g]]
+    served = [s for g, c in grid_community.items() if last is not None and c == last.pk for s in by_grid[g]]
+    if not away or not served:
+        return
+    centre = (sum(s[0] for s in served) / len(served), sum(s[1] for s in served) / len(served))
+    far = max(away, key=lambda spot: distance_m(spot, centre))
+    first = Building.objects.filter(lat=far[0], lng=far[1]).select_related("grid__community").order_by("pk").first()
     if first is not None and first.lat is not None and first.lng is not None:
         data = PointData(
             community=first.grid.community,
