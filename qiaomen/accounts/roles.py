@@ -58,6 +58,8 @@ class Capability(StrEnum):
     VIEW_BUDGET = "view_budget"  # the street's 20-yuan budget, its split and spending (read-only)
     MANAGE_BUDGET = "manage_budget"  # the split setting, fixing a year, entering spending with receipts
     APPROVE_SPENDING = "approve_spending"  # approve or reject spending someone else submitted
+    VIEW_MENU = "view_menu"  # the service menu, its partners and service points of the user's places
+    MANAGE_MENU = "manage_menu"  # keep partners, menu entries and service points (street staff)
 
 
 C = Capability
@@ -70,6 +72,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE, C.MANAGE_SCREENS}
         | {C.VIEW_VOLUNTEERS, C.MANAGE_VOLUNTEERS, C.SET_POINT_RATES}
         | {C.VIEW_BUDGET, C.MANAGE_BUDGET, C.APPROVE_SPENDING}
+        | {C.VIEW_MENU, C.MANAGE_MENU}
     ),
     # Community staff keep the accounts of their community's grid workers and building chiefs.
     Role.COMMUNITY_STAFF: frozenset(
@@ -77,14 +80,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_VISITS, C.RECORD_VISITS, C.PLAN_VISITS, C.VERIFY_HOUSEHOLDS}
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
         | {C.CLASSIFY_TICKETS}
-        | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE}
+        | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE, C.VIEW_MENU}
         | {C.VIEW_VOLUNTEERS, C.MANAGE_VOLUNTEERS}
         # Their street's budget, read-only: the money is the street's, not the community's.
         | {C.VIEW_BUDGET}
     ),
     Role.GRID_WORKER: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY, C.VIEW_VISITS, C.RECORD_VISITS}
-        | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MANAGE_DOOR_CODES}
+        | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MANAGE_DOOR_CODES, C.VIEW_MENU}
         | {C.VIEW_VOLUNTEERS, C.CONFIRM_SERVICE}
     ),
     # Building chiefs and volunteers see their households with minimal data: masked, no notes.
@@ -104,6 +107,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {C.VIEW_REGISTRY, C.VIEW_VISITS, C.VIEW_TICKETS, C.SPOT_CHECK, C.VIEW_TICKET_FIGURES, C.VIEW_COMMAND_CENTRE}
         | {C.VIEW_VOLUNTEERS}
         | {C.VIEW_BUDGET, C.APPROVE_SPENDING}
+        | {C.VIEW_MENU}
     ),
     # Separated duties (三员分立, SECURITY line 15), none of them sees a person's file:
     # the system admin keeps accounts and their places, never the audit log;

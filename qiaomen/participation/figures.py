@@ -9,10 +9,12 @@ import datetime as dt
 from qiaomen.accounts.scopes import PlaceScope
 from qiaomen.participation.budget.selectors import budget_figures
 from qiaomen.participation.figure import FigureSource, ResourceFigure
+from qiaomen.participation.menu.selectors import menu_figures
 from qiaomen.participation.volunteers.selectors import volunteer_figures
 
 FIGURE_SOURCES: list[FigureSource] = [
     volunteer_figures,
+    menu_figures,
     budget_figures,
 ]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from qiaomen.public import views, volunteer
+from qiaomen.public import menu, views, volunteer
 
 app_name = "public"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("q/<str:token>/rights", views.door_rights, name="door_rights"),
     path("q/<str:token>/volunteer", volunteer.door_volunteer, name="door_volunteer"),
     path("disclosures/", include("qiaomen.public.budget.urls")),
+    path("q/<str:token>/menu", menu.door_menu, name="door_menu"),
 ]

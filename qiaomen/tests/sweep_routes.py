@@ -73,6 +73,11 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "streets": "street",
     "spending": "spending",
     "receipts": "spending_receipt",
+    # menu/partners/<pk>/, menu/entries/<pk>/…, menu/points/<pk>/…: grid B's community's partner,
+    # its menu entry and its service point.
+    "partners": "partner",
+    "entries": "menu_entry",
+    "points": "service_point",
 }
 # Parameters that are themselves the credential (the resident's one-time rating link): there is
 # no record to scope, so those routes get their own test below instead of the record sweep.
@@ -122,6 +127,10 @@ INSIDER_BY_KIND: dict[str, str] = {
     "street": "street_admin",
     "spending": "street_admin",
     "spending_receipt": "street_admin",
+    # Community 2's partner, entry and point: read by its grid worker, kept by the street admin.
+    "partner": "street_admin",
+    "menu_entry": "street_admin",
+    "service_point": "street_admin",
 }
 # Outsiders who may nevertheless see some kind of grid B's record: they are left out of the
 # outsiders' check for routes of that kind only.

@@ -38,6 +38,7 @@ from qiaomen.accounts.services import api_token_create
 from qiaomen.analytics.models_reports import Report
 from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
 from qiaomen.participation.tests.budget_helpers import budget_records
+from qiaomen.participation.tests.menu_fixtures import make_entry, make_partner, make_point
 from qiaomen.participation.tests.volunteer_helpers import make_volunteers
 from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus, RightsKind
 from qiaomen.testing import SmallStreet, sign_in
@@ -185,6 +186,9 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
     # A volunteer in each grid (grid A's signs in: persona "volunteer_a"), grid B's with hours.
     volunteers = make_volunteers(s)
     spending, disclosure = budget_records(s)
+    partner = make_partner(s, "光明社区卫生站", community=s.community_2)
+    menu_entry = make_entry(s, partner, "光明上门理发")
+    service_point = make_point(s, "光明服务站", lat=31.21, lng=121.41, community=s.community_2)
     # Not the masked ID number: region code and check character are shared by one person in
     # eleven of the district (hole 1), so it names nobody.
     values = [person.name, person.phone_masked, s.building_b.address]
@@ -216,6 +220,9 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "spending": spending,
             "spending_receipt": spending.receipts.get(),
             "disclosure": disclosure,
+            "partner": partner,
+            "menu_entry": menu_entry,
+            "service_point": service_point,
         },
         # As they appear in HTML and in JSON, escaped or not.
         markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],

@@ -20,6 +20,7 @@ urlpatterns = [
     path("rights/", include("qiaomen.web.rights.urls")),
     path("users/", include("qiaomen.web.users.urls")),
     path("budget/", include("qiaomen.web.budget.urls")),
+    path("menu/", include("qiaomen.web.menu.urls")),
     path("command/", include("qiaomen.web.screen.urls")),
     path("command/satisfaction/", include("qiaomen.web.satisfaction.urls")),
     path("command/reports/", include("qiaomen.web.reports.urls")),

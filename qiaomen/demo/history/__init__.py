@@ -25,6 +25,7 @@ from collections.abc import Callable
 from qiaomen.demo.history.budget import budget_plan
 from qiaomen.demo.history.calendar import SimYear, local_moment
 from qiaomen.demo.history.handling import sweeps_plan
+from qiaomen.demo.history.menu import menu_plan
 from qiaomen.demo.history.mix import LASTING_PROBLEMS
 from qiaomen.demo.history.reports import reports_plan
 from qiaomen.demo.history.timeline import Timeline
@@ -43,6 +44,7 @@ def history_create(
     world = world_load(year=year, timeline=timeline, seed=seed, lasting_problems=LASTING_PROBLEMS)
     visits_plan(world)
     reports_plan(world)
+    menu_plan(world)
     sweeps_plan(world)
     volunteers_plan(world)
     budget_plan(world)

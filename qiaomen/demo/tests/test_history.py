@@ -23,7 +23,9 @@ from qiaomen.analytics.reports.services import street_scope
 from qiaomen.analytics.ticket_figures import TARGETS, ticket_figures
 from qiaomen.core.workdays import CHINA
 from qiaomen.participation.budget.selectors import budget_figures
+from qiaomen.participation.menu.selectors import menu_figures
 from qiaomen.participation.models.budget import BudgetDisclosure, BudgetYear, Spending, SpendingStatus
+from qiaomen.participation.models.menu import MenuRequest, ServicePoint
 from qiaomen.places.models import Street
 from qiaomen.registry.models import Household
 from qiaomen.tickets.models import Status, Ticket, TicketEvent
@@ -215,3 +217,17 @@ def test_the_budget_lives_its_year_and_last_quarter_is_disclosed(year: None) -> 
     assert set(BudgetDisclosure.objects.values_list("year", "quarter")) == {(2026, 3)}
     (use,) = budget_figures(scope=street_scope(street), start=period_parse("2026").start, end=NOW)
     assert use.value is not None and 0 < use.value < 1
+
+
+def test_the_menu_grows_to_38_services_and_residents_ask_for_them_through_the_qr_page(year: None) -> None:
+    scope = street_scope(Street.objects.get())
+    figures = {f.code: f for f in menu_figures(scope=scope, start=NOW - dt.timedelta(days=30), end=NOW)}
+    assert figures["menu_size"].numerator == 38  # 39 put on the menu, one withdrawn
+    coverage = figures["service_point_coverage"]
+    assert coverage.value is not None and coverage.value > 0 and coverage.denominator
+    # The last community's mobile stops ran in the first half of the year only.
+    assert ServicePoint.objects.filter(kind="mobile", closed_on__lt=NOW.date()).exists()
+    requests = list(MenuRequest.objects.select_related("ticket", "entry__partner"))
+    assert requests
+    for request in requests:
+        assert request.ticket.channel == "qr" and request.ticket.department_id == request.entry.partner.department_id

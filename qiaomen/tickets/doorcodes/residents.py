@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from qiaomen.accounts.models import Department
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Conflict, InvalidInput, NotFound
 from qiaomen.core.photos import photos_clean
@@ -177,7 +178,12 @@ def door_code_submitted(*, code: DoorCode, submission_id: uuid.UUID) -> Ticket |
 
 
 def resident_demand_submit(
-    *, code: DoorCode, demand: ResidentDemand, request: HttpRequest | None = None
+    *,
+    code: DoorCode,
+    demand: ResidentDemand,
+    request: HttpRequest | None = None,
+    subcategory: Subcategory | None = None,
+    department: Department | None = None,
 ) -> tuple[Ticket, bool]:
     """A resident's demand through the QR page becomes a ticket of the code's household (and
     person); returns (ticket, created). The same submission id again is answered with the first
@@ -192,6 +198,9 @@ def resident_demand_submit(
     unconscious …) is never held back for a tick: it is stored as written, without consent, as
     PIPL art. 13(4) allows to protect someone's life and health.
     Photos are checked (content, size) before anything is created.
+
+    A page that knows what is asked (a service from the menu) passes its `subcategory` and the
+    `department` that handles it; the health rule above still reads the resident's words.
     """
     text = description_clean(demand.text)
     photos_clean(
@@ -200,7 +209,7 @@ def resident_demand_submit(
         too_many=gettext("At most %(limit)s photos can be uploaded at a time.") % {"limit": MAX_RESIDENT_PHOTOS},
     )
     suggestion = suggest(text)
-    description, photos, subcategory = text, demand.photos, None
+    description, photos, chosen = text, demand.photos, subcategory
     known: Suggestion | None = suggestion
     health = suggestion.code in HEALTH_CODES
     if health and not demand.health_consent and not suggestion.emergency and suggestion.priority != Priority.P1:
@@ -215,7 +224,7 @@ def resident_demand_submit(
             )
         # The suggestion's words came from the withheld text: intake classifies the note instead.
         description, photos, known = HEALTH_WITHHELD, [], None
-        subcategory = Subcategory.objects.filter(code=suggestion.code, retired=False).first()
+        chosen = chosen or Subcategory.objects.filter(code=suggestion.code, retired=False).first()
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -233,7 +242,8 @@ def resident_demand_submit(
                 door_code=code,
                 callback_phone=demand.callback_phone,
                 health_consent=demand.health_consent,
-                subcategory=subcategory,
+                subcategory=chosen,
+                department=department,
                 photos=photos,
                 suggestion=known,
                 request=request,

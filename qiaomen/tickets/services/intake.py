@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qiaomen.accounts.models import User
+from qiaomen.accounts.models import Department, User
 from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import place_scope
 from qiaomen.core.audit import audit_record
@@ -79,6 +79,7 @@ def ticket_from_text(
     callback_phone: str = "",
     health_consent: bool = False,
     subcategory: Subcategory | None = None,
+    department: Department | None = None,
     priority: str | None = None,
     photos: list[bytes] | None = None,
     suggestion: classification.Suggestion | None = None,
@@ -89,7 +90,8 @@ def ticket_from_text(
     A caller that knows the sub-category already (an Open311 service_code, a person at the
     staff entry page) passes it; the suggestion is still stored and an emergency still forces
     P1. A caller that has just classified this very text (the QR page, for its consent rule)
-    passes its `suggestion` rather than have it computed twice.
+    passes its `suggestion` rather than have it computed twice. A caller that knows who handles
+    it (a partner's menu service) passes the `department` with the sub-category.
     Bad input raises InvalidInput (from ticket_create or the photo check) and leaves nothing.
     """
     text = description_clean(description)  # before classifying: no work for an oversized text
@@ -126,6 +128,7 @@ def ticket_from_text(
             person=person,
             grid=grid,
             created_by=created_by,
+            department=department,
             route=route,
             request=request,
         )

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qiaomen.accounts.models import User
+from qiaomen.accounts.models import Department, User
 from qiaomen.core.audit import audit_record
 from qiaomen.core.crypto import blind_index
 from qiaomen.core.errors import Conflict, InvalidInput
@@ -49,6 +49,7 @@ def ticket_create(
     person: Person | None = None,
     grid: Grid | None = None,
     created_by: User | None = None,
+    department: Department | None = None,
     demand: Any = None,
     resolved_on_spot: bool = False,
     route: bool = True,
@@ -62,7 +63,9 @@ def ticket_create(
 
     A demand resolved on the spot becomes a ticket closed at creation with the worker's
     confirmation. A ticket from a household that raised the same sub-category within 90 days
-    is linked to the earlier one (a repeat, R-TIC-7).
+    is linked to the earlier one (a repeat, R-TIC-7). `department` routes it to another
+    department than the sub-category's: a request for a partner's menu service goes to the
+    department that handles that partner (participation's service menu).
     """
     description = description_clean(description)
     if channel not in Channel.values:
@@ -76,6 +79,7 @@ def ticket_create(
         household = person.household
     if grid is None and household is not None:
         grid = household.building.grid
+    department = department or subcategory.department
     now = timezone.now()
     closed = resolved_on_spot
     routed = route and not closed
@@ -95,7 +99,7 @@ def ticket_create(
             description=description,
             subcategory=subcategory,
             priority=priority,
-            department=subcategory.department,
+            department=department,
             status=status,
             created_by=created_by,
             created_at=now,
@@ -114,7 +118,7 @@ def ticket_create(
         detail = {
             "channel": channel,
             "priority": priority,
-            "department": subcategory.department.code,
+            "department": department.code,
             "repeat_of": ticket.repeat_of_id,
         }
         ticket.transition_event(

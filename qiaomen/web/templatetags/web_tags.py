@@ -92,6 +92,8 @@ NAV_GROUPS: list[NavGroup] = [
             E("web:volunteer_me", _("My volunteering"), Capability.SERVE_AS_VOLUNTEER),
             E("web:budget", pgettext_lazy("budget", "Budget and spending"), Capability.VIEW_BUDGET),
             E("web:spending_approvals", pgettext_lazy("budget", "Spending to approve"), Capability.APPROVE_SPENDING),
+            E("web:menu", _("Service menu"), Capability.VIEW_MENU),
+            E("web:service_points", _("Service points"), Capability.VIEW_MENU),
         ],
     ),
     NavGroup(
