@@ -48,6 +48,8 @@ class Capability(StrEnum):
     MANAGE_SECURITY = "manage_security"  # unlocks, 2FA resets, key rotation, role changes
     VIEW_COMMAND_CENTRE = "view_command_centre"  # the targets dashboard and its drill-downs, within the user's places
     MANAGE_SCREENS = "manage_screens"  # issue and revoke the wall screen's read-only kiosk links
+    VIEW_ACTIVITIES = "view_activities"  # meetings, activities, groups and the participation rate of the user's places
+    MANAGE_ACTIVITIES = "manage_activities"  # hold meetings and activities, sign households up, record attendance
 
 
 C = Capability
@@ -58,6 +60,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.HANDLE_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
         | {C.MANAGE_TAXONOMY, C.CLASSIFY_TICKETS}
         | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE, C.MANAGE_SCREENS}
+        | {C.VIEW_ACTIVITIES, C.MANAGE_ACTIVITIES}
     ),
     # Community staff keep the accounts of their community's grid workers and building chiefs.
     Role.COMMUNITY_STAFF: frozenset(
@@ -66,10 +69,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MERGE_TICKETS, C.VIEW_TICKET_FIGURES}
         | {C.CLASSIFY_TICKETS}
         | {C.MANAGE_DOOR_CODES, C.VIEW_COMMAND_CENTRE}
+        | {C.VIEW_ACTIVITIES, C.MANAGE_ACTIVITIES}
     ),
     Role.GRID_WORKER: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY, C.VIEW_VISITS, C.RECORD_VISITS}
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MANAGE_DOOR_CODES}
+        | {C.VIEW_ACTIVITIES, C.MANAGE_ACTIVITIES}
     ),
     # Building chiefs and volunteers see their households with minimal data: masked, no notes.
     Role.BUILDING_CHIEF: frozenset({C.VIEW_REGISTRY}),
@@ -81,6 +86,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     Role.SUPERVISOR: frozenset(
         {C.VIEW_REGISTRY, C.VIEW_VISITS, C.VIEW_TICKETS, C.SPOT_CHECK, C.VIEW_TICKET_FIGURES, C.VIEW_COMMAND_CENTRE}
+        | {C.VIEW_ACTIVITIES}
     ),
     # Separated duties (三员分立, SECURITY line 15), none of them sees a person's file:
     # the system admin keeps accounts and their places, never the audit log;

@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 from qiaomen.accounts.scopes import PlaceScope
+from qiaomen.participation.activities.rate import participation_figures
 from qiaomen.participation.figure import FigureSource, ResourceFigure
 
-FIGURE_SOURCES: list[FigureSource] = []
+FIGURE_SOURCES: list[FigureSource] = [participation_figures]
 
 
 def resource_figures(*, scope: PlaceScope, start: dt.datetime, end: dt.datetime) -> list[ResourceFigure]:
