@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from qiaomen.public import views
+from qiaomen.public import activities, views
 
 app_name = "public"
 urlpatterns: list[URLPattern] = [
     path("r/<str:token>/", views.rate, name="rate"),
     path("q/<str:token>", views.door, name="door"),
     path("q/<str:token>/rights", views.door_rights, name="door_rights"),
+    path("q/<str:token>/activities", activities.door_activities, name="door_activities"),
+    path("a/<str:token>", activities.activity_checkin_page, name="activity_checkin"),
 ]

@@ -55,6 +55,11 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "rights": "rights_request",
     # command/reports/<int:pk>/: a kept monthly bulletin, which covers grid B's whole street.
     "reports": "report",
+    # activities/… (R-PAR-2): an activity, a meeting, its decision, a self-governing group.
+    "activities": "activity",
+    "meetings": "meeting",
+    "decisions": "meeting_decision",
+    "groups": "resident_group",
 }
 # Parameters that are themselves the credential (the resident's one-time rating link): there is
 # no record to scope, so those routes get their own test below instead of the record sweep.
@@ -94,6 +99,10 @@ INSIDER_BY_KIND: dict[str, str] = {
     "user": "street_admin",
     # The street's kept bulletin: for whoever sees the whole street, not a community's staff.
     "report": "street_admin",
+    "activity": "worker_b",
+    "meeting": "worker_b",
+    "meeting_decision": "worker_b",
+    "resident_group": "worker_b",
 }
 # Outsiders who may nevertheless see some kind of grid B's record: they are left out of the
 # outsiders' check for routes of that kind only.

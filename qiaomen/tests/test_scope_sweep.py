@@ -19,6 +19,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 import pytest
@@ -37,6 +38,8 @@ from qiaomen.accounts.screens import screen_token_create
 from qiaomen.accounts.services import api_token_create
 from qiaomen.analytics.models_reports import Report
 from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
+from qiaomen.participation.models import Activity
+from qiaomen.participation.tests.activity_helpers import participation_records
 from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus, RightsKind
 from qiaomen.testing import SmallStreet, sign_in
 from qiaomen.tests.sweep_routes import (  # the routes and their record kinds
@@ -100,6 +103,8 @@ class GridB:
     def token_for(self, route: Route) -> str:
         if route.route.startswith("command/screen/k/"):
             return self.screen_key
+        if route.route.startswith("a/"):  # the code at the door of grid B's activity
+            return cast(Activity, self.records["activity"]).checkin_token
         return self.door_token if route.route.startswith("q/") else self.rating_token
 
     def url(self, route: Route) -> str:
@@ -180,6 +185,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
         content=b"%PDF",
         generated_at=now,
     )
+    participation = participation_records(s)
     # Not the masked ID number: region code and check character are shared by one person in
     # eleven of the district (hole 1), so it names nobody.
     values = [person.name, person.phone_masked, s.building_b.address]
@@ -203,6 +209,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "subcategory": ticket.subcategory,
             "rights_request": rights_request,
             "report": report,
+            **participation,
         },
         # As they appear in HTML and in JSON, escaped or not.
         markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],

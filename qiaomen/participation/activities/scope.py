@@ -9,14 +9,16 @@ activity.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
-from qiaomen.accounts.scopes import PlaceScope, place_scope
+from qiaomen.accounts.scopes import EMPTY_SCOPE, PlaceScope, place_scope
 from qiaomen.participation.models import Activity, Meeting, MeetingDecision, ResidentGroup
-from qiaomen.places.models import Building, Grid
+from qiaomen.places.models import Building, Community, Grid
 
 
 def scope_community_ids(scope: PlaceScope) -> set[int]:
@@ -94,3 +96,23 @@ def decision_for_user(user: User, pk: int) -> MeetingDecision:
     if decision is None:
         raise Http404
     return decision
+
+
+@dataclass(frozen=True)
+class OrganiserPlaces:
+    """The places a user may choose on the participation forms."""
+
+    communities: QuerySet[Community]
+    grids: QuerySet[Grid]
+    buildings: QuerySet[Building]
+    groups: QuerySet[ResidentGroup]
+
+
+def organiser_places(user: User) -> OrganiserPlaces:
+    scope = place_scope(user) if user.can(Capability.MANAGE_ACTIVITIES) else EMPTY_SCOPE
+    return OrganiserPlaces(
+        communities=Community.objects.filter(pk__in=sorted(scope_community_ids(scope))),
+        grids=Grid.objects.filter(pk__in=sorted(scope.all_grid_ids)),
+        buildings=Building.objects.filter(scope.building_q()).select_related("grid"),
+        groups=groups_in_scope(scope),
+    )

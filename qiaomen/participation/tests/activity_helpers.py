@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import time_machine
+from django.db.models import Model
+from django.utils import timezone
 
-from qiaomen.participation.activities.activities import activity_create
-from qiaomen.participation.activities.meetings import meeting_attendee_add, meeting_create
-from qiaomen.participation.models import Activity, ActivityKind, Meeting, ResidentGroup
+from qiaomen.participation.activities.activities import activity_create, activity_signup
+from qiaomen.participation.activities.groups import group_create, group_member_add
+from qiaomen.participation.activities.meetings import meeting_attendee_add, meeting_create, meeting_decision_add
+from qiaomen.participation.models import Activity, ActivityKind, GroupKind, Meeting, ResidentGroup, SignUpChannel
 from qiaomen.places.models import Building
 from qiaomen.registry.models import Household
 from qiaomen.testing import SmallStreet
@@ -66,3 +69,17 @@ def make_meeting(
     for household in households:
         meeting_attendee_add(meeting=meeting, household=household, user=s.users["street_admin"])
     return meeting
+
+
+def participation_records(s: SmallStreet) -> dict[str, Model]:
+    """Grid B's participation records for the scope sweep: an activity in building B with household
+    B signed up, a meeting of grid B with household B on its list and a decision, and a group of
+    community 2 with grid B's resident as a member."""
+    admin = s.users["street_admin"]
+    group = group_create(user=admin, community=s.community_2, name="光明合唱队", kind=GroupKind.INTEREST)
+    group_member_add(group=group, person=s.resident_b, user=admin)
+    activity = make_activity(s, timezone.now() + dt.timedelta(days=3), building=s.building_b, group=group)
+    activity_signup(activity=activity, household=s.household_b, channel=SignUpChannel.STAFF, user=admin)
+    meeting = make_meeting(s, timezone.now(), households=(s.household_b,), community_2=True)
+    decision = meeting_decision_add(meeting=meeting, user=admin, text="修复路灯")
+    return {"activity": activity, "meeting": meeting, "meeting_decision": decision, "resident_group": group}

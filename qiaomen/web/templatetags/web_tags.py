@@ -86,7 +86,10 @@ NAV_GROUPS: list[NavGroup] = [
     NavGroup(
         # One entry per area of the participation domain: volunteers, activities, menu, budget.
         pgettext_lazy("screen", "Participation"),
-        [],
+        [
+            E("web:activity_list", _("Activities, meetings, groups"), Capability.VIEW_ACTIVITIES),
+            E("web:participation", _("Participation rate"), Capability.VIEW_ACTIVITIES),
+        ],
     ),
     NavGroup(
         pgettext_lazy("screen", "System"),
