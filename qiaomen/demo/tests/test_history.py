@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 from collections import Counter
 from collections.abc import Iterator
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -15,12 +16,16 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
+from qiaomen.accounts.models import User
+from qiaomen.accounts.scopes import place_scope
 from qiaomen.analytics.cooccurrence import cooccurrence
 from qiaomen.analytics.models import ForecastRun, Report, ReportFormat, ReportKind
 from qiaomen.analytics.periods import period_parse
 from qiaomen.analytics.reports.services import street_scope
 from qiaomen.analytics.ticket_figures import TARGETS, ticket_figures
 from qiaomen.core.workdays import CHINA
+from qiaomen.participation.activities.rate import participation_figures, participation_table
+from qiaomen.participation.models import Attendance, MeetingDecision, SignUp
 from qiaomen.places.models import Street
 from qiaomen.registry.models import Household
 from qiaomen.tickets.models import Status, Ticket, TicketEvent
@@ -53,10 +58,12 @@ def _snapshot() -> dict[str, Any]:
     """What the year made, without row ids (and without the spot-check sample, drawn at random on purpose)."""
     return {
         "visits": sorted(Visit.objects.values_list("household__address_key", "visited_at", "outcome")),
+        # Two tickets of one moment may differ only in a rating one of them lacks: None sorts first.
         "tickets": sorted(
             Ticket.objects.values_list(
                 "channel", "status", "subcategory__code", "created_at", "rating", "escalation_level", "reopen_count"
-            )
+            ),
+            key=lambda row: tuple((value is not None, value) for value in row),
         ),
         "by_status": Counter(Ticket.objects.values_list("status", flat=True)),
         "by_channel": Counter(Ticket.objects.values_list("channel", flat=True)),
@@ -179,3 +186,23 @@ def test_elders_who_ask_for_meals_also_ask_for_a_home_doctor_and_the_analysis_fi
     found = cooccurrence(scope=street_scope(Street.objects.get()), period=year_so_far, limit=100)
     pair = next(pair for pair in found.pairs if (pair.first, pair.second) == ("LIF-MEAL", "LIF-MED"))
     assert pair.lift > 1.5 and pair.households >= 3
+
+
+@pytest.mark.django_db
+def test_residents_take_part_in_meetings_activities_and_groups(year: None) -> None:
+    """R-PAR-2 on the demo street: a plausible participation rate that differs by community, at
+    least 10 groups of which all but one are active, and the figures are not zero."""
+    admin = User.objects.get(username="admin")
+    start = NOW - dt.timedelta(days=365)
+    with time_machine.travel(NOW, tick=False):
+        table = participation_table(scope=place_scope(admin), start=start, end=NOW)
+        figures = {f.code: f for f in participation_figures(scope=place_scope(admin), start=start, end=NOW)}
+    rates = [row.community.rate for row in table.communities]
+    assert all(rate is not None and Decimal("0.3") < rate < Decimal("0.7") for rate in rates)
+    assert len(set(rates)) > 1
+    assert figures["participation_rate"].numerator > 0
+    groups = figures["active_groups"]
+    assert groups.denominator is not None and groups.denominator >= 10
+    assert groups.numerator == groups.denominator - 1  # the one idle group
+    assert SignUp.objects.filter(channel="qr").exists() and Attendance.objects.filter(via="scan").exists()
+    assert MeetingDecision.objects.filter(ticket__isnull=False).exists()
