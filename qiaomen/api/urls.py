@@ -13,7 +13,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
-from qiaomen.api import auth, figures, places, registry, tickets, tickets_merge, visits
+from qiaomen.api import activities, auth, figures, places, registry, tickets, tickets_merge, visits
 from qiaomen.api.auth import API_AUTH
 from qiaomen.api.errors import install_error_handlers, unmatched
 from qiaomen.api.schema_rules import query_pair_as_object
@@ -80,5 +80,6 @@ api.add_router("/", visits.router)
 api.add_router("/", tickets.router)
 api.add_router("/", tickets_merge.router)
 api.add_router("/", figures.router)
+api.add_router("/", activities.router)
 # Keep last: it answers every path that no router above matched.
 api.add_router("/", unmatched)

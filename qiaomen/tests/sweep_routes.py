@@ -25,6 +25,7 @@ KIND_BY_PARAMETER: dict[str, str] = {
     "service_request_id": "ticket",
     # The user pages (users/<id>/…): grid B's worker's account.
     "user_id": "user",
+    "activity_id": "activity",
 }
 # Generic names (pk, id) take their kind from the path segment just before them:
 # registry/households/<int:pk>/ is a household, imports/<int:pk>/result/ an import batch.
