@@ -60,6 +60,8 @@ class Capability(StrEnum):
     APPROVE_SPENDING = "approve_spending"  # approve or reject spending someone else submitted
     VIEW_MENU = "view_menu"  # the service menu, its partners and service points of the user's places
     MANAGE_MENU = "manage_menu"  # keep partners, menu entries and service points (street staff)
+    VIEW_ACTIVITIES = "view_activities"  # meetings, activities, groups and the participation rate of the user's places
+    MANAGE_ACTIVITIES = "manage_activities"  # hold meetings and activities, sign households up, record attendance
 
 
 C = Capability
@@ -73,6 +75,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_VOLUNTEERS, C.MANAGE_VOLUNTEERS, C.SET_POINT_RATES}
         | {C.VIEW_BUDGET, C.MANAGE_BUDGET, C.APPROVE_SPENDING}
         | {C.VIEW_MENU, C.MANAGE_MENU}
+        | {C.VIEW_ACTIVITIES, C.MANAGE_ACTIVITIES}
     ),
     # Community staff keep the accounts of their community's grid workers and building chiefs.
     Role.COMMUNITY_STAFF: frozenset(
@@ -84,11 +87,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_VOLUNTEERS, C.MANAGE_VOLUNTEERS}
         # Their street's budget, read-only: the money is the street's, not the community's.
         | {C.VIEW_BUDGET}
+        | {C.VIEW_ACTIVITIES, C.MANAGE_ACTIVITIES}
     ),
     Role.GRID_WORKER: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY, C.VIEW_VISITS, C.RECORD_VISITS}
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MANAGE_DOOR_CODES, C.VIEW_MENU}
         | {C.VIEW_VOLUNTEERS, C.CONFIRM_SERVICE}
+        | {C.VIEW_ACTIVITIES, C.MANAGE_ACTIVITIES}
     ),
     # Building chiefs and volunteers see their households with minimal data: masked, no notes.
     Role.BUILDING_CHIEF: frozenset({C.VIEW_REGISTRY}),
@@ -108,6 +113,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_VOLUNTEERS}
         | {C.VIEW_BUDGET, C.APPROVE_SPENDING}
         | {C.VIEW_MENU}
+        | {C.VIEW_ACTIVITIES}
     ),
     # Separated duties (三员分立, SECURITY line 15), none of them sees a person's file:
     # the system admin keeps accounts and their places, never the audit log;

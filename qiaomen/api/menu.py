@@ -53,7 +53,7 @@ class UncoveredBuildingOut(Schema):
     located: bool
 
 
-class CommunityCoverageOut(Schema):
+class CommunityReachOut(Schema):
     community_id: int
     community: str
     households: int
@@ -63,17 +63,17 @@ class CommunityCoverageOut(Schema):
     uncovered_buildings: list[UncoveredBuildingOut]
 
 
-class CoverageOut(Schema):
+class ServicePointReachOut(Schema):
     radius_m: float = Field(description="straight-line (great-circle) distance, not walking distance")
     goal: float
     week_start: dt.date
     week_end: dt.date
     households: int
     covered: int
-    communities: list[CommunityCoverageOut]
+    communities: list[CommunityReachOut]
 
 
-class CoverageQuery(Schema):
+class ServicePointReachQuery(Schema):
     on: dt.date | None = Field(None, description="a day of the week to count (default today, Asia/Shanghai)")
 
 
@@ -116,8 +116,10 @@ def menu_partner(request: HttpRequest, pk: int) -> dict[str, Any]:
     }
 
 
-@router.get("/service-points/coverage", response=responses(CoverageOut, 401, 403, 422), url_name="menu_coverage")
-def service_point_coverage(request: HttpRequest, query: Query[CoverageQuery]) -> dict[str, Any]:
+@router.get(
+    "/service-points/coverage", response=responses(ServicePointReachOut, 401, 403, 422), url_name="menu_coverage"
+)
+def service_point_coverage(request: HttpRequest, query: Query[ServicePointReachQuery]) -> dict[str, Any]:
     """Households within 800 m of a service point open in the week of `on`, by community."""
     user = api_user_with(request, Capability.VIEW_MENU)
     table = coverage_table(scope=place_scope(user), on=query.on or timezone.localdate())

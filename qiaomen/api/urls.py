@@ -13,7 +13,19 @@ from ninja import NinjaAPI, Swagger
 from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
-from qiaomen.api import auth, budget, figures, menu, places, registry, tickets, tickets_merge, visits, volunteers
+from qiaomen.api import (
+    activities,
+    auth,
+    budget,
+    figures,
+    menu,
+    places,
+    registry,
+    tickets,
+    tickets_merge,
+    visits,
+    volunteers,
+)
 from qiaomen.api.auth import API_AUTH
 from qiaomen.api.errors import install_error_handlers, unmatched
 from qiaomen.api.schema_rules import query_pair_as_object
@@ -83,5 +95,6 @@ api.add_router("/", figures.router)
 api.add_router("/", volunteers.router)
 api.add_router("/", budget.router)
 api.add_router("/", menu.router)
+api.add_router("/", activities.router)
 # Keep last: it answers every path that no router above matched.
 api.add_router("/", unmatched)

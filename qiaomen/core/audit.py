@@ -80,9 +80,7 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-    # No savepoint: nothing here fails in a way a caller recovers from, and a savepoint per row
-    # is two more statements for every audited write (a visit, each ticket step).
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         chain_lock()
         entry = _entry_chained(
             _last_hash(),
@@ -111,7 +109,7 @@ def audit_record_batch(
     at = timezone.now()
     ip = client_ip(request)
     entries: list[AuditEntry] = []
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         chain_lock()
         last = _last_hash()
         for item in items:

@@ -108,28 +108,24 @@ def claim_transition(
         )
     at = at or timezone.now()
     model = type(row)
-    # No savepoint: a lost claim writes nothing and is raised after the block, so a caller that
-    # catches the Conflict (a sweep moving on to the next row) keeps a usable transaction; any
-    # other failure inside rolls back the caller's whole transaction, as it should.
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         claimed = model._default_manager.filter(pk=row.pk, version=stateful.version, **{field: old}).update(
             **{field: new}, version=F("version") + 1, **sealed_changes(row, changes or {})
         )
-        if claimed:
-            stateful.transition_event(
-                Transition(action=action, old=old, new=new, actor=actor, at=at, reason=reason, detail=detail or {})
+        if not claimed:
+            raise Conflict(
+                f"{model._meta.model_name}_changed",
+                _("Someone else changed this just now: refresh the page and try again."),
             )
-            audit_record(
-                action=f"{model._meta.model_name}.{action}",
-                actor=actor,
-                request=request,
-                obj=row,
-                detail={"from": old, "to": new, **(audit_detail or {})},
-            )
-    if not claimed:
-        raise Conflict(
-            f"{model._meta.model_name}_changed",
-            _("Someone else changed this just now: refresh the page and try again."),
+        stateful.transition_event(
+            Transition(action=action, old=old, new=new, actor=actor, at=at, reason=reason, detail=detail or {})
+        )
+        audit_record(
+            action=f"{model._meta.model_name}.{action}",
+            actor=actor,
+            request=request,
+            obj=row,
+            detail={"from": old, "to": new, **(audit_detail or {})},
         )
     row.refresh_from_db()
     return row

@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 from qiaomen.accounts.scopes import PlaceScope
+from qiaomen.participation.activities.rate import participation_figures
 from qiaomen.participation.budget.selectors import budget_figures
 from qiaomen.participation.figure import FigureSource, ResourceFigure
 from qiaomen.participation.menu.selectors import menu_figures
 from qiaomen.participation.volunteers.selectors import volunteer_figures
 
 FIGURE_SOURCES: list[FigureSource] = [
+    participation_figures,
     volunteer_figures,
     menu_figures,
     budget_figures,

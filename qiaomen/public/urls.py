@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from qiaomen.public import menu, views, volunteer
+from qiaomen.public import activities, menu, views, volunteer
 
 app_name = "public"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -16,4 +16,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("q/<str:token>/volunteer", volunteer.door_volunteer, name="door_volunteer"),
     path("disclosures/", include("qiaomen.public.budget.urls")),
     path("q/<str:token>/menu", menu.door_menu, name="door_menu"),
+    path("q/<str:token>/activities", activities.door_activities, name="door_activities"),
+    path("a/<str:token>", activities.activity_checkin_page, name="activity_checkin"),
 ]

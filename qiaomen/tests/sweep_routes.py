@@ -31,6 +31,7 @@ KIND_BY_PARAMETER: dict[str, str] = {
     # The street's budget (api/v1/budget/spending/<id>) and its public disclosures.
     "spending_id": "spending",
     "disclosure_id": "disclosure",
+    "activity_id": "activity",
 }
 # Generic names (pk, id) take their kind from the path segment just before them:
 # registry/households/<int:pk>/ is a household, imports/<int:pk>/result/ an import batch.
@@ -78,6 +79,11 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "partners": "partner",
     "entries": "menu_entry",
     "points": "service_point",
+    # activities/… (R-PAR-2): an activity, a meeting, its decision, a self-governing group.
+    "activities": "activity",
+    "meetings": "meeting",
+    "decisions": "meeting_decision",
+    "groups": "resident_group",
 }
 # Parameters that are themselves the credential (the resident's one-time rating link): there is
 # no record to scope, so those routes get their own test below instead of the record sweep.
@@ -131,10 +137,19 @@ INSIDER_BY_KIND: dict[str, str] = {
     "partner": "street_admin",
     "menu_entry": "street_admin",
     "service_point": "street_admin",
+    "activity": "worker_b",
+    "meeting": "worker_b",
+    "meeting_decision": "worker_b",
+    "resident_group": "worker_b",
 }
 # Outsiders who may nevertheless see some kind of grid B's record: they are left out of the
 # outsiders' check for routes of that kind only.
-ALSO_INSIDERS: dict[str, set[str]] = {"user": {"system_admin", "security_admin"}, "spending": {"community_staff"}}
+ALSO_INSIDERS: dict[str, set[str]] = {
+    "user": {"system_admin", "security_admin"},
+    "spending": {"community_staff"},
+    # Grid B's street is community 1's street too: its staff read the street's budget.
+    "street": {"community_staff"},
+}
 NO_SUCH_PK = 987_654_321
 
 # Everyone who must not see grid B: grid A's worker, building chief and volunteer (who signs in

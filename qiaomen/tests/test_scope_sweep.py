@@ -19,6 +19,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 import pytest
@@ -37,6 +38,8 @@ from qiaomen.accounts.screens import screen_token_create
 from qiaomen.accounts.services import api_token_create
 from qiaomen.analytics.models_reports import Report
 from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
+from qiaomen.participation.models.activities import Activity
+from qiaomen.participation.tests.activity_helpers import participation_records
 from qiaomen.participation.tests.budget_helpers import budget_records
 from qiaomen.participation.tests.menu_fixtures import make_entry, make_partner, make_point
 from qiaomen.participation.tests.volunteer_helpers import make_volunteers
@@ -103,6 +106,8 @@ class GridB:
     def token_for(self, route: Route) -> str:
         if route.route.startswith("command/screen/k/"):
             return self.screen_key
+        if route.route.startswith("a/"):  # the code at the door of grid B's activity
+            return cast(Activity, self.records["activity"]).checkin_token
         return self.door_token if route.route.startswith("q/") else self.rating_token
 
     def url(self, route: Route) -> str:
@@ -189,6 +194,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
     partner = make_partner(s, "光明社区卫生站", community=s.community_2)
     menu_entry = make_entry(s, partner, "光明上门理发")
     service_point = make_point(s, "光明服务站", lat=31.21, lng=121.41, community=s.community_2)
+    participation = participation_records(s)
     # Not the masked ID number: region code and check character are shared by one person in
     # eleven of the district (hole 1), so it names nobody.
     values = [person.name, person.phone_masked, s.building_b.address]
@@ -223,6 +229,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "partner": partner,
             "menu_entry": menu_entry,
             "service_point": service_point,
+            **participation,
         },
         # As they appear in HTML and in JSON, escaped or not.
         markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],

@@ -18,6 +18,7 @@ urlpatterns = [
     path("tickets/", include("qiaomen.web.tickets.urls")),
     path("doorcodes/", include("qiaomen.web.doorcodes.urls")),
     path("rights/", include("qiaomen.web.rights.urls")),
+    path("activities/", include("qiaomen.web.activities.urls")),
     path("users/", include("qiaomen.web.users.urls")),
     path("budget/", include("qiaomen.web.budget.urls")),
     path("menu/", include("qiaomen.web.menu.urls")),

@@ -22,6 +22,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
+from qiaomen.demo.history.activities import activities_plan
 from qiaomen.demo.history.budget import budget_plan
 from qiaomen.demo.history.calendar import SimYear, local_moment
 from qiaomen.demo.history.handling import sweeps_plan
@@ -48,6 +49,7 @@ def history_create(
     sweeps_plan(world)
     volunteers_plan(world)
     budget_plan(world)
+    activities_plan(world)
     months: set[tuple[int, int]] = set()
 
     def on_day(day: dt.date) -> None:

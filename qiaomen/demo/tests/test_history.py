@@ -16,14 +16,18 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
+from qiaomen.accounts.models import User
+from qiaomen.accounts.scopes import place_scope
 from qiaomen.analytics.cooccurrence import cooccurrence
 from qiaomen.analytics.models import ForecastRun, Report, ReportFormat, ReportKind
 from qiaomen.analytics.periods import period_parse
 from qiaomen.analytics.reports.services import street_scope
 from qiaomen.analytics.ticket_figures import TARGETS, ticket_figures
 from qiaomen.core.workdays import CHINA
+from qiaomen.participation.activities.rate import participation_figures, participation_table
 from qiaomen.participation.budget.selectors import budget_figures
 from qiaomen.participation.menu.selectors import menu_figures
+from qiaomen.participation.models.activities import Attendance, MeetingDecision, SignUp
 from qiaomen.participation.models.budget import BudgetDisclosure, BudgetYear, Spending, SpendingStatus
 from qiaomen.participation.models.menu import MenuRequest, ServicePoint
 from qiaomen.places.models import Street
@@ -58,10 +62,12 @@ def _snapshot() -> dict[str, Any]:
     """What the year made, without row ids (and without the spot-check sample, drawn at random on purpose)."""
     return {
         "visits": sorted(Visit.objects.values_list("household__address_key", "visited_at", "outcome")),
+        # Two tickets of one moment may differ only in a rating one of them lacks: None sorts first.
         "tickets": sorted(
             Ticket.objects.values_list(
                 "channel", "status", "subcategory__code", "created_at", "rating", "escalation_level", "reopen_count"
-            )
+            ),
+            key=lambda row: tuple((value is not None, value) for value in row),
         ),
         "by_status": Counter(Ticket.objects.values_list("status", flat=True)),
         "by_channel": Counter(Ticket.objects.values_list("channel", flat=True)),
@@ -231,3 +237,22 @@ def test_the_menu_grows_to_38_services_and_residents_ask_for_them_through_the_qr
     assert requests
     for request in requests:
         assert request.ticket.channel == "qr" and request.ticket.department_id == request.entry.partner.department_id
+
+
+def test_residents_take_part_in_meetings_activities_and_groups(year: None) -> None:
+    """R-PAR-2 on the demo street: a plausible participation rate that differs by community, at
+    least 10 groups of which all but one are active, and the figures are not zero."""
+    admin = User.objects.get(username="admin")
+    start = NOW - dt.timedelta(days=365)
+    with time_machine.travel(NOW, tick=False):
+        table = participation_table(scope=place_scope(admin), start=start, end=NOW)
+        figures = {f.code: f for f in participation_figures(scope=place_scope(admin), start=start, end=NOW)}
+    rates = [row.community.rate for row in table.communities]
+    assert all(rate is not None and Decimal("0.3") < rate < Decimal("0.7") for rate in rates)
+    assert len(set(rates)) > 1
+    assert figures["participation_rate"].numerator > 0
+    groups = figures["active_groups"]
+    assert groups.denominator is not None and groups.denominator >= 10
+    assert groups.numerator == groups.denominator - 1  # the one idle group
+    assert SignUp.objects.filter(channel="qr").exists() and Attendance.objects.filter(via="scan").exists()
+    assert MeetingDecision.objects.filter(ticket__isnull=False).exists()

@@ -87,6 +87,8 @@ NAV_GROUPS: list[NavGroup] = [
         # One entry per area of the participation domain: volunteers, activities, menu, budget.
         pgettext_lazy("screen", "Participation"),
         [
+            E("web:activity_list", _("Activities, meetings, groups"), Capability.VIEW_ACTIVITIES),
+            E("web:participation", _("Participation rate"), Capability.VIEW_ACTIVITIES),
             E("web:volunteer_list", _("Volunteers"), Capability.VIEW_VOLUNTEERS),
             E("web:volunteer_hours_queue", _("Hours to confirm"), Capability.CONFIRM_SERVICE),
             E("web:volunteer_me", _("My volunteering"), Capability.SERVE_AS_VOLUNTEER),

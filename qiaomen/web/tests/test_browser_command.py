@@ -24,13 +24,15 @@ def test_the_command_centre_draws_its_charts_under_the_csp(live_server: LiveServ
         page = new_page(browser, trouble, DESK)
         sign_in(page, base, "admin", reverse("web:command") + "?period=2026-11")
         expect(page.get_by_role("heading", name="指挥中心")).to_be_visible()
-        expect(page.locator(".target-card")).to_have_count(CHARTS)
+        expect(page.locator(".target-card[data-target]")).to_have_count(CHARTS)
+        # Beside the targets, the participation panel: the rate against its goal, among others.
+        expect(page.locator(".target-card[data-resource=participation_rate]")).to_be_visible()
         expect(page.locator("[data-chart][data-chart-drawn=true]")).to_have_count(CHARTS)
         assert page.locator("[data-chart] canvas").count() == CHARTS
         page.get_by_role("link", name="网格", exact=True).click()
         expect(page.get_by_role("row", name="光明一网格")).to_be_visible()
         expect(page.locator("[data-chart][data-chart-drawn=true]")).to_have_count(CHARTS)
-        page.locator(".target-card a").first.click()
+        page.locator(".target-card[data-target] a").first.click()
         expect(page.get_by_role("heading", name="就地解决率")).to_be_visible()
         page.context.close()
     assert not trouble, trouble

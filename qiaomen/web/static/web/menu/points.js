@@ -41,13 +41,17 @@
         .bindTooltip(label(building[3]))
         .addTo(group);
     });
-    group.addTo(map);
-    var bounds = group.getBounds();
+    // The view first: a circle sized in metres can only be placed on a map that has one.
+    var located = data.points.map(function (point) { return [point.lat, point.lng]; }).concat(
+      data.buildings.map(function (building) { return [building[0], building[1]]; })
+    );
+    var bounds = L.latLngBounds(located);
     if (bounds.isValid()) {
       map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 });
     } else {
       map.setView([35, 105], 4); // nothing located: China as a whole
     }
+    group.addTo(map);
     box.setAttribute("data-map-drawn", "true");
   }
 
