@@ -92,7 +92,7 @@ def claim_transition(
 
     `from_states` narrows where this action may start (accepting is allowed from fewer states
     than the table lets a ticket reach `accepted`). `changes` are further columns to write in
-    the same UPDATE (F() expressions allowed). Returns the row as stored afterwards.
+    the same UPDATE (F() expressions allowed). Returns the row with what the claim wrote.
     """
     stateful = cast(Stateful, row)
     field = state_field(row)
@@ -127,5 +127,8 @@ def claim_transition(
             obj=row,
             detail={"from": old, "to": new, **(audit_detail or {})},
         )
-    row.refresh_from_db()
+    # The columns this claim wrote, read back (F() expressions resolved); the rest is as the
+    # caller read it, which the version check has just proved: no claim changed the row since.
+    # Not the whole row: reading it back would decrypt every sealed column for nothing.
+    row.refresh_from_db(fields=[field, "version", *(changes or {})])
     return row

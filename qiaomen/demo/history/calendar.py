@@ -58,7 +58,12 @@ class SimYear:
         return WorkdayCalendar()
 
     def is_working_day(self, day: dt.date) -> bool:
-        return self.workdays.is_working_day(day)
+        return day in self.working_days if self.start <= day <= self.today else self.workdays.is_working_day(day)
+
+    @cached_property
+    def working_days(self) -> frozenset[dt.date]:
+        """The year's working days, decided once: the planners ask about each day many times."""
+        return frozenset(day for day in self.days if self.workdays.is_working_day(day))
 
     @cached_property
     def holidays(self) -> frozenset[dt.date]:

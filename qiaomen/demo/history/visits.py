@@ -5,9 +5,9 @@ A visit is planned on a working day of its period; a community's diligence decid
 happens. At the door somebody is home, or nobody is (the worker comes back within two weeks
 now and then), or the household refuses. A diligent community visits a special household that
 nobody met this month once more before the month ends. A visit that met the household may hear
-a demand: settled on the spot, or a proactive ticket (visit_record_with_tickets), sent at once.
-The other visits of a worker's day reach the server as the phone syncs after the day's last door
-(visits_record_batch), as a worker's phone in a stairwell without signal sends them.
+a demand: settled on the spot, or a proactive ticket. A worker's day reaches the server as the
+phone syncs after the day's last door (visits_record_batch_with_tickets), as a phone without
+signal in the stairwells sends it; the tickets of its demands are made then.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from qiaomen.demo.history.mix import ON_SPOT, VISIT_WEIGHTS, demand_text, demand
 from qiaomen.demo.history.world import World
 from qiaomen.registry.models import Household, HouseholdStatus
 from qiaomen.tickets.models import Ticket
-from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
+from qiaomen.tickets.services.visit_demands import visits_record_batch_with_tickets
 from qiaomen.visits.models import Outcome
-from qiaomen.visits.recording import MAX_BATCH, DemandInput, VisitInput, visits_record_batch
+from qiaomen.visits.recording import MAX_BATCH, DemandInput, VisitInput
 
 REFUSALS = ("家中老人身体不适，不便接待", "住户表示工作繁忙，不愿配合", "住户对走访有顾虑，拒绝开门")
 HEALTH = ("良好", "良好", "良好", "一般", "一般", "较差")
@@ -71,8 +71,8 @@ SYNC_AFTER = dt.timedelta(minutes=10)
 
 
 def visits_plan(world: World) -> None:
-    """Put every visit of the year on the timeline, household by household: those that heard a
-    demand at their moment, the others in their worker's evening sync."""
+    """Put every visit of the year on the timeline, drawn household by household and sent in
+    their worker's evening sync."""
     synced: Synced = defaultdict(list)
     _visits_drawn(world, synced)
     for (grid_id, _day), visits in sorted(synced.items()):
@@ -128,10 +128,7 @@ def _visit_at(
     client_uuid = uuid.UUID(int=rng.getrandbits(128), version=4)
     if moment <= world.timeline.end:  # a visit later today has not happened yet
         item = _visit_drawn(world, household, moment, outcome, client_uuid)
-        if item.demands:
-            world.timeline.at(moment, lambda _at: _visit_with_demands(world, item))
-        else:
-            synced[(household.building.grid_id, day)].append((moment, item))
+        synced[(household.building.grid_id, day)].append((moment, item))
     return outcome
 
 
@@ -190,30 +187,17 @@ def _visit_drawn(
     )
 
 
-def _visit_with_demands(world: World, item: VisitInput) -> None:
-    """A visit that heard a demand is sent at once: the tickets service records it and makes its
-    tickets in one transaction."""
-    visit, _created = visit_record_with_tickets(
-        worker=world.staff.grid_workers[item.household.building.grid_id],
-        household=item.household,
-        demands=list(item.demands),
-        client_uuid=item.client_uuid,
-        visited_at=item.visited_at,
-        outcome=item.outcome,
-        lat=item.lat,
-        lng=item.lng,
-        answers=item.answers,
-        refused_reason=item.refused_reason,
-    )
-    world.counts[f"visits_{item.outcome}"] += 1
-    for demand in item.demands:
-        world.counts["demands_on_spot" if demand.resolved_on_spot else "demands_ticketed"] += 1
-    if any(not demand.resolved_on_spot for demand in item.demands):
-        for ticket in Ticket.objects.filter(demand__visit=visit).select_related("department"):
-            ticket_follow(world, ticket)
-
-
 def _sync(world: World, worker: User, items: list[VisitInput], _at: dt.datetime) -> None:
-    visits_record_batch(worker=worker, items=items)
-    for item in items:
+    """The phone's evening sync: the day's visits, and a ticket for each demand not settled at
+    the door, which its department then takes up."""
+    recorded = visits_record_batch_with_tickets(worker=worker, items=items)
+    asked = []
+    for item, (visit, _created) in zip(items, recorded, strict=True):
         world.counts[f"visits_{item.outcome}"] += 1
+        for demand in item.demands:
+            world.counts["demands_on_spot" if demand.resolved_on_spot else "demands_ticketed"] += 1
+        if any(not demand.resolved_on_spot for demand in item.demands):
+            asked.append(visit)
+    if asked:
+        for ticket in Ticket.objects.filter(demand__visit__in=asked).select_related("department").order_by("pk"):
+            ticket_follow(world, ticket)

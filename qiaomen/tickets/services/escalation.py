@@ -65,7 +65,8 @@ def escalation_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for pk, level, priority in due.iterator(chunk_size=5000):
         groups[(level, priority)].append(pk)
-    fixed = _recipients_by_level()
+    # Read only when a ticket climbs past its community: most sweeps raise none that far.
+    fixed = _recipients_by_level() if any(level >= 1 for level, _ in groups) else {}
     for (level, priority), ids in groups.items():
         for start in range(0, len(ids), CHUNK):
             with transaction.atomic():

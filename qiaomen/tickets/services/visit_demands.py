@@ -8,6 +8,8 @@ as unticketed demands, for community staff to classify.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +25,7 @@ from qiaomen.tickets.models import Channel, Subcategory, Ticket
 from qiaomen.tickets.selectors import active_subcategories
 from qiaomen.tickets.services.routing import ticket_create
 from qiaomen.visits.models import Demand, Visit
-from qiaomen.visits.recording import DemandInput, demands_clean, visit_record
+from qiaomen.visits.recording import DemandInput, VisitInput, demands_clean, visit_record, visits_record_batch
 
 
 def visit_record_with_tickets(
@@ -46,6 +48,38 @@ def visit_record_with_tickets(
                 if subcategory is not None:
                     demand_ticket_create(demand=demand, subcategory=subcategory, worker=worker, request=request)
     return recorded, created
+
+
+def visits_record_batch_with_tickets(
+    *, worker: User, items: Sequence[VisitInput], request: HttpRequest | None = None
+) -> list[tuple[Visit, bool]]:
+    """visits.recording.visits_record_batch (a phone's queue at once), and a ticket for each
+    demand of each new visit as visit_record_with_tickets makes them; all or nothing. A resent
+    visit makes no ticket twice."""
+    cleaned = [replace(item, demands=tuple(demands_clean(item.demands))) for item in items]
+    chosen: dict[str, Subcategory | None] = {}  # a worker's day asks for the same few categories
+
+    def subcategory_of(demand: DemandInput) -> Subcategory | None:
+        key = demand.subcategory_code or f"text:{demand.text}"
+        if key not in chosen:
+            chosen[key] = demand_subcategory(demand)
+        return chosen[key]
+
+    subcategories = [[subcategory_of(demand) for demand in item.demands] for item in cleaned]
+    with transaction.atomic():
+        recorded = visits_record_batch(worker=worker, items=cleaned, request=request)
+        new = [
+            (visit, subs) for (visit, created), subs in zip(recorded, subcategories, strict=True) if created and subs
+        ]
+        demands = Demand.objects.filter(visit__in=[visit for visit, _ in new]).order_by("pk")
+        by_visit: dict[int, list[Demand]] = {}
+        for demand in demands:
+            by_visit.setdefault(demand.visit_id, []).append(demand)
+        for visit, subs in new:
+            for demand, subcategory in zip(by_visit[visit.pk], subs, strict=True):
+                if subcategory is not None:
+                    demand_ticket_create(demand=demand, subcategory=subcategory, worker=worker, request=request)
+    return recorded
 
 
 def demand_subcategory(demand: DemandInput) -> Subcategory | None:
