@@ -22,7 +22,38 @@ class RatingForm(forms.Form):
     )
 
 
-class DemandForm(forms.Form):
+class ResidentContactForm(forms.Form):
+    """What every form that files a resident's demand asks besides the demand itself: a phone to
+    call back, consent to keep health information, and the page load's id (a double tap or a
+    resent form creates one ticket, not two)."""
+
+    callback_phone = forms.CharField(
+        label=_("Phone number to call you back (optional)"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    health_consent = forms.BooleanField(
+        label=_(
+            "I agree that health information in my demand (illness, medicines, mental health) is kept, "
+            "only to handle this demand."
+        ),
+        required=False,
+    )
+    submission_id = forms.UUIDField(widget=forms.HiddenInput)
+    health_asked = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_callback_phone(self) -> str:
+        raw = self.cleaned_data.get("callback_phone", "").strip()
+        if not raw:
+            return ""
+        try:
+            return parse_phone(raw)
+        except PhoneError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
+class DemandForm(ResidentContactForm):
     """A resident's demand on the QR page. The text's length, the photo's content and the health
     rules are the service's (resident_demand_submit); here only what the page itself must check."""
 
@@ -37,22 +68,6 @@ class DemandForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
-    callback_phone = forms.CharField(
-        label=_("Phone number to call you back (optional)"),
-        required=False,
-        max_length=32,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-    health_consent = forms.BooleanField(
-        label=_(
-            "I agree that health information in my demand (illness, medicines, mental health) is kept, "
-            "only to handle this demand."
-        ),
-        required=False,
-    )
-    # A fresh id per page load: a double tap or a resent form creates one ticket, not two.
-    submission_id = forms.UUIDField(widget=forms.HiddenInput)
-    health_asked = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_photo(self) -> bytes | None:
         upload = self.cleaned_data.get("photo")
@@ -64,15 +79,6 @@ class DemandForm(forms.Form):
                 _("The photo is too large (at most %(mb)d MB).") % {"mb": MAX_PHOTO_BYTES // (1024 * 1024)}
             )
         return upload.read()
-
-    def clean_callback_phone(self) -> str:
-        raw = self.cleaned_data.get("callback_phone", "").strip()
-        if not raw:
-            return ""
-        try:
-            return parse_phone(raw)
-        except PhoneError as exc:
-            raise forms.ValidationError(exc.message) from exc
 
 
 class RightsForm(forms.Form):

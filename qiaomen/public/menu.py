@@ -18,15 +18,15 @@ from django.views.decorators.http import require_http_methods
 
 from qiaomen.core.audit import client_ip
 from qiaomen.core.errors import DomainError
-from qiaomen.core.phone import PhoneError, parse_phone
 from qiaomen.core.ratelimits import limit_hit, limit_reached
 from qiaomen.participation.menu.requests import MAX_NOTE, MenuAsk, entries_for_door_code, menu_request_submit
 from qiaomen.participation.menu.selectors import menu_sections
+from qiaomen.public.forms import ResidentContactForm
 from qiaomen.public.views import _code_limits, _door_code, _ip_limits, _message
 from qiaomen.registry.models import DoorCode
 
 
-class MenuAskForm(forms.Form):
+class MenuAskForm(ResidentContactForm):
     entry = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Anything the service should know (optional)"),
@@ -35,30 +35,6 @@ class MenuAskForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_NOTE}),
         error_messages={"max_length": _("Please keep it shorter.")},
     )
-    callback_phone = forms.CharField(
-        label=_("Phone number to call you back (optional)"),
-        required=False,
-        max_length=32,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-    health_consent = forms.BooleanField(
-        label=_(
-            "I agree that health information in my demand (illness, medicines, mental health) is kept, "
-            "only to handle this demand."
-        ),
-        required=False,
-    )
-    submission_id = forms.UUIDField(widget=forms.HiddenInput)
-    health_asked = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-    def clean_callback_phone(self) -> str:
-        raw = self.cleaned_data.get("callback_phone", "").strip()
-        if not raw:
-            return ""
-        try:
-            return parse_phone(raw)
-        except PhoneError as exc:
-            raise forms.ValidationError(exc.message) from exc
 
 
 def _page(request: HttpRequest, code: DoorCode, form: MenuAskForm | None, *, status: int = 200) -> HttpResponse:
