@@ -9,10 +9,13 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qiaomen.accounts.models import User
+from qiaomen.accounts.roles import Role
 from qiaomen.accounts.scopes import PlaceScope
 from qiaomen.participation.figure import ResourceFigure
 from qiaomen.participation.models.volunteer_points import PointsEntry, ServiceRecord, ServiceStatus
 from qiaomen.participation.models.volunteers import CareAssignment, Volunteer, VolunteerStatus
+from qiaomen.places.models import Grid
 from qiaomen.tickets.models import Ticket
 from qiaomen.visits.models import Visit
 
@@ -20,6 +23,16 @@ ERRAND = "LIF-ERR"  # 代办跑腿: the errands volunteers run for residents
 
 # The plan's count of door-knocking volunteers (R-PAR-1).
 VOLUNTEER_GOAL = 200
+
+
+def accounts_free_to_link() -> QuerySet[User]:
+    """Volunteer accounts not yet linked to a volunteer record: the ones an enrolment may take."""
+    return User.objects.filter(role=Role.VOLUNTEER, volunteer__isnull=True, is_active=True).order_by("username")
+
+
+def team_leaders(grids: QuerySet[Grid]) -> QuerySet[User]:
+    """Who may lead a team of these grids: their active grid workers (the 1 of 1 + 5 + N)."""
+    return User.objects.filter(role=Role.GRID_WORKER, places__grid__in=grids, is_active=True).distinct()
 
 
 def ledger_of(volunteer: Volunteer) -> QuerySet[PointsEntry]:

@@ -18,8 +18,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qiaomen.accounts.models import User
-from qiaomen.accounts.roles import Capability, Role
-from qiaomen.accounts.scopes import place_scope
+from qiaomen.accounts.places import grids_for_user
+from qiaomen.accounts.roles import Capability
 from qiaomen.participation.models.volunteers import Volunteer
 from qiaomen.participation.volunteers import selectors
 from qiaomen.participation.volunteers.enrolment import (
@@ -39,7 +39,6 @@ from qiaomen.participation.volunteers.scope import (
     volunteers_for_user,
 )
 from qiaomen.participation.volunteers.stars import STAR_RULE
-from qiaomen.places.models import Grid
 from qiaomen.registry.selectors import households_for_user, person_for_user
 from qiaomen.web.shared.views import paginate, staff_page, user_with
 from qiaomen.web.volunteers.forms import (
@@ -63,10 +62,6 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
     hours, points = selectors.confirmed_hours(shown), selectors.balances(shown)
     rows = [(v, hours.get(v.pk, 0), points.get(v.pk, 0)) for v in page.object_list]
     return render(request, "web/volunteers/list.html", {"page": page, "rows": rows})
-
-
-def _grids(user: User) -> Any:
-    return Grid.objects.filter(pk__in=sorted(place_scope(user).all_grid_ids)).order_by("code")
 
 
 FORMS: dict[str, Callable[..., forms.Form]] = {
@@ -203,8 +198,8 @@ def volunteer_enrol_person(request: HttpRequest, pk: int) -> HttpResponse:
     """Make a person of the registry a volunteer, from their person file."""
     user = user_with(request, Capability.MANAGE_VOLUNTEERS)
     person = person_for_user(user, pk)
-    accounts = User.objects.filter(role=Role.VOLUNTEER, volunteer__isnull=True, is_active=True).order_by("username")
-    form = EnrolForm(request.POST or None, grids=_grids(user), accounts=accounts)
+    grids = grids_for_user(user).order_by("code")
+    form = EnrolForm(request.POST or None, grids=grids, accounts=selectors.accounts_free_to_link())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         volunteer = volunteer_enrol(
@@ -225,9 +220,8 @@ def volunteer_enrol_person(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_list(request: HttpRequest) -> HttpResponse:
     user = user_with(request, Capability.VIEW_VOLUNTEERS)
-    grids = _grids(user)
-    leaders = User.objects.filter(role=Role.GRID_WORKER, places__grid__in=grids, is_active=True).distinct()
-    form = TeamForm(request.POST or None, grids=grids, leaders=leaders)
+    grids = grids_for_user(user).order_by("code")
+    form = TeamForm(request.POST or None, grids=grids, leaders=selectors.team_leaders(grids))
     if request.method == "POST":
         user_with(request, Capability.MANAGE_VOLUNTEERS)
         if form.is_valid():
