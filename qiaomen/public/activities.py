@@ -40,6 +40,7 @@ from qiaomen.public.views import (
     _too_many,
 )
 from qiaomen.registry.models import DoorCode
+from qiaomen.tickets.doorcodes.codes import door_code_live
 
 HOUSEHOLD_COOKIE = "qm_household"
 COOKIE_SALT = "qiaomen.public.activities"
@@ -65,7 +66,7 @@ def _remembered(request: HttpRequest) -> DoorCode | None:
         pk = int(request.get_signed_cookie(HOUSEHOLD_COOKIE, salt=COOKIE_SALT, max_age=COOKIE_AGE) or "")
     except (KeyError, ValueError, signing.BadSignature):
         return None
-    return DoorCode.objects.select_related("household").filter(pk=pk, revoked_at__isnull=True).first()
+    return door_code_live(pk)
 
 
 @never_cache

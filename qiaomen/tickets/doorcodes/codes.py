@@ -48,6 +48,11 @@ def door_code_lookup(token: str) -> DoorCode | None:
     )
 
 
+def door_code_live(pk: int) -> DoorCode | None:
+    """The code of this id while it is live (a phone that opened it earlier names it by id)."""
+    return DoorCode.objects.select_related("household").filter(pk=pk, revoked_at__isnull=True).first()
+
+
 def door_codes_for_user(user: User) -> QuerySet[DoorCode]:
     if not user.can(Capability.MANAGE_DOOR_CODES):
         return DoorCode.objects.none()
