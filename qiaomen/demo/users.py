@@ -14,7 +14,7 @@ from qiaomen.accounts.models import Department, PlaceAssignment, User
 from qiaomen.accounts.roles import ADMIN_DUTY_ROLES, Role
 from qiaomen.accounts.scopes import assignment_field
 from qiaomen.accounts.services_admins import AdminSeat, admin_duties_bootstrap
-from qiaomen.places.models import Community, Grid, Street
+from qiaomen.places.models import Building, Community, Grid, Street
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class DemoUser:
     role: str
     display_name: str
     duty: str
-    place: str  # "street", "community" (the first), "grid1", "grid2" or "" (none)
+    place: str  # "street", "community" (the first), "grid1", "grid2", "building1" (of grid1) or "" (none)
     staff_number: str  # 工号: one account per person
     department_code: str = ""
 
@@ -34,6 +34,10 @@ DEMO_USERS = (
     DemoUser("worker1", Role.GRID_WORKER, "王建华", "专职网格员", "grid1", "XF-0003"),
     DemoUser("worker2", Role.GRID_WORKER, "刘海涛", "专职网格员", "grid2", "XF-0004"),
     DemoUser("dept_minzheng", Role.DEPARTMENT_HANDLER, "赵丽娟", "民政部门经办人", "", "MZ-0001", "minzheng"),
+    # A resident who volunteers in grid1 (linked to their volunteer record by the demo year) and a
+    # building chief (楼栋长) who sees the households of one building of grid1 only.
+    DemoUser("volunteer1", Role.VOLUNTEER, "志愿者演示账号", "敲门志愿者（服务时长、积分、兑换）", "grid1", "ZY-0001"),
+    DemoUser("chief1", Role.BUILDING_CHIEF, "周玉兰", "楼栋长", "building1", "LD-0001"),
     DemoUser("supervisor", Role.SUPERVISOR, "孙国栋", "督导考核组", "street", "XF-0005"),
     DemoUser("sysadmin", Role.SYSTEM_ADMIN, "郑伟", "系统管理员（账号与区域，不看日志）", "street", "XF-0901"),
     DemoUser("secadmin", Role.SECURITY_ADMIN, "吴敏", "安全管理员（角色、解锁、两步验证）", "street", "XF-0902"),
@@ -67,11 +71,12 @@ def demo_users_create(*, street: Street, grids: list[Grid], password: str) -> li
         security_admin=_admin_seat(Role.SECURITY_ADMIN, password),
         audit_admin=_admin_seat(Role.AUDITOR, password),
     )
-    places: dict[str, Street | Community | Grid] = {
+    places: dict[str, Street | Community | Grid | Building] = {
         "street": street,
         "community": grids[0].community,
         "grid1": grids[0],
         "grid2": grids[1],
+        "building1": grids[0].buildings.order_by("pk").first() or grids[0],
     }
     now = timezone.now()
     # One hash for all: they share the password anyway, and each Argon2 hash costs half a second.
@@ -90,10 +95,14 @@ def demo_users_create(*, street: Street, grids: list[Grid], password: str) -> li
                 department=department,
                 password_changed_at=now,
             )
-            if place is not None:
+            # A volunteer acts through their volunteer record (the grid it serves), never through
+            # a place of their own: the demo year links the account (demo/history/volunteers.py).
+            if place is not None and spec.role != Role.VOLUNTEER:
                 PlaceAssignment.objects.create(user=user, **{assignment_field(place): place})
         if isinstance(place, Grid):
             acts_in = f"{place.community.name}{place.name}"
+        elif isinstance(place, Building):
+            acts_in = f"{place.grid.community.name}{place.grid.name} {place.address}"
         else:
             acts_in = str(place or department or "审计日志")
         logins.append(DemoLogin(spec, acts_in))

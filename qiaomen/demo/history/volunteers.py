@@ -82,6 +82,9 @@ def _enrol(world: World) -> None:
     ).order_by("pk"):
         if person.household_id is not None:
             adults[world.households[person.household_id].building.grid_id].append(person)
+    # The demo's volunteer login (demo/users.py) belongs to the first volunteer enrolled: one of
+    # the first grid, worker1's grid1.
+    account = User.objects.filter(role=Role.VOLUNTEER, volunteer__isnull=True).order_by("pk").first()
     for grid_id, households in sorted(by_grid.items()):
         worker = world.staff.grid_workers.get(grid_id)
         candidates = adults.get(grid_id, [])
@@ -96,8 +99,14 @@ def _enrol(world: World) -> None:
         free = rng.sample(households, len(households))
         for index, person in enumerate(rng.sample(candidates, count)):
             volunteer = volunteer_enrol(
-                person=person, grid=grid, actor=admin, skills=rng.choice(SKILLS), availability=rng.choice(TIMES)
+                person=person,
+                grid=grid,
+                actor=admin,
+                skills=rng.choice(SKILLS),
+                availability=rng.choice(TIMES),
+                user=account,
             )
+            account = None
             volunteer = team_add(team=teams[index // 5], volunteer=volunteer, actor=admin)
             for household_id in free[index * LOOKED_AFTER : (index + 1) * LOOKED_AFTER]:
                 care_assign(volunteer=volunteer, household=world.households[household_id], actor=admin)

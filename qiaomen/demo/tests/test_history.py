@@ -260,3 +260,31 @@ def test_residents_take_part_in_meetings_activities_and_groups(year: None) -> No
     assert groups.numerator == groups.denominator - 1  # the one idle group
     assert SignUp.objects.filter(channel="qr").exists() and Attendance.objects.filter(via="scan").exists()
     assert MeetingDecision.objects.filter(ticket__isnull=False).exists()
+
+
+def test_the_demo_volunteer_and_building_chief_sign_in_to_pages_of_their_own(year: None) -> None:
+    """A newcomer opens /volunteers/me/ as volunteer1 and the registry as chief1: the volunteer's
+    page has the year's hours and points; the building chief sees one building of grid1 only."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from qiaomen.participation.models.volunteers import Volunteer
+    from qiaomen.registry.selectors import households_for_user
+
+    worker_grid = User.objects.get(username="worker1").places.get().grid
+    volunteer = Volunteer.objects.select_related("user").get(user__username="volunteer1")
+    assert volunteer.grid == worker_grid and volunteer.services.filter(status="confirmed").exists()
+    client = Client()
+    client.force_login(volunteer.user)
+    page = client.get(reverse("web:volunteer_me"))
+    assert page.status_code == 200 and volunteer.grid.name in page.content.decode()
+    chief = User.objects.get(username="chief1")
+    building = chief.places.get().building
+    assert building is not None and building.grid == worker_grid
+    seen = households_for_user(chief)
+    assert seen.exists() and set(seen.values_list("building_id", flat=True)) == {building.pk}
+    client.force_login(chief)
+    own, other = seen.first(), Household.objects.exclude(building=building).first()
+    assert own is not None and other is not None
+    assert client.get(reverse("web:household_detail", args=[own.pk])).status_code == 200
+    assert client.get(reverse("web:household_detail", args=[other.pk])).status_code == 404

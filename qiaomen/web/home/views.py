@@ -20,6 +20,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("web:worklist")
     if user.can(Capability.VIEW_REGISTRY):
         return redirect("web:registry_search")
+    # A volunteer's page holds their households, hours and points.
+    if user.can(Capability.SERVE_AS_VOLUNTEER):
+        return redirect("web:volunteer_me")
     if user.can(Capability.VIEW_AUDIT):
         return redirect("web:audit_log")
     # The system and security admins work on accounts (三员分立).

@@ -102,6 +102,12 @@ def test_home_sends_each_role_to_its_work(client_as: Callable[[str], Client], pe
     assert response["Location"] == reverse(target)
 
 
+def test_home_sends_a_volunteer_to_their_own_page(client: Client, small_street: SmallStreet) -> None:
+    client.force_login(make_user("volunteer_home", Role.VOLUNTEER))
+    response = client.get(reverse("web:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("web:volunteer_me")
+
+
 def test_a_department_handler_without_a_department_is_told_whom_to_ask(
     client: Client, small_street: SmallStreet
 ) -> None:
