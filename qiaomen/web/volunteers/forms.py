@@ -96,6 +96,34 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
+class StatusForm(ReasonForm):
+    """Pause, resume or end the service: one button per status the volunteer may move to."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=[])
+
+    def __init__(self, *args: Any, statuses: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["status"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = statuses
+
+
+class AccountForm(forms.Form):
+    account = forms.ModelChoiceField(label=_("Sign-in account"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, accounts: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "account", accounts)
+
+
+class CareReleaseForm(forms.Form):
+    household = forms.ModelChoiceField(label=_("Household"), queryset=Household.objects.none())
+
+    def __init__(self, *args: Any, households: QuerySet[Household], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "household", households)
+
+
 class RedeemForm(forms.Form):
     item = forms.ModelChoiceField(label=_("Item"), queryset=CatalogueItem.objects.none())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from qiaomen.web.volunteers import views, views_points, views_self
+from qiaomen.web.volunteers import views, views_manage, views_points, views_self
 
 urlpatterns: list[URLPattern] = [
     path("", views.volunteer_list, name="volunteer_list"),
@@ -18,6 +18,10 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/redeem/", views.volunteer_redeem, name="volunteer_redeem"),
     path("<int:pk>/correct/", views.volunteer_correct, name="volunteer_correct"),
     path("<int:pk>/training/", views.volunteer_training, name="volunteer_training"),
+    path("<int:pk>/status/", views_manage.volunteer_status, name="volunteer_status"),
+    path("<int:pk>/account/", views_manage.volunteer_account, name="volunteer_account"),
+    path("<int:pk>/care/release/", views_manage.volunteer_care_release, name="volunteer_care_release"),
+    path("<int:pk>/team/leave/", views_manage.volunteer_leave_team, name="volunteer_leave_team"),
     path("hours/", views_points.hours_queue, name="volunteer_hours_queue"),
     path("hours/<int:pk>/confirm/", views_points.hours_confirm, name="volunteer_hours_confirm"),
     path("hours/<int:pk>/reject/", views_points.hours_reject, name="volunteer_hours_reject"),
