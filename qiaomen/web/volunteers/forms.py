@@ -149,10 +149,18 @@ class RateForm(forms.Form):
 
 
 class CatalogueForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    name = forms.CharField(label=_("Item name"), max_length=80)
+    description = forms.CharField(label=_("Item description"), max_length=200, required=False)
     points = forms.IntegerField(label=_("Points"), min_value=1, max_value=100_000)
     stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=100_000)
+
+
+class CatalogueItemForm(CatalogueForm):
+    """Change an item: its price, the stock on hand (restocked), or withdraw it. `stock_was` is
+    the stock shown when the form was opened, so that a redemption meanwhile is not written over."""
+
+    active = forms.BooleanField(label=_("Offered to volunteers"), required=False)
+    stock_was = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class AcceptForm(forms.Form):

@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern] = [
     path("hours/<int:pk>/confirm/", views_points.hours_confirm, name="volunteer_hours_confirm"),
     path("hours/<int:pk>/reject/", views_points.hours_reject, name="volunteer_hours_reject"),
     path("catalogue/", views_points.catalogue, name="volunteer_catalogue"),
+    path("catalogue/<int:pk>/", views_points.catalogue_item, name="volunteer_catalogue_item"),
     path("stars/", views_points.stars, name="volunteer_stars"),
     path("applications/", views_points.application_list, name="volunteer_applications"),
     path("applications/<int:pk>/", views_points.application_detail, name="volunteer_application"),
