@@ -9,6 +9,7 @@ from qiaomen.web.volunteers import views, views_manage, views_points, views_self
 urlpatterns: list[URLPattern] = [
     path("", views.volunteer_list, name="volunteer_list"),
     path("me/", views_self.volunteer_me, name="volunteer_me"),
+    path("me/redeem/", views_self.volunteer_me_redeem, name="volunteer_me_redeem"),
     path("teams/", views.team_list, name="volunteer_teams"),
     path("enrol/<int:pk>/", views.volunteer_enrol_person, name="volunteer_enrol"),
     path("<int:pk>/", views.volunteer_detail, name="volunteer_detail"),
