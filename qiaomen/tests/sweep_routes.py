@@ -64,11 +64,13 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "reports": "report",
     # volunteers/<int:pk>/…: a volunteer of grid B; volunteers/hours/<int:pk>/…: their hours;
     # volunteers/applications/<int:pk>/: an offer to volunteer from grid B's household;
-    # volunteers/enrol/<int:pk>/: grid B's person made a volunteer (staff work).
+    # volunteers/enrol/<int:pk>/: grid B's person made a volunteer (staff work);
+    # volunteers/catalogue/<int:pk>/: an item of the catalogue of grid B's street.
     "volunteers": "volunteer",
     "hours": "volunteer_hours",
     "applications": "volunteer_application",
     "enrol": "enrol_person",
+    "catalogue": "catalogue_item",
     # budget/streets/<int:pk>/…: grid B's street, whose budget its street admin keeps;
     # budget/spending/<int:pk>/…: an entry of that budget; budget/receipts/<int:pk>/: its receipt.
     "streets": "street",
@@ -128,6 +130,8 @@ INSIDER_BY_KIND: dict[str, str] = {
     "volunteer_hours": "worker_b",
     "volunteer_application": "street_admin",
     "enrol_person": "street_admin",
+    # The street's catalogue of rewards: changed only by who sets the street's rates.
+    "catalogue_item": "street_admin",
     # The street's budget: kept by its street admin; community staff read it (ALSO_INSIDERS),
     # the receipts only those who handle the money.
     "street": "street_admin",

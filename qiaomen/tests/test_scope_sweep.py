@@ -222,6 +222,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "volunteer_hours": volunteers.pending_b,
             "volunteer_application": volunteers.application_b,
             "enrol_person": person,
+            "catalogue_item": volunteers.item,
             "street": s.street,
             "spending": spending,
             "spending_receipt": spending.receipts.get(),

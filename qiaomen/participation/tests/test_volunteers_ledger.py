@@ -21,6 +21,7 @@ from qiaomen.participation.volunteers.ledger import (
     points_expire,
     points_redeem,
 )
+from qiaomen.places.models import Street
 from qiaomen.testing import SmallStreet, at_once
 
 
@@ -169,3 +170,52 @@ def test_an_item_out_of_stock_is_a_clear_refusal(small_street: SmallStreet) -> N
     with pytest.raises(Conflict) as refused:
         points_redeem(volunteer=v.volunteer_b, item=gone, actor=s.users["street_admin"])
     assert "已兑完" in str(refused.value.message)
+
+
+def test_an_item_is_restocked_repriced_and_withdrawn_in_place(small_street: SmallStreet) -> None:
+    s = small_street
+    v = make_volunteers(s)
+    changed = catalogue_item_save(
+        street=s.street,
+        item=v.item,
+        name="大米一袋",
+        points=25,
+        stock=12,
+        active=False,
+        stock_was=5,
+        actor=s.users["street_admin"],
+    )
+    assert (changed.pk, changed.points, changed.stock, changed.active) == (v.item.pk, 25, 12, False)
+    assert CatalogueItem.objects.count() == 1
+
+
+def test_a_restock_over_a_redemption_made_meanwhile_is_refused(small_street: SmallStreet) -> None:
+    """The editor saw 5 on the shelf; a volunteer took one before the save: writing 10 would
+    count the rice bag handed out as still there."""
+    s = small_street
+    v = make_volunteers(s)
+    points_redeem(volunteer=v.volunteer_b, item=v.item, actor=s.users["community_staff"])
+    with pytest.raises(Conflict) as refused:
+        catalogue_item_save(
+            street=s.street,
+            item=v.item,
+            name="大米一袋",
+            points=20,
+            stock=10,
+            stock_was=5,
+            actor=s.users["street_admin"],
+        )
+    assert refused.value.code == "stock_changed"
+    v.item.refresh_from_db()
+    assert v.item.stock == 4
+
+
+def test_an_item_is_changed_only_through_its_own_street(small_street: SmallStreet) -> None:
+    s = small_street
+    v = make_volunteers(s)
+    other = Street.objects.create(name="别的街道", code="BD", city="示例市示例区")
+    with pytest.raises(InvalidInput) as refused:
+        catalogue_item_save(street=other, item=v.item, name="x", points=1, stock=0, actor=s.users["street_admin"])
+    assert refused.value.code == "item_other_street"
+    v.item.refresh_from_db()
+    assert (v.item.name, v.item.stock) == ("大米一袋", 5)

@@ -5,17 +5,23 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pytest import MonkeyPatch
 
 from qiaomen.accounts.roles import GRANTABLE_ROLES, Capability, Role
 from qiaomen.core.errors import Conflict, InvalidInput
+from qiaomen.core.models import TransitionEvent
 from qiaomen.participation.models.volunteers import Team, Volunteer, VolunteerStatus
 from qiaomen.participation.tests.volunteer_helpers import enrol_in_team, make_volunteers
+from qiaomen.participation.volunteers import enrolment
 from qiaomen.participation.volunteers.applications import application_accept, application_receive
 from qiaomen.participation.volunteers.enrolment import (
     care_assign,
+    care_release,
     team_add,
     team_create,
+    team_remove,
     volunteer_enrol,
+    volunteer_link_account,
     volunteer_set_status,
 )
 from qiaomen.testing import SmallStreet, make_household, make_person, make_user
@@ -65,7 +71,9 @@ def test_a_team_takes_five_volunteers_and_refuses_the_sixth(small_street: SmallS
 def test_leaving_frees_the_place_and_the_households(small_street: SmallStreet) -> None:
     s = small_street
     v = make_volunteers(s)
-    volunteer_set_status(volunteer=v.volunteer_a, status=VolunteerStatus.LEFT, actor=s.users["street_admin"])
+    volunteer_set_status(
+        volunteer=v.volunteer_a, status=VolunteerStatus.LEFT, reason="搬走了", actor=s.users["street_admin"]
+    )
     v.team_a.refresh_from_db()
     assert v.team_a.member_count == 0
     assert not v.volunteer_a.care.exists()
@@ -107,3 +115,65 @@ def test_the_volunteer_role_may_be_given_by_community_staff(small_street: SmallS
     assert Role.VOLUNTEER in GRANTABLE_ROLES[Role.COMMUNITY_STAFF]
     assert make_user("v9", Role.VOLUNTEER).can(Capability.SERVE_AS_VOLUNTEER)
     assert not make_user("v8", Role.VOLUNTEER).can(Capability.VIEW_REGISTRY)
+
+
+def test_a_change_of_service_says_why_and_is_kept_in_the_history(small_street: SmallStreet) -> None:
+    s = small_street
+    v = make_volunteers(s)
+    with pytest.raises(InvalidInput) as refused:
+        volunteer_set_status(
+            volunteer=v.volunteer_a, status=VolunteerStatus.PAUSED, reason=" ", actor=s.users["street_admin"]
+        )
+    assert refused.value.code == "reason_missing"
+    v.volunteer_a.refresh_from_db()
+    assert v.volunteer_a.status == VolunteerStatus.ACTIVE
+    paused = volunteer_set_status(
+        volunteer=v.volunteer_a, status=VolunteerStatus.PAUSED, reason="住院", actor=s.users["street_admin"]
+    )
+    resumed = volunteer_set_status(
+        volunteer=paused, status=VolunteerStatus.ACTIVE, reason="出院", actor=s.users["street_admin"]
+    )
+    assert resumed.status == VolunteerStatus.ACTIVE and resumed.team == v.team_a
+    history = TransitionEvent.objects.filter(object_type="participation.volunteer", object_id=str(v.volunteer_a.pk))
+    assert list(history.filter(action__startswith="status_").values_list("reason", flat=True)) == ["住院", "出院"]
+
+
+def test_an_account_is_linked_after_enrolment_once(small_street: SmallStreet) -> None:
+    s = small_street
+    admin = s.users["street_admin"]
+    volunteer = volunteer_enrol(person=s.elder_a, grid=s.grid_a, actor=admin)
+    account = make_user("v_late", Role.VOLUNTEER)
+    assert volunteer_link_account(volunteer=volunteer, user=account, actor=admin).user == account
+    with pytest.raises(Conflict) as refused:
+        volunteer_link_account(volunteer=volunteer, user=make_user("v_other", Role.VOLUNTEER), actor=admin)
+    assert refused.value.code == "volunteer_has_account"
+    volunteer.refresh_from_db()
+    assert volunteer.user == account
+
+
+def test_an_account_linked_elsewhere_meanwhile_is_a_clear_refusal(
+    small_street: SmallStreet, monkeypatch: MonkeyPatch
+) -> None:
+    """Two staff link the same account at once: both checks pass, the database keeps one."""
+    s = small_street
+    v = make_volunteers(s)
+    volunteer = volunteer_enrol(person=s.elder_a, grid=s.grid_a, actor=s.users["street_admin"])
+    monkeypatch.setattr(enrolment, "_check_account", lambda user: None)
+    with pytest.raises(Conflict) as refused:
+        volunteer_link_account(volunteer=volunteer, user=s.users["volunteer_a"], actor=s.users["street_admin"])
+    assert refused.value.code == "account_taken"
+    volunteer.refresh_from_db()
+    assert volunteer.user is None and v.volunteer_a.user == s.users["volunteer_a"]
+
+
+def test_a_household_is_released_and_a_volunteer_taken_out_of_the_team(small_street: SmallStreet) -> None:
+    s = small_street
+    v = make_volunteers(s)
+    admin = s.users["street_admin"]
+    care_release(volunteer=v.volunteer_b, household=s.household_b, actor=admin)
+    assert not v.volunteer_b.care.exists()
+    with pytest.raises(InvalidInput):
+        care_release(volunteer=v.volunteer_b, household=s.household_b, actor=admin)
+    out = team_remove(volunteer=v.volunteer_b, actor=admin)
+    v.team_b.refresh_from_db()
+    assert out.team is None and v.team_b.member_count == 0

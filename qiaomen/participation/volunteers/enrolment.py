@@ -70,13 +70,26 @@ def _check_account(user: User) -> None:
         raise Conflict("account_taken", _("This account already belongs to another volunteer."))
 
 
-def volunteer_link_account(*, volunteer: Volunteer, user: User, actor: User) -> Volunteer:
+def volunteer_link_account(
+    *, volunteer: Volunteer, user: User, actor: User, request: HttpRequest | None = None
+) -> Volunteer:
+    """Give a volunteer enrolled without one the account they sign in with."""
+    if volunteer.user_id is not None:
+        raise Conflict("volunteer_has_account", _("This volunteer already signs in with an account."))
     _check_account(user)
-    return claim_transition(row=volunteer, to_state=None, action="link_account", actor=actor, changes={"user": user})
+    try:
+        return claim_transition(
+            row=volunteer, to_state=None, action="link_account", actor=actor, changes={"user": user}, request=request
+        )
+    except IntegrityError as exc:  # linked to another volunteer since _check_account looked
+        raise Conflict("account_taken", _("This account already belongs to another volunteer.")) from exc
 
 
-def volunteer_set_status(*, volunteer: Volunteer, status: str, actor: User, reason: str = "") -> Volunteer:
-    """Pause, resume or end a volunteer's service. Leaving also frees their team place."""
+def volunteer_set_status(*, volunteer: Volunteer, status: str, actor: User, reason: str) -> Volunteer:
+    """Pause, resume or end a volunteer's service, saying why. Leaving also frees their team place."""
+    if not reason.strip():
+        raise InvalidInput("reason_missing", _("Say why the volunteer's service changes."))
+    reason = reason.strip()
     with transaction.atomic():
         if status == VolunteerStatus.LEFT and volunteer.team_id is not None:
             volunteer = team_remove(volunteer=volunteer, actor=actor)

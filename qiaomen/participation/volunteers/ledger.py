@@ -225,8 +225,11 @@ def catalogue_item_save(
     description: str = "",
     item: CatalogueItem | None = None,
     active: bool = True,
+    stock_was: int | None = None,
 ) -> CatalogueItem:
-    """Add an item to the street's catalogue, or change one (its name, price, stock on hand)."""
+    """Add an item to the street's catalogue, or change one (its name, price, stock on hand, or
+    withdraw it). `stock_was` is the stock the editor saw: if a redemption took one since, the
+    change is refused rather than writing over it (the count on the shelf would be one too many)."""
     if not name.strip():
         raise InvalidInput("item_name_missing", _("Name the item."))
     if points < 1 or stock < 0:
@@ -236,7 +239,22 @@ def catalogue_item_save(
         if item is None:
             item = CatalogueItem.objects.create(street=street, active=active, **values)
         else:
-            CatalogueItem.objects.filter(pk=item.pk).update(active=active, **values)
+            if item.street_id != street.pk:
+                raise InvalidInput("item_other_street", _("This item is offered by another street."))
+            rows = CatalogueItem.objects.filter(pk=item.pk)
+            if stock_was is not None:
+                rows = rows.filter(stock=stock_was)
+            if not rows.update(active=active, **values):
+                raise Conflict(
+                    "stock_changed",
+                    _("The stock of “%(item)s” changed while it was being edited: look at it again and save.")
+                    % {"item": item.name},
+                )
             item.refresh_from_db()
-        audit_record(action="points.catalogue_save", actor=actor, obj=item, detail={"stock": stock, "points": points})
+        audit_record(
+            action="points.catalogue_save",
+            actor=actor,
+            obj=item,
+            detail={"stock": stock, "points": points, "active": active},
+        )
     return item

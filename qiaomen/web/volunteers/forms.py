@@ -96,6 +96,34 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
+class StatusForm(ReasonForm):
+    """Pause, resume or end the service: one button per status the volunteer may move to."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=[])
+
+    def __init__(self, *args: Any, statuses: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["status"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = statuses
+
+
+class AccountForm(forms.Form):
+    account = forms.ModelChoiceField(label=_("Sign-in account"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, accounts: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "account", accounts)
+
+
+class CareReleaseForm(forms.Form):
+    household = forms.ModelChoiceField(label=_("Household"), queryset=Household.objects.none())
+
+    def __init__(self, *args: Any, households: QuerySet[Household], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "household", households)
+
+
 class RedeemForm(forms.Form):
     item = forms.ModelChoiceField(label=_("Item"), queryset=CatalogueItem.objects.none())
 
@@ -121,10 +149,18 @@ class RateForm(forms.Form):
 
 
 class CatalogueForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    name = forms.CharField(label=_("Item name"), max_length=80)
+    description = forms.CharField(label=_("Item description"), max_length=200, required=False)
     points = forms.IntegerField(label=_("Points"), min_value=1, max_value=100_000)
     stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=100_000)
+
+
+class CatalogueItemForm(CatalogueForm):
+    """Change an item: its price, the stock on hand (restocked), or withdraw it. `stock_was` is
+    the stock shown when the form was opened, so that a redemption meanwhile is not written over."""
+
+    active = forms.BooleanField(label=_("Offered to volunteers"), required=False)
+    stock_was = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class AcceptForm(forms.Form):

@@ -1,5 +1,6 @@
-"""Volunteers' staff pages: the list, a volunteer's card (team, households, hours, ledger, stars)
-and its actions, enrolment from a person file, teams.
+"""Volunteers' staff pages: the list, a volunteer's card (card.py) and its actions on hours, points,
+teams and training (its status, account and households: views_manage.py), enrolment from a
+person file, teams.
 
 Records are fetched only through the scoped helpers of participation.volunteers.scope (404
 outside the user's places); the capability is checked before any lookup; every change is one
@@ -8,19 +9,13 @@ service call.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qiaomen.accounts.models import User
 from qiaomen.accounts.places import grids_for_user
 from qiaomen.accounts.roles import Capability
-from qiaomen.participation.models.volunteers import Volunteer
 from qiaomen.participation.volunteers import selectors
 from qiaomen.participation.volunteers.enrolment import (
     care_assign,
@@ -30,27 +25,17 @@ from qiaomen.participation.volunteers.enrolment import (
     volunteer_enrol,
 )
 from qiaomen.participation.volunteers.hours import service_record
-from qiaomen.participation.volunteers.ledger import points_balance, points_correct, points_redeem
+from qiaomen.participation.volunteers.ledger import points_correct, points_redeem
 from qiaomen.participation.volunteers.scope import (
-    catalogue_for_user,
     leads_team_of,
     teams_for_user,
     volunteer_for_user,
     volunteers_for_user,
 )
-from qiaomen.participation.volunteers.stars import STAR_RULE
-from qiaomen.registry.selectors import households_for_user, person_for_user
+from qiaomen.registry.selectors import person_for_user
 from qiaomen.web.shared.views import paginate, staff_page, user_with
-from qiaomen.web.volunteers.forms import (
-    CareForm,
-    CorrectionForm,
-    EnrolForm,
-    HoursForm,
-    JoinTeamForm,
-    RedeemForm,
-    TeamForm,
-    TrainingForm,
-)
+from qiaomen.web.volunteers.card import card_action, render_card
+from qiaomen.web.volunteers.forms import EnrolForm, TeamForm
 
 
 @staff_page
@@ -64,83 +49,23 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/volunteers/list.html", {"page": page, "rows": rows})
 
 
-FORMS: dict[str, Callable[..., forms.Form]] = {
-    "team_form": JoinTeamForm,
-    "care_form": CareForm,
-    "hours_form": HoursForm,
-    "redeem_form": RedeemForm,
-    "correction_form": CorrectionForm,
-    "training_form": TrainingForm,
-}
-
-
-def _choices(user: User, volunteer: Volunteer, name: str) -> dict[str, Any]:
-    """What each form of the card may offer: only records the user sees, of the volunteer's grid."""
-    if name == "team_form":
-        return {"teams": teams_for_user(user).filter(grid_id=volunteer.grid_id)}
-    if name == "care_form":
-        households = households_for_user(user).filter(building__grid_id=volunteer.grid_id, volunteer_care__isnull=True)
-        return {"households": households.select_related("building").order_by("address_key")}
-    if name == "hours_form":
-        return {"visits": selectors.visits_to_accompany(volunteer), "tickets": selectors.errands_to_claim(volunteer)}
-    if name == "redeem_form":
-        return {"items": catalogue_for_user(user).filter(active=True, stock__gte=1)}
-    return {}
-
-
-def _card_forms(user: User, volunteer: Volunteer) -> dict[str, forms.Form]:
-    return {name: make(**_choices(user, volunteer, name)) for name, make in FORMS.items()}
-
-
-def _card(request: HttpRequest, volunteer: Volunteer, *, status: int = 200, **bound: forms.Form) -> HttpResponse:
-    user = user_with(request, Capability.VIEW_VOLUNTEERS)
-    context: dict[str, Any] = {
-        "volunteer": volunteer,
-        "balance": points_balance(volunteer),
-        "ledger": selectors.ledger_of(volunteer)[:50],
-        "services": selectors.services_of(volunteer).select_related("ticket", "visit")[:50],
-        "care": selectors.care_of(volunteer),
-        "stars": volunteer.stars.order_by("-year")[:5],
-        "training": volunteer.training.all()[:20],
-        "rule": STAR_RULE,
-        "may_manage": user.can(Capability.MANAGE_VOLUNTEERS),
-        "may_record": user.can(Capability.MANAGE_VOLUNTEERS) or leads_team_of(user, volunteer),
-    }
-    context.update(_card_forms(user, volunteer))
-    context.update(bound)
-    return render(request, "web/volunteers/card.html", context, status=status)
-
-
 @staff_page
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _card(request, volunteer_for_user(user_with(request, Capability.VIEW_VOLUNTEERS), pk))
-
-
-def _card_action(
-    request: HttpRequest, pk: int, name: str, act: Callable[[Volunteer, dict[str, Any]], object]
-) -> HttpResponse:
-    """Bind `name`'s form on the card; valid, call the service and return to the card."""
-    user = user_with(request, Capability.VIEW_VOLUNTEERS)
-    volunteer = volunteer_for_user(user, pk)
-    form = FORMS[name](request.POST, **_choices(user, volunteer, name))
-    if not form.is_valid():
-        return _card(request, volunteer, status=422, **{name: form})
-    act(volunteer, form.cleaned_data)
-    return redirect("web:volunteer_detail", pk=pk)
+    return render_card(request, volunteer_for_user(user_with(request, Capability.VIEW_VOLUNTEERS), pk))
 
 
 @staff_page
 @require_POST
 def volunteer_join_team(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_with(request, Capability.MANAGE_VOLUNTEERS)
-    return _card_action(request, pk, "team_form", lambda v, data: team_add(team=data["team"], volunteer=v, actor=user))
+    return card_action(request, pk, "team_form", lambda v, data: team_add(team=data["team"], volunteer=v, actor=user))
 
 
 @staff_page
 @require_POST
 def volunteer_care(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_with(request, Capability.MANAGE_VOLUNTEERS)
-    return _card_action(
+    return card_action(
         request, pk, "care_form", lambda v, data: care_assign(volunteer=v, household=data["household"], actor=user)
     )
 
@@ -153,7 +78,7 @@ def volunteer_hours(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = volunteer_for_user(user, pk)
     if not (user.can(Capability.MANAGE_VOLUNTEERS) or leads_team_of(user, volunteer)):
         raise PermissionDenied
-    return _card_action(
+    return card_action(
         request,
         pk,
         "hours_form",
@@ -165,7 +90,7 @@ def volunteer_hours(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def volunteer_redeem(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_with(request, Capability.MANAGE_VOLUNTEERS)
-    return _card_action(
+    return card_action(
         request,
         pk,
         "redeem_form",
@@ -177,7 +102,7 @@ def volunteer_redeem(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def volunteer_correct(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_with(request, Capability.MANAGE_VOLUNTEERS)
-    return _card_action(
+    return card_action(
         request,
         pk,
         "correction_form",
@@ -189,7 +114,7 @@ def volunteer_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def volunteer_training(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_with(request, Capability.MANAGE_VOLUNTEERS)
-    return _card_action(request, pk, "training_form", lambda v, data: training_record(volunteer=v, actor=user, **data))
+    return card_action(request, pk, "training_form", lambda v, data: training_record(volunteer=v, actor=user, **data))
 
 
 @staff_page

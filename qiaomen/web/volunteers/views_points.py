@@ -17,6 +17,7 @@ from qiaomen.participation.volunteers.scope import (
     application_for_user,
     applications_for_user,
     catalogue_for_user,
+    catalogue_item_for_user,
     confirmation_queue,
     service_for_user,
     streets_for_user,
@@ -25,7 +26,14 @@ from qiaomen.participation.volunteers.scope import (
 from qiaomen.participation.volunteers.stars import STAR_RULE, star_ratings_compute
 from qiaomen.registry.selectors import persons_for_user
 from qiaomen.web.shared.views import paginate, staff_page, user_with
-from qiaomen.web.volunteers.forms import AcceptForm, CatalogueForm, RateForm, ReasonForm, StarsForm
+from qiaomen.web.volunteers.forms import (
+    AcceptForm,
+    CatalogueForm,
+    CatalogueItemForm,
+    RateForm,
+    ReasonForm,
+    StarsForm,
+)
 
 
 @staff_page
@@ -88,6 +96,21 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "may_set": user.can(Capability.SET_POINT_RATES),
     }
     return render(request, "web/volunteers/catalogue.html", context, status=status)
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def catalogue_item(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an item of the street's catalogue: its price, restock it, or withdraw it."""
+    user = user_with(request, Capability.SET_POINT_RATES)
+    item = catalogue_item_for_user(user, pk)
+    initial = {field: getattr(item, field) for field in ("name", "description", "points", "stock", "active")}
+    form = CatalogueItemForm(request.POST or None, initial={**initial, "stock_was": item.stock})
+    if request.method == "POST" and form.is_valid():
+        catalogue_item_save(street=item.street, item=item, actor=user, **form.cleaned_data)
+        return redirect("web:volunteer_catalogue")
+    status = 422 if form.errors else 200
+    return render(request, "web/volunteers/catalogue_item.html", {"item": item, "form": form}, status=status)
 
 
 @staff_page
