@@ -95,9 +95,10 @@ def demo_users_create(*, street: Street, grids: list[Grid], password: str) -> li
                 department=department,
                 password_changed_at=now,
             )
-            # A volunteer acts through their volunteer record (the grid it serves), never through
-            # a place of their own: the demo year links the account (demo/history/volunteers.py).
-            if place is not None and spec.role != Role.VOLUNTEER:
+            # A volunteer's account is kept in their grid (so its community's staff see it on the
+            # user pages); it grants nothing there: the volunteer acts through the volunteer
+            # record the demo year links it to (demo/history/volunteers.py).
+            if place is not None:
                 PlaceAssignment.objects.create(user=user, **{assignment_field(place): place})
         if isinstance(place, Grid):
             acts_in = f"{place.community.name}{place.name}"

@@ -88,7 +88,10 @@ def test_the_demo_users_have_their_roles_and_places_and_can_log_in() -> None:
         assert user.role == spec.role and user.display_name == spec.display_name
         assert user.check_password(PASSWORD), spec.username
     grid_of = dict(PlaceAssignment.objects.filter(grid__isnull=False).values_list("user__username", "grid_id"))
-    assert set(grid_of) == {"worker1", "worker2"} and grid_of["worker1"] != grid_of["worker2"]
+    assert set(grid_of) == {"worker1", "worker2", "volunteer1"} and grid_of["worker1"] != grid_of["worker2"]
+    assert grid_of["volunteer1"] == grid_of["worker1"]
+    chief_building = PlaceAssignment.objects.get(user__username="chief1").building
+    assert chief_building is not None and chief_building.grid_id == grid_of["worker1"]
     assert PlaceAssignment.objects.get(user__username="admin").street is not None
     assert PlaceAssignment.objects.get(user__username="community1").community is not None
     assert users["dept_minzheng"].department is not None and users["dept_minzheng"].department.code == "minzheng"

@@ -24,6 +24,7 @@ from qiaomen.participation.volunteers.enrolment import (
     volunteer_link_account,
     volunteer_set_status,
 )
+from qiaomen.participation.volunteers.selectors import accounts_free_to_link
 from qiaomen.testing import SmallStreet, make_household, make_person, make_user
 
 
@@ -48,6 +49,22 @@ def test_the_account_must_carry_the_volunteer_role(small_street: SmallStreet) ->
         volunteer_enrol(person=s.elder_a, grid=s.grid_a, actor=s.users["street_admin"], user=s.users["worker_a"])
     assert refused.value.code == "account_not_volunteer"
     assert not Volunteer.objects.exists()
+
+
+def test_an_account_is_linked_only_by_someone_who_keeps_it(small_street: SmallStreet) -> None:
+    """Community 1's staff neither see nor link a volunteer account of community 2; the street's
+    admin, who keeps both communities' accounts, may."""
+    s = small_street
+    account = make_user("volunteer_c2", Role.VOLUNTEER, places=(s.community_2,))
+    staff = s.users["community_staff"]
+    assert account not in accounts_free_to_link(staff)
+    with pytest.raises(InvalidInput) as refused:
+        volunteer_enrol(person=s.elder_a, grid=s.grid_a, actor=staff, user=account)
+    assert refused.value.code == "account_out_of_reach"
+    assert not Volunteer.objects.exists()
+    assert account in accounts_free_to_link(s.users["street_admin"])
+    volunteer = volunteer_enrol(person=s.elder_a, grid=s.grid_a, actor=s.users["street_admin"], user=account)
+    assert volunteer.user == account
 
 
 def test_a_team_takes_five_volunteers_and_refuses_the_sixth(small_street: SmallStreet) -> None:
@@ -158,7 +175,7 @@ def test_an_account_linked_elsewhere_meanwhile_is_a_clear_refusal(
     s = small_street
     v = make_volunteers(s)
     volunteer = volunteer_enrol(person=s.elder_a, grid=s.grid_a, actor=s.users["street_admin"])
-    monkeypatch.setattr(enrolment, "_check_account", lambda user: None)
+    monkeypatch.setattr(enrolment, "_check_account", lambda user, actor: None)
     with pytest.raises(Conflict) as refused:
         volunteer_link_account(volunteer=volunteer, user=s.users["volunteer_a"], actor=s.users["street_admin"])
     assert refused.value.code == "account_taken"

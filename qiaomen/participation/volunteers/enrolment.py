@@ -26,6 +26,7 @@ from qiaomen.participation.models.volunteers import (
     Volunteer,
     VolunteerStatus,
 )
+from qiaomen.participation.volunteers.selectors import accounts_free_to_link
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, Person
 
@@ -46,7 +47,7 @@ def volunteer_enrol(
     if household is None or household.building.grid.community.street_id != grid.community.street_id:
         raise InvalidInput("volunteer_not_of_street", _("A volunteer must live in the street of the grid they serve."))
     if user is not None:
-        _check_account(user)
+        _check_account(user, actor)
     try:
         with transaction.atomic():
             volunteer = Volunteer.objects.create(
@@ -63,11 +64,14 @@ def volunteer_enrol(
     return volunteer
 
 
-def _check_account(user: User) -> None:
+def _check_account(user: User, actor: User) -> None:
     if user.role != Role.VOLUNTEER:
         raise InvalidInput("account_not_volunteer", _("The account must have the volunteer role."))
     if Volunteer.objects.filter(user=user).exists():
         raise Conflict("account_taken", _("This account already belongs to another volunteer."))
+    # Only an account the actor keeps on the user pages: never one of another street.
+    if not accounts_free_to_link(actor).filter(pk=user.pk).exists():
+        raise InvalidInput("account_out_of_reach", _("This account is not one of the accounts you keep."))
 
 
 def volunteer_link_account(
@@ -76,7 +80,7 @@ def volunteer_link_account(
     """Give a volunteer enrolled without one the account they sign in with."""
     if volunteer.user_id is not None:
         raise Conflict("volunteer_has_account", _("This volunteer already signs in with an account."))
-    _check_account(user)
+    _check_account(user, actor)
     try:
         return claim_transition(
             row=volunteer, to_state=None, action="link_account", actor=actor, changes={"user": user}, request=request

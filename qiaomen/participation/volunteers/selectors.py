@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Role
 from qiaomen.accounts.scopes import PlaceScope
+from qiaomen.accounts.selectors_users import users_for_manager
 from qiaomen.participation.figure import ResourceFigure
 from qiaomen.participation.models.volunteer_points import PointsEntry, ServiceRecord, ServiceStatus
 from qiaomen.participation.models.volunteers import CareAssignment, Volunteer, VolunteerStatus
@@ -25,9 +26,12 @@ ERRAND = "LIF-ERR"  # 代办跑腿: the errands volunteers run for residents
 VOLUNTEER_GOAL = 200
 
 
-def accounts_free_to_link() -> QuerySet[User]:
-    """Volunteer accounts not yet linked to a volunteer record: the ones an enrolment may take."""
-    return User.objects.filter(role=Role.VOLUNTEER, volunteer__isnull=True, is_active=True).order_by("username")
+def accounts_free_to_link(by: User) -> QuerySet[User]:
+    """Volunteer accounts not yet linked to a volunteer record that `by` keeps on the user pages
+    (their places, or placeless ones of their street): the ones an enrolment by them may take."""
+    return (
+        users_for_manager(by).filter(role=Role.VOLUNTEER, volunteer__isnull=True, is_active=True).order_by("username")
+    )
 
 
 def team_leaders(grids: QuerySet[Grid]) -> QuerySet[User]:

@@ -60,7 +60,7 @@ def test_staff_link_an_account_that_no_volunteer_has_yet(small_street: SmallStre
     s = small_street
     v = make_volunteers(s)
     volunteer = volunteer_enrol(person=s.elder_a, grid=s.grid_a, actor=s.users["street_admin"])
-    free = make_user("v_free", Role.VOLUNTEER)
+    free = make_user("v_free", Role.VOLUNTEER, places=(s.community_1,))  # an account community 1 keeps
     client = _as(s, "community_staff")
     card = client.get(reverse("web:volunteer_detail", args=[volunteer.pk])).content.decode()
     assert "v_free" in card and "volunteer1" not in card  # volunteer_a's account is taken
@@ -72,7 +72,7 @@ def test_staff_link_an_account_that_no_volunteer_has_yet(small_street: SmallStre
     assert client.post(url, {"account": free.pk}).status_code == 302
     volunteer.refresh_from_db()
     assert volunteer.user == free
-    another = make_user("v_another", Role.VOLUNTEER)
+    another = make_user("v_another", Role.VOLUNTEER, places=(s.community_1,))
     second = client.post(reverse("web:volunteer_account", args=[v.volunteer_a.pk]), {"account": another.pk})
     assert second.status_code == 409 and "已有登录账号" in second.content.decode()
 

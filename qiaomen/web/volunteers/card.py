@@ -70,7 +70,7 @@ def _choices(user: User, volunteer: Volunteer, name: str) -> dict[str, Any]:
         allowed = Volunteer.TRANSITIONS[VolunteerStatus(volunteer.status)]
         return {"statuses": [(status, label) for status, label in STATUS_ACTIONS.items() if status in allowed]}
     if name == "account_form":
-        return {"accounts": selectors.accounts_free_to_link()}
+        return {"accounts": selectors.accounts_free_to_link(user)}
     return {}
 
 

@@ -124,7 +124,7 @@ def volunteer_enrol_person(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_with(request, Capability.MANAGE_VOLUNTEERS)
     person = person_for_user(user, pk)
     grids = grids_for_user(user).order_by("code")
-    form = EnrolForm(request.POST or None, grids=grids, accounts=selectors.accounts_free_to_link())
+    form = EnrolForm(request.POST or None, grids=grids, accounts=selectors.accounts_free_to_link(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         volunteer = volunteer_enrol(
