@@ -65,6 +65,8 @@ def activity_fields_check(
         raise InvalidInput("text_too_long", _("The title and the place take 120 characters at most."))
     if kind not in ActivityKind.values:
         raise InvalidInput("kind_invalid", _("Choose the kind of activity."))
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise InvalidInput("time_no_offset", _("Give the times with their time zone."))
     if ends_at <= starts_at:
         raise InvalidInput("ends_before_start", _("The activity must end after it starts."))
     if ends_at - starts_at > MAX_DURATION:

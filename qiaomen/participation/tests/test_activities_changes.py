@@ -83,6 +83,7 @@ def test_an_edit_before_the_start_changes_the_activity_and_leaves_its_history(sm
         ({"capacity": 0}, "capacity_invalid"),
         ({"capacity": 1}, "capacity_below_signups"),
         ({"starts_at": BEFORE - dt.timedelta(hours=1)}, "starts_in_past"),
+        ({"starts_at": dt.datetime(2025, 5, 10, 9)}, "time_no_offset"),  # no time zone
     ],
 )
 def test_an_edit_keeps_the_rules_of_creation_and_bad_input_changes_nothing(
