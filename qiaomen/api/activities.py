@@ -1,31 +1,44 @@
-"""Residents' participation (R-PAR-2) in the API: the caller's activities, signing a household up
-and recording its attendance, and the participation rate by community and grid with the active
-groups. Records come through the participation domain's scoped helpers, households through the
-registry's: outside the caller's places is a 404."""
+"""Residents' participation (R-PAR-2) in the API: the caller's activities, changing or cancelling
+one before it starts, signing a household up and recording its attendance, and the participation
+rate by community and grid with the active groups (meetings and groups: api/meetings.py). Records
+come through the participation domain's scoped helpers, households through the registry's:
+outside the caller's places is a 404."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import AwareDatetime
 
+from qiaomen.accounts.places import building_for_user
 from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import place_scope
 from qiaomen.api.auth import api_user_with
 from qiaomen.api.errors import responses
 from qiaomen.api.paging import Offset
+from qiaomen.api.schema_rules import NOT_BLANK, on_string
 from qiaomen.core.workdays import CHINA
 from qiaomen.participation.activities.activities import activity_checkin, activity_signup
+from qiaomen.participation.activities.changes import activity_cancel, activity_edit
 from qiaomen.participation.activities.lists import activity_attendances, activity_signups
 from qiaomen.participation.activities.rate import PARTICIPATION_GOAL, RateRow, groups_with_activity, participation_table
-from qiaomen.participation.activities.scope import activities_for_user, activity_for_user
-from qiaomen.participation.models.activities import Activity, AttendanceVia, SignUpChannel
+from qiaomen.participation.activities.scope import activities_for_user, activity_for_user, group_for_user
+from qiaomen.participation.models.activities import Activity, ActivityKind, AttendanceVia, SignUpChannel
 from qiaomen.registry.selectors import household_for_user
 
 router = Router(tags=["activities"])
+
+# A time with its offset, between 2000 and 2100: far beyond any real activity or meeting, and
+# storable in every time zone (year 9999 at -14:00 is past the end of the calendar in UTC, which
+# failed on saving instead of answering 422).
+EventTime = Annotated[
+    AwareDatetime,
+    Field(ge=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), lt=dt.datetime(2100, 1, 1, tzinfo=dt.UTC)),
+]
 
 
 class ActivityOut(Schema):
@@ -40,6 +53,8 @@ class ActivityOut(Schema):
     ends_at: dt.datetime
     capacity: int
     signed_up: int
+    status: str = Field(description="scheduled or cancelled")
+    cancel_reason: str
 
 
 class ActivityDetailOut(ActivityOut):
@@ -54,6 +69,28 @@ class ActivityPageOut(Schema):
 
 class HouseholdIn(Schema):
     household_id: int = Field(ge=1, le=2**62)
+
+
+class ActivityEditIn(Schema):
+    """What to change; a field left out stays as it is. building_id or group_id null: the whole
+    community, no group. The community stays."""
+
+    title: str | None = Field(None, min_length=1, max_length=120, json_schema_extra=on_string(NOT_BLANK))
+    kind: ActivityKind | None = None
+    location: str | None = Field(None, max_length=120)
+    starts_at: EventTime | None = Field(None, description="still to come (422 starts_in_past)")
+    ends_at: EventTime | None = Field(
+        None, description="after the start, three days at most (422 ends_before_start, too_long)"
+    )
+    capacity: int | None = Field(
+        None, ge=1, le=5000, description="not below the households signed up (422 capacity_below_signups)"
+    )
+    building_id: int | None = Field(None, ge=1, le=2**62, description="a building of the activity's community")
+    group_id: int | None = Field(None, ge=1, le=2**62, description="a group of the activity's community")
+
+
+class ActivityCancelIn(Schema):
+    reason: str = Field(min_length=1, max_length=200, json_schema_extra=NOT_BLANK)
 
 
 class SignUpOut(Schema):
@@ -109,6 +146,8 @@ def _activity(activity: Activity) -> dict[str, Any]:
         **{name: getattr(activity, name) for name in fields},
         "capacity": activity.capacity,
         "signed_up": activity.signed_up,
+        "status": activity.status,
+        "cancel_reason": activity.cancel_reason,
     }
 
 
@@ -131,6 +170,43 @@ def activity_detail(request: HttpRequest, activity_id: int) -> dict[str, Any]:
         "signed_up_households": [row.household_id for row in activity_signups(user, activity)],
         "attended_households": [row.household_id for row in activity_attendances(user, activity)],
     }
+
+
+EDITED_AS_GIVEN = ("title", "kind", "location", "starts_at", "ends_at", "capacity")
+
+
+@router.post(
+    "/activities/{int:activity_id}/edit",
+    response=responses(ActivityOut, 400, 401, 403, 404, 409, 422),
+    url_name="activity_edit",
+)
+def activity_change(request: HttpRequest, activity_id: int, body: ActivityEditIn) -> dict[str, Any]:
+    """Change an activity that has not started, under the rules of its creation: 409 once it is
+    cancelled or someone changed it meanwhile, 422 once it has started (activity_started) or for
+    a value the rules refuse (its code)."""
+    user = api_user_with(request, Capability.MANAGE_ACTIVITIES)
+    activity = activity_for_user(user, activity_id)
+    given = body.model_fields_set
+    fields: dict[str, Any] = {name: getattr(activity, name) for name in (*EDITED_AS_GIVEN, "building", "group")}
+    fields.update({name: getattr(body, name) for name in EDITED_AS_GIVEN if getattr(body, name) is not None})
+    if "building_id" in given:
+        fields["building"] = None if body.building_id is None else building_for_user(user, body.building_id)
+    if "group_id" in given:
+        fields["group"] = None if body.group_id is None else group_for_user(user, body.group_id)
+    return _activity(activity_edit(activity=activity, user=user, request=request, **fields))
+
+
+@router.post(
+    "/activities/{int:activity_id}/cancel",
+    response=responses(ActivityOut, 400, 401, 403, 404, 409, 422),
+    url_name="activity_cancel",
+)
+def activity_cancel_op(request: HttpRequest, activity_id: int, body: ActivityCancelIn) -> dict[str, Any]:
+    """Cancel an activity that has not started, saying why (shown to staff only). Its sign-ups
+    stay, as cancelled; no sign-up or check-in afterwards. 409 when already cancelled."""
+    user = api_user_with(request, Capability.MANAGE_ACTIVITIES)
+    activity = activity_for_user(user, activity_id)
+    return _activity(activity_cancel(activity=activity, user=user, reason=body.reason, request=request))
 
 
 @router.post(

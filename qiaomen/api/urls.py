@@ -18,6 +18,7 @@ from qiaomen.api import (
     auth,
     budget,
     figures,
+    meetings,
     menu,
     places,
     registry,
@@ -96,5 +97,6 @@ api.add_router("/", volunteers.router)
 api.add_router("/", budget.router)
 api.add_router("/", menu.router)
 api.add_router("/", activities.router)
+api.add_router("/", meetings.router)
 # Keep last: it answers every path that no router above matched.
 api.add_router("/", unmatched)

@@ -1,8 +1,10 @@
 """Residents' activities from the QR pages, without login (R-PAR-2):
 
 - q/<token>/activities: the household's page lists the coming activities of its community and
-  signs the household up (its own household only: the door code is the credential; rate-limited
-  like the other QR actions; no name, address or other household is shown);
+  signs the household up, and lists its own sign-ups (a cancelled activity's as cancelled) with a
+  button to withdraw each before the activity starts (its own household only: the door code is
+  the credential, a sign-up is looked up among that household's; sign-up and withdrawal share
+  the rate limits of the other QR actions; no name, address or other household is shown);
 - a/<token>: the code printed at an activity's door. A scan checks the household in, only while
   the activity runs, and a household counts once.
 
@@ -28,8 +30,9 @@ from qiaomen.core.audit import client_ip
 from qiaomen.core.errors import DomainError
 from qiaomen.core.ratelimits import limit_hit, limit_reached
 from qiaomen.participation.activities.activities import activity_by_checkin_token, activity_checkin, activity_signup
+from qiaomen.participation.activities.changes import signup_withdraw
 from qiaomen.participation.activities.residents import activities_open_to, household_signups
-from qiaomen.participation.models.activities import Activity, AttendanceVia, SignUpChannel
+from qiaomen.participation.models.activities import Activity, AttendanceVia, SignUp, SignUpChannel
 from qiaomen.public.views import (
     _code_limits,
     _door_code,
@@ -39,7 +42,7 @@ from qiaomen.public.views import (
     _per_minute_hit,
     _too_many,
 )
-from qiaomen.registry.models import DoorCode
+from qiaomen.registry.models import DoorCode, Household
 from qiaomen.tickets.doorcodes.codes import door_code_live
 
 HOUSEHOLD_COOKIE = "qm_household"
@@ -81,24 +84,50 @@ def door_activities(request: HttpRequest, token: str) -> HttpResponse:
             request, group="qr-activity-ip", key=client_ip(request), limits=_ip_limits()
         ):
             return _too_many(request)
-        try:
-            activity = activities_open_to(household, now=timezone.now()).get(pk=int(request.POST.get("activity") or ""))
-        except (ValueError, Activity.DoesNotExist):
-            return _message(request, gettext("This activity is not open for sign-up."), 404)
-        try:
-            activity_signup(activity=activity, household=household, channel=SignUpChannel.QR, request=request)
-        except DomainError as exc:
-            return _remember(request, _message(request, str(exc.message), exc.status), code)
+        withdrawing = "withdraw" in request.POST
+        refused = _withdraw(request, household) if withdrawing else _sign_up(request, household)
+        if refused is not None:
+            return _remember(request, refused, code)
         limit_hit(request, group="qr-activity-code", key=str(code.pk), limits=_code_limits())
         limit_hit(request, group="qr-activity-ip", key=client_ip(request), limits=_ip_limits())
-        return _remember(request, redirect(request.path + "?sent=1"), code)
+        return _remember(request, redirect(request.path + ("?withdrawn=1" if withdrawing else "?sent=1")), code)
+    now = timezone.now()
     context = {
         "street": household.building.grid.community.street.name,
-        "activities": activities_open_to(household, now=timezone.now())[:30],
-        "signups": household_signups(household, now=timezone.now()),
+        "activities": activities_open_to(household, now=now)[:30],
+        "signups": household_signups(household, now=now),
+        "now": now,
         "sent": request.GET.get("sent") == "1",
+        "withdrawn": request.GET.get("withdrawn") == "1",
     }
     return _remember(request, render(request, "public/activities.html", context), code)
+
+
+def _sign_up(request: HttpRequest, household: Household) -> HttpResponse | None:
+    """Sign the household up for one of the activities open to it; None when done."""
+    try:
+        activity = activities_open_to(household, now=timezone.now()).get(pk=int(request.POST.get("activity") or ""))
+    except (ValueError, Activity.DoesNotExist):
+        return _message(request, gettext("This activity is not open for sign-up."), 404)
+    try:
+        activity_signup(activity=activity, household=household, channel=SignUpChannel.QR, request=request)
+    except DomainError as exc:
+        return _message(request, str(exc.message), exc.status)
+    return None
+
+
+def _withdraw(request: HttpRequest, household: Household) -> HttpResponse | None:
+    """Take back one of the household's own sign-ups (another household's is not found); None
+    when done."""
+    try:
+        signup = household_signups(household, now=timezone.now()).get(pk=int(request.POST.get("withdraw") or ""))
+    except (ValueError, SignUp.DoesNotExist):
+        return _message(request, gettext("This sign-up is not on your household's list."), 404)
+    try:
+        signup_withdraw(signup=signup, request=request)
+    except DomainError as exc:
+        return _message(request, str(exc.message), exc.status)
+    return None
 
 
 @never_cache

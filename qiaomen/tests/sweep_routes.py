@@ -32,6 +32,9 @@ KIND_BY_PARAMETER: dict[str, str] = {
     "spending_id": "spending",
     "disclosure_id": "disclosure",
     "activity_id": "activity",
+    # The meetings' API (api/v1/meetings/<id>/…, api/v1/groups/<id>/…).
+    "meeting_id": "meeting",
+    "group_id": "resident_group",
 }
 # Generic names (pk, id) take their kind from the path segment just before them:
 # registry/households/<int:pk>/ is a household, imports/<int:pk>/result/ an import batch.

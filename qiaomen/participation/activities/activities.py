@@ -5,7 +5,8 @@ conditional UPDATE (signed_up < capacity) and the sign-up row is written in the 
 so the last seat has one winner on SQLite and PostgreSQL alike; a household signs up once (unique
 constraint). Attendance is one row per household and activity, however often it scans: the
 second scan is answered with the first row. A scan counts only while the activity runs; staff
-may record attendance from the paper list after it ended, never before it started.
+may record attendance from the paper list after it ended, never before it started. A cancelled
+activity takes neither (changes.py edits and cancels, and takes a sign-up back).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from qiaomen.core.tokens import token_hash, token_new
 from qiaomen.participation.activities.places import organiser_check, place_check
 from qiaomen.participation.models.activities import (
     Activity,
+    ActivityKind,
+    ActivityStatus,
     Attendance,
     AttendanceVia,
     ResidentGroup,
@@ -36,6 +39,43 @@ from qiaomen.registry.models import Household, HouseholdStatus
 
 MAX_CAPACITY = 5000
 MAX_DURATION = dt.timedelta(days=3)
+MAX_TITLE = 120  # the title's and the place's columns
+
+
+def activity_fields_check(
+    *,
+    user: User,
+    community: Community,
+    title: str,
+    kind: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
+    building: Building | None,
+    group: ResidentGroup | None,
+    location: str,
+) -> tuple[str, str]:
+    """The rules an activity's fields obey when it is created and at every edit; the title and
+    the place as stored (stripped)."""
+    place_check(user=user, community=community, building=building)
+    title, location = title.strip(), location.strip()
+    if not title:
+        raise InvalidInput("title_required", _("Give the activity a title."))
+    if len(title) > MAX_TITLE or len(location) > MAX_TITLE:
+        raise InvalidInput("text_too_long", _("The title and the place take 120 characters at most."))
+    if kind not in ActivityKind.values:
+        raise InvalidInput("kind_invalid", _("Choose the kind of activity."))
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise InvalidInput("time_no_offset", _("Give the times with their time zone."))
+    if ends_at <= starts_at:
+        raise InvalidInput("ends_before_start", _("The activity must end after it starts."))
+    if ends_at - starts_at > MAX_DURATION:
+        raise InvalidInput("too_long", _("An activity lasts three days at most."))
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise InvalidInput("capacity_invalid", _("The capacity must be between 1 and 5000 households."))
+    if group is not None and group.community_id != community.pk:
+        raise InvalidInput("group_not_in_community", _("The group belongs to another community."))
+    return title, location
 
 
 def activity_create(
@@ -52,18 +92,18 @@ def activity_create(
     location: str = "",
     request: HttpRequest | None = None,
 ) -> Activity:
-    place_check(user=user, community=community, building=building)
-    title = title.strip()
-    if not title:
-        raise InvalidInput("title_required", _("Give the activity a title."))
-    if ends_at <= starts_at:
-        raise InvalidInput("ends_before_start", _("The activity must end after it starts."))
-    if ends_at - starts_at > MAX_DURATION:
-        raise InvalidInput("too_long", _("An activity lasts three days at most."))
-    if not 1 <= capacity <= MAX_CAPACITY:
-        raise InvalidInput("capacity_invalid", _("The capacity must be between 1 and 5000 households."))
-    if group is not None and group.community_id != community.pk:
-        raise InvalidInput("group_not_in_community", _("The group belongs to another community."))
+    title, location = activity_fields_check(
+        user=user,
+        community=community,
+        title=title,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        building=building,
+        group=group,
+        location=location,
+    )
     token = token_new()
     with transaction.atomic():
         activity = Activity.objects.create(
@@ -72,7 +112,7 @@ def activity_create(
             group=group,
             title=title,
             kind=kind,
-            location=location.strip(),
+            location=location,
             starts_at=starts_at,
             ends_at=ends_at,
             capacity=capacity,
@@ -91,6 +131,17 @@ def activity_by_checkin_token(token: str) -> Activity | None:
     return Activity.objects.select_related("community").filter(checkin_hash=token_hash(token)).first()
 
 
+def activity_cancelled_check(activity: Activity) -> None:
+    if activity.status == ActivityStatus.CANCELLED:
+        raise Conflict("activity_cancelled", _("This activity has been cancelled."))
+
+
+def _signup_open_check(activity: Activity, now: dt.datetime) -> None:
+    activity_cancelled_check(activity)
+    if now >= activity.starts_at:
+        raise InvalidInput("signup_closed", _("Sign-up has closed: the activity has already started."))
+
+
 def activity_signup(
     *,
     activity: Activity,
@@ -104,8 +155,7 @@ def activity_signup(
         assert user is not None
         organiser_check(user)
     now = timezone.now()
-    if now >= activity.starts_at:
-        raise InvalidInput("signup_closed", _("Sign-up has closed: the activity has already started."))
+    _signup_open_check(activity, now)
     if household.status == HouseholdStatus.MOVED_OUT:
         raise InvalidInput("household_moved_out", _("This household has moved out."))
     duplicate = Conflict("signup_duplicate", _("This household has already signed up for this activity."))
@@ -113,12 +163,16 @@ def activity_signup(
         with transaction.atomic():
             if SignUp.objects.filter(activity=activity, household=household).exists():
                 raise duplicate
-            claimed = Activity.objects.filter(pk=activity.pk, signed_up__lt=F("capacity")).update(
-                signed_up=F("signed_up") + 1
-            )
+            # The seat, only while the activity is still on and not started: an edit or a
+            # cancellation that committed since the activity was read is seen here.
+            claimed = Activity.objects.filter(
+                pk=activity.pk, status=ActivityStatus.SCHEDULED, starts_at__gt=now, signed_up__lt=F("capacity")
+            ).update(signed_up=F("signed_up") + 1)
             if not claimed:
+                current = Activity.objects.get(pk=activity.pk)
+                _signup_open_check(current, now)
                 raise Conflict(
-                    "activity_full", _("The activity is full: all %(n)s places are taken.") % {"n": activity.capacity}
+                    "activity_full", _("The activity is full: all %(n)s places are taken.") % {"n": current.capacity}
                 )
             signup = SignUp.objects.create(
                 activity=activity, household=household, channel=channel, created_at=now, created_by=user
@@ -149,6 +203,7 @@ def activity_checkin(
     if via == AttendanceVia.STAFF:
         assert user is not None
         organiser_check(user)
+    activity_cancelled_check(activity)
     now = timezone.now()
     if now < activity.starts_at:
         raise InvalidInput("checkin_not_started", _("The activity has not started yet: check in when it begins."))

@@ -4,8 +4,9 @@
   scan at the door or staff's record) or is on the attendance list of a meeting held in it.
 - Participation rate = households that took part ÷ households (every household of the places
   but those moved out), by grid and by community, against the 60 % goal.
-- A group is active when it held at least one activity or meeting in the period (started before
-  the end of the period and before now); the count of active groups is set against 10.
+- A group is active when it held at least one activity (not cancelled) or meeting in the period
+  (started before the end of the period and before now); the count of active groups is set
+  against 10.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from qiaomen.accounts.scopes import PlaceScope
 from qiaomen.participation.activities.scope import groups_in_scope
 from qiaomen.participation.figure import ResourceFigure
-from qiaomen.participation.models.activities import Activity, Attendance, Meeting, MeetingAttendee, ResidentGroup
+from qiaomen.participation.models.activities import (
+    Activity,
+    ActivityStatus,
+    Attendance,
+    Meeting,
+    MeetingAttendee,
+    ResidentGroup,
+)
 from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, HouseholdStatus
 
@@ -117,7 +125,9 @@ class GroupRow:
 def groups_with_activity(*, scope: PlaceScope, start: dt.datetime, end: dt.datetime) -> list[GroupRow]:
     """The scope's groups, each with whether it held an activity or a meeting in the period."""
     until = min(end, timezone.now())
-    activities = Activity.objects.filter(group=OuterRef("pk"), starts_at__gte=start, starts_at__lt=until)
+    activities = Activity.objects.filter(
+        group=OuterRef("pk"), starts_at__gte=start, starts_at__lt=until, status=ActivityStatus.SCHEDULED
+    )
     meetings = Meeting.objects.filter(group=OuterRef("pk"), held_at__gte=start, held_at__lt=until)
     rows = (
         groups_in_scope(scope)

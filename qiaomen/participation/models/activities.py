@@ -9,13 +9,16 @@ token itself is kept encrypted so the sheet at the door can be printed again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.core.fields import EncryptedTextField
-from qiaomen.core.models import SealedRow, TimeStampedModel
+from qiaomen.core.models import SealedRow, TimeStampedModel, TransitionHistory
 from qiaomen.places.models import Building, Community, Grid
 from qiaomen.registry.models import Household, Person
 
@@ -116,8 +119,21 @@ class ActivityKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Activity(SealedRow, TimeStampedModel):
-    """An activity of a community, held in one of its buildings or for the whole community."""
+class ActivityStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("scheduled")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+# Cancelling is final: an activity held after all is a new one. Edits keep the status (they go
+# through claim_transition all the same, for the version check and the history row).
+ACTIVITY_TRANSITIONS: dict[str, frozenset[str]] = {ActivityStatus.SCHEDULED: frozenset({ActivityStatus.CANCELLED})}
+
+
+class Activity(TransitionHistory, SealedRow, TimeStampedModel):
+    """An activity of a community, held in one of its buildings or for the whole community.
+
+    A cancelled activity keeps its sign-ups (each household sees its sign-up as cancelled) and
+    takes no sign-up and no check-in any more."""
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
     building = models.ForeignKey(Building, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -135,6 +151,13 @@ class Activity(SealedRow, TimeStampedModel):
     checkin_hash = models.CharField(max_length=64, unique=True, editable=False)
     checkin_token = EncryptedTextField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.SCHEDULED
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    TRANSITIONS: ClassVar[Mapping[str, frozenset[str]]] = ACTIVITY_TRANSITIONS
 
     class Meta:
         verbose_name = _("activity")

@@ -28,7 +28,8 @@ class PlacesForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities  # type: ignore[attr-defined]
+        if "community" in self.fields:
+            self.fields["community"].queryset = communities  # type: ignore[attr-defined]
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
         if "grid" in self.fields and grids is not None:
             self.fields["grid"].queryset = grids  # type: ignore[attr-defined]
@@ -50,6 +51,16 @@ class ActivityForm(PlacesForm):
     starts_at = forms.DateTimeField(label=_("Starts"), widget=LOCAL_DATETIME)
     ends_at = forms.DateTimeField(label=_("Ends"), widget=LOCAL_DATETIME)
     capacity = forms.IntegerField(label=_("Capacity (households)"), min_value=1, max_value=5000)
+
+
+class ActivityEditForm(ActivityForm):
+    """An activity's fields but its community, which an edit keeps."""
+
+    community = None  # type: ignore[assignment]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is cancelled"), max_length=200)
 
 
 class MeetingForm(PlacesForm):

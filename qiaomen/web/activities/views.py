@@ -25,6 +25,7 @@ from qiaomen.core.errors import DomainError
 from qiaomen.core.qrcodes import qr_svg
 from qiaomen.core.workdays import CHINA
 from qiaomen.participation.activities.activities import activity_checkin, activity_create, activity_signup
+from qiaomen.participation.activities.changes import activity_cancel, activity_changeable, activity_edit
 from qiaomen.participation.activities.lists import activity_attendances, activity_signups
 from qiaomen.participation.activities.rate import (
     ACTIVE_GROUPS_GOAL,
@@ -34,9 +35,9 @@ from qiaomen.participation.activities.rate import (
     participation_table,
 )
 from qiaomen.participation.activities.scope import activities_for_user, activity_for_user, organiser_places
-from qiaomen.participation.models.activities import AttendanceVia, SignUpChannel
+from qiaomen.participation.models.activities import Activity, AttendanceVia, SignUpChannel
 from qiaomen.registry.selectors import household_for_user
-from qiaomen.web.activities.forms import ActivityForm, HouseholdForm
+from qiaomen.web.activities.forms import ActivityEditForm, ActivityForm, CancelForm, HouseholdForm
 from qiaomen.web.shared.views import paginate, staff_page, user_with
 
 
@@ -100,12 +101,62 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "signups": activity_signups(user, activity),
         "attendances": activity_attendances(user, activity),
         "may_manage": user.can(Capability.MANAGE_ACTIVITIES),
+        "changeable": activity_changeable(activity, now=now),
         "form": HouseholdForm(),
+        "cancel_form": CancelForm(),
     }
     if user.can(Capability.MANAGE_ACTIVITIES):
         link = checkin_url(request, activity.checkin_token)
         context.update({"checkin_link": link, "checkin_svg": qr_svg(link, scale=6)})
     return render(request, "web/activities/detail.html", context)
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def activity_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an activity that has not started (its community stays)."""
+    user = user_with(request, Capability.MANAGE_ACTIVITIES)
+    activity = activity_for_user(user, pk)
+    places = organiser_places(user)
+    form = ActivityEditForm(
+        request.POST or None,
+        initial=_fields_of(activity),
+        communities=places.communities,
+        buildings=places.buildings.filter(grid__community_id=activity.community_id),
+        groups=places.groups.filter(community_id=activity.community_id),
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity_edit(activity=activity, user=user, request=request, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, ValidationError(str(exc.message)))
+            status = exc.status
+        else:
+            messages.success(request, gettext("Saved."))
+            return redirect("web:activity_detail", pk=pk)
+    context = {"form": form, "heading": gettext("Change the activity")}
+    return render(request, "web/activities/form.html", context, status=422 if form.errors and status == 200 else status)
+
+
+def _fields_of(activity: Activity) -> dict[str, object]:
+    names = ("title", "kind", "building", "group", "location", "starts_at", "ends_at", "capacity")
+    return {name: getattr(activity, name) for name in names}
+
+
+@staff_page
+@require_POST
+def activity_cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel an activity that has not started, with the reason; its sign-ups stay."""
+    user = user_with(request, Capability.MANAGE_ACTIVITIES)
+    activity = activity_for_user(user, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Say why the activity is cancelled."))
+        return redirect("web:activity_detail", pk=pk)
+    activity_cancel(activity=activity, user=user, reason=form.cleaned_data["reason"], request=request)
+    messages.success(request, gettext("The activity is cancelled."))
+    return redirect("web:activity_detail", pk=pk)
 
 
 @staff_page
