@@ -144,3 +144,15 @@ def test_the_checks_see_a_chinese_literal() -> None:
     assert isinstance(call, ast.Raise) and isinstance(call.exc, ast.Call)
     message = _message_argument(call.exc)
     assert message is not None and _literal_chinese(message)
+
+
+def test_no_catalogue_keeps_a_merge_conflict() -> None:
+    """A conflict left in a .po file still compiles (with warnings) and silently drops the
+    messages between the markers: English on Chinese pages."""
+    markers = re.compile(r"^(<{7} |={7}$|>{7} )", re.MULTILINE)
+    spoiled = [
+        str(po.relative_to(ROOT))
+        for po in ROOT.glob("*/locale/*/LC_MESSAGES/django.po")
+        if markers.search(po.read_text(encoding="utf-8"))
+    ]
+    assert not spoiled

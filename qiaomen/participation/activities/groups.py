@@ -50,6 +50,10 @@ def group_member_add(
     organiser_check(user)
     if person.status != PersonStatus.ACTIVE:
         raise InvalidInput("person_inactive", _("This person is no longer on the registry."))
+    # A community's own self-governing group: its members live in that community.
+    household = person.household
+    if household is None or household.building.grid.community_id != group.community_id:
+        raise InvalidInput("member_other_community", _("A group's members live in the group's community."))
     duplicate = Conflict("member_duplicate", _("This person is already a member."))
     try:
         with transaction.atomic():

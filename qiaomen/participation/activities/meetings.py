@@ -26,6 +26,7 @@ from qiaomen.tickets.models import Channel, Subcategory, Ticket
 from qiaomen.tickets.services.intake import ticket_from_text
 
 MAX_TEXT = 3000  # a decision and its heading still fit in a ticket (4000)
+MAX_LINE = 120  # a title or a place: the columns' length
 
 
 def _text(value: str, *, code: str, message: str, required: bool = True) -> str:
@@ -52,6 +53,9 @@ def meeting_create(
     place_check(user=user, community=community, grid=grid)
     if group is not None and group.community_id != community.pk:
         raise InvalidInput("group_not_in_community", _("The group belongs to another community."))
+    title, location = title.strip(), location.strip()
+    if len(title) > MAX_LINE or len(location) > MAX_LINE:
+        raise InvalidInput("text_too_long", _("The title and the place take 120 characters at most."))
     with transaction.atomic():
         meeting = Meeting.objects.create(
             community=community,
@@ -59,7 +63,7 @@ def meeting_create(
             group=group,
             title=_text(title, code="title_required", message=_("Give the meeting a title.")),
             held_at=held_at,
-            location=location.strip(),
+            location=location,
             agenda=_text(agenda, code="agenda_required", message=_("Write the agenda.")),
             created_by=user,
         )

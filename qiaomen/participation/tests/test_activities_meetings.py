@@ -55,3 +55,35 @@ def test_the_same_household_is_on_the_list_once(small_street: SmallStreet) -> No
         meeting_attendee_add(meeting=meeting, household=s.household_a, user=s.users["worker_a"])
     with pytest.raises(InvalidInput):
         meeting_attendee_add(meeting=meeting, household=s.household_b, person=s.elder_a, user=s.users["worker_a"])
+
+
+def test_a_meeting_title_or_place_over_120_characters_is_refused_and_nothing_stored(small_street: SmallStreet) -> None:
+    from qiaomen.participation.activities.meetings import meeting_create
+    from qiaomen.participation.models.activities import Meeting
+
+    s = small_street
+    for title, location in (("议" * 121, ""), ("楼道议事", "处" * 121)):
+        with pytest.raises(InvalidInput) as refused:
+            meeting_create(
+                user=s.users["street_admin"],
+                community=s.community_1,
+                title=title,
+                held_at=at(2025, 3, 1),
+                agenda="加装电梯",
+                location=location,
+            )
+        assert refused.value.code == "text_too_long"
+    assert not Meeting.objects.exists()
+
+
+def test_a_groups_members_live_in_its_community(small_street: SmallStreet) -> None:
+    from qiaomen.participation.activities.groups import group_create, group_member_add
+    from qiaomen.participation.models.activities import GroupMember
+
+    s = small_street
+    group = group_create(user=s.users["street_admin"], community=s.community_1, name="和平睦邻会", kind="elders")
+    with pytest.raises(InvalidInput) as refused:
+        group_member_add(group=group, person=s.resident_b, user=s.users["street_admin"])
+    assert refused.value.code == "member_other_community"
+    assert not GroupMember.objects.exists()
+    assert group_member_add(group=group, person=s.elder_a, user=s.users["street_admin"]).person == s.elder_a
