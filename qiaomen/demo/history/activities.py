@@ -21,6 +21,7 @@ from qiaomen.demo.history.calendar import local_moment
 from qiaomen.demo.history.handling import ticket_follow
 from qiaomen.demo.history.world import World
 from qiaomen.participation.activities.activities import activity_checkin, activity_create, activity_signup
+from qiaomen.participation.activities.changes import activity_cancel
 from qiaomen.participation.activities.groups import group_create, group_member_add
 from qiaomen.participation.activities.meetings import (
     decision_ticket_open,
@@ -81,6 +82,7 @@ def activities_plan(world: World) -> None:
         to_meetings = comers[: len(comers) // 5]
         _activities_schedule(world, rng, communities[community_id], comers[len(comers) // 5 :], groups)
         _meetings_schedule(world, rng, communities[community_id], to_meetings, groups)
+        _called_off_schedule(world, communities[community_id], households)
 
 
 def _groups_found(
@@ -151,6 +153,37 @@ def _activities_schedule(
                 )
             scan = slot + dt.timedelta(minutes=rng.randint(0, 100))
             world.timeline.at(scan, partial(_scan, world, holder, household))
+
+
+def _called_off_schedule(world: World, community: Community, households: list[Household]) -> None:
+    """An outdoor activity each community calls off for the weather two days before: the
+    households that signed up keep their sign-up, shown as cancelled. It has no guests, so the
+    participation figures are the same with it or without it (its own generator keeps the rest
+    of the year's draws as they were)."""
+    rng = world.rng(f"participation-called-off-{community.pk}")
+    slot = local_moment(world.year.today - dt.timedelta(days=rng.randint(20, 80)), 9)
+    created = slot - dt.timedelta(days=7)
+    if created <= world.timeline.start:
+        return
+    holder: list[Activity] = []
+    plan = {
+        "title": "滨河健步走",
+        "kind": ActivityKind.SPORTS,
+        "location": "滨河公园",
+        "starts_at": slot,
+        "capacity": 40,
+    }
+    world.timeline.at(created, partial(_activity_open, world, community, {}, 0, plan, holder))
+    for household in rng.sample(households, min(3, len(households))):
+        world.timeline.at(created + dt.timedelta(hours=rng.randint(2, 90)), partial(_sign_up, holder, household))
+    world.timeline.at(slot - dt.timedelta(days=2), partial(_call_off, world, community, holder))
+
+
+def _call_off(world: World, community: Community, holder: list[Activity], at: dt.datetime) -> None:
+    activity_cancel(
+        activity=holder[0], user=world.staff.community_staff[community.pk], reason="气象台发布大风预警，活动取消"
+    )
+    world.counts["participation_cancelled"] += 1
 
 
 def _activity_open(

@@ -288,3 +288,13 @@ def test_the_demo_volunteer_and_building_chief_sign_in_to_pages_of_their_own(yea
     assert own is not None and other is not None
     assert client.get(reverse("web:household_detail", args=[own.pk])).status_code == 200
     assert client.get(reverse("web:household_detail", args=[other.pk])).status_code == 404
+
+
+def test_each_community_called_off_one_activity_and_its_sign_ups_stay(year: None) -> None:
+    from qiaomen.participation.models.activities import Activity, ActivityStatus
+
+    called_off = Activity.objects.filter(status=ActivityStatus.CANCELLED)
+    assert called_off.count() == Household.objects.values("building__grid__community").distinct().count()
+    assert all(activity.cancel_reason for activity in called_off)
+    assert SignUp.objects.filter(activity__in=called_off).exists()
+    assert not Attendance.objects.filter(activity__in=called_off).exists()
