@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, DateTimeField, Q, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -353,10 +353,11 @@ def _households_verified(visits: list[Visit]) -> None:
     if not latest:
         return
     source_id = DataSource.objects.filter(code="visit").values_list("pk", flat=True).get()
-    for household_id, at in latest.items():
-        Household.objects.filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=at), pk=household_id).update(
-            last_verified_at=at, last_verified_source_id=source_id
-        )
+    # One UPDATE for the batch: each household's own moment picked by a CASE on its id.
+    at = Case(*(When(pk=pk, then=Value(when)) for pk, when in latest.items()), output_field=DateTimeField())
+    Household.objects.filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=at), pk__in=list(latest)).update(
+        last_verified_at=at, last_verified_source_id=source_id
+    )
 
 
 def _verifications_open(visits: list[Visit]) -> None:
