@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "qiaomen.visits",
     "qiaomen.tickets",
     "qiaomen.participation",
+    "qiaomen.devices",
     "qiaomen.analytics",
     "qiaomen.demo",
     "qiaomen.web",
