@@ -273,7 +273,8 @@ def test_the_demo_volunteer_and_building_chief_sign_in_to_pages_of_their_own(yea
 
     worker_grid = User.objects.get(username="worker1").places.get().grid
     volunteer = Volunteer.objects.select_related("user").get(user__username="volunteer1")
-    assert volunteer.user is not None and volunteer.grid == worker_grid and volunteer.services.filter(status="confirmed").exists()
+    assert volunteer.user is not None and volunteer.grid == worker_grid
+    assert volunteer.services.filter(status="confirmed").exists()
     client = Client()
     client.force_login(volunteer.user)
     page = client.get(reverse("web:volunteer_me"))
