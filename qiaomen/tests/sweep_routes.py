@@ -35,6 +35,8 @@ KIND_BY_PARAMETER: dict[str, str] = {
     # The meetings' API (api/v1/meetings/<id>/…, api/v1/groups/<id>/…).
     "meeting_id": "meeting",
     "group_id": "resident_group",
+    # Incidents (R-DEV-2): api/v1/incidents/<id>.
+    "incident_id": "incident",
 }
 # Generic names (pk, id) take their kind from the path segment just before them:
 # registry/households/<int:pk>/ is a household, imports/<int:pk>/result/ an import batch.
@@ -89,6 +91,8 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "meetings": "meeting",
     "decisions": "meeting_decision",
     "groups": "resident_group",
+    # emergencies/… (R-DEV-2): an incident of grid B.
+    "incidents": "incident",
 }
 # Parameters that are themselves the credential (the resident's one-time rating link): there is
 # no record to scope, so those routes get their own test below instead of the record sweep.
@@ -148,6 +152,7 @@ INSIDER_BY_KIND: dict[str, str] = {
     "meeting": "worker_b",
     "meeting_decision": "worker_b",
     "resident_group": "worker_b",
+    "incident": "worker_b",
 }
 # Outsiders who may nevertheless see some kind of grid B's record: they are left out of the
 # outsiders' check for routes of that kind only.
