@@ -3,7 +3,8 @@
 An incident (a worker hurt, a conflict or threat during a visit, a fire, a flood) is recorded
 against its place and, when it happened on a visit, that visit; its description is free text
 about people and is kept encrypted like a visit's notes. It moves reported → acknowledged →
-closed through claim_transition.
+closed through claim_transition. It is routed to the holders of HANDLE_INCIDENTS of its
+community (no security officer role: devices/incidents.py says why).
 
 An emergency plan is the street's standing answer to a kind of emergency (typhoon, heat wave,
 epidemic, gas leak): ordered steps, the roles responsible, a contact list (phones encrypted and
