@@ -46,6 +46,7 @@ class IncidentDetailOut(IncidentOut):
     acknowledged_at: dt.datetime | None
     closed_at: dt.datetime | None
     visits_paused: bool = Field(description="visits to the incident's grid or community are paused for it")
+    ticket_id: int | None = Field(description="a fire's or flood's ticket to the emergency-management department")
 
 
 class IncidentPageOut(Schema):
@@ -83,6 +84,7 @@ def _incident_detail(incident: Incident) -> dict[str, Any]:
         "acknowledged_at": incident.acknowledged_at,
         "closed_at": incident.closed_at,
         "visits_paused": incident.pause_id is not None,
+        "ticket_id": incident.ticket_id,
     }
 
 

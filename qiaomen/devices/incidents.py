@@ -5,8 +5,11 @@ table of accounts.roles (grants, keepers, the scope sweep's personas) for one du
 duty is a capability, HANDLE_INCIDENTS, held by the street admin and community staff: an incident
 is routed to the holders whose places cover its community (the community's staff and the
 street's admins), each told through the staff notifications (tickets.services.notifications.notify,
-without a ticket). An incident is not a resident's demand, so it opens no ticket: it would count in
-the ticket figures and deadlines as if a resident had asked for something.
+without a ticket). By kind, a fire or a flood is also a danger the emergency-management
+department must act on: it opens a ticket in the taxonomy's EMG-SAFE sub-category (fire, gas,
+structural danger → 应急管理, P1) through tickets.services.routing.ticket_create, so it gets that
+department's deadlines and escalation like any P1. A hurt worker or a conflict stays with the
+street's own people: a ticket for it would count in the departments' figures as a demand.
 
 Pauses. The visits pause (visits.services.visit_pause_create) stops visits by community or grid;
 an incident at a building or household pauses the building's grid, the smallest area a pause
@@ -32,11 +35,16 @@ from qiaomen.core.transitions import claim_transition
 from qiaomen.devices.models import Incident, IncidentKind, IncidentStatus
 from qiaomen.places.models import Building, Community, Grid
 from qiaomen.registry.models import Household
+from qiaomen.tickets.models import Channel, Subcategory, Ticket
 from qiaomen.tickets.services.notifications import notify
+from qiaomen.tickets.services.routing import ticket_create
 from qiaomen.visits.models import Visit
 from qiaomen.visits.services import visit_pause_create
 
 DESCRIPTION_MAX = 2000
+# Kinds that also go to a department, and the taxonomy's sub-category that routes them there.
+DEPARTMENT_KINDS = frozenset({IncidentKind.FIRE, IncidentKind.FLOOD})
+DEPARTMENT_SUBCATEGORY = "EMG-SAFE"
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SLACK = dt.timedelta(minutes=5)
 
@@ -128,6 +136,11 @@ def incident_report(
             description=description,
             reported_by=user,
         )
+        if kind in DEPARTMENT_KINDS:
+            ticket = _department_ticket(incident, user=user, request=request)
+            incident = claim_transition(
+                row=incident, to_state=None, action="route", actor=user, changes={"ticket": ticket}, request=request
+            )
         audit_record(action="incident.report", actor=user, request=request, obj=incident, detail={"kind": kind})
         # The text names no person: notifications are read in lists without the registry's rights.
         notify(
@@ -136,6 +149,19 @@ def incident_report(
             text=f"事件上报 #{incident.pk}：{incident.get_kind_display()}（{community.name}）",
         )
     return incident
+
+
+def _department_ticket(incident: Incident, *, user: User, request: HttpRequest | None) -> Ticket:
+    description = f"{incident.get_kind_display()}（事件 #{incident.pk}）：{incident.description}"
+    return ticket_create(
+        channel=Channel.STAFF,
+        description=description,
+        subcategory=Subcategory.objects.get(code=DEPARTMENT_SUBCATEGORY),
+        household=incident.household,
+        grid=incident.grid,
+        created_by=user,
+        request=request,
+    )
 
 
 def _require_handler(user: User) -> None:

@@ -49,7 +49,7 @@ def test_a_worker_reports_an_incident_on_their_visit(
         small_street.grid_a.pk,
         "reported",
     )
-    assert created["description"] == "下楼时扭伤脚踝"
+    assert (created["description"], created["ticket_id"]) == ("下楼时扭伤脚踝", None)
     assert Notification.objects.filter(user=small_street.users["community_staff"]).exists()
 
     listed = Client().get("/api/v1/incidents", headers=headers).json()

@@ -71,6 +71,8 @@ class Incident(TransitionHistory, SealedRow, TimeStampedModel):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     pause = models.ForeignKey("visits.VisitPause", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A fire or a flood is also a danger for the emergency-management department: its ticket.
+    ticket = models.OneToOneField("tickets.Ticket", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(default=1)
 
     TRANSITIONS: ClassVar[Mapping[str, frozenset[str]]] = INCIDENT_TRANSITIONS

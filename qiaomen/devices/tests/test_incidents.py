@@ -17,7 +17,7 @@ from qiaomen.devices.incidents import incident_acknowledge, incident_close, inci
 from qiaomen.devices.models import Incident, IncidentKind, IncidentStatus
 from qiaomen.devices.scope import incident_for_user, incidents_for_user
 from qiaomen.testing import SmallStreet
-from qiaomen.tickets.models import Notification
+from qiaomen.tickets.models import Notification, Priority, Ticket
 from qiaomen.visits.models import Outcome, Visit
 from qiaomen.visits.selectors import paused_grid_ids
 
@@ -59,8 +59,9 @@ def test_an_incident_on_a_visit_takes_the_visit_place_and_keeps_its_text_encrypt
 
 
 def test_the_handlers_of_the_community_are_told_and_nobody_else(small_street: SmallStreet) -> None:
-    incident = report(small_street, grid=small_street.grid_a, kind=IncidentKind.FIRE)
+    incident = report(small_street, grid=small_street.grid_a, kind=IncidentKind.CONFLICT)
     told = set(Notification.objects.filter(text__contains=f"#{incident.pk}").values_list("user__username", flat=True))
+    assert Notification.objects.count() == len(told)
     assert told == {small_street.users["street_admin"].username, small_street.users["community_staff"].username}
     assert not Notification.objects.filter(text__contains="推搡").exists()
 
@@ -128,3 +129,16 @@ def test_another_communitys_incident_is_not_found(small_street: SmallStreet) -> 
     with pytest.raises(Http404):
         incident_for_user(small_street.users["worker_b"], incident.pk)
     assert not incidents_for_user(small_street.users["worker_b"]).exists()
+
+
+def test_a_fire_or_flood_opens_a_p1_emergency_ticket_for_its_department_and_a_conflict_none(
+    small_street: SmallStreet,
+) -> None:
+    fire = report(small_street, household=small_street.household_a, kind=IncidentKind.FIRE, description="厨房起火")
+    assert fire.ticket_id is not None
+    ticket = Ticket.objects.get(pk=fire.ticket_id)
+    assert ticket.subcategory.code == "EMG-SAFE" and ticket.priority == Priority.P1
+    assert ticket.department == ticket.subcategory.department and ticket.household == small_street.household_a
+    assert f"#{fire.pk}" in ticket.description and "厨房起火" in ticket.description
+    conflict = report(small_street, grid=small_street.grid_a)
+    assert conflict.ticket_id is None and Ticket.objects.count() == 1
