@@ -18,6 +18,7 @@ from qiaomen.api import (
     auth,
     budget,
     figures,
+    incidents,
     meetings,
     menu,
     places,
@@ -98,5 +99,6 @@ api.add_router("/", budget.router)
 api.add_router("/", menu.router)
 api.add_router("/", activities.router)
 api.add_router("/", meetings.router)
+api.add_router("/", incidents.router)
 # Keep last: it answers every path that no router above matched.
 api.add_router("/", unmatched)

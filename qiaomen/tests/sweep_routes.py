@@ -35,6 +35,8 @@ KIND_BY_PARAMETER: dict[str, str] = {
     # The meetings' API (api/v1/meetings/<id>/…, api/v1/groups/<id>/…).
     "meeting_id": "meeting",
     "group_id": "resident_group",
+    # Incidents (R-DEV-2): api/v1/incidents/<id>.
+    "incident_id": "incident",
 }
 # Generic names (pk, id) take their kind from the path segment just before them:
 # registry/households/<int:pk>/ is a household, imports/<int:pk>/result/ an import batch.
@@ -89,6 +91,12 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "meetings": "meeting",
     "decisions": "meeting_decision",
     "groups": "resident_group",
+    # emergencies/… (R-DEV-2): an incident of grid B, the street's plan, its activation over
+    # grid B and the row of grid B's household on that activation's check list.
+    "incidents": "incident",
+    "plans": "emergency_plan",
+    "activations": "plan_activation",
+    "checks": "household_check",
 }
 # Parameters that are themselves the credential (the resident's one-time rating link): there is
 # no record to scope, so those routes get their own test below instead of the record sweep.
@@ -148,6 +156,11 @@ INSIDER_BY_KIND: dict[str, str] = {
     "meeting": "worker_b",
     "meeting_decision": "worker_b",
     "resident_group": "worker_b",
+    "incident": "worker_b",
+    # The street's plan: kept by its street admin, read by who handles incidents (ALSO_INSIDERS).
+    "emergency_plan": "street_admin",
+    "plan_activation": "worker_b",
+    "household_check": "worker_b",
 }
 # Outsiders who may nevertheless see some kind of grid B's record: they are left out of the
 # outsiders' check for routes of that kind only.
@@ -156,6 +169,8 @@ ALSO_INSIDERS: dict[str, set[str]] = {
     "spending": {"community_staff"},
     # Grid B's street is community 1's street too: its staff read the street's budget.
     "street": {"community_staff"},
+    # The street's emergency plans are read by every community's staff of that street.
+    "emergency_plan": {"community_staff"},
 }
 NO_SUCH_PK = 987_654_321
 

@@ -38,6 +38,9 @@ from qiaomen.accounts.screens import screen_token_create
 from qiaomen.accounts.services import api_token_create
 from qiaomen.analytics.models_reports import Report
 from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
+from qiaomen.devices.incidents import incident_report
+from qiaomen.devices.models import IncidentKind, PlanKind
+from qiaomen.devices.plans import plan_activate, plan_save
 from qiaomen.participation.models.activities import Activity
 from qiaomen.participation.tests.activity_helpers import participation_records
 from qiaomen.participation.tests.budget_helpers import budget_records
@@ -195,6 +198,20 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
     menu_entry = make_entry(s, partner, "光明上门理发")
     service_point = make_point(s, "光明服务站", lat=31.21, lng=121.41, community=s.community_2)
     participation = participation_records(s)
+    incident = incident_report(
+        user=s.users["worker_b"], kind=IncidentKind.CONFLICT, description="住户争吵", occurred_at=now, visit=visit
+    )
+    plan = plan_save(
+        user=s.users["street_admin"],
+        street=s.street,
+        kind=PlanKind.TYPHOON,
+        title="防台风预案",
+        steps=["逐户排查"],
+        responsible_roles=["grid_worker"],
+        first_tags=[],
+        contacts=[],
+    )
+    activation = plan_activate(user=s.users["street_admin"], plan=plan, grid=s.grid_b)
     # Not the masked ID number: region code and check character are shared by one person in
     # eleven of the district (hole 1), so it names nobody.
     values = [person.name, person.phone_masked, s.building_b.address]
@@ -210,6 +227,10 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "conflict": conflict,
             "verification": verification,
             "pause": pause,
+            "incident": incident,
+            "emergency_plan": plan,
+            "plan_activation": activation,
+            "household_check": activation.checks.get(),
             "visit": visit,
             "ticket": ticket,
             "ticket_photo": ticket_photo,

@@ -50,6 +50,18 @@ NAV_GROUPS: list[NavGroup] = [
         ],
     ),
     NavGroup(
+        # R-DEV-2: incidents, and emergency plans with their check-on-everyone lists.
+        _("Emergencies"),
+        [
+            E("web:incident_list", _("Incidents"), (Capability.REPORT_INCIDENTS, Capability.HANDLE_INCIDENTS)),
+            E(
+                "web:plan_list",
+                _("Emergency plans"),
+                (Capability.MANAGE_EMERGENCY_PLANS, Capability.HANDLE_INCIDENTS, Capability.RECORD_VISITS),
+            ),
+        ],
+    ),
+    NavGroup(
         pgettext_lazy("screen", "Registry"),
         [
             E("web:registry_search", _("Households"), Capability.VIEW_REGISTRY),

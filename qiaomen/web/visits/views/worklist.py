@@ -321,4 +321,6 @@ def household_visits_context(user: User, household: Household) -> dict[str, obje
         "recent_visits": household_recent_visits(household),
         "can_record_visit": user.can(Capability.RECORD_VISITS),
         "can_plan_visit": user.can(Capability.PLAN_VISITS),
+        # Each visit links to the incident form prefilled with it (R-DEV-2).
+        "can_report_incident": user.can(Capability.REPORT_INCIDENTS),
     }

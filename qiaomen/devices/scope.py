@@ -1,0 +1,104 @@
+"""Which incidents, plans, activations and household checks a user sees: one lookup helper per
+record type, each a 404 outside the user's places.
+
+An incident with a grid is seen by whoever sees that grid; one of a whole community (no grid) by
+whoever sees any grid of it. Plans are the street's: seen by whoever sees a grid of that street.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from qiaomen.accounts.models import User
+from qiaomen.accounts.roles import Capability
+from qiaomen.accounts.scopes import PlaceScope, place_scope
+from qiaomen.devices.models import EmergencyPlan, HouseholdCheck, Incident, PlanActivation
+from qiaomen.places.models import Grid
+
+INCIDENT_CAPABILITIES = (Capability.REPORT_INCIDENTS, Capability.HANDLE_INCIDENTS)
+
+
+def _scope(user: User, *capabilities: Capability) -> PlaceScope | None:
+    if not user.is_authenticated or not any(user.can(capability) for capability in capabilities):
+        return None
+    scope = place_scope(user)
+    return None if scope.is_empty else scope
+
+
+def _community_ids(scope: PlaceScope) -> list[int]:
+    return sorted(set(Grid.objects.filter(pk__in=scope.all_grid_ids).values_list("community_id", flat=True)))
+
+
+def incidents_for_user(user: User) -> QuerySet[Incident]:
+    scope = _scope(user, *INCIDENT_CAPABILITIES)
+    if scope is None:
+        return Incident.objects.none()
+    whole_community = Q(grid__isnull=True, community_id__in=_community_ids(scope))
+    return Incident.objects.filter(Q(grid_id__in=sorted(scope.all_grid_ids)) | whole_community)
+
+
+def incident_for_user(user: User, pk: int) -> Incident:
+    incident = (
+        incidents_for_user(user)
+        .select_related("community", "grid", "building", "household", "reported_by", "acknowledged_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if incident is None:
+        raise Http404
+    return incident
+
+
+def plans_for_user(user: User) -> QuerySet[EmergencyPlan]:
+    scope = _scope(user, Capability.MANAGE_EMERGENCY_PLANS, Capability.HANDLE_INCIDENTS)
+    if scope is None:
+        return EmergencyPlan.objects.none()
+    street_ids = set(Grid.objects.filter(pk__in=scope.all_grid_ids).values_list("community__street_id", flat=True))
+    return EmergencyPlan.objects.filter(street_id__in=sorted(street_ids))
+
+
+def plan_for_user(user: User, pk: int) -> EmergencyPlan:
+    plan = plans_for_user(user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def activations_for_user(user: User) -> QuerySet[PlanActivation]:
+    """Activations whose area overlaps the user's places; a grid worker sees those reaching their grid."""
+    scope = _scope(user, Capability.MANAGE_EMERGENCY_PLANS, Capability.HANDLE_INCIDENTS, Capability.RECORD_VISITS)
+    if scope is None:
+        return PlanActivation.objects.none()
+    grids = Grid.objects.filter(pk__in=scope.all_grid_ids)
+    street_ids = sorted(set(grids.values_list("community__street_id", flat=True)))
+    community_ids = _community_ids(scope)
+    return PlanActivation.objects.filter(
+        Q(grid_id__in=sorted(scope.all_grid_ids))
+        | Q(grid__isnull=True, community_id__in=community_ids)
+        | Q(community__isnull=True, street_id__in=street_ids)
+    )
+
+
+def activation_for_user(user: User, pk: int) -> PlanActivation:
+    activation = activations_for_user(user).select_related("plan", "community", "grid").filter(pk=pk).first()
+    if activation is None:
+        raise Http404
+    return activation
+
+
+def checks_for_user(user: User, activation: PlanActivation) -> QuerySet[HouseholdCheck]:
+    """The rows of an activation's check list in the user's places, special groups first."""
+    scope = _scope(user, Capability.MANAGE_EMERGENCY_PLANS, Capability.HANDLE_INCIDENTS, Capability.RECORD_VISITS)
+    if scope is None:
+        return HouseholdCheck.objects.none()
+    return HouseholdCheck.objects.filter(activation=activation, grid_id__in=sorted(scope.all_grid_ids)).order_by(
+        "-special", "grid_id", "household_id"
+    )
+
+
+def check_for_user(user: User, pk: int) -> HouseholdCheck:
+    row = HouseholdCheck.objects.select_related("activation", "household").filter(pk=pk).first()
+    if row is None or not checks_for_user(user, row.activation).filter(pk=pk).exists():
+        raise Http404
+    return row
