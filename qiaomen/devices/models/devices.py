@@ -27,7 +27,7 @@ class Vendor(SealedRow, TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     code = models.SlugField(_("code"), max_length=32, unique=True)
     secret = EncryptedTextField(_("HMAC secret"), blank=False)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(_("vendor enabled"), default=True)
 
     class Meta:
         verbose_name = _("device vendor")
@@ -144,7 +144,7 @@ class DeviceEvent(models.Model):
     occurred_at = models.DateTimeField(_("occurred at"))
     received_at = models.DateTimeField(_("received at"), db_index=True)
     battery = models.PositiveSmallIntegerField(null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=8, choices=EventOutcome.choices)
+    outcome = models.CharField(_("event outcome"), max_length=8, choices=EventOutcome.choices)
     ticket = models.ForeignKey(
         "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="device_events"
     )
