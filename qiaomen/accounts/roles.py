@@ -62,6 +62,8 @@ class Capability(StrEnum):
     MANAGE_MENU = "manage_menu"  # keep partners, menu entries and service points (street staff)
     VIEW_ACTIVITIES = "view_activities"  # meetings, activities, groups and the participation rate of the user's places
     MANAGE_ACTIVITIES = "manage_activities"  # hold meetings and activities, sign households up, record attendance
+    VIEW_DEVICES = "view_devices"  # wristbands, SOS buttons and sensors of the user's places, their events and tickets
+    MANAGE_DEVICES = "manage_devices"  # register and retire devices of the user's places
 
 
 C = Capability
@@ -76,6 +78,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_BUDGET, C.MANAGE_BUDGET, C.APPROVE_SPENDING}
         | {C.VIEW_MENU, C.MANAGE_MENU}
         | {C.VIEW_ACTIVITIES, C.MANAGE_ACTIVITIES}
+        | {C.VIEW_DEVICES, C.MANAGE_DEVICES}
     ),
     # Community staff keep the accounts of their community's grid workers and building chiefs.
     Role.COMMUNITY_STAFF: frozenset(
@@ -88,12 +91,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         # Their street's budget, read-only: the money is the street's, not the community's.
         | {C.VIEW_BUDGET}
         | {C.VIEW_ACTIVITIES, C.MANAGE_ACTIVITIES}
+        | {C.VIEW_DEVICES, C.MANAGE_DEVICES}
     ),
     Role.GRID_WORKER: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY, C.VIEW_VISITS, C.RECORD_VISITS}
         | {C.VIEW_TICKETS, C.CREATE_TICKETS, C.CONFIRM_TICKETS, C.MANAGE_DOOR_CODES, C.VIEW_MENU}
         | {C.VIEW_VOLUNTEERS, C.CONFIRM_SERVICE}
         | {C.VIEW_ACTIVITIES, C.MANAGE_ACTIVITIES}
+        | {C.VIEW_DEVICES}
     ),
     # Building chiefs and volunteers see their households with minimal data: masked, no notes.
     Role.BUILDING_CHIEF: frozenset({C.VIEW_REGISTRY}),

@@ -87,7 +87,7 @@ def device_event_receive(request: HttpRequest) -> Status[dict[str, Any]]:
     try:
         DeviceEventIn.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise ValidationError(list(exc.errors(include_input=False, include_url=False))) from None
+        raise ValidationError([dict(error) for error in exc.errors(include_input=False, include_url=False)]) from None
     result = device_event_ingest(vendor=vendor, event=data, via="webhook")
     return Status(201 if result.created else 200, result.as_json())
 

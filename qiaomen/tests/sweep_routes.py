@@ -89,6 +89,8 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "meetings": "meeting",
     "decisions": "meeting_decision",
     "groups": "resident_group",
+    # devices/<int:pk>/…: a wristband in grid B's household (R-DEV-1).
+    "devices": "device",
 }
 # Parameters that are themselves the credential (the resident's one-time rating link): there is
 # no record to scope, so those routes get their own test below instead of the record sweep.
@@ -148,6 +150,7 @@ INSIDER_BY_KIND: dict[str, str] = {
     "meeting": "worker_b",
     "meeting_decision": "worker_b",
     "resident_group": "worker_b",
+    "device": "worker_b",
 }
 # Outsiders who may nevertheless see some kind of grid B's record: they are left out of the
 # outsiders' check for routes of that kind only.

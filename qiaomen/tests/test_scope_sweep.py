@@ -38,6 +38,8 @@ from qiaomen.accounts.screens import screen_token_create
 from qiaomen.accounts.services import api_token_create
 from qiaomen.analytics.models_reports import Report
 from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
+from qiaomen.devices.models.devices import Device
+from qiaomen.devices.tests.helpers import make_vendor
 from qiaomen.participation.models.activities import Activity
 from qiaomen.participation.tests.activity_helpers import participation_records
 from qiaomen.participation.tests.budget_helpers import budget_records
@@ -195,6 +197,9 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
     menu_entry = make_entry(s, partner, "光明上门理发")
     service_point = make_point(s, "光明服务站", lat=31.21, lng=121.41, community=s.community_2)
     participation = participation_records(s)
+    device = Device.objects.create(
+        vendor=make_vendor(), serial="B-1", kind="wristband", household=s.household_b, grid_worker=s.users["worker_b"]
+    )
     # Not the masked ID number: region code and check character are shared by one person in
     # eleven of the district (hole 1), so it names nobody.
     values = [person.name, person.phone_masked, s.building_b.address]
@@ -231,6 +236,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "menu_entry": menu_entry,
             "service_point": service_point,
             **participation,
+            "device": device,
         },
         # As they appear in HTML and in JSON, escaped or not.
         markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],

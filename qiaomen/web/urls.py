@@ -28,4 +28,5 @@ urlpatterns = [
     path("command/analysis/", include("qiaomen.web.analysis.urls")),
     path("command/", include("qiaomen.web.command.urls")),
     path("volunteers/", include("qiaomen.web.volunteers.urls")),
+    path("devices/", include("qiaomen.web.devices.urls")),
 ]

@@ -103,7 +103,7 @@ def test_a_closed_alarm_ticket_is_not_joined(small_street: SmallStreet) -> None:
     vendor = make_vendor()
     make_device(small_street, vendor)
     first = device_event_ingest(vendor=vendor, event=event("e1"), via="webhook")
-    Ticket.objects.filter(pk=first.event.ticket_id).update(status="closed")
+    Ticket.objects.filter(pk=first.event.ticket_id or 0).update(status="closed")
     second = device_event_ingest(vendor=vendor, event=event("e2"), via="webhook")
     assert second.event.outcome == EventOutcome.OPENED and Ticket.objects.count() == 2
 
