@@ -46,7 +46,7 @@ from qiaomen.devices.models.devices import (
     EventVia,
     Vendor,
 )
-from qiaomen.devices.tickets import device_ticket_open, ticket_is_open
+from qiaomen.devices.tickets import device_note, device_ticket_open, ticket_is_open
 
 MAX_ID = 64
 
@@ -127,7 +127,7 @@ def device_event_ingest(*, vendor: Vendor, event: Mapping[str, Any], via: str) -
             stored = _stored(vendor, parsed.event_id)
             if stored is not None:
                 return IngestResult(stored, created=False)
-            device = Device.objects.select_related("alarm_ticket", "battery_ticket").get(pk=device.pk)
+            device = Device.objects.select_related("vendor", "alarm_ticket", "battery_ticket").get(pk=device.pk)
             if parsed.kind in ALARM_KINDS:
                 return IngestResult(_alarm(device, parsed, via, now), created=True)
             return IngestResult(_sign_of_life(device, parsed, via, now), created=True)
@@ -180,6 +180,7 @@ def _alarm(device: Device, parsed: Parsed, via: str, now: dt.datetime) -> Device
                 new=ticket.status,
                 actor=None,
                 at=now,
+                reason=device_note(device, {**detail, "repeat_number": repeat}),
                 detail={**detail, "repeat_number": repeat},
             )
         )

@@ -42,7 +42,7 @@ def _turn_offline(pk: int, cutoff: dt.datetime, now: dt.datetime) -> bool:
     with transaction.atomic():
         # The device's lock, as an event takes it: a heartbeat that came meanwhile is seen here.
         Device.objects.filter(pk=pk).update(updated_at=now)
-        device = Device.objects.select_related("offline_ticket", "grid_worker").get(pk=pk)
+        device = Device.objects.select_related("vendor", "offline_ticket", "grid_worker").get(pk=pk)
         if device.status != DeviceStatus.ACTIVE or _silent_since(device) >= cutoff:
             return False
         silent_since = _silent_since(device)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiaomen.core.events import Transition
-from qiaomen.devices.models.devices import Device, DeviceKind
+from qiaomen.devices.models.devices import Device, DeviceKind, EventKind
 from qiaomen.tickets.models import OPEN_STATUSES, Channel, Priority, Subcategory, Ticket
 from qiaomen.tickets.services.notifications import grid_workers, notify
 from qiaomen.tickets.services.routing import ticket_create
@@ -37,6 +38,24 @@ def ticket_is_open(ticket: Ticket) -> bool:
     return ticket.status in OPEN_STATUSES
 
 
+def device_note(device: Device, detail: dict[str, Any]) -> str:
+    """The device and its event as the ticket's timeline shows them."""
+    note = _("%(device)s %(serial)s, %(vendor)s") % {
+        "device": DeviceKind(device.kind).label,
+        "serial": device.serial,
+        "vendor": device.vendor.name,
+    }
+    if detail.get("event_kind"):
+        event = _("%(event)s, event %(event_id)s") % {
+            "event": EventKind(detail["event_kind"]).label,
+            "event_id": detail.get("event_id", ""),
+        }
+        note = f"{note} · {event}"
+    if detail.get("repeat_number"):
+        note = f"{note} · " + _("alarm no. %(number)s") % {"number": detail["repeat_number"]}
+    return note
+
+
 def device_ticket_open(device: Device, *, priority: str, text: str, action: str, detail: dict[str, Any]) -> Ticket:
     """A new ticket for `device` (the caller holds the device's lock, inside its transaction)."""
     code = SUBCATEGORY_OF_ALARM.get(str(detail.get("event_kind")), SUBCATEGORY_OF_KIND[DeviceKind(device.kind)])
@@ -56,6 +75,7 @@ def device_ticket_open(device: Device, *, priority: str, text: str, action: str,
             new=ticket.status,
             actor=None,
             at=timezone.now(),
+            reason=device_note(device, detail),
             detail={**detail, **responders},
         )
     )

@@ -33,6 +33,7 @@ def test_an_alarm_opens_a_p1_emg_ticket_for_the_devices_grid_worker(small_street
     shown = TicketEvent.objects.get(ticket=ticket, action="device_alarm")
     assert shown.detail["serial"] == "WB-001" and shown.detail["event_id"] == "e1"
     assert shown.detail["grid_worker"] == s.users["worker_a"].pk
+    assert "WB-001" in shown.reason and "跌倒告警" in shown.reason
     assert Notification.objects.filter(user=s.users["worker_a"], ticket=ticket).exists()
     assert not Notification.objects.filter(user=s.users["worker_b"]).exists()
     device.refresh_from_db()
@@ -76,7 +77,8 @@ def test_repeated_alarms_within_ten_minutes_join_the_open_ticket_and_a_later_one
     ticket = first.event.ticket
     assert ticket is not None and second.event.ticket == ticket and third.event.ticket == ticket
     assert (second.event.outcome, second.event.repeat_number, third.event.repeat_number) == ("joined", 2, 3)
-    assert TicketEvent.objects.filter(ticket=ticket, action="device_alarm_repeat").count() == 2
+    repeats = TicketEvent.objects.filter(ticket=ticket, action="device_alarm_repeat")
+    assert repeats.count() == 2 and "第 3 次告警" in repeats.last().reason and "WB-001" in repeats.last().reason
     assert fourth.event.outcome == EventOutcome.OPENED and fourth.event.ticket != ticket
     assert Ticket.objects.count() == 2
     device.refresh_from_db()

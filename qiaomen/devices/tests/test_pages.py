@@ -31,6 +31,8 @@ def test_the_list_and_detail_show_a_grid_a_device_to_grid_a_and_nobody_else(
         assert page.status_code == 200, persona
         text = page.content.decode()
         assert f"/tickets/{ticket.pk}/" in text and "跌倒告警" in text
+    timeline = client_as("worker_a").get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "设备告警" in timeline and "WB-001" in timeline
     worker_b = client_as("worker_b")
     assert "WB-001" not in worker_b.get("/devices/").content.decode()
     assert worker_b.get(f"/devices/{device.pk}/").status_code == 404
