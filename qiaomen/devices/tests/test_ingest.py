@@ -77,8 +77,8 @@ def test_repeated_alarms_within_ten_minutes_join_the_open_ticket_and_a_later_one
     ticket = first.event.ticket
     assert ticket is not None and second.event.ticket == ticket and third.event.ticket == ticket
     assert (second.event.outcome, second.event.repeat_number, third.event.repeat_number) == ("joined", 2, 3)
-    repeats = TicketEvent.objects.filter(ticket=ticket, action="device_alarm_repeat")
-    assert repeats.count() == 2 and "第 3 次告警" in repeats.last().reason and "WB-001" in repeats.last().reason
+    repeats = list(TicketEvent.objects.filter(ticket=ticket, action="device_alarm_repeat"))
+    assert len(repeats) == 2 and "第 3 次告警" in repeats[-1].reason and "WB-001" in repeats[-1].reason
     assert fourth.event.outcome == EventOutcome.OPENED and fourth.event.ticket != ticket
     assert Ticket.objects.count() == 2
     device.refresh_from_db()
