@@ -26,10 +26,10 @@ class Command(BaseCommand):
             if options["action"] == "add":
                 vendor, secret = vendor_create(name=options["name"], code=options["code"])
             else:
-                vendor = Vendor.objects.filter(code=options["code"]).first()
-                if vendor is None:
+                found = Vendor.objects.filter(code=options["code"]).first()
+                if found is None:
                     raise CommandError(f"no vendor with the code {options['code']!r}")
-                secret = vendor_secret_renew(vendor=vendor)
+                vendor, secret = found, vendor_secret_renew(vendor=found)
         except DomainError as exc:
             raise CommandError(f"{exc.code}: {exc.message}") from exc
         self.stdout.write(f"vendor {vendor.code}: secret {secret}")
