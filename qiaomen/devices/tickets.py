@@ -67,7 +67,7 @@ def device_ticket_open(device: Device, *, priority: str, text: str, action: str,
         household=device.household,
         person=device.person,
     )
-    responders = {"grid_worker": device.grid_worker_id, "backup_contacts": sorted(device_backup_ids(device))}
+    named = {"grid_worker": device.grid_worker_id, "backup_contacts": sorted(device_backup_ids(device))}
     ticket.transition_event(
         Transition(
             action=action,
@@ -76,11 +76,13 @@ def device_ticket_open(device: Device, *, priority: str, text: str, action: str,
             actor=None,
             at=timezone.now(),
             reason=device_note(device, detail),
-            detail={**detail, **responders},
+            detail={**detail, **named},
         )
     )
     told = set(grid_workers(ticket.grid_id).values_list("pk", flat=True)) if priority == Priority.P1 else set()
-    users = [user for user in device_responders(device) if user.pk not in told]
+    # A device nobody was named for is answered by its grid's workers.
+    responders = device_responders(device) or list(grid_workers(ticket.grid_id))
+    users = [user for user in responders if user.pk not in told]
     notify(users, ticket=ticket, text=f"{text[:150]} #{ticket.pk}")
     return ticket
 

@@ -69,3 +69,17 @@ def test_a_device_never_heard_counts_from_its_registration(small_street: SmallSt
         assert devices_offline_sweep() == []
     with time_machine.travel(T0 + dt.timedelta(minutes=31), tick=False):
         assert devices_offline_sweep() == [device.pk]
+
+
+@pytest.mark.django_db
+@override_settings(DEVICE_HEARTBEAT_MINUTES=INTERVALS)
+def test_a_device_without_a_named_worker_is_answered_by_its_grids_workers(small_street: SmallStreet) -> None:
+    s = small_street
+    with time_machine.travel(T0, tick=False):
+        device = make_device(s, make_vendor())
+        device.grid_worker = None
+        device.save()
+    with time_machine.travel(T0 + dt.timedelta(minutes=31), tick=False):
+        devices_offline_sweep()
+    ticket = Ticket.objects.get()
+    assert list(Notification.objects.filter(ticket=ticket).values_list("user__username", flat=True)) == ["worker1"]
