@@ -182,6 +182,18 @@ API_TOKEN_HOURS = env_int("QIAOMEN_API_TOKEN_HOURS", 12)
 # login waits this long for its code before it has to start again.
 OTP_TOTP_ISSUER = env_str("QIAOMEN_OTP_ISSUER", "Qiaomen 敲门")
 SECOND_FACTOR_PENDING_SECONDS = env_int("QIAOMEN_SECOND_FACTOR_PENDING_SECONDS", 600)
+# Devices (R-DEV-1): a device silent longer than its kind's heartbeat interval turns offline;
+# a battery at or below the threshold (%) opens a ticket; alarms of one device within the window
+# join its open alarm ticket; a webhook's timestamp may differ from our clock by the skew.
+DEVICE_HEARTBEAT_MINUTES = {
+    "wristband": env_int("QIAOMEN_DEVICE_HEARTBEAT_WRISTBAND_MINUTES", 30),
+    "sos_button": env_int("QIAOMEN_DEVICE_HEARTBEAT_SOS_BUTTON_MINUTES", 24 * 60),
+    "gas_sensor": env_int("QIAOMEN_DEVICE_HEARTBEAT_GAS_SENSOR_MINUTES", 60),
+    "door_sensor": env_int("QIAOMEN_DEVICE_HEARTBEAT_DOOR_SENSOR_MINUTES", 12 * 60),
+}
+DEVICE_BATTERY_LOW_PERCENT = env_int("QIAOMEN_DEVICE_BATTERY_LOW_PERCENT", 20)
+DEVICE_ALARM_COLLAPSE_MINUTES = env_int("QIAOMEN_DEVICE_ALARM_COLLAPSE_MINUTES", 10)
+DEVICE_WEBHOOK_SKEW_SECONDS = env_int("QIAOMEN_DEVICE_WEBHOOK_SKEW_SECONDS", 5 * 60)
 # Open311 GeoReport v2: requests one client key may create per minute (429 past that).
 OPEN311_POSTS_PER_MINUTE = env_int("QIAOMEN_OPEN311_POSTS_PER_MINUTE", 30)
 SESSION_COOKIE_SECURE = PRODUCTION

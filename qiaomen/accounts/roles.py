@@ -67,6 +67,8 @@ class Capability(StrEnum):
     )
     HANDLE_INCIDENTS = "handle_incidents"  # told of incidents in one's places; acknowledge and close them
     MANAGE_EMERGENCY_PLANS = "manage_emergency_plans"  # keep the street's emergency plans, activate and end them
+    VIEW_DEVICES = "view_devices"  # wristbands, SOS buttons and sensors of the user's places, their events and tickets
+    MANAGE_DEVICES = "manage_devices"  # register and retire devices of the user's places
 
 
 C = Capability
@@ -82,6 +84,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_MENU, C.MANAGE_MENU}
         | {C.VIEW_ACTIVITIES, C.MANAGE_ACTIVITIES}
         | {C.REPORT_INCIDENTS, C.HANDLE_INCIDENTS, C.MANAGE_EMERGENCY_PLANS}
+        | {C.VIEW_DEVICES, C.MANAGE_DEVICES}
     ),
     # Community staff keep the accounts of their community's grid workers and building chiefs.
     Role.COMMUNITY_STAFF: frozenset(
@@ -95,6 +98,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_BUDGET}
         | {C.VIEW_ACTIVITIES, C.MANAGE_ACTIVITIES}
         | {C.REPORT_INCIDENTS, C.HANDLE_INCIDENTS}
+        | {C.VIEW_DEVICES, C.MANAGE_DEVICES}
     ),
     Role.GRID_WORKER: frozenset(
         {C.VIEW_REGISTRY, C.UNMASK, C.VIEW_SENSITIVE, C.EDIT_REGISTRY, C.VIEW_VISITS, C.RECORD_VISITS}
@@ -102,6 +106,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | {C.VIEW_VOLUNTEERS, C.CONFIRM_SERVICE}
         | {C.VIEW_ACTIVITIES, C.MANAGE_ACTIVITIES}
         | {C.REPORT_INCIDENTS}
+        | {C.VIEW_DEVICES}
     ),
     # Building chiefs and volunteers see their households with minimal data: masked, no notes.
     Role.BUILDING_CHIEF: frozenset({C.VIEW_REGISTRY}),

@@ -1,8 +1,10 @@
-"""Which incidents, plans, activations and household checks a user sees: one lookup helper per
-record type, each a 404 outside the user's places.
+"""Which devices, incidents, plans, activations and household checks a user sees: one lookup
+helper per record type, each a 404 outside the user's places.
 
-An incident with a grid is seen by whoever sees that grid; one of a whole community (no grid) by
-whoever sees any grid of it. Plans are the street's: seen by whoever sees a grid of that street.
+A device is seen by whoever sees the household it serves (through the household's building and
+grid). An incident with a grid is seen by whoever sees that grid; one of a whole community (no
+grid) by whoever sees any grid of it. Plans are the street's: seen by whoever sees a grid of that
+street.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import PlaceScope, place_scope
 from qiaomen.devices.models import EmergencyPlan, HouseholdCheck, Incident, PlanActivation
+from qiaomen.devices.models.devices import Device
 from qiaomen.places.models import Grid
 
 INCIDENT_CAPABILITIES = (Capability.REPORT_INCIDENTS, Capability.HANDLE_INCIDENTS)
@@ -102,3 +105,25 @@ def check_for_user(user: User, pk: int) -> HouseholdCheck:
     if row is None or not checks_for_user(user, row.activation).filter(pk=pk).exists():
         raise Http404
     return row
+
+
+def devices_in_scope(scope: PlaceScope) -> QuerySet[Device]:
+    return Device.objects.filter(scope.building_q("household__building__"))
+
+
+def devices_for_user(user: User) -> QuerySet[Device]:
+    if not user.is_authenticated or not user.can(Capability.VIEW_DEVICES):
+        return Device.objects.none()
+    return devices_in_scope(place_scope(user))
+
+
+def device_for_user(user: User, pk: int) -> Device:
+    device = (
+        devices_for_user(user)
+        .select_related("vendor", "household__building__grid", "person", "grid_worker")
+        .filter(pk=pk)
+        .first()
+    )
+    if device is None:
+        raise Http404
+    return device

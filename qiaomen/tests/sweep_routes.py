@@ -97,6 +97,8 @@ KIND_BY_SEGMENT: dict[str, str] = {
     "plans": "emergency_plan",
     "activations": "plan_activation",
     "checks": "household_check",
+    # devices/<int:pk>/…: a wristband in grid B's household (R-DEV-1).
+    "devices": "device",
 }
 # Parameters that are themselves the credential (the resident's one-time rating link): there is
 # no record to scope, so those routes get their own test below instead of the record sweep.
@@ -161,6 +163,7 @@ INSIDER_BY_KIND: dict[str, str] = {
     "emergency_plan": "street_admin",
     "plan_activation": "worker_b",
     "household_check": "worker_b",
+    "device": "worker_b",
 }
 # Outsiders who may nevertheless see some kind of grid B's record: they are left out of the
 # outsiders' check for routes of that kind only.

@@ -41,6 +41,8 @@ from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
 from qiaomen.devices.incidents import incident_report
 from qiaomen.devices.models import IncidentKind, PlanKind
 from qiaomen.devices.plans import plan_activate, plan_save
+from qiaomen.devices.models.devices import Device
+from qiaomen.devices.tests.helpers import make_vendor
 from qiaomen.participation.models.activities import Activity
 from qiaomen.participation.tests.activity_helpers import participation_records
 from qiaomen.participation.tests.budget_helpers import budget_records
@@ -212,6 +214,9 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
         contacts=[],
     )
     activation = plan_activate(user=s.users["street_admin"], plan=plan, grid=s.grid_b)
+    device = Device.objects.create(
+        vendor=make_vendor(), serial="B-1", kind="wristband", household=s.household_b, grid_worker=s.users["worker_b"]
+    )
     # Not the masked ID number: region code and check character are shared by one person in
     # eleven of the district (hole 1), so it names nobody.
     values = [person.name, person.phone_masked, s.building_b.address]
@@ -252,6 +257,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "menu_entry": menu_entry,
             "service_point": service_point,
             **participation,
+            "device": device,
         },
         # As they appear in HTML and in JSON, escaped or not.
         markers=[form for value in values for form in {value, json.dumps(value)[1:-1]}],

@@ -29,4 +29,5 @@ urlpatterns = [
     path("command/", include("qiaomen.web.command.urls")),
     path("volunteers/", include("qiaomen.web.volunteers.urls")),
     path("emergencies/", include("qiaomen.web.emergencies.urls")),
+    path("devices/", include("qiaomen.web.devices.urls")),
 ]

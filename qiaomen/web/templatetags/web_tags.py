@@ -79,6 +79,7 @@ NAV_GROUPS: list[NavGroup] = [
             E("web:ticket_new", _("New ticket"), Capability.CREATE_TICKETS),
             E("web:ticket_review", _("To classify"), Capability.CLASSIFY_TICKETS),
             E("web:spot_check_queue", _("Spot checks"), Capability.SPOT_CHECK),
+            E("web:device_list", _("Devices"), Capability.VIEW_DEVICES),
         ],
     ),
     NavGroup(

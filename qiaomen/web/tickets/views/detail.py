@@ -89,6 +89,11 @@ ACTION_LABELS = {
     "photos_add": _("photos added"),
     # A resident's deletion request (PIPL art. 47): the ticket's words were erased, its figures kept.
     "erase": _("text erased at the resident's request"),
+    # Opened by a device (devices.tickets); the device and its event are in the row's notes.
+    "device_alarm": _("device alarm"),
+    "device_alarm_repeat": _("the same device alarmed again"),
+    "device_battery_low": _("device battery low"),
+    "device_offline": _("device went silent"),
 }
 
 
