@@ -27,14 +27,19 @@ messages: $(VENV)/.installed
 	$(PY) scripts/compile_messages.py
 
 # Seeds a demo street into an empty database and prints its logins; the huey consumer runs the
-# periodic jobs (escalation sweep) beside gunicorn and stops with it.
+# periodic jobs (escalation sweep) beside gunicorn and stops with it. With MQTT_URL set (e.g.
+# mqtt://127.0.0.1:1883) the device-event consumer runs too, started again if it stops.
 run: install
 	QIAOMEN_ENV=dev $(PY) manage.py migrate --noinput
 	QIAOMEN_ENV=dev $(PY) manage.py createcachetable
 	QIAOMEN_ENV=dev $(PY) manage.py collectstatic --noinput --verbosity 0
 	QIAOMEN_ENV=dev $(PY) manage.py seed_demo --if-empty --households $(DEMO_HOUSEHOLDS) --months $(DEMO_MONTHS) --seed 1
 	QIAOMEN_ENV=dev $(PY) manage.py demo_logins --url http://$(HOST):$(PORT)
-	QIAOMEN_ENV=dev $(PY) manage.py run_huey --quiet & consumer=$$!; trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
+	QIAOMEN_ENV=dev $(PY) manage.py run_huey --quiet & consumer=$$!; \
+	if [ -n "$$MQTT_URL" ]; then \
+		( while true; do QIAOMEN_ENV=dev $(PY) manage.py device_mqtt_consume; sleep 2; done ) & mqtt=$$!; \
+	fi; \
+	trap 'kill $$consumer $$mqtt 2>/dev/null; [ -z "$$mqtt" ] || pkill -P $$mqtt 2>/dev/null' EXIT INT TERM; \
 	QIAOMEN_ENV=dev $(VENV)/bin/gunicorn qiaomen.wsgi:application --config deploy/gunicorn.conf.py \
 		--bind $(HOST):$(PORT) --workers $(WORKERS)
 

@@ -194,6 +194,11 @@ DEVICE_HEARTBEAT_MINUTES = {
 DEVICE_BATTERY_LOW_PERCENT = env_int("QIAOMEN_DEVICE_BATTERY_LOW_PERCENT", 20)
 DEVICE_ALARM_COLLAPSE_MINUTES = env_int("QIAOMEN_DEVICE_ALARM_COLLAPSE_MINUTES", 10)
 DEVICE_WEBHOOK_SKEW_SECONDS = env_int("QIAOMEN_DEVICE_WEBHOOK_SKEW_SECONDS", 5 * 60)
+# MQTT (the consumer starts with `make run` when MQTT_URL is set, e.g. mqtt://127.0.0.1:1883): a
+# message the broker kept while the consumer was down is still taken up to this age; its nonce
+# still refuses a replay.
+MQTT_URL = env_str("MQTT_URL", "")
+DEVICE_MQTT_MAX_AGE_SECONDS = env_int("QIAOMEN_DEVICE_MQTT_MAX_AGE_SECONDS", 24 * 60 * 60)
 # Open311 GeoReport v2: requests one client key may create per minute (429 past that).
 OPEN311_POSTS_PER_MINUTE = env_int("QIAOMEN_OPEN311_POSTS_PER_MINUTE", 30)
 SESSION_COOKIE_SECURE = PRODUCTION

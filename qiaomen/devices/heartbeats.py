@@ -34,7 +34,9 @@ def devices_offline_sweep() -> list[int]:
         for pk in silent.values_list("pk", flat=True):
             if _turn_offline(pk, cutoff, now):
                 turned.append(pk)
-    SeenNonce.objects.filter(seen_at__lt=now - dt.timedelta(seconds=2 * settings.DEVICE_WEBHOOK_SKEW_SECONDS)).delete()
+    # A nonce is kept while a message carrying it could still be accepted (webhook or MQTT), twice over.
+    kept = 2 * max(settings.DEVICE_WEBHOOK_SKEW_SECONDS, settings.DEVICE_MQTT_MAX_AGE_SECONDS)
+    SeenNonce.objects.filter(seen_at__lt=now - dt.timedelta(seconds=kept)).delete()
     return turned
 
 

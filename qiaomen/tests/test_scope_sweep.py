@@ -40,8 +40,8 @@ from qiaomen.analytics.models_reports import Report
 from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
 from qiaomen.devices.incidents import incident_report
 from qiaomen.devices.models import IncidentKind, PlanKind
-from qiaomen.devices.plans import plan_activate, plan_save
 from qiaomen.devices.models.devices import Device
+from qiaomen.devices.plans import plan_activate, plan_save
 from qiaomen.devices.tests.helpers import make_vendor
 from qiaomen.participation.models.activities import Activity
 from qiaomen.participation.tests.activity_helpers import participation_records
