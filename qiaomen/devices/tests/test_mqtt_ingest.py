@@ -13,10 +13,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-import paho.mqtt.client as mqtt
 import pytest
 from django.conf import settings
 from django.utils import timezone
@@ -27,11 +25,12 @@ from qiaomen.devices.mqtt import DeviceEventConsumer
 from qiaomen.devices.mqtt_ingest import mqtt_event_handle
 from qiaomen.devices.signatures import webhook_signature
 from qiaomen.devices.tests.helpers import SECRET, event, make_device, make_vendor
-from qiaomen.devices.tests.test_mqtt_transport import broker  # noqa: F401 (the fixture)
+from qiaomen.devices.tests.mqtt_helpers import URL, broker, publish, until
 from qiaomen.testing import SmallStreet, child_database_url
 from qiaomen.tickets.models import Priority, Ticket
 
 ROOT = Path(settings.BASE_DIR)
+__all__ = ["broker"]
 
 
 def envelope(body: dict[str, object], *, age_seconds: int = 0, secret: str = SECRET, nonce: str = "") -> bytes:
@@ -66,28 +65,9 @@ def test_a_signed_message_is_stored_once_and_refusals_store_nothing(small_street
     assert sorted(codes) == ["bad_signature", "replayed_nonce", "stale_timestamp", "unknown_vendor"]
 
 
-def _publish(topic: str, payloads: list[bytes]) -> None:
-    publisher = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2)
-    publisher.connect("127.0.0.1", 1883)
-    publisher.loop_start()
-    try:
-        for payload in payloads:
-            publisher.publish(topic, payload, qos=1).wait_for_publish(timeout=10)
-    finally:
-        publisher.disconnect()
-        publisher.loop_stop()
-
-
-def _until(condition: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 def _consumer(client_id: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "qiaomen.test_settings", "DATABASE_URL": child_database_url()}
-    command = [sys.executable, "manage.py", "device_mqtt_consume", "--url", "mqtt://127.0.0.1:1883"]
+    command = [sys.executable, "manage.py", "device_mqtt_consume", "--url", URL]
     return subprocess.Popen([*command, "--client-id", client_id], cwd=ROOT, env=env)
 
 
@@ -95,7 +75,7 @@ def _consumer(client_id: str) -> subprocess.Popen[bytes]:
 @pytest.mark.django_db(transaction=True)
 def test_a_consumer_killed_mid_burst_loses_nothing_and_doubles_nothing(
     small_street: SmallStreet,
-    broker: str,  # noqa: F811 (the fixture)
+    broker: str,
 ) -> None:
     code = f"v{secrets.token_hex(4)}"
     vendor = make_vendor(code)
@@ -109,22 +89,22 @@ def test_a_consumer_killed_mid_burst_loses_nothing_and_doubles_nothing(
     client_id = f"qiaomen-test-{code}"
     # The consumer's persistent session, made first: what is published before the process has
     # started and subscribed waits there for it.
-    session = DeviceEventConsumer("mqtt://127.0.0.1:1883", handle=mqtt_event_handle, client_id=client_id)
+    session = DeviceEventConsumer(URL, handle=mqtt_event_handle, client_id=client_id)
     session.start()
-    _until(session.subscribed.is_set)
+    until(session.subscribed.is_set)
     session.stop()
     first = _consumer(client_id)
     stored = DeviceEvent.objects.filter(vendor=vendor)
     try:
-        _publish(f"qiaomen/devices/{code}/events", [envelope(body) for body in bodies])
-        _until(lambda: stored.count() >= 10)
+        publish(f"qiaomen/devices/{code}/events", [envelope(body) for body in bodies])
+        until(lambda: stored.count() >= 10, seconds=90)
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         at_kill = stored.count()
         assert at_kill < len(bodies), "the burst was over before the kill: nothing was tested"
         second = _consumer(client_id)
         try:
-            _until(lambda: stored.count() >= len(bodies))
+            until(lambda: stored.count() >= len(bodies), seconds=90)
             time.sleep(1)  # anything doubled would arrive now
         finally:
             second.terminate()

@@ -5,54 +5,16 @@ records what it was given."""
 
 from __future__ import annotations
 
-import os
 import secrets
-import socket
 import time
 from collections.abc import Callable
 
-import paho.mqtt.client as mqtt
 import pytest
 
 from qiaomen.devices.mqtt import Broker, DeviceEventConsumer, broker_from_url, vendor_of
+from qiaomen.devices.tests.mqtt_helpers import URL, broker, publish, until
 
-URL = "mqtt://127.0.0.1:1883"
-
-
-def _broker_answers() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 1883), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
-@pytest.fixture
-def broker() -> str:
-    if not _broker_answers():
-        if os.environ.get("CI"):
-            pytest.fail("Mosquitto does not answer on 127.0.0.1:1883; .ci/run starts it")
-        pytest.skip("no MQTT broker on 127.0.0.1:1883 (apt-get install mosquitto)")
-    return URL
-
-
-def _publish(topic: str, payloads: list[bytes]) -> None:
-    publisher = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2)
-    publisher.connect("127.0.0.1", 1883)
-    publisher.loop_start()
-    try:
-        for payload in payloads:
-            publisher.publish(topic, payload, qos=1).wait_for_publish(timeout=10)
-    finally:
-        publisher.disconnect()
-        publisher.loop_stop()
-
-
-def _until(condition: Callable[[], bool], seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting for the broker"
-        time.sleep(0.05)
+__all__ = ["broker"]
 
 
 def _consumer(client_id: str, topic: str, handle: Callable[[str, bytes], object]) -> DeviceEventConsumer:
@@ -60,7 +22,7 @@ def _consumer(client_id: str, topic: str, handle: Callable[[str, bytes], object]
     consumer.start()
     # A resumed session gets its waiting messages at once, maybe before the answer to its
     # subscription: a handler may already have failed by then.
-    _until(lambda: consumer.subscribed.is_set() or consumer.failure is not None)
+    until(lambda: consumer.subscribed.is_set() or consumer.failure is not None)
     return consumer
 
 
@@ -89,7 +51,7 @@ def test_a_failed_message_comes_again_to_the_next_run_and_nothing_is_lost(broker
     # The first run makes the persistent session; what is published while no consumer runs waits.
     _consumer(client_id, topic, record).stop()
     messages = [f"event-{n}".encode() for n in range(6)]
-    _publish(topic, messages)
+    publish(topic, messages)
 
     def fail_on_third(code: str, payload: bytes) -> None:
         if payload == messages[2]:
@@ -97,13 +59,13 @@ def test_a_failed_message_comes_again_to_the_next_run_and_nothing_is_lost(broker
         record(code, payload)
 
     second = _consumer(client_id, topic, fail_on_third)
-    _until(lambda: second.failure is not None)
+    until(lambda: second.failure is not None)
     second.stop()
     assert handled == messages[:2]
 
     third = _consumer(client_id, topic, record)
     try:
-        _until(lambda: len(handled) >= len(messages))
+        until(lambda: len(handled) >= len(messages))
         time.sleep(0.5)  # anything doubled would arrive now
     finally:
         third.stop()
