@@ -35,6 +35,7 @@ from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import InvalidInput
 from qiaomen.core.events import Transition
 from qiaomen.core.transitions import claim_transition
+from qiaomen.devices.acknowledgements import ack_start
 from qiaomen.devices.models.devices import (
     ALARM_KINDS,
     Device,
@@ -195,6 +196,7 @@ def _alarm(device: Device, parsed: Parsed, via: str, now: dt.datetime) -> Device
             detail=detail,
         )
         row = _event_row(device, parsed, via, now, outcome=EventOutcome.OPENED, ticket=ticket, repeat_number=1)
+        ack_start(device=device, ticket=ticket, at=now)
     Device.objects.filter(pk=device.pk).update(alarm_ticket=ticket, last_alarm_at=now, alarm_count=F("alarm_count") + 1)
     audit_record(
         action="device.alarm",
