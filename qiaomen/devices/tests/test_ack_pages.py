@@ -63,3 +63,16 @@ def test_the_street_command_centre_may_acknowledge(
     device = _alarmed(small_street)
     assert client_as("street_admin").post(f"/devices/{device.pk}/acknowledge/", {"version": 1}).status_code == 302
     assert AlarmAcknowledgement.objects.get().acknowledged_by == small_street.users["street_admin"]
+
+
+@pytest.mark.django_db
+def test_the_command_centre_lists_the_alarms_nobody_acknowledged(
+    small_street: SmallStreet, client_as: Callable[[str], Client]
+) -> None:
+    device = _alarmed(small_street)
+    ticket_id = AlarmAcknowledgement.objects.get().ticket_id
+    client = client_as("street_admin")
+    page = client.get("/command/").content.decode()
+    assert "待确认的告警" in page and f"/devices/{device.pk}/" in page and f"#{ticket_id}" in page
+    client.post(f"/devices/{device.pk}/acknowledge/", {"version": 1})
+    assert "待确认的告警" not in client.get("/command/").content.decode()
