@@ -76,3 +76,19 @@ def test_the_command_centre_lists_the_alarms_nobody_acknowledged(
     assert "待确认的告警" in page and f"/devices/{device.pk}/" in page and f"#{ticket_id}" in page
     client.post(f"/devices/{device.pk}/acknowledge/", {"version": 1})
     assert "待确认的告警" not in client.get("/command/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_tickets_timeline_names_each_step_of_the_ladder(
+    small_street: SmallStreet, client_as: Callable[[str], Client]
+) -> None:
+    from qiaomen.devices.acknowledgements import ack_sweep
+
+    device = _alarmed(small_street)
+    ack = AlarmAcknowledgement.objects.get()
+    assert ack.due_at is not None
+    ack_sweep(now=ack.due_at)
+    client = client_as("worker_a")
+    client.post(f"/devices/{device.pk}/acknowledge/", {"version": 2})
+    timeline = client.get(f"/tickets/{ack.ticket_id}/").content.decode()
+    assert "告警未确认：已升级" in timeline and "告警已确认" in timeline
