@@ -32,7 +32,7 @@ from qiaomen.devices.models.acknowledgements import AckRung, AckStatus, AlarmAck
 from qiaomen.devices.models.devices import Device
 from qiaomen.devices.scope import devices_in_scope
 from qiaomen.devices.tickets import device_responders
-from qiaomen.tickets.models import Ticket
+from qiaomen.tickets.models import OPEN_STATUSES, Ticket
 from qiaomen.tickets.services.notifications import community_staff, notify
 
 TOP = AckRung.STREET_COMMAND
@@ -113,7 +113,10 @@ def ack_sweep(*, now: dt.datetime | None = None) -> int:
     the number of rungs climbed by this sweep."""
     now = now or timezone.now()
     climbed = 0
-    due = AlarmAcknowledgement.objects.filter(status=AckStatus.WAITING, due_at__lte=now).values_list("pk", flat=True)
+    # A ticket closed meanwhile (handled some other way) climbs no further.
+    due = AlarmAcknowledgement.objects.filter(
+        status=AckStatus.WAITING, due_at__lte=now, ticket__status__in=OPEN_STATUSES
+    ).values_list("pk", flat=True)
     for pk in list(due):
         while True:
             ack = (

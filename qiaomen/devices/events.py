@@ -12,7 +12,8 @@ arriving together cannot both open a ticket, and a retry racing its original fin
 - An alarm opens a P1 ticket in the EMG category on the device's household (its grid's workers
   are told at once), unless the device's alarm ticket is still open and its last alarm is less
   than DEVICE_ALARM_COLLAPSE_MINUTES old: then it joins that ticket (a counter on the device and
-  the event, a row in the ticket's timeline).
+  the event, a row in the ticket's timeline). A new alarm ticket starts its acknowledgement
+  timer (acknowledgements.py); a repeat joining it does not start another.
 - A heartbeat or battery report is a sign of life (an offline device comes back); a battery at or
   below DEVICE_BATTERY_LOW_PERCENT opens one P3 ticket, not another while that one is open.
 """

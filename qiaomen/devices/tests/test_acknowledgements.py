@@ -16,7 +16,7 @@ from qiaomen.devices.events import device_event_ingest
 from qiaomen.devices.models.acknowledgements import AckRung, AckStatus, AlarmAcknowledgement
 from qiaomen.devices.tests.helpers import event, make_device, make_vendor
 from qiaomen.testing import SmallStreet
-from qiaomen.tickets.models import Notification, TicketEvent
+from qiaomen.tickets.models import Notification, Ticket, TicketEvent
 
 T0 = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
 STEP = dt.timedelta(minutes=5)
@@ -148,3 +148,12 @@ def test_alarms_waiting_lists_the_unacknowledged_alarms_of_a_scope(small_street:
     assert list(alarms_waiting(place_scope(s.users["worker_b"]))) == []
     ack_acknowledge(ack=ack, user=s.users["worker_a"])
     assert list(alarms_waiting(place_scope(s.users["street_admin"]))) == []
+
+
+@pytest.mark.django_db
+def test_a_ticket_closed_meanwhile_climbs_no_further(small_street: SmallStreet) -> None:
+    ack = _alarm(small_street)
+    assert ack_sweep(now=T0 + STEP) == 1
+    Ticket.objects.filter(pk=ack.ticket_id).update(status="closed")  # handled some other way
+    assert ack_sweep(now=T0 + 3 * STEP) == 0
+    assert _rung(ack) == 1
