@@ -193,6 +193,7 @@ DEVICE_HEARTBEAT_MINUTES = {
 }
 DEVICE_BATTERY_LOW_PERCENT = env_int("QIAOMEN_DEVICE_BATTERY_LOW_PERCENT", 20)
 DEVICE_ALARM_COLLAPSE_MINUTES = env_int("QIAOMEN_DEVICE_ALARM_COLLAPSE_MINUTES", 10)
+DEVICE_ACK_MINUTES = env_int("QIAOMEN_DEVICE_ACK_MINUTES", 5)  # unacknowledged alarm: one rung up the ladder each time
 DEVICE_WEBHOOK_SKEW_SECONDS = env_int("QIAOMEN_DEVICE_WEBHOOK_SKEW_SECONDS", 5 * 60)
 # MQTT (the consumer starts with `make run` when MQTT_URL is set, e.g. mqtt://127.0.0.1:1883): a
 # message the broker kept while the consumer was down is still taken up to this age; its nonce

@@ -12,7 +12,8 @@ arriving together cannot both open a ticket, and a retry racing its original fin
 - An alarm opens a P1 ticket in the EMG category on the device's household (its grid's workers
   are told at once), unless the device's alarm ticket is still open and its last alarm is less
   than DEVICE_ALARM_COLLAPSE_MINUTES old: then it joins that ticket (a counter on the device and
-  the event, a row in the ticket's timeline).
+  the event, a row in the ticket's timeline). A new alarm ticket starts its acknowledgement
+  timer (acknowledgements.py); a repeat joining it does not start another.
 - A heartbeat or battery report is a sign of life (an offline device comes back); a battery at or
   below DEVICE_BATTERY_LOW_PERCENT opens one P3 ticket, not another while that one is open.
 """
@@ -35,6 +36,7 @@ from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import InvalidInput
 from qiaomen.core.events import Transition
 from qiaomen.core.transitions import claim_transition
+from qiaomen.devices.acknowledgements import ack_start
 from qiaomen.devices.models.devices import (
     ALARM_KINDS,
     Device,
@@ -195,6 +197,7 @@ def _alarm(device: Device, parsed: Parsed, via: str, now: dt.datetime) -> Device
             detail=detail,
         )
         row = _event_row(device, parsed, via, now, outcome=EventOutcome.OPENED, ticket=ticket, repeat_number=1)
+        ack_start(device=device, ticket=ticket, at=now)
     Device.objects.filter(pk=device.pk).update(alarm_ticket=ticket, last_alarm_at=now, alarm_count=F("alarm_count") + 1)
     audit_record(
         action="device.alarm",

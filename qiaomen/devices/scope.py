@@ -16,6 +16,7 @@ from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import PlaceScope, place_scope
 from qiaomen.devices.models import EmergencyPlan, HouseholdCheck, Incident, PlanActivation
+from qiaomen.devices.models.acknowledgements import AckStatus, AlarmAcknowledgement
 from qiaomen.devices.models.devices import Device
 from qiaomen.places.models import Grid
 
@@ -127,3 +128,14 @@ def device_for_user(user: User, pk: int) -> Device:
     if device is None:
         raise Http404
     return device
+
+
+def device_ack_open(device: Device) -> AlarmAcknowledgement | None:
+    """The acknowledgement record of the device's latest alarm not yet answered on site (the
+    caller got the device through `device_for_user`)."""
+    return (
+        AlarmAcknowledgement.objects.filter(device=device, status__in=[AckStatus.WAITING, AckStatus.ACKNOWLEDGED])
+        .select_related("ticket", "acknowledged_by")
+        .order_by("-started_at", "-pk")
+        .first()
+    )

@@ -9,9 +9,11 @@ import pytest
 import time_machine
 from huey.contrib.djhuey import HUEY
 
+from qiaomen.devices.events import device_event_ingest
+from qiaomen.devices.models.acknowledgements import AlarmAcknowledgement
 from qiaomen.devices.models.devices import DeviceStatus, SeenNonce
-from qiaomen.devices.tasks import devices_offline_every_minute
-from qiaomen.devices.tests.helpers import make_device, make_vendor
+from qiaomen.devices.tasks import device_ack_sweep, device_ack_sweep_every_30_seconds, devices_offline_every_minute
+from qiaomen.devices.tests.helpers import event, make_device, make_vendor
 from qiaomen.testing import SmallStreet
 
 T0 = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
@@ -43,3 +45,27 @@ def test_the_task_turns_a_silent_device_offline_and_forgets_old_nonces(small_str
     with time_machine.travel(T0 + dt.timedelta(days=2, minutes=1), tick=False):
         devices_offline_every_minute.call_local()
         assert list(SeenNonce.objects.values_list("nonce", flat=True)) == ["new-nonce"]
+
+
+def test_the_acknowledgement_sweep_runs_each_minute_and_again_half_a_minute_later(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    periodic = {task.name for task in HUEY.read_periodic(dt.datetime(2026, 12, 7, 10, 7))}
+    assert "device_ack_sweep_every_30_seconds" in periodic
+    delays: list[int] = []
+    monkeypatch.setattr("qiaomen.devices.tasks.ack_sweep", lambda: 0)
+    monkeypatch.setattr(device_ack_sweep, "schedule", lambda delay: delays.append(delay))
+    device_ack_sweep_every_30_seconds.call_local()
+    assert delays == [30]
+
+
+@pytest.mark.django_db
+def test_the_acknowledgement_task_climbs_a_due_alarm(small_street: SmallStreet) -> None:
+    vendor = make_vendor()
+    make_device(small_street, vendor)
+    with time_machine.travel(T0, tick=False):
+        device_event_ingest(vendor=vendor, event=event("e1"), via="webhook")
+    with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
+        assert device_ack_sweep.call_local() == 1
+        assert device_ack_sweep.call_local() == 0
+    assert AlarmAcknowledgement.objects.get().rung == 1

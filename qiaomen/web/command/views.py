@@ -24,6 +24,7 @@ from qiaomen.analytics.targets import LEVEL_LABELS, LEVELS, TARGETS, TARGETS_BY_
 from qiaomen.analytics.targets_records import PARTS, RECORD_LEVELS, record_place_name, target_records
 from qiaomen.analytics.targets_trends import target_trends
 from qiaomen.core.errors import InvalidInput
+from qiaomen.devices.acknowledgements import alarms_waiting
 from qiaomen.participation.figures import resource_figures
 from qiaomen.web.command.cells import period_from, row_cells, trend_option
 from qiaomen.web.command.resources import resource_card
@@ -31,6 +32,8 @@ from qiaomen.web.shared.views import paginate, staff_page, user_with
 
 DEFAULT_LEVEL = "community"
 RECORDS_PER_PAGE = 50
+
+ALARMS_SHOWN = 50
 
 
 def _level(value: str) -> str:
@@ -58,6 +61,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "table_rows": [*rows, total],  # the total closes the table
         "forecast_run": forecast_latest(),
+        # Device alarms nobody has acknowledged yet (R-DEV-1), oldest first.
+        "alarms_waiting": list(
+            alarms_waiting(scope).select_related("device__household__building__grid")[:ALARMS_SHOWN]
+        ),
+        "may_view_devices": user.can(Capability.VIEW_DEVICES),
         # Volunteers, participation, the service menu and the budget, beside the plan's targets.
         "resources": [
             resource_card(figure) for figure in resource_figures(scope=scope, start=period.start, end=period.end)

@@ -47,3 +47,9 @@ class DeviceForm(forms.Form):
 class RetireForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=200)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AckForm(forms.Form):
+    """The version of the acknowledgement record the page showed: a change since is a Conflict."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

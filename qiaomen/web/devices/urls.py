@@ -11,4 +11,6 @@ urlpatterns: list[URLPattern] = [
     path("new/", views.device_new, name="device_new"),
     path("<int:pk>/", views.device_detail, name="device_detail"),
     path("<int:pk>/retire/", views.device_retire_view, name="device_retire"),
+    path("<int:pk>/acknowledge/", views.device_ack_view, name="device_ack"),
+    path("<int:pk>/on-site/", views.device_on_site_view, name="device_on_site"),
 ]

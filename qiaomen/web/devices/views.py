@@ -1,6 +1,7 @@
 """The devices' staff pages: the list and detail of the devices of the user's places (VIEW_DEVICES:
 grid workers, community staff, street admin), registering and retiring one (MANAGE_DEVICES).
-Records come only through the scoped helpers (404 outside the user's places)."""
+Records come only through the scoped helpers (404 outside the user's places). Whoever sees a
+device acknowledges its open alarm and records arrival on site (POST buttons on its page)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import place_scope
+from qiaomen.devices.acknowledgements import ack_acknowledge, ack_on_site
 from qiaomen.devices.models.devices import DeviceStatus
 from qiaomen.devices.registration import DeviceData, device_register, device_retire
-from qiaomen.devices.scope import device_for_user, devices_for_user
+from qiaomen.devices.scope import device_ack_open, device_for_user, devices_for_user
 from qiaomen.tickets.models import OPEN_STATUSES, Ticket
-from qiaomen.web.devices.forms import DeviceForm, RetireForm
+from qiaomen.web.devices.forms import AckForm, DeviceForm, RetireForm
 from qiaomen.web.shared.views import staff_page, user_with
 
 RECENT_EVENTS = 30
@@ -57,6 +59,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "backups": device.backup_contacts.all(),
         "may_manage": user.can(Capability.MANAGE_DEVICES) and device.status != DeviceStatus.RETIRED,
         "retire_form": RetireForm(initial={"version": device.version}),
+        "ack": device_ack_open(device),
     }
     return render(request, "web/devices/detail.html", context)
 
@@ -96,3 +99,30 @@ def device_retire_view(request: HttpRequest, pk: int) -> HttpResponse:
     device.version = form.cleaned_data["version"]  # the version the page showed: a change since is a Conflict
     device_retire(user=user, device=device, reason=form.cleaned_data["reason"], request=request)
     return redirect("web:device_detail", device.pk)
+
+
+def _ack_post(request: HttpRequest, pk: int, *, arrived: bool) -> HttpResponse:
+    user = user_with(request, Capability.VIEW_DEVICES)
+    device = device_for_user(user, pk)
+    ack = device_ack_open(device)
+    form = AckForm(request.POST)
+    if ack is None or not form.is_valid():
+        return redirect("web:device_detail", device.pk)
+    ack.version = form.cleaned_data["version"]
+    if arrived:
+        ack_on_site(ack=ack, user=user)
+    else:
+        ack_acknowledge(ack=ack, user=user)
+    return redirect("web:device_detail", device.pk)
+
+
+@staff_page
+@require_POST
+def device_ack_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _ack_post(request, pk, arrived=False)
+
+
+@staff_page
+@require_POST
+def device_on_site_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _ack_post(request, pk, arrived=True)

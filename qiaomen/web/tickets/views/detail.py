@@ -94,6 +94,10 @@ ACTION_LABELS = {
     "device_alarm_repeat": _("the same device alarmed again"),
     "device_battery_low": _("device battery low"),
     "device_offline": _("device went silent"),
+    # The alarm's acknowledgement timer (devices.acknowledgements): a ladder rung, then the answer.
+    "device_ack_escalated": _("alarm not acknowledged: escalated"),
+    "device_ack_acknowledged": _("alarm acknowledged"),
+    "device_ack_on_site": _("arrived on site"),
 }
 
 
