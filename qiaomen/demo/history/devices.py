@@ -3,11 +3,11 @@ is enabled and community staff register about one device per fifteen households,
 with an elder living alone, a very old elder or a disabled member (registry tags: nobody's birth
 date is read), each with its grid's worker. Over the year a handful of alarms come in by the
 vendor's webhook (falls, SOS, a gas alarm, some pressed again within minutes and joined to the
-ticket already open), a few batteries run low, and two or three devices go silent for a day and
-come back; the tickets these open are handled as every ticket is (handling.ticket_follow).
+ticket already open), a few batteries run low, and one night three devices go silent and come
+back a day or two later; the tickets these open are handled as every ticket is (handling.ticket_follow).
 
 Heartbeats are recorded only around the moments that matter: every live device reports just
-before each offline check the year runs (so that only the silent ones turn offline) and once
+before the one offline check the year runs (so that only the silent ones turn offline) and once
 more shortly before the end, so the street is not all offline when the demo opens. A year of
 every device's periodic heartbeats would cost minutes and show nothing more.
 """
@@ -44,7 +44,7 @@ ALARMS_OF_KIND = {
 }
 DEVICES_PER_ALARM_A_YEAR = 10  # about one alarm a year for every ten devices
 REPEATED_SHARE = 0.3  # an alarm pressed (or a fall detected) again within minutes
-SILENT = 3  # devices that go silent for a day in the year
+SILENT = 3  # devices that go silent for a day or two in the year
 LOW_BATTERIES = 4
 
 
@@ -205,27 +205,31 @@ def _report(state: _Devices, device: Device, **extra: Any) -> None:
 
 
 def _plan_silences(state: _Devices, rng: random.Random, begin: dt.date, days: int) -> None:
-    """SILENT offline checks spread over the year, each finding one device gone quiet."""
-    for number in range(SILENT):
-        day = begin + dt.timedelta(days=days * (number + 1) // (SILENT + 1))
-        state.world.timeline.at(local_moment(day, 8), lambda at: _go_silent(state, rng, at))
+    """One night in the middle of the year SILENT devices go quiet (a band left uncharged, a
+    sensor unplugged); the offline check that morning finds them. One check, not one per device:
+    each costs a heartbeat of every other device."""
+    day = begin + dt.timedelta(days=days // 2)
+    state.world.timeline.at(local_moment(day, 6), lambda at: _go_silent(state, rng, at))
 
 
 def _go_silent(state: _Devices, rng: random.Random, moment: dt.datetime) -> None:
-    """A wristband or gas sensor reports for the last time and stops; every other reports, and the
-    offline check runs an hour and a half later (past those kinds' silence, within the others')."""
+    """Wristbands or gas sensors report for the last time and stop; every other device reports,
+    and the offline check runs an hour and a half later (past those kinds' silence, within the
+    others'). Each is back a day or so later, when its grid worker has been round."""
     kinds = (DeviceKind.WRISTBAND, DeviceKind.GAS_SENSOR)
-    quiet = [d for d in state.devices if d.kind in kinds and d.pk not in state.silent]
-    if not quiet:
-        return
-    device = rng.choice(quiet)
-    state.send(device, "heartbeat", battery=rng.randrange(30, 60))
-    state.silent.add(device.pk)
+    quiet = [d for d in state.devices if d.kind in kinds]
     world = state.world
+    for device in rng.sample(quiet, min(SILENT, len(quiet))):
+        state.send(device, "heartbeat", battery=rng.randrange(30, 60))
+        state.silent.add(device.pk)
+        back = moment + dt.timedelta(hours=rng.randrange(26, 60))
+        world.timeline.at(back, _back_at(state, device))
     world.timeline.at(moment + dt.timedelta(minutes=85), lambda at: _heartbeats(state))
     world.timeline.at(moment + dt.timedelta(minutes=90), lambda at: _sweep(state))
-    back = moment + dt.timedelta(hours=rng.randrange(26, 40))
-    world.timeline.at(back, lambda at: _back(state, device))
+
+
+def _back_at(state: _Devices, device: Device) -> Action:
+    return lambda moment: _back(state, device)
 
 
 def _heartbeats(state: _Devices) -> None:
