@@ -8,6 +8,7 @@ through the real services at each event's simulated moment.
 - mix: the seasonal mix of demands over the default taxonomy, and residents' words
 - visits: the grid workers' visits at each group's cadence, and the demands they hear
 - reports: residents' own demands, from the QR page and at the office
+- devices, emergencies: home devices and their alarms, incidents, emergency plans and a typhoon
 - handling: acceptance, work, result, confirmation, rating, reopening, the escalation sweep
 - timeline: the clock (time-machine) and one transaction per simulated day
 
@@ -25,6 +26,7 @@ from collections.abc import Callable
 from qiaomen.demo.history.activities import activities_plan
 from qiaomen.demo.history.budget import budget_plan
 from qiaomen.demo.history.calendar import SimYear, local_moment
+from qiaomen.demo.history.devices import devices_plan
 from qiaomen.demo.history.handling import sweeps_plan
 from qiaomen.demo.history.menu import menu_plan
 from qiaomen.demo.history.mix import LASTING_PROBLEMS
@@ -50,6 +52,7 @@ def history_create(
     volunteers_plan(world)
     budget_plan(world)
     activities_plan(world)
+    devices_plan(world)
     months: set[tuple[int, int]] = set()
 
     def on_day(day: dt.date) -> None:

@@ -126,7 +126,7 @@ def test_the_history_spans_the_months_and_ends_now(year: None) -> None:
 def test_visits_tickets_ratings_escalations_repeats_and_second_complaints_all_happen(year: None) -> None:
     outcomes = Counter(Visit.objects.values_list("outcome", flat=True))
     assert outcomes[Outcome.MET] > outcomes[Outcome.NOT_HOME] > 0 and outcomes[Outcome.REFUSED] > 0
-    assert set(Ticket.objects.values_list("channel", flat=True)) == {"visit", "qr", "staff"}
+    assert set(Ticket.objects.values_list("channel", flat=True)) == {"visit", "qr", "staff", "device"}
     assert Ticket.objects.filter(resolved_on_spot=True).exists()
     assert Ticket.objects.filter(rating__isnull=False).exists()
     assert Ticket.objects.filter(escalation_level__gt=0).exists()
