@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from qiaomen.devices.models import CheckOutcome, HouseholdCheck, PlanActivation
+from qiaomen.devices.models.devices import Device
+from qiaomen.tickets.models import OPEN_STATUSES, Ticket
 
 
 @dataclass(frozen=True)
@@ -61,3 +63,15 @@ def activation_progress(*, activation: PlanActivation) -> list[CheckProgress]:
         needs_help=sum(row.needs_help for row in progress),
     )
     return [*progress, total]
+
+
+def device_open_tickets(device: Device) -> QuerySet[Ticket]:
+    """The open tickets a device's events opened or joined, and its offline ticket, most urgent
+    first (the caller found the device through device_for_user)."""
+    linked = Q(device_events__device=device) | Q(pk__in=[pk for pk in (device.offline_ticket_id,) if pk])
+    return (
+        Ticket.objects.filter(linked, status__in=OPEN_STATUSES)
+        .select_related("subcategory")
+        .distinct()
+        .order_by("priority", "-created_at")
+    )

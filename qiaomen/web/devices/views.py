@@ -5,7 +5,6 @@ device acknowledges its open alarm and records arrival on site (POST buttons on 
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,7 +15,7 @@ from qiaomen.devices.acknowledgements import ack_acknowledge, ack_on_site
 from qiaomen.devices.models.devices import DeviceStatus
 from qiaomen.devices.registration import DeviceData, device_register, device_retire
 from qiaomen.devices.scope import device_ack_open, device_for_user, devices_for_user
-from qiaomen.tickets.models import OPEN_STATUSES, Ticket
+from qiaomen.devices.selectors import device_open_tickets
 from qiaomen.web.devices.forms import AckForm, DeviceForm, RetireForm
 from qiaomen.web.shared.views import staff_page, user_with
 
@@ -45,13 +44,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_with(request, Capability.VIEW_DEVICES)
     device = device_for_user(user, pk)
     events = device.events.select_related("ticket")[:RECENT_EVENTS]
-    linked = Q(device_events__device=device) | Q(pk__in=[pk for pk in (device.offline_ticket_id,) if pk])
-    tickets = (
-        Ticket.objects.filter(linked, status__in=OPEN_STATUSES)
-        .select_related("subcategory")
-        .distinct()
-        .order_by("priority", "-created_at")
-    )
+    tickets = device_open_tickets(device)
     context = {
         "device": device,
         "events": events,
