@@ -59,3 +59,15 @@ def communities_for_user(user: User) -> QuerySet[Community]:
 
 def streets_for_user(user: User) -> QuerySet[Street]:
     return Street.objects.filter(pk__in=communities_for_user(user).values("street_id"))
+
+
+def staff_serving_grids(grid_ids: set[int] | frozenset[int], roles: tuple[str, ...]) -> QuerySet[User]:
+    """Active accounts of these roles placed on one of the grids, or on its community or street
+    (who may be told of what happens there): the choices of a form that names responders."""
+    grids = sorted(grid_ids)
+    placed = (
+        Q(places__grid_id__in=grids)
+        | Q(places__community__grids__in=grids)
+        | Q(places__street__communities__grids__in=grids)
+    )
+    return User.objects.filter(placed, is_active=True, role__in=roles).distinct()

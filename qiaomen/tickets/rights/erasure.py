@@ -13,7 +13,11 @@ photo files go once it commits.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import transaction
+from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -34,11 +38,20 @@ from qiaomen.visits.photos import visit_photo_path
 # Erasing is irreversible: it is for the staff who may also import and merge people's files.
 ERASE_RIGHTS = Capability.IMPORT
 
+# Sent with person, household (or None), user and request; each receiver returns a dict of
+# counts ({"incidents": 2}) that joins the request's outcome detail.
+person_erased = Signal()
+
 
 def person_tickets_erase(*, person: Person, user: User, request: HttpRequest | None = None) -> int:
     """Blank the free text of the person's tickets; each keeps an "erase" step in its timeline."""
+    return tickets_erase(tickets=Ticket.objects.filter(person=person), user=user, request=request)
+
+
+def tickets_erase(*, tickets: QuerySet[Ticket], user: User, request: HttpRequest | None = None) -> int:
+    """Blank the free text of these tickets (their timelines' reasons too); returns how many."""
     erased = 0
-    for ticket in Ticket.objects.filter(person=person).order_by("pk"):
+    for ticket in tickets.order_by("pk"):
         TicketEvent.objects.filter(ticket=ticket).exclude(reason="").update(reason="")
         ClassificationCorrection.objects.filter(ticket=ticket).delete()
         suggestion = {**ticket.suggestion, "words": [], "emergency": []} if ticket.suggestion else {}
@@ -70,5 +83,10 @@ def rights_request_erase(
             household_photos = VisitPhoto.objects.filter(visit__household=rights_request.household)
             photos += photos_remove(household_photos, visit_photo_path)
         counts = {"tickets": tickets, "visits": visits, "photos": photos}
+        household = rights_request.household if person.household_id else None
+        for _receiver, extra in person_erased.send(
+            sender=Person, person=person, household=household, user=user, request=request
+        ):
+            counts.update(cast(dict[str, int], extra))
         outcome = _("Anonymised; free text erased from %(tickets)s ticket(s) and %(visits)s visit(s).") % counts
         return close_done(rights_request, user=user, outcome=outcome, request=request, detail=counts)

@@ -4,14 +4,15 @@ rules (grid worker of the household's grid, backup contacts who see it) are the 
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.models import User
+from qiaomen.accounts.places import staff_serving_grids
 from qiaomen.accounts.roles import Role
-from qiaomen.accounts.scopes import PlaceScope
+from qiaomen.accounts.scopes import place_scope
 from qiaomen.devices.models.devices import DeviceKind, Vendor
 from qiaomen.registry.models import Household, Person
+from qiaomen.registry.selectors import households_for_user
 
 
 class DeviceForm(forms.Form):
@@ -27,21 +28,16 @@ class DeviceForm(forms.Form):
         label=_("backup contacts"), queryset=User.objects.none(), required=False
     )
 
-    def __init__(self, *args: object, scope: PlaceScope, **kwargs: object) -> None:
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        households = Household.objects.filter(scope.building_q("building__")).select_related("building")
-        grids = sorted(scope.all_grid_ids)
-        staff = User.objects.filter(is_active=True).filter(
-            Q(places__grid_id__in=grids)
-            | Q(places__community__grids__in=grids)
-            | Q(places__street__communities__grids__in=grids)
-        )
+        households = households_for_user(user).select_related("building")
+        grids = place_scope(user).all_grid_ids
         self.fields["household"].queryset = households  # type: ignore[attr-defined]
         self.fields["person"].queryset = Person.objects.filter(household__in=households)  # type: ignore[attr-defined]
-        self.fields["grid_worker"].queryset = staff.filter(role=Role.GRID_WORKER).distinct()  # type: ignore[attr-defined]
-        self.fields["backup_contacts"].queryset = staff.filter(  # type: ignore[attr-defined]
-            role__in=[Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_ADMIN]
-        ).distinct()
+        self.fields["grid_worker"].queryset = staff_serving_grids(grids, (Role.GRID_WORKER,))  # type: ignore[attr-defined]
+        self.fields["backup_contacts"].queryset = staff_serving_grids(  # type: ignore[attr-defined]
+            grids, (Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_ADMIN)
+        )
 
 
 class RetireForm(forms.Form):

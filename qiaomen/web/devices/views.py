@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qiaomen.accounts.roles import Capability
-from qiaomen.accounts.scopes import place_scope
 from qiaomen.devices.acknowledgements import ack_acknowledge, ack_on_site
 from qiaomen.devices.models.devices import DeviceStatus
 from qiaomen.devices.registration import DeviceData, device_register, device_retire
@@ -61,7 +60,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def device_new(request: HttpRequest) -> HttpResponse:
     user = user_with(request, Capability.MANAGE_DEVICES)
-    form = DeviceForm(request.POST or None, scope=place_scope(user))
+    form = DeviceForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         device = device_register(
