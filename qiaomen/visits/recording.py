@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Case, DateTimeField, Q, Value, When
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -353,11 +352,17 @@ def _households_verified(visits: list[Visit]) -> None:
     if not latest:
         return
     source_id = DataSource.objects.filter(code="visit").values_list("pk", flat=True).get()
-    # One UPDATE for the batch: each household's own moment picked by a CASE on its id.
-    at = Case(*(When(pk=pk, then=Value(when)) for pk, when in latest.items()), output_field=DateTimeField())
-    Household.objects.filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=at), pk__in=list(latest)).update(
-        last_verified_at=at, last_verified_source_id=source_id
-    )
+    # One statement run once per household (executemany). An ORM UPDATE with a CASE on the id did
+    # it in one statement, but building that expression cost about 3.5 ms a batch, the largest
+    # single cost of recording visits in the demo year's profile; this costs a few hundredths.
+    table = connection.ops.quote_name(Household._meta.db_table)
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET last_verified_at = %s, last_verified_source_id = %s "  # noqa: S608 (names are ours)
+            "WHERE id = %s AND (last_verified_at IS NULL OR last_verified_at < %s)",
+            [(adapt(when), source_id, pk, adapt(when)) for pk, when in sorted(latest.items())],
+        )
 
 
 def _verifications_open(visits: list[Visit]) -> None:
