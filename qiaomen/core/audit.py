@@ -132,7 +132,13 @@ def audit_record_batch(
 
 
 def _last_hash() -> str:
-    return AuditEntry.objects.order_by("-pk").values_list("row_hash", flat=True).first() or GENESIS_HASH
+    # Written in SQL: every audited action asks this once, and the ORM spent ten times the
+    # query's own cost building it (the demo year's profile: 0.57 ms a call, 15,700 calls).
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT row_hash FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608 (the name is ours)
+        row = cursor.fetchone()
+    return str(row[0]) if row else GENESIS_HASH
 
 
 def _entry_chained(
