@@ -73,30 +73,33 @@ def escalation_sweep(*, now: dt.datetime | None = None) -> SweepResult:
                 raised = _claim(ids[start : start + CHUNK], level, priority, now)
                 if not raised:
                     continue
-                tickets = list(Ticket.objects.filter(pk__in=raised).select_related("grid"))
+                # Three columns, not whole rows: a sweep of a busy day raises hundreds of tickets.
+                tickets = list(Ticket.objects.filter(pk__in=raised).values_list("pk", "status", "grid__community_id"))
                 TicketEvent.objects.bulk_create(
                     TicketEvent(
-                        ticket=t,
+                        ticket_id=pk,
                         action="escalate",
-                        old_status=t.status,
-                        new_status=t.status,
+                        old_status=status,
+                        new_status=status,
                         detail={"from_level": level, "to_level": level + 1},
                         at=now,
                     )
-                    for t in tickets
+                    for pk, status, _community in tickets
                 )
                 staff_by_community = (
-                    community_staff({t.grid.community_id for t in tickets if t.grid}) if level == 0 else {}
+                    community_staff({community for _pk, _status, community in tickets if community})
+                    if level == 0
+                    else {}
                 )
                 notifications: list[Notification] = []
-                for ticket in tickets:
+                for pk, _status, community_id in tickets:
                     users = (
-                        staff_by_community.get(ticket.grid.community_id, [])
-                        if level == 0 and ticket.grid
+                        staff_by_community.get(community_id, [])
+                        if level == 0 and community_id
                         else fixed.get(level + 1, [])
                     )
-                    text = f"工单 #{ticket.pk} 已超时，升级至{LEVEL_NAMES[level + 1]}督办"
-                    notifications.extend(Notification(user=u, ticket=ticket, text=text, created_at=now) for u in users)
+                    text = f"工单 #{pk} 已超时，升级至{LEVEL_NAMES[level + 1]}督办"
+                    notifications.extend(Notification(user=u, ticket_id=pk, text=text, created_at=now) for u in users)
                 Notification.objects.bulk_create(notifications)
                 result.escalated += len(raised)
     result.closed = _close_unrated(now)
