@@ -32,7 +32,7 @@ class DeviceStreet:
     waiting: AlarmAcknowledgement  # grid B's alarm nobody has acknowledged, at rung 2
 
 
-def _alarm(vendor: Vendor, device: Device, at: dt.datetime, number: int) -> AlarmAcknowledgement:
+def alarm_at(vendor: Vendor, device: Device, at: dt.datetime, number: int) -> AlarmAcknowledgement:
     with time_machine.travel(at, tick=False):
         device_event_ingest(vendor=vendor, event=event(f"f{number}", serial=device.serial), via="webhook")
     return AlarmAcknowledgement.objects.get(device=device, started_at=at)
@@ -56,13 +56,13 @@ def make_device_street(s: SmallStreet) -> DeviceStreet:
         (device_b, dt.datetime(2026, 11, 14, 2, 0, tzinfo=dt.UTC)): 120,
     }
     for number, ((device, at), seconds) in enumerate(answered.items()):
-        ack = _alarm(vendor, device, at, number)
+        ack = alarm_at(vendor, device, at, number)
         ack_sweep(now=at + dt.timedelta(seconds=seconds))  # past five minutes: one rung up first
         ack.refresh_from_db()
         user = s.users["worker_a" if device == device_a else "worker_b"]
         ack_acknowledge(ack=ack, user=user, now=at + dt.timedelta(seconds=seconds))
     late = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)
-    waiting = _alarm(vendor, device_b, late, 9)
+    waiting = alarm_at(vendor, device_b, late, 9)
     ack_sweep(now=late + 2 * STEP)
     waiting.refresh_from_db()
     return DeviceStreet(street=s, vendor=vendor, device_a=device_a, device_b=device_b, offline=offline, waiting=waiting)
