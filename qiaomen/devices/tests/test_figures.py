@@ -15,8 +15,8 @@ from qiaomen.devices.models.acknowledgements import AckRung
 from qiaomen.devices.models.devices import DeviceKind
 from qiaomen.devices.plans import household_check_record, plan_activate, plan_deactivate
 from qiaomen.devices.selectors import activations_in_progress
-from qiaomen.devices.tests.test_plans import typhoon_plan
 from qiaomen.devices.tests.figures_street import NOVEMBER_END, NOVEMBER_START, DeviceStreet, make_device_street
+from qiaomen.devices.tests.test_plans import typhoon_plan
 from qiaomen.testing import SmallStreet
 
 pytestmark = pytest.mark.django_db
