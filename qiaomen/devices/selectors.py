@@ -4,6 +4,7 @@ in a place scope with their progress there, for the command centre and the wall 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,19 @@ def _check_counts() -> dict[str, Any]:
     }
 
 
+def _progress(row: Mapping[str, Any], *, community_id: int | None, community_name: str) -> CheckProgress:
+    """A row of `_check_counts` as a CheckProgress."""
+    return CheckProgress(
+        community_id=community_id,
+        community_name=community_name,
+        households=row["households"],
+        checked=row["checked"],
+        special=row["special_total"],
+        special_checked=row["special_checked"],
+        needs_help=row["needs_help"],
+    )
+
+
 def activation_progress(*, activation: PlanActivation) -> list[CheckProgress]:
     """Per community of the activation (by name), then the total as the last row. One query."""
     rows = (
@@ -51,18 +65,7 @@ def activation_progress(*, activation: PlanActivation) -> list[CheckProgress]:
         .annotate(**_check_counts())
         .order_by("community__name")
     )
-    progress = [
-        CheckProgress(
-            community_id=row["community_id"],
-            community_name=row["community__name"],
-            households=row["households"],
-            checked=row["checked"],
-            special=row["special_total"],
-            special_checked=row["special_checked"],
-            needs_help=row["needs_help"],
-        )
-        for row in rows
-    ]
+    progress = [_progress(row, community_id=row["community_id"], community_name=row["community__name"]) for row in rows]
     total = CheckProgress(
         community_id=None,
         community_name="",
@@ -104,21 +107,13 @@ def activations_in_progress(*, scope: PlaceScope) -> list[ActivationInProgress]:
         .annotate(**_check_counts())
         .order_by("activation_id")
     )
-    counts = {row["activation_id"]: row for row in rows}
+    counts: dict[int, Mapping[str, Any]] = {row["activation_id"]: row for row in rows}
     empty = {"households": 0, "checked": 0, "special_total": 0, "special_checked": 0, "needs_help": 0}
     found = []
     for activation in activations:
         row = counts.get(activation.pk, empty)
         area = activation.grid or activation.community or activation.street
-        progress = CheckProgress(
-            community_id=None,
-            community_name="",
-            households=row["households"],
-            checked=row["checked"],
-            special=row["special_total"],
-            special_checked=row["special_checked"],
-            needs_help=row["needs_help"],
-        )
+        progress = _progress(row, community_id=None, community_name="")
         found.append(
             ActivationInProgress(
                 pk=activation.pk,

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from qiaomen.accounts.scopes import place_scope
+from qiaomen.accounts.scopes import PlaceScope, place_scope
 from qiaomen.devices.figures import AlarmRows, alarm_rows, device_figures, offline_devices, percentile, screen_devices
 from qiaomen.devices.models import CheckOutcome, HouseholdCheck
 from qiaomen.devices.models.acknowledgements import AckRung
@@ -27,8 +27,8 @@ def device_street(small_street: SmallStreet) -> DeviceStreet:
     return make_device_street(small_street)
 
 
-def _rows(scope: object, rows: AlarmRows) -> int:
-    return alarm_rows(scope=scope, start=NOVEMBER_START, end=NOVEMBER_END, rows=rows).count()  # type: ignore[arg-type]
+def _rows(scope: PlaceScope, rows: AlarmRows) -> int:
+    return alarm_rows(scope=scope, start=NOVEMBER_START, end=NOVEMBER_END, rows=rows).count()
 
 
 def test_the_street_figures_of_november_count_its_rows(device_street: DeviceStreet) -> None:
