@@ -186,9 +186,12 @@ def ack_on_site(*, ack: AlarmAcknowledgement, user: User, now: dt.datetime | Non
 
 
 def alarms_waiting(scope: PlaceScope) -> QuerySet[AlarmAcknowledgement]:
-    """The open alarms nobody has acknowledged yet, in these places, oldest first."""
+    """The open alarms nobody has acknowledged yet, in these places, oldest first. As for the
+    sweep, an alarm whose ticket was closed some other way waits no more."""
     return (
-        AlarmAcknowledgement.objects.filter(status=AckStatus.WAITING, device__in=devices_in_scope(scope))
+        AlarmAcknowledgement.objects.filter(
+            status=AckStatus.WAITING, ticket__status__in=OPEN_STATUSES, device__in=devices_in_scope(scope)
+        )
         .select_related("ticket", "device__household")
         .order_by("started_at", "pk")
     )

@@ -69,19 +69,24 @@ def plan_for_user(user: User, pk: int) -> EmergencyPlan:
     return plan
 
 
+def activations_in_scope(scope: PlaceScope) -> QuerySet[PlanActivation]:
+    """Activations whose area overlaps these places: a grid of theirs, a community or a street one
+    of their grids is in (subqueries: one query whatever the number of grids)."""
+    grid_ids = sorted(scope.all_grid_ids)
+    grids = Grid.objects.filter(pk__in=grid_ids)
+    return PlanActivation.objects.filter(
+        Q(grid_id__in=grid_ids)
+        | Q(grid__isnull=True, community_id__in=grids.values("community_id"))
+        | Q(community__isnull=True, street_id__in=grids.values("community__street_id"))
+    )
+
+
 def activations_for_user(user: User) -> QuerySet[PlanActivation]:
     """Activations whose area overlaps the user's places; a grid worker sees those reaching their grid."""
     scope = _scope(user, Capability.MANAGE_EMERGENCY_PLANS, Capability.HANDLE_INCIDENTS, Capability.RECORD_VISITS)
     if scope is None:
         return PlanActivation.objects.none()
-    grids = Grid.objects.filter(pk__in=scope.all_grid_ids)
-    street_ids = sorted(set(grids.values_list("community__street_id", flat=True)))
-    community_ids = _community_ids(scope)
-    return PlanActivation.objects.filter(
-        Q(grid_id__in=sorted(scope.all_grid_ids))
-        | Q(grid__isnull=True, community_id__in=community_ids)
-        | Q(community__isnull=True, street_id__in=street_ids)
-    )
+    return activations_in_scope(scope)
 
 
 def activation_for_user(user: User, pk: int) -> PlanActivation:

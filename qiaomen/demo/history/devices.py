@@ -5,6 +5,11 @@ date is read), each with its grid's worker. Over the year a handful of alarms co
 vendor's webhook (falls, SOS, a gas alarm, some pressed again within minutes and joined to the
 ticket already open), a few batteries run low, and one night three devices go silent and come
 back a day or two later; the tickets these open are handled as every ticket is (handling.ticket_follow).
+Each alarm is acknowledged on the device's page within minutes (a few only after the ladder has
+climbed a rung or two) and someone arrives soon after. So that the command centre and the wall
+have something to show when the demo opens, one device fell silent the day before and is still
+offline, and one alarm came in minutes ago: nobody has taken it yet, and it has climbed to the
+backup contacts.
 
 Heartbeats are recorded only around the moments that matter: every live device reports just
 before the one offline check the year runs (so that only the silent ones turn offline) and once
@@ -24,8 +29,10 @@ from qiaomen.demo.history.emergencies import emergencies_plan
 from qiaomen.demo.history.handling import ticket_follow
 from qiaomen.demo.history.timeline import Action
 from qiaomen.demo.history.world import World
+from qiaomen.devices.acknowledgements import ack_acknowledge, ack_on_site, ack_step, ack_sweep
 from qiaomen.devices.events import device_event_ingest
 from qiaomen.devices.heartbeats import devices_offline_sweep
+from qiaomen.devices.models.acknowledgements import AckRung, AckStatus, AlarmAcknowledgement
 from qiaomen.devices.models.devices import Device, DeviceKind, DeviceStatus, EventVia, Vendor
 from qiaomen.devices.registration import DeviceData, device_register
 from qiaomen.devices.vendors import vendor_create
@@ -46,6 +53,10 @@ DEVICES_PER_ALARM_A_YEAR = 10  # about one alarm a year for every ten devices
 REPEATED_SHARE = 0.3  # an alarm pressed (or a fall detected) again within minutes
 SILENT = 3  # devices that go silent for a day or two in the year
 LOW_BATTERIES = 4
+# Minutes until an alarm is acknowledged: mostly within the first five, some after a rung or two.
+ACK_MINUTES = (1, 1, 2, 2, 3, 3, 4, 6, 9, 12)
+FIRST_ACK_MINUTES = 7  # the year's first alarm climbs a rung, so a small street shows one
+LAST_ALARM_MINUTES = 8  # the alarm still waiting when the demo opens came in this long ago
 
 
 class _Devices:
@@ -57,6 +68,7 @@ class _Devices:
         self.devices: list[Device] = []
         self.silent: set[int] = set()  # devices not reporting now
         self.sequence = 0
+        self.acknowledged = 0
 
     def send(self, device: Device, kind: str, **extra: Any) -> Ticket | None:
         """One event of the device by the vendor's webhook; the ticket it opened, if any."""
@@ -115,7 +127,11 @@ def _start(state: _Devices) -> None:
     _plan_alarms(state, rng, begin, days, count)
     _plan_batteries(state, rng, begin, days)
     _plan_silences(state, rng, begin, days)
-    world.timeline.at(world.year.now - dt.timedelta(minutes=20), lambda moment: _heartbeats(state))
+    now = world.year.now
+    # The day before: one device falls silent and stays offline; minutes ago, an alarm nobody has taken.
+    world.timeline.at(now - dt.timedelta(hours=30), lambda moment: _go_silent(state, rng, moment, 1, back=False))
+    world.timeline.at(now - dt.timedelta(minutes=20), lambda moment: _heartbeats(state))
+    world.timeline.at(now - dt.timedelta(minutes=LAST_ALARM_MINUTES), lambda moment: _last_alarm(state))
 
 
 def _register_at(state: _Devices, household_id: int, person: Person, kind: str, index: int) -> Action:
@@ -177,6 +193,62 @@ def _press(state: _Devices, device: Device, kind: str) -> None:
     state.world.counts["device_alarms"] += 1
     if ticket is not None:
         ticket_follow(state.world, ticket)
+        _acknowledge_later(state, ticket)
+
+
+def _acknowledge_later(state: _Devices, ticket: Ticket) -> None:
+    """The ladder's sweep at each due time passed meanwhile, then the acknowledgement."""
+    rng = state.world.rng("device-acks")
+    minutes = FIRST_ACK_MINUTES if state.acknowledged == 0 else rng.choice(ACK_MINUTES)
+    state.acknowledged += 1
+    started = AlarmAcknowledgement.objects.get(ticket=ticket).started_at
+    delay = dt.timedelta(minutes=minutes, seconds=rng.randrange(60))
+    due = started + ack_step()
+    while due < started + delay:
+        state.world.timeline.at(due + dt.timedelta(seconds=10), lambda at: _ack_sweep(state, at))
+        due += ack_step()
+    state.world.timeline.at(started + delay, lambda at: _acknowledge(state, rng, ticket.pk, at))
+
+
+def _ack_sweep(state: _Devices, at: dt.datetime) -> None:
+    state.world.counts["device_ack_rungs"] += ack_sweep(now=at)
+
+
+def _answerer(state: _Devices, ack: AlarmAcknowledgement) -> User:
+    """The grid worker answers, or the community's staff once the ladder has reached them."""
+    grid = state.world.households[ack.device.household_id].building.grid
+    worker = state.world.staff.grid_workers.get(grid.pk)
+    if worker is not None and ack.rung <= AckRung.BACKUP_CONTACTS:
+        return worker
+    return state.world.staff.community_staff[grid.community_id]
+
+
+def _acknowledge(state: _Devices, rng: random.Random, pk: int, at: dt.datetime) -> None:
+    ack = AlarmAcknowledgement.objects.select_related("device").get(ticket_id=pk)
+    if ack.status != AckStatus.WAITING:
+        return
+    ack_acknowledge(ack=ack, user=_answerer(state, ack), now=at)
+    state.world.counts["device_alarms_acknowledged"] += 1
+    arrive = at + dt.timedelta(minutes=rng.randrange(10, 26))
+    state.world.timeline.at(arrive, lambda moment: _on_site(state, pk, moment))
+
+
+def _on_site(state: _Devices, pk: int, at: dt.datetime) -> None:
+    ack = AlarmAcknowledgement.objects.select_related("device").get(ticket_id=pk)
+    ack_on_site(ack=ack, user=_answerer(state, ack), now=at)
+
+
+def _last_alarm(state: _Devices) -> None:
+    """An SOS (or any alarm) minutes before the demo opens: left waiting, one rung up."""
+    able = [d for d in state.devices if d.kind in ALARMS_OF_KIND and d.pk not in state.silent]
+    if not able:
+        return
+    device = next((d for d in able if d.kind == DeviceKind.SOS_BUTTON), able[0])
+    ticket = state.send(device, ALARMS_OF_KIND[DeviceKind(device.kind)][0])
+    state.world.counts["device_alarms"] += 1
+    if ticket is not None:
+        started = AlarmAcknowledgement.objects.get(ticket=ticket).started_at
+        state.world.timeline.at(started + ack_step() + dt.timedelta(seconds=10), lambda at: _ack_sweep(state, at))
 
 
 def _plan_batteries(state: _Devices, rng: random.Random, begin: dt.date, days: int) -> None:
@@ -209,21 +281,21 @@ def _plan_silences(state: _Devices, rng: random.Random, begin: dt.date, days: in
     sensor unplugged); the offline check that morning finds them. One check, not one per device:
     each costs a heartbeat of every other device."""
     day = begin + dt.timedelta(days=days // 2)
-    state.world.timeline.at(local_moment(day, 6), lambda at: _go_silent(state, rng, at))
+    state.world.timeline.at(local_moment(day, 6), lambda at: _go_silent(state, rng, at, SILENT, back=True))
 
 
-def _go_silent(state: _Devices, rng: random.Random, moment: dt.datetime) -> None:
+def _go_silent(state: _Devices, rng: random.Random, moment: dt.datetime, count: int, *, back: bool) -> None:
     """Wristbands or gas sensors report for the last time and stop; every other device reports,
     and the offline check runs an hour and a half later (past those kinds' silence, within the
-    others'). Each is back a day or so later, when its grid worker has been round."""
+    others'). With `back`, each is back a day or so later, when its grid worker has been round."""
     kinds = (DeviceKind.WRISTBAND, DeviceKind.GAS_SENSOR)
-    quiet = [d for d in state.devices if d.kind in kinds]
+    quiet = [d for d in state.devices if d.kind in kinds and d.pk not in state.silent]
     world = state.world
-    for device in rng.sample(quiet, min(SILENT, len(quiet))):
+    for device in rng.sample(quiet, min(count, len(quiet))):
         state.send(device, "heartbeat", battery=rng.randrange(30, 60))
         state.silent.add(device.pk)
-        back = moment + dt.timedelta(hours=rng.randrange(26, 60))
-        world.timeline.at(back, _back_at(state, device))
+        if back:
+            world.timeline.at(moment + dt.timedelta(hours=rng.randrange(26, 60)), _back_at(state, device))
     world.timeline.at(moment + dt.timedelta(minutes=85), lambda at: _heartbeats(state))
     world.timeline.at(moment + dt.timedelta(minutes=90), lambda at: _sweep(state))
 

@@ -23,6 +23,7 @@ from qiaomen.demo.history.timeline import Action
 from qiaomen.demo.history.world import World
 from qiaomen.devices.incidents import incident_acknowledge, incident_close, incident_report
 from qiaomen.devices.models import CheckOutcome, EmergencyPlan, HouseholdCheck, Incident, PlanActivation, PlanKind
+from qiaomen.devices.models.devices import Device, DeviceKind
 from qiaomen.devices.plans import ContactInput, household_check_record, plan_activate, plan_deactivate, plan_save
 from qiaomen.places.models import Community, Street
 from qiaomen.registry.models import Tag
@@ -80,6 +81,9 @@ def emergencies_plan(world: World) -> None:
     if not world.year.start <= summer <= world.year.today - dt.timedelta(days=3):
         summer = world.year.start + dt.timedelta(days=days // 2)
     world.timeline.at(local_moment(summer, 7, 30), lambda moment: _typhoon(world, rng, moment))
+    if days >= 7:
+        leak = world.year.now - dt.timedelta(hours=3)
+        world.timeline.at(leak, lambda moment: _gas_leak(world, rng, moment))
 
 
 def _admin() -> User | None:
@@ -163,17 +167,35 @@ def _typhoon(world: World, rng: random.Random, moment: dt.datetime) -> None:
     world.timeline.at(moment + dt.timedelta(days=2), lambda at: _end(world, admin, activation))
 
 
+def _gas_leak(world: World, rng: random.Random, moment: dt.datetime) -> None:
+    admin = _admin()
+    plan = _plan_of(PlanKind.GAS_LEAK)
+    sensor = Device.objects.filter(kind=DeviceKind.GAS_SENSOR, household_id__in=list(world.households)).first()
+    household = world.households[sensor.household_id if sensor else min(world.households)]
+    if admin is None or plan is None:
+        return
+    activation = plan_activate(user=admin, plan=plan, grid=household.building.grid)
+    world.counts["plan_activations"] += 1
+    # Two rounds of three (the last never comes before the demo opens): about two thirds checked.
+    for minutes, left in ((40, 3), (100, 2)):
+        at = moment + dt.timedelta(minutes=minutes)
+        world.timeline.at(at, _checks_at(world, rng, activation, left=left, needs_help=1 if left == 3 else 0))
+
+
 def _plan_of(kind: str) -> EmergencyPlan | None:
     return EmergencyPlan.objects.filter(kind=kind).order_by("pk").first()
 
 
-def _checks_at(world: World, rng: random.Random, activation: PlanActivation, *, left: int) -> Action:
-    return lambda moment: _checks(world, rng, activation, left=left)
+def _checks_at(
+    world: World, rng: random.Random, activation: PlanActivation, *, left: int, needs_help: int = 0
+) -> Action:
+    return lambda moment: _checks(world, rng, activation, left=left, needs_help=needs_help)
 
 
-def _checks(world: World, rng: random.Random, activation: PlanActivation, *, left: int) -> None:
+def _checks(world: World, rng: random.Random, activation: PlanActivation, *, left: int, needs_help: int = 0) -> None:
     """Each grid worker checks the next share of the list (the special households first); the
-    households not reached are tried again, and found safe, at the last round."""
+    households not reached are tried again, and found safe, at the last round. The first
+    `needs_help` households checked need help, whatever the draw."""
     waiting = HouseholdCheck.objects.filter(activation=activation).order_by("-special", "pk")
     last = left == 1
     pending = list(waiting.filter(outcome="")) + (
@@ -188,6 +210,8 @@ def _checks(world: World, rng: random.Random, activation: PlanActivation, *, lef
         for check in share:
             again = check.outcome == CheckOutcome.NOT_REACHED
             outcome = CheckOutcome.SAFE if again else rng.choices(list(OUTCOMES), weights=list(OUTCOMES.values()))[0]
+            if needs_help > 0:
+                outcome, needs_help = CheckOutcome.NEEDS_HELP, needs_help - 1
             household_check_record(user=worker, check=check, outcome=outcome)
             world.counts["household_checks"] += 1
 

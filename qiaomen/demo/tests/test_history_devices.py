@@ -7,9 +7,14 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+import time_machine
 
+from qiaomen.accounts.models import User
+from qiaomen.accounts.roles import Role
+from qiaomen.accounts.scopes import place_scope
 from qiaomen.core.workdays import CHINA
 from qiaomen.demo.tests.test_history import NOW, START, year  # noqa: F401  (the fixture)
+from qiaomen.devices.figures import device_figures, screen_devices
 from qiaomen.devices.models import (
     ActivationStatus,
     CheckOutcome,
@@ -20,7 +25,9 @@ from qiaomen.devices.models import (
     PlanActivation,
     PlanKind,
 )
+from qiaomen.devices.models.acknowledgements import AckRung, AckStatus, AlarmAcknowledgement
 from qiaomen.devices.models.devices import Device, DeviceEvent, DeviceStatus, EventOutcome, Vendor
+from qiaomen.devices.selectors import activations_in_progress
 from qiaomen.registry.models import PersonTag
 from qiaomen.tickets.models import Channel, Priority, Status, Ticket, TicketEvent
 
@@ -70,8 +77,11 @@ def test_devices_went_offline_came_back_and_batteries_ran_low() -> None:
     assert offline_devices and offline_devices <= set(returned)
     assert DeviceEvent.objects.filter(kind="battery", outcome=EventOutcome.OPENED).exists()
     statuses = Counter(Device.objects.values_list("status", flat=True))
-    assert statuses == {DeviceStatus.ACTIVE: Device.objects.count()}  # all back and reporting at the end
-    latest = Device.objects.order_by("last_heartbeat_at").first()
+    # All back and reporting at the end but one, silent since the day before.
+    assert statuses == {DeviceStatus.ACTIVE: Device.objects.count() - 1, DeviceStatus.OFFLINE: 1}
+    silent = Device.objects.get(status=DeviceStatus.OFFLINE)
+    assert silent.last_heartbeat_at is not None and dt.timedelta(hours=24) < NOW - silent.last_heartbeat_at
+    latest = Device.objects.filter(status=DeviceStatus.ACTIVE).order_by("last_heartbeat_at").first()
     assert latest is not None and latest.last_heartbeat_at is not None
     assert NOW - latest.last_heartbeat_at < dt.timedelta(hours=1)
 
@@ -87,7 +97,7 @@ def test_incidents_exist_in_several_states_and_a_flood_went_to_a_department() ->
 
 def test_one_plan_per_kind_and_a_typhoon_activation_checked_and_ended() -> None:
     assert set(EmergencyPlan.objects.values_list("kind", flat=True)) == set(PlanKind.values)
-    activation = PlanActivation.objects.get()
+    activation = PlanActivation.objects.get(plan__kind=PlanKind.TYPHOON)
     assert activation.plan.kind == PlanKind.TYPHOON and activation.status == ActivationStatus.ENDED
     assert activation.ended_at is not None and activation.ended_at - activation.started_at == dt.timedelta(days=2)
     checks = HouseholdCheck.objects.filter(activation=activation)
@@ -95,3 +105,43 @@ def test_one_plan_per_kind_and_a_typhoon_activation_checked_and_ended() -> None:
     assert not checks.filter(outcome=CheckOutcome.NOT_REACHED).exists()  # tried again
     roles = set(checks.values_list("checked_by__role", flat=True))
     assert roles == {"grid_worker"}
+
+
+def test_alarms_are_acknowledged_within_minutes_but_the_last_one_still_waits() -> None:
+    acks = AlarmAcknowledgement.objects.order_by("started_at")
+    last = acks.last()
+    assert last is not None and last.status == AckStatus.WAITING and last.rung == AckRung.BACKUP_CONTACTS
+    assert dt.timedelta(minutes=5) < NOW - last.started_at < dt.timedelta(minutes=10)
+    answered = acks.exclude(pk=last.pk)
+    assert answered.exists() and not answered.filter(status=AckStatus.WAITING).exists()
+    assert answered.filter(rung__gt=AckRung.GRID_WORKER).exists()  # some only after a rung
+    for ack in answered.filter(acknowledged_at__isnull=False):
+        assert ack.acknowledged_at is not None and ack.acknowledged_at - ack.started_at < dt.timedelta(minutes=14)
+    assert answered.filter(status=AckStatus.ON_SITE).count() == answered.count()
+
+
+def test_a_gas_leak_plan_is_in_force_half_checked_with_a_household_needing_help() -> None:
+    activation = PlanActivation.objects.get(status=ActivationStatus.ACTIVE)
+    assert activation.plan.kind == PlanKind.GAS_LEAK and activation.grid is not None
+    assert dt.timedelta(hours=2) < NOW - activation.started_at <= dt.timedelta(hours=3)
+    checks = HouseholdCheck.objects.filter(activation=activation)
+    checked = checks.filter(checked_at__isnull=False).count()
+    assert 0 < checked < checks.count()
+    assert checks.filter(outcome=CheckOutcome.NEEDS_HELP).exists()
+
+
+def test_the_wall_and_the_command_centre_have_device_and_plan_figures_now() -> None:
+    admin = User.objects.filter(role=Role.STREET_ADMIN).order_by("pk").first()
+    assert admin is not None
+    scope = place_scope(admin)
+    with time_machine.travel(NOW, tick=False):
+        wall = screen_devices(scope=scope, now=NOW)
+        plans = activations_in_progress(scope=scope)
+    assert wall.waiting >= 1 and wall.waiting_list and wall.waiting_list[0].rung == AckRung.BACKUP_CONTACTS
+    assert wall.alarms_today >= 1 and wall.offline == 1
+    [plan] = plans
+    assert plan.progress.checked > 0 and plan.progress.needs_help >= 1
+    months = device_figures(scope=scope, start=NOW - dt.timedelta(days=200), end=NOW)
+    assert months.alarms > 0 and months.climbed > 0 and months.offline == 1
+    assert months.median_seconds is not None and months.p95_seconds is not None
+    assert 0 < months.median_seconds <= months.p95_seconds < 14 * 60

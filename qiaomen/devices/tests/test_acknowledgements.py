@@ -157,3 +157,12 @@ def test_a_ticket_closed_meanwhile_climbs_no_further(small_street: SmallStreet) 
     Ticket.objects.filter(pk=ack.ticket_id).update(status="closed")  # handled some other way
     assert ack_sweep(now=T0 + 3 * STEP) == 0
     assert _rung(ack) == 1
+
+
+@pytest.mark.django_db
+def test_an_alarm_whose_ticket_was_closed_waits_no_more(small_street: SmallStreet) -> None:
+    ack = _alarm(small_street)
+    scope = place_scope(small_street.users["street_admin"])
+    assert list(alarms_waiting(scope)) == [ack]
+    Ticket.objects.filter(pk=ack.ticket_id).update(status="closed")  # handled some other way
+    assert list(alarms_waiting(scope)) == []

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from qiaomen.web.command import views
+from qiaomen.web.command import devices, views
 
 urlpatterns: list[URLPattern] = [
     path("", views.dashboard, name="command"),
     path("records/", views.records, name="command_records"),
     path("target-trends/", views.trends, name="command_target_trends"),
+    path("devices/", devices.device_records, name="command_devices"),
 ]

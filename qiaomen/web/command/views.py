@@ -25,9 +25,13 @@ from qiaomen.analytics.targets_records import PARTS, RECORD_LEVELS, record_place
 from qiaomen.analytics.targets_trends import target_trends
 from qiaomen.core.errors import InvalidInput
 from qiaomen.devices.acknowledgements import alarms_waiting
+from qiaomen.devices.figures import device_figures
+from qiaomen.devices.selectors import activations_in_progress
 from qiaomen.participation.figures import resource_figures
 from qiaomen.web.command.cells import period_from, row_cells, trend_option
+from qiaomen.web.command.devices import device_cards
 from qiaomen.web.command.resources import resource_card
+from qiaomen.web.emergencies.plans import ACTIVATION_VIEWERS
 from qiaomen.web.shared.views import paginate, staff_page, user_with
 
 DEFAULT_LEVEL = "community"
@@ -66,6 +70,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             alarms_waiting(scope).select_related("device__household__building__grid")[:ALARMS_SHOWN]
         ),
         "may_view_devices": user.can(Capability.VIEW_DEVICES),
+        # The devices' figures of the period (R-DEV-1) and the emergency plans in force (R-DEV-2).
+        "devices": device_cards(device_figures(scope=scope, start=period.start, end=period.end), period),
+        "activations": activations_in_progress(scope=scope),
+        "may_view_activations": any(user.can(c) for c in ACTIVATION_VIEWERS),
         # Volunteers, participation, the service menu and the budget, beside the plan's targets.
         "resources": [
             resource_card(figure) for figure in resource_figures(scope=scope, start=period.start, end=period.end)

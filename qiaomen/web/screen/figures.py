@@ -14,7 +14,11 @@ from qiaomen.analytics.forecast import forecast_latest
 from qiaomen.analytics.heatmap import HeatMap, demand_heat
 from qiaomen.analytics.screen import screen_alerts
 from qiaomen.analytics.targets import Figure, TargetTable
+from qiaomen.devices.figures import screen_devices
+from qiaomen.devices.selectors import activations_in_progress
 from qiaomen.web.screen.forms import this_month
+
+PLANS_SHOWN = 3  # the emergency plans in force the wall lists, newest first
 
 
 def map_data(heat: HeatMap, *, with_addresses: bool) -> dict[str, Any]:
@@ -91,6 +95,7 @@ def screen_parts(*, scope: PlaceScope, now: dt.datetime | None = None) -> dict[s
     period = this_month()
     # One table of counts for both: the total and the communities fold the same grouped queries.
     table = TargetTable(scope, period)
+    activations = activations_in_progress(scope=scope)
     return {
         "period": period,
         "now": now,
@@ -99,4 +104,9 @@ def screen_parts(*, scope: PlaceScope, now: dt.datetime | None = None) -> dict[s
         "alerts": screen_alerts(scope=scope, now=now),
         "forecast_run": forecast_latest(),
         "heat": map_data(demand_heat(scope=scope, period=period), with_addresses=False),
+        # Device alarms waiting (their rung, minutes waiting), today's alarms, devices offline,
+        # and the emergency plans in force with their checks (R-DEV-1, R-DEV-2): counts only.
+        "devices": screen_devices(scope=scope, now=now),
+        "activations": activations,
+        "activations_shown": activations[:PLANS_SHOWN],
     }

@@ -161,8 +161,9 @@ def test_queries_do_not_grow_with_the_grids(target_street: SmallStreet, client_a
         make_person(household, f"赵{number}", tags=("elder_alone",))
         make_user(f"worker_extra{number}", Role.GRID_WORKER, places=(grid,))
     assert _queries(client) == before
-    # The targets' ten, the device alarms waiting for acknowledgement (one), and the
-    # participation panel: each source's own few queries, no more.
+    # The targets' ten, the device alarms waiting for acknowledgement (one), the device figures
+    # (three), the plans in force and their checks (two), and the participation panel: each
+    # source's own few queries, no more.
     scope = place_scope(target_street.users["street_admin"])
     start, end = dt.datetime(2026, 11, 1, tzinfo=dt.UTC), dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     per_source = []
@@ -171,5 +172,5 @@ def test_queries_do_not_grow_with_the_grids(target_street: SmallStreet, client_a
             source(scope=scope, start=start, end=end)
         per_source.append(len(captured))
     assert max(per_source) <= 5
-    assert before["web:command grid"] <= 10 + 1 + sum(per_source)
+    assert before["web:command grid"] <= 10 + 1 + 3 + 2 + sum(per_source)
     assert "光明6网格" in client.get(reverse("web:command"), {**NOVEMBER, "level": "grid"}).content.decode()

@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.fixtures import Settings
@@ -20,6 +22,9 @@ from qiaomen.accounts.screens import screen_token_create, screen_token_revoke
 from qiaomen.analytics.models import ForecastRun
 from qiaomen.analytics.targets import TARGETS
 from qiaomen.analytics.tests.heat_street import DESCRIPTION, HeatStreet, make_heat_street
+from qiaomen.devices.plans import plan_activate
+from qiaomen.devices.tests.figures_street import alarm_at, make_device_street
+from qiaomen.devices.tests.test_plans import typhoon_plan
 from qiaomen.testing import SmallStreet
 from qiaomen.web.tests.test_command_map import INLINE
 
@@ -156,3 +161,45 @@ def test_guessing_keys_is_stopped_and_then_every_key_is_refused_alike(
     # The real key gets the same 429 from that IP: no answer tells a guesser which key exists.
     assert guesser.get(reverse("web:command_screen_kiosk", args=[key])).status_code == 429
     assert Client(REMOTE_ADDR="198.51.100.7").get(reverse("web:command_screen_kiosk", args=[key])).status_code == 200
+
+
+def test_the_wall_shows_the_alarms_waiting_and_the_plans_in_force_without_personal_data(
+    client_as: Callable[[str], Client], small_street: SmallStreet
+) -> None:
+    s = small_street
+    street = make_device_street(s)
+    activation = plan_activate(user=s.users["street_admin"], plan=typhoon_plan(s), community=s.community_1)
+    waiting = street.waiting
+    key = _kiosk(s)
+    with time_machine.travel(waiting.started_at + dt.timedelta(minutes=12, seconds=30), tick=False):
+        part = client_as("street_admin").get(PART).content.decode()
+        kiosk = Client().get(reverse("web:command_screen_kiosk_part", args=[key])).content.decode()
+    for content in (part, kiosk):
+        assert re.search(r"data-waiting>1<", content) and f"#{waiting.ticket_id}" in content
+        assert "社区值班人员" in content
+        assert "已等待 12 分钟" in content and "离线设备 1 台" in content
+        assert "防台风预案 · 和平社区" in content and f"已排查 0 / {activation.checks.count()} 户" in content
+        private = [s.elder_a.name, s.resident_b.name, s.building_a.address, s.building_b.address]
+        assert [value for value in private if value in content] == []
+
+
+def test_more_alarms_and_plans_cost_the_wall_no_more_queries(
+    client_as: Callable[[str], Client], small_street: SmallStreet
+) -> None:
+    s = small_street
+    street = make_device_street(s)
+    plan = typhoon_plan(s)
+    plan_activate(user=s.users["street_admin"], plan=plan, community=s.community_1)
+    client = client_as("street_admin")
+    client.get(PART)  # the session is saved once, after signing in
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(PART).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for number in range(3):
+        alarm_at(street.vendor, street.device_a, timezone.now() - dt.timedelta(hours=3 - number), 30 + number)
+    plan_activate(user=s.users["street_admin"], plan=plan, community=s.community_2)
+    assert queries() == before
