@@ -127,7 +127,9 @@ class EventOut(Schema):
 
 class TicketDetailOut(TicketOut):
     events: list[EventOut] = Field(description="the timeline, oldest first")
-    alarm: AlarmOut | None = Field(description="a device alarm's acknowledgement ladder, for callers who see the device")
+    alarm: AlarmOut | None = Field(
+        description="a device alarm's acknowledgement ladder, for callers who see the device"
+    )
 
 
 class ResolvedOut(TicketOut):

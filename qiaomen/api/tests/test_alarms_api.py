@@ -123,7 +123,9 @@ def test_the_tickets_detail_carries_the_ladder_for_who_sees_the_device(
     assert alarm["status"] == "waiting" and alarm["rung"] == 1 and alarm["rung_name"] == "backup_contacts"
     assert [step["rung_name"] for step in alarm["steps"]] == ["grid_worker", "backup_contacts"]
     assert alarm["due_at"] is not None and alarm["acknowledged_at"] is None
-    assert Client().get(f"/api/v1/tickets/{ack.ticket_id}", headers=bearer("street_admin")).json()["alarm"]["version"] == 2
+    assert (
+        Client().get(f"/api/v1/tickets/{ack.ticket_id}", headers=bearer("street_admin")).json()["alarm"]["version"] == 2
+    )
     # The department that handles the ticket does not see the device: no ladder in its answer.
     handler = make_user("dept_emg", Role.DEPARTMENT_HANDLER, department=ack.ticket.department)
     token, _ = api_token_create(user=handler, request=None)

@@ -143,9 +143,7 @@ def test_a_backup_contact_holds_the_alarm_once_the_ladder_has_called_them(
     assert "户内联系人" in page and "138****1111" in page
 
 
-def test_a_department_handler_never_sees_the_alarm_or_the_contacts(
-    small_street: SmallStreet, client: Client
-) -> None:
+def test_a_department_handler_never_sees_the_alarm_or_the_contacts(small_street: SmallStreet, client: Client) -> None:
     ack = _alarmed(small_street)
     handler = make_user("dept_emg", Role.DEPARTMENT_HANDLER, department=ack.ticket.department)
     ticket_accept(ticket=ack.ticket, user=handler)
