@@ -5,6 +5,11 @@ date is read), each with its grid's worker. Over the year a handful of alarms co
 vendor's webhook (falls, SOS, a gas alarm, some pressed again within minutes and joined to the
 ticket already open), a few batteries run low, and one night three devices go silent and come
 back a day or two later; the tickets these open are handled as every ticket is (handling.ticket_follow).
+The device's grid worker acknowledges each alarm within minutes and is on site within half an hour
+(the acknowledgement ladder's services), except the last alarm: ten minutes before the demo opens a
+device of the first grid alarms, so its grid worker (the demo login worker1) finds an open alarm
+waiting for acknowledgement. Alarms come from households with a phone on file and care notes where
+there are such, so that whoever holds the ticket has the contacts it needs to act.
 
 Heartbeats are recorded only around the moments that matter: every live device reports just
 before the one offline check the year runs (so that only the silent ones turn offline) and once
@@ -24,11 +29,14 @@ from qiaomen.demo.history.emergencies import emergencies_plan
 from qiaomen.demo.history.handling import ticket_follow
 from qiaomen.demo.history.timeline import Action
 from qiaomen.demo.history.world import World
+from qiaomen.devices.acknowledgements import ack_acknowledge, ack_on_site
 from qiaomen.devices.events import device_event_ingest
 from qiaomen.devices.heartbeats import devices_offline_sweep
+from qiaomen.devices.models.acknowledgements import AckStatus, AlarmAcknowledgement
 from qiaomen.devices.models.devices import Device, DeviceKind, DeviceStatus, EventVia, Vendor
 from qiaomen.devices.registration import DeviceData, device_register
 from qiaomen.devices.vendors import vendor_create
+from qiaomen.places.models import Grid
 from qiaomen.registry.models import Person, PersonStatus, PersonTag
 from qiaomen.tickets.models import Ticket
 
@@ -56,6 +64,7 @@ class _Devices:
         self.vendor: Vendor | None = None
         self.devices: list[Device] = []
         self.silent: set[int] = set()  # devices not reporting now
+        self.contacts: dict[int, bool] = {}  # device → its household has a phone and care notes
         self.sequence = 0
 
     def send(self, device: Device, kind: str, **extra: Any) -> Ticket | None:
@@ -92,6 +101,17 @@ def _owners(world: World) -> list[tuple[int, int]]:
     return sorted(owners.items())
 
 
+def _grid_of(world: World, household_id: int) -> int:
+    return world.households[household_id].building.grid_id
+
+
+def _first_grid_owner(world: World, owners: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """An owner in the first grid (by code), the grid of the demo login worker1, if it has one."""
+    grid = Grid.objects.filter(pk__in={_grid_of(world, household_id) for household_id, _ in owners}).order_by("code")
+    first = grid.values_list("pk", flat=True).first()
+    return next((owner for owner in owners if _grid_of(world, owner[0]) == first), None)
+
+
 def _start(state: _Devices) -> None:
     world = state.world
     rng = world.rng("devices")
@@ -99,6 +119,11 @@ def _start(state: _Devices) -> None:
     owners = _owners(world)
     count = min(len(owners), max(1, round(len(world.households) / HOUSEHOLDS_PER_DEVICE)))
     chosen = sorted(rng.sample(owners, count))
+    first = _first_grid_owner(world, owners)
+    if first is not None and all(
+        _grid_of(world, household_id) != _grid_of(world, first[0]) for household_id, _ in chosen
+    ):
+        chosen = sorted([*chosen[:-1], first])  # the demo's worker1 answers at least one device
     people = Person.objects.in_bulk([person_id for _, person_id in chosen])
     kinds = list(KINDS)
     for index, (household_id, person_id) in enumerate(chosen):
@@ -116,6 +141,7 @@ def _start(state: _Devices) -> None:
     _plan_batteries(state, rng, begin, days)
     _plan_silences(state, rng, begin, days)
     world.timeline.at(world.year.now - dt.timedelta(minutes=20), lambda moment: _heartbeats(state))
+    world.timeline.at(world.year.now - dt.timedelta(minutes=10), lambda moment: _last_alarm(state))
 
 
 def _register_at(state: _Devices, household_id: int, person: Person, kind: str, index: int) -> Action:
@@ -163,6 +189,7 @@ def _alarm(state: _Devices, rng: random.Random, moment: dt.datetime, repeats: in
     able = [d for d in state.devices if d.kind in ALARMS_OF_KIND and d.pk not in state.silent]
     if gas:
         able = [d for d in able if d.kind == DeviceKind.GAS_SENSOR] or able
+    able = [d for d in able if _has_contacts(state, d)] or able
     if not able:
         return
     device = rng.choice(able)
@@ -172,11 +199,57 @@ def _alarm(state: _Devices, rng: random.Random, moment: dt.datetime, repeats: in
         state.world.timeline.at(moment + dt.timedelta(minutes=minutes), lambda at: _press(state, device, kind))
 
 
-def _press(state: _Devices, device: Device, kind: str) -> None:
+def _press(state: _Devices, device: Device, kind: str, *, answered: bool = True) -> None:
     ticket = state.send(device, kind)
     state.world.counts["device_alarms"] += 1
-    if ticket is not None:
-        ticket_follow(state.world, ticket)
+    if ticket is None:
+        return
+    ticket_follow(state.world, ticket)
+    if answered and device.grid_worker is not None:
+        rng = state.world.rng("devices")
+        start = ticket.created_at
+        acknowledged = start + dt.timedelta(seconds=rng.randrange(40, 270))
+        arrived = acknowledged + dt.timedelta(minutes=rng.randrange(8, 25))
+        state.world.timeline.at(acknowledged, lambda at: _answer(state, ticket.pk, device.grid_worker, at, False))
+        state.world.timeline.at(arrived, lambda at: _answer(state, ticket.pk, device.grid_worker, at, True))
+
+
+def _answer(state: _Devices, ticket_id: int, worker: User | None, at: dt.datetime, arrived: bool) -> None:
+    """The grid worker takes the alarm (the ladder stops), then arrives, through the ladder's services."""
+    ack = AlarmAcknowledgement.objects.select_related("ticket").filter(ticket_id=ticket_id).first()
+    if ack is None or worker is None or ack.status == AckStatus.ON_SITE:
+        return
+    if arrived:
+        ack_on_site(ack=ack, user=worker, now=at)
+        state.world.counts["device_alarms_on_site"] += 1
+    elif ack.status == AckStatus.WAITING:
+        ack_acknowledge(ack=ack, user=worker, now=at)
+        state.world.counts["device_alarms_acknowledged"] += 1
+
+
+def _has_contacts(state: _Devices, device: Device) -> bool:
+    """Whether the device's household has a phone on file and care notes (read once per device)."""
+    if device.pk not in state.contacts:
+        people = list(Person.objects.filter(household_id=device.household_id, status=PersonStatus.ACTIVE))
+        state.contacts[device.pk] = any(p.phone_masked for p in people) and any(
+            str(p.care_notes or "").strip() for p in people
+        )
+    return state.contacts[device.pk]
+
+
+def _last_alarm(state: _Devices) -> None:
+    """An alarm of a device of the first grid, left waiting for its grid worker's acknowledgement."""
+    grids = Grid.objects.filter(pk__in={d.household.building.grid_id for d in state.devices}).order_by("code")
+    first = grids.values_list("pk", flat=True).first()
+    able = [
+        d
+        for d in state.devices
+        if d.kind in ALARMS_OF_KIND and d.household.building.grid_id == first and d.pk not in state.silent
+    ]
+    able = [d for d in able if _has_contacts(state, d)] or able
+    if able:
+        device = able[0]
+        _press(state, device, ALARMS_OF_KIND[DeviceKind(device.kind)][-1], answered=False)
 
 
 def _plan_batteries(state: _Devices, rng: random.Random, begin: dt.date, days: int) -> None:

@@ -8,8 +8,10 @@ from collections import Counter
 
 import pytest
 
+from qiaomen.accounts.models import User
 from qiaomen.core.workdays import CHINA
 from qiaomen.demo.tests.test_history import NOW, START, year  # noqa: F401  (the fixture)
+from qiaomen.devices.contacts import alarm_contacts
 from qiaomen.devices.models import (
     ActivationStatus,
     CheckOutcome,
@@ -20,9 +22,11 @@ from qiaomen.devices.models import (
     PlanActivation,
     PlanKind,
 )
+from qiaomen.devices.models.acknowledgements import AckStatus, AlarmAcknowledgement
 from qiaomen.devices.models.devices import Device, DeviceEvent, DeviceStatus, EventOutcome, Vendor
-from qiaomen.registry.models import PersonTag
-from qiaomen.tickets.models import Channel, Priority, Status, Ticket, TicketEvent
+from qiaomen.devices.scope import ticket_alarm_for_user
+from qiaomen.registry.models import Person, PersonStatus, PersonTag
+from qiaomen.tickets.models import OPEN_STATUSES, Channel, Priority, Status, Ticket, TicketEvent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("year")]
 
@@ -95,3 +99,32 @@ def test_one_plan_per_kind_and_a_typhoon_activation_checked_and_ended() -> None:
     assert not checks.filter(outcome=CheckOutcome.NOT_REACHED).exists()  # tried again
     roles = set(checks.values_list("checked_by__role", flat=True))
     assert roles == {"grid_worker"}
+
+
+def test_alarms_are_acknowledged_then_answered_on_site_by_the_devices_grid_worker() -> None:
+    answered = AlarmAcknowledgement.objects.exclude(status=AckStatus.WAITING).select_related("device")
+    assert answered.count() >= 3
+    for ack in answered:
+        assert ack.acknowledged_at is not None and ack.acknowledged_by_id == ack.device.grid_worker_id
+        assert dt.timedelta(0) < ack.acknowledged_at - ack.started_at < dt.timedelta(minutes=5)
+    assert answered.filter(status=AckStatus.ON_SITE).exists()
+
+
+def test_worker1_holds_an_open_alarm_waiting_with_the_households_contacts() -> None:
+    worker = User.objects.get(username="worker1")
+    waiting = AlarmAcknowledgement.objects.filter(
+        status=AckStatus.WAITING, device__grid_worker=worker, ticket__status__in=OPEN_STATUSES
+    ).select_related("ticket", "device__household")
+    assert waiting.exists()
+    ack = waiting.latest("started_at")
+    assert ticket_alarm_for_user(worker, ack.ticket_id) == ack
+    contacts = alarm_contacts(user=worker, ack=ack)
+    assert contacts is not None
+    assert any(row.phone_masked for row in contacts.people) and any(row.has_care_notes for row in contacts.people)
+
+
+def test_every_alarm_comes_from_a_household_with_a_phone_and_care_notes() -> None:
+    for ack in AlarmAcknowledgement.objects.select_related("device"):
+        people = list(Person.objects.filter(household_id=ack.device.household_id, status=PersonStatus.ACTIVE))
+        assert any(person.phone_masked for person in people), ack.ticket_id
+        assert any(str(person.care_notes or "").strip() for person in people), ack.ticket_id
