@@ -26,6 +26,7 @@ from qiaomen.core.audit import AuditResult, audit_record
 from qiaomen.core.errors import Forbidden, InvalidInput, NotFound
 from qiaomen.devices.alarms import LadderStep, alarm_holder_ids
 from qiaomen.devices.models.acknowledgements import AlarmAcknowledgement
+from qiaomen.devices.scope import devices_for_user
 from qiaomen.registry.models import Person, PersonStatus
 from qiaomen.registry.services import person_is_child
 
@@ -49,8 +50,11 @@ class AlarmContacts:
 
 
 def alarm_holds(*, user: User, ack: AlarmAcknowledgement, steps: list[LadderStep] | None = None) -> bool:
-    """Whether `user` holds the alarm (the caller found `ack` through `ticket_alarm_for_user`)."""
-    return user.is_authenticated and user.pk in alarm_holder_ids(ack, steps)
+    """Whether `user` holds the alarm: sees its device (a department handler who accepted the
+    ticket does not) and is its handler or someone the ladder told."""
+    if not user.is_authenticated or user.pk not in alarm_holder_ids(ack, steps):
+        return False
+    return devices_for_user(user).filter(pk=ack.device_id).exists()
 
 
 def _household_people(ack: AlarmAcknowledgement) -> list[Person]:
