@@ -65,7 +65,7 @@ class MemberOut(Schema):
     gender: Gender
     age: int
     id_masked: str = Field(
-        description="region code and check character, e.g. 110105***********X; the full number is never returned"
+        description="region code and check character, e.g. 330106***********X; the full number is never returned"
     )
     phone_masked: str = Field(description="e.g. 138****5678")
     status: PersonStatus

@@ -28,6 +28,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 
 from qiaomen.accounts.models import Department, User
 from qiaomen.accounts.roles import Capability
+from qiaomen.api.alarms import AlarmOut, ticket_alarm
 from qiaomen.api.auth import api_user, api_user_with, presented_token
 from qiaomen.api.errors import responses
 from qiaomen.api.paging import Offset
@@ -126,6 +127,9 @@ class EventOut(Schema):
 
 class TicketDetailOut(TicketOut):
     events: list[EventOut] = Field(description="the timeline, oldest first")
+    alarm: AlarmOut | None = Field(
+        description="a device alarm's acknowledgement ladder, for callers who see the device"
+    )
 
 
 class ResolvedOut(TicketOut):
@@ -343,7 +347,7 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     if ticket is None:
         raise Http404
     events = TicketEvent.objects.filter(ticket_id=ticket_id).select_related("actor")
-    return {**_ticket(ticket, user), "events": [_event(e) for e in events]}
+    return {**_ticket(ticket, user), "events": [_event(e) for e in events], "alarm": ticket_alarm(user, ticket_id)}
 
 
 def _event(event: TicketEvent) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from ninja.renderers import JSONRenderer
 
 from qiaomen.api import (
     activities,
+    alarms,
     auth,
     budget,
     figures,
@@ -93,6 +94,7 @@ api.add_router("/", registry.router)
 api.add_router("/", visits.router)
 api.add_router("/", tickets.router)
 api.add_router("/", tickets_merge.router)
+api.add_router("/", alarms.router)
 api.add_router("/", figures.router)
 api.add_router("/", volunteers.router)
 api.add_router("/", budget.router)

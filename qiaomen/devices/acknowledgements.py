@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -36,6 +37,7 @@ from qiaomen.tickets.models import OPEN_STATUSES, Ticket
 from qiaomen.tickets.services.notifications import community_staff, notify
 
 TOP = AckRung.STREET_COMMAND
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def ack_step() -> dt.timedelta:
@@ -132,10 +134,22 @@ def ack_sweep(*, now: dt.datetime | None = None) -> int:
     return climbed
 
 
+def _who_when(user: User | None, at: dt.datetime | None) -> dict[str, str]:
+    """A person and a moment for a message, in the street's time (Asia/Shanghai)."""
+    when = timezone.localtime(at, SHANGHAI).strftime("%Y-%m-%d %H:%M") if at is not None else "—"
+    return {"name": str(user) if user is not None else "—", "time": when}
+
+
 def ack_acknowledge(*, ack: AlarmAcknowledgement, user: User, now: dt.datetime | None = None) -> AlarmAcknowledgement:
     """`user` (who sees the device: the caller looked it up through their scope) takes the alarm:
     the ladder stops. Conflict if it was acknowledged already."""
     now = now or timezone.now()
+    if ack.status != AckStatus.WAITING:
+        raise Conflict(
+            "alarm_already_acknowledged",
+            _("This alarm was already acknowledged by %(name)s at %(time)s: nothing was changed.")
+            % _who_when(ack.acknowledged_by, ack.acknowledged_at),
+        )
     with transaction.atomic():
         claim_transition(
             row=ack,
@@ -159,8 +173,15 @@ def ack_acknowledge(*, ack: AlarmAcknowledgement, user: User, now: dt.datetime |
 
 
 def ack_on_site(*, ack: AlarmAcknowledgement, user: User, now: dt.datetime | None = None) -> AlarmAcknowledgement:
-    """Someone arrived at the household; arriving unacknowledged acknowledges too."""
+    """Someone arrived at the household; arriving unacknowledged acknowledges too. Conflict if
+    someone was recorded on site already."""
     now = now or timezone.now()
+    if ack.status == AckStatus.ON_SITE:
+        raise Conflict(
+            "alarm_already_on_site",
+            _("%(name)s was already recorded on site at %(time)s: nothing was changed.")
+            % _who_when(ack.on_site_by, ack.on_site_at),
+        )
     changes: dict[str, Any] = {"on_site_at": now, "on_site_by_id": user.pk, "due_at": None}
     if ack.acknowledged_at is None:
         changes.update(acknowledged_at=now, acknowledged_by_id=user.pk)

@@ -144,3 +144,24 @@ def device_ack_open(device: Device) -> AlarmAcknowledgement | None:
         .order_by("-started_at", "-pk")
         .first()
     )
+
+
+def ticket_alarm_for_user(user: User, ticket_id: int) -> AlarmAcknowledgement | None:
+    """The acknowledgement timer of a ticket (the caller looked the ticket up through its own
+    scope), for whoever sees the alarm's device: the device page's rule (`devices_for_user`),
+    so that the ticket page and the API let the same people press the same buttons. None for a
+    ticket no alarm opened, or a device outside the user's places."""
+    return (
+        AlarmAcknowledgement.objects.filter(ticket_id=ticket_id, device__in=devices_for_user(user))
+        .select_related("ticket", "device__vendor", "device__household", "device__person", "device__grid_worker")
+        .select_related("acknowledged_by", "on_site_by")
+        .first()
+    )
+
+
+def alarm_for_user(user: User, ticket_id: int) -> AlarmAcknowledgement:
+    """As `ticket_alarm_for_user`, 404 when there is none."""
+    ack = ticket_alarm_for_user(user, ticket_id)
+    if ack is None:
+        raise Http404
+    return ack

@@ -10,6 +10,9 @@ climbed a rung or two) and someone arrives soon after. So that the command centr
 have something to show when the demo opens, one device fell silent the day before and is still
 offline, and one alarm came in minutes ago: nobody has taken it yet, and it has climbed to the
 backup contacts.
+The waiting alarm is in the first grid, so that its grid worker (the demo login worker1) holds it;
+alarms come from households with a phone on file and care notes where there are such, so that
+whoever holds the ticket has the contacts it needs to act.
 
 Heartbeats are recorded only around the moments that matter: every live device reports just
 before the one offline check the year runs (so that only the silent ones turn offline) and once
@@ -36,6 +39,7 @@ from qiaomen.devices.models.acknowledgements import AckRung, AckStatus, AlarmAck
 from qiaomen.devices.models.devices import Device, DeviceKind, DeviceStatus, EventVia, Vendor
 from qiaomen.devices.registration import DeviceData, device_register
 from qiaomen.devices.vendors import vendor_create
+from qiaomen.places.models import Grid
 from qiaomen.registry.models import Person, PersonStatus, PersonTag
 from qiaomen.tickets.models import Ticket
 
@@ -67,6 +71,7 @@ class _Devices:
         self.vendor: Vendor | None = None
         self.devices: list[Device] = []
         self.silent: set[int] = set()  # devices not reporting now
+        self.contacts: dict[int, bool] = {}  # device → its household has a phone and care notes
         self.sequence = 0
         self.acknowledged = 0
 
@@ -104,6 +109,17 @@ def _owners(world: World) -> list[tuple[int, int]]:
     return sorted(owners.items())
 
 
+def _grid_of(world: World, household_id: int) -> int:
+    return world.households[household_id].building.grid_id
+
+
+def _first_grid_owner(world: World, owners: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """An owner in the first grid (by code), the grid of the demo login worker1, if it has one."""
+    grid = Grid.objects.filter(pk__in={_grid_of(world, household_id) for household_id, _ in owners}).order_by("code")
+    first = grid.values_list("pk", flat=True).first()
+    return next((owner for owner in owners if _grid_of(world, owner[0]) == first), None)
+
+
 def _start(state: _Devices) -> None:
     world = state.world
     rng = world.rng("devices")
@@ -111,6 +127,11 @@ def _start(state: _Devices) -> None:
     owners = _owners(world)
     count = min(len(owners), max(1, round(len(world.households) / HOUSEHOLDS_PER_DEVICE)))
     chosen = sorted(rng.sample(owners, count))
+    first = _first_grid_owner(world, owners)
+    if first is not None and all(
+        _grid_of(world, household_id) != _grid_of(world, first[0]) for household_id, _ in chosen
+    ):
+        chosen = sorted([*chosen[:-1], first])  # the demo's worker1 answers at least one device
     people = Person.objects.in_bulk([person_id for _, person_id in chosen])
     kinds = list(KINDS)
     for index, (household_id, person_id) in enumerate(chosen):
@@ -179,6 +200,7 @@ def _alarm(state: _Devices, rng: random.Random, moment: dt.datetime, repeats: in
     able = [d for d in state.devices if d.kind in ALARMS_OF_KIND and d.pk not in state.silent]
     if gas:
         able = [d for d in able if d.kind == DeviceKind.GAS_SENSOR] or able
+    able = [d for d in able if _has_contacts(state, d)] or able
     if not able:
         return
     device = rng.choice(able)
@@ -238,9 +260,27 @@ def _on_site(state: _Devices, pk: int, at: dt.datetime) -> None:
     ack_on_site(ack=ack, user=_answerer(state, ack), now=at)
 
 
+def _has_contacts(state: _Devices, device: Device) -> bool:
+    """Whether the device's household has a phone on file and care notes (read once per device)."""
+    if device.pk not in state.contacts:
+        people = list(Person.objects.filter(household_id=device.household_id, status=PersonStatus.ACTIVE))
+        state.contacts[device.pk] = any(p.phone_masked for p in people) and any(
+            str(p.care_notes or "").strip() for p in people
+        )
+    return state.contacts[device.pk]
+
+
 def _last_alarm(state: _Devices) -> None:
-    """An SOS (or any alarm) minutes before the demo opens: left waiting, one rung up."""
-    able = [d for d in state.devices if d.kind in ALARMS_OF_KIND and d.pk not in state.silent]
+    """An alarm minutes before the demo opens, in the first grid (its worker is the demo login
+    worker1), from a household with contacts on file where one can: left waiting, one rung up."""
+    grids = Grid.objects.filter(pk__in={d.household.building.grid_id for d in state.devices}).order_by("code")
+    first = grids.values_list("pk", flat=True).first()
+    able = [
+        d
+        for d in state.devices
+        if d.kind in ALARMS_OF_KIND and d.household.building.grid_id == first and d.pk not in state.silent
+    ]
+    able = [d for d in able if _has_contacts(state, d)] or able
     if not able:
         return
     device = next((d for d in able if d.kind == DeviceKind.SOS_BUTTON), able[0])

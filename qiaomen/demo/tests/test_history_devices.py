@@ -14,6 +14,7 @@ from qiaomen.accounts.roles import Role
 from qiaomen.accounts.scopes import place_scope
 from qiaomen.core.workdays import CHINA
 from qiaomen.demo.tests.test_history import NOW, START, year  # noqa: F401  (the fixture)
+from qiaomen.devices.contacts import alarm_contacts
 from qiaomen.devices.figures import device_figures, screen_devices
 from qiaomen.devices.models import (
     ActivationStatus,
@@ -27,9 +28,10 @@ from qiaomen.devices.models import (
 )
 from qiaomen.devices.models.acknowledgements import AckRung, AckStatus, AlarmAcknowledgement
 from qiaomen.devices.models.devices import Device, DeviceEvent, DeviceStatus, EventOutcome, Vendor
+from qiaomen.devices.scope import ticket_alarm_for_user
 from qiaomen.devices.selectors import activations_in_progress
-from qiaomen.registry.models import PersonTag
-from qiaomen.tickets.models import Channel, Priority, Status, Ticket, TicketEvent
+from qiaomen.registry.models import Person, PersonStatus, PersonTag
+from qiaomen.tickets.models import OPEN_STATUSES, Channel, Priority, Status, Ticket, TicketEvent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("year")]
 
@@ -145,3 +147,23 @@ def test_the_wall_and_the_command_centre_have_device_and_plan_figures_now() -> N
     assert months.alarms > 0 and months.climbed > 0 and months.offline == 1
     assert months.median_seconds is not None and months.p95_seconds is not None
     assert 0 < months.median_seconds <= months.p95_seconds < 14 * 60
+
+
+def test_worker1_holds_an_open_alarm_waiting_with_the_households_contacts() -> None:
+    worker = User.objects.get(username="worker1")
+    waiting = AlarmAcknowledgement.objects.filter(
+        status=AckStatus.WAITING, device__grid_worker=worker, ticket__status__in=OPEN_STATUSES
+    ).select_related("ticket", "device__household")
+    assert waiting.exists()
+    ack = waiting.latest("started_at")
+    assert ticket_alarm_for_user(worker, ack.ticket_id) == ack
+    contacts = alarm_contacts(user=worker, ack=ack)
+    assert contacts is not None
+    assert any(row.phone_masked for row in contacts.people) and any(row.has_care_notes for row in contacts.people)
+
+
+def test_every_alarm_comes_from_a_household_with_a_phone_and_care_notes() -> None:
+    for ack in AlarmAcknowledgement.objects.select_related("device"):
+        people = list(Person.objects.filter(household_id=ack.device.household_id, status=PersonStatus.ACTIVE))
+        assert any(person.phone_masked for person in people), ack.ticket_id
+        assert any(str(person.care_notes or "").strip() for person in people), ack.ticket_id

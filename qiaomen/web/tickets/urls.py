@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from qiaomen.web.tickets.views import admin, detail, review, similar
+from qiaomen.web.tickets.views import admin, alarm, detail, review, similar
 
 urlpatterns: list[URLPattern] = [
     path("", detail.ticket_inbox, name="ticket_inbox"),
@@ -23,6 +23,9 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/confirm/", detail.ticket_confirm, name="ticket_confirm"),
     path("<int:pk>/resubmit/", detail.ticket_resubmit, name="ticket_resubmit"),
     path("<int:pk>/rating-link/", detail.ticket_rating_link, name="ticket_rating_link"),
+    path("<int:pk>/alarm/acknowledge/", alarm.ticket_alarm_acknowledge, name="ticket_alarm_acknowledge"),
+    path("<int:pk>/alarm/on-site/", alarm.ticket_alarm_on_site, name="ticket_alarm_on_site"),
+    path("<int:pk>/alarm/reveal/", alarm.ticket_alarm_reveal, name="ticket_alarm_reveal"),
     path("<int:pk>/merge/", similar.ticket_merge_view, name="ticket_merge"),
     path("<int:pk>/classify/", review.ticket_classify, name="ticket_classify"),
     path("review/", review.review_queue, name="ticket_review"),

@@ -57,6 +57,7 @@ from qiaomen.web.tickets.forms import (
     TicketEntryForm,
     TransferForm,
 )
+from qiaomen.web.tickets.views.alarm import alarm_context
 from qiaomen.web.tickets.views.review import classification_context
 from qiaomen.web.tickets.views.similar import similar_context
 
@@ -167,6 +168,7 @@ def _ticket_context(ticket: Ticket, user: User, **extra: Any) -> dict[str, Any]:
         "photos": ticket.photos.only("pk", "ticket_id", "kind", "uploaded_at"),
         # Department handlers get the address and a masked phone, never the registry file (SECURITY 5).
         "show_registry_link": user.can(Capability.VIEW_REGISTRY),
+        **alarm_context(ticket, user),
         **extra,
     }
 
