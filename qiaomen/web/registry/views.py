@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import place_scope
-from qiaomen.core.errors import InvalidInput
 from qiaomen.registry.identity import search_index_for
 from qiaomen.registry.models import Person
 from qiaomen.registry.selectors import (
@@ -29,6 +28,7 @@ from qiaomen.registry.selectors import (
 from qiaomen.registry.selectors_freshness import registry_freshness_for_page
 from qiaomen.registry.services import household_views_record, person_unmask, person_view_record
 from qiaomen.web.registry.forms import ExactSearchForm, RegistrySearchForm, UnmaskForm
+from qiaomen.web.shared.forms import reveal_attempt
 from qiaomen.web.shared.views import current_user, is_htmx, paginate, staff_page
 from qiaomen.web.visits.views.worklist import household_visits_context
 
@@ -126,22 +126,12 @@ def person_unmask_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     person = person_for_user(user, pk)
     form = UnmaskForm(request.POST)
-    value = None
-    status = 200
-    if not form.is_valid():
-        status = 422
-    else:
-        try:
-            value = person_unmask(
-                user=user,
-                person=person,
-                field=form.cleaned_data["field"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except InvalidInput as exc:
-            form.add_error("reason", exc.message)
-            status = 422
+    value, status = reveal_attempt(
+        form,
+        lambda data: person_unmask(
+            user=user, person=person, field=data["field"], reason=data["reason"], request=request
+        ),
+    )
     field = str(form.data.get("field", ""))
     shown = _unmaskable(person).get(field, {"field": field, "label": field, "masked": ""})
     context = {"person": person, "form": form, "value": value, "can_unmask": True, **shown}

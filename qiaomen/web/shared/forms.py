@@ -3,12 +3,14 @@ tickets), and the sub-category choice (a visit's demands, ticket entry, the clas
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from qiaomen.core.errors import InvalidInput
 from qiaomen.tickets.models import Subcategory
 
 
@@ -35,3 +37,15 @@ def subcategory_choices(subcategories: list[Subcategory]) -> list[tuple[str, Any
     for subcategory in subcategories:
         groups.setdefault(subcategory.category.name, []).append((subcategory.code, subcategory.name))
     return [("", _("Choose from the words")), *groups.items()]
+
+
+def reveal_attempt(form: forms.Form, reveal: Callable[[dict[str, Any]], str]) -> tuple[str | None, int]:
+    """A full value shown on request (the registry's unmask, an alarm's contacts): the value and
+    200, or None and 422 with the form's or the service's reason for refusing in the form."""
+    if not form.is_valid():
+        return None, 422
+    try:
+        return reveal(form.cleaned_data), 200
+    except InvalidInput as exc:
+        form.add_error("reason", exc.message)
+        return None, 422

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_POST
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
-from qiaomen.core.errors import InvalidInput
 from qiaomen.devices.acknowledgements import ack_acknowledge, ack_on_site
 from qiaomen.devices.alarms import alarm_ladder
 from qiaomen.devices.contacts import REVEALABLE, alarm_contact_reveal, alarm_contacts
@@ -30,6 +29,7 @@ from qiaomen.devices.scope import alarm_for_user, ticket_alarm_for_user
 from qiaomen.tickets.models import Ticket
 from qiaomen.tickets.selectors import ticket_for_user
 from qiaomen.web.devices.forms import AckForm
+from qiaomen.web.shared.forms import reveal_attempt
 from qiaomen.web.shared.views import is_htmx, staff_page, user_with
 
 
@@ -89,23 +89,12 @@ def ticket_alarm_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = ticket_for_user(user, pk)
     ack = alarm_for_user(user, ticket.pk)
     form = RevealForm(request.POST)
-    value = None
-    status = 200
-    if not form.is_valid():
-        status = 422
-    else:
-        try:
-            value = alarm_contact_reveal(
-                user=user,
-                ack=ack,
-                person_id=form.cleaned_data["person"],
-                field=form.cleaned_data["field"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except InvalidInput as exc:
-            form.add_error("reason", exc.message)
-            status = 422
+    value, status = reveal_attempt(
+        form,
+        lambda data: alarm_contact_reveal(
+            user=user, ack=ack, person_id=data["person"], field=data["field"], reason=data["reason"], request=request
+        ),
+    )
     field = str(form.data.get("field", ""))
     # Only a person of the household the holder may see is named back (the service decided above).
     contacts = alarm_contacts(user=user, ack=ack)
