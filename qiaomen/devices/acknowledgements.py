@@ -140,6 +140,29 @@ def _who_when(user: User | None, at: dt.datetime | None) -> dict[str, str]:
     return {"name": str(user) if user is not None else "—", "time": when}
 
 
+# What each answer records: the claim's action, the timeline's action, the states it may leave.
+ANSWERS: dict[str, tuple[str, str, list[str]]] = {
+    AckStatus.ACKNOWLEDGED: ("acknowledged", "device_ack_acknowledged", [AckStatus.WAITING]),
+    AckStatus.ON_SITE: ("on_site", "device_ack_on_site", [AckStatus.WAITING, AckStatus.ACKNOWLEDGED]),
+}
+
+
+def _seconds_since_start(ack: AlarmAcknowledgement, at: dt.datetime) -> int:
+    return int((at - ack.started_at).total_seconds())
+
+
+def _answer(
+    ack: AlarmAcknowledgement, *, user: User, at: dt.datetime, to_state: str, changes: dict[str, Any], reason: str
+) -> None:
+    """One answer to the alarm, claimed on the record and written in the ticket's timeline."""
+    action, timeline_action, from_states = ANSWERS[to_state]
+    with transaction.atomic():
+        claim_transition(
+            row=ack, to_state=to_state, action=action, actor=user, at=at, from_states=from_states, changes=changes
+        )
+        _timeline(ack.ticket, action=timeline_action, actor=user, at=at, reason=reason, detail={"rung": ack.rung})
+
+
 def ack_acknowledge(*, ack: AlarmAcknowledgement, user: User, now: dt.datetime | None = None) -> AlarmAcknowledgement:
     """`user` (who sees the device: the caller looked it up through their scope) takes the alarm:
     the ladder stops. Conflict if it was acknowledged already."""
@@ -150,25 +173,14 @@ def ack_acknowledge(*, ack: AlarmAcknowledgement, user: User, now: dt.datetime |
             _("This alarm was already acknowledged by %(name)s at %(time)s: nothing was changed.")
             % _who_when(ack.acknowledged_by, ack.acknowledged_at),
         )
-    with transaction.atomic():
-        claim_transition(
-            row=ack,
-            to_state=AckStatus.ACKNOWLEDGED,
-            action="acknowledged",
-            actor=user,
-            at=now,
-            from_states=[AckStatus.WAITING],
-            changes={"acknowledged_at": now, "acknowledged_by_id": user.pk, "due_at": None},
-        )
-        _timeline(
-            ack.ticket,
-            action="device_ack_acknowledged",
-            actor=user,
-            at=now,
-            reason=_("Alarm acknowledged after %(seconds)s s.")
-            % {"seconds": int((now - ack.started_at).total_seconds())},
-            detail={"rung": ack.rung},
-        )
+    _answer(
+        ack,
+        user=user,
+        at=now,
+        to_state=AckStatus.ACKNOWLEDGED,
+        changes={"acknowledged_at": now, "acknowledged_by_id": user.pk, "due_at": None},
+        reason=_("Alarm acknowledged after %(seconds)s s.") % {"seconds": _seconds_since_start(ack, now)},
+    )
     return ack
 
 
@@ -185,24 +197,14 @@ def ack_on_site(*, ack: AlarmAcknowledgement, user: User, now: dt.datetime | Non
     changes: dict[str, Any] = {"on_site_at": now, "on_site_by_id": user.pk, "due_at": None}
     if ack.acknowledged_at is None:
         changes.update(acknowledged_at=now, acknowledged_by_id=user.pk)
-    with transaction.atomic():
-        claim_transition(
-            row=ack,
-            to_state=AckStatus.ON_SITE,
-            action="on_site",
-            actor=user,
-            at=now,
-            from_states=[AckStatus.WAITING, AckStatus.ACKNOWLEDGED],
-            changes=changes,
-        )
-        _timeline(
-            ack.ticket,
-            action="device_ack_on_site",
-            actor=user,
-            at=now,
-            reason=_("Arrived on site after %(seconds)s s.") % {"seconds": int((now - ack.started_at).total_seconds())},
-            detail={"rung": ack.rung},
-        )
+    _answer(
+        ack,
+        user=user,
+        at=now,
+        to_state=AckStatus.ON_SITE,
+        changes=changes,
+        reason=_("Arrived on site after %(seconds)s s.") % {"seconds": _seconds_since_start(ack, now)},
+    )
     return ack
 
 
