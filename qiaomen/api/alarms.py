@@ -98,11 +98,9 @@ def _act(request: HttpRequest, ticket_id: int, if_match: str | None, *, arrived:
     ack = alarm_for_user(user, ticket.pk)
     if if_match is not None:
         ack.version = int(if_match.strip('"'))
-    if arrived:
-        ack_on_site(ack=ack, user=user)
-    else:
-        ack_acknowledge(ack=ack, user=user)
-    return alarm_out(alarm_for_user(user, ticket.pk))
+    # The service puts what it wrote on `ack`: no second lookup to answer with it.
+    answered = ack_on_site(ack=ack, user=user) if arrived else ack_acknowledge(ack=ack, user=user)
+    return alarm_out(answered)
 
 
 @router.post(
