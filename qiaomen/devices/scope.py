@@ -21,6 +21,9 @@ from qiaomen.devices.models.devices import Device
 from qiaomen.places.models import Grid
 
 INCIDENT_CAPABILITIES = (Capability.REPORT_INCIDENTS, Capability.HANDLE_INCIDENTS)
+# Who sees plans, and who sees activations (the grid workers too: they do the checks).
+PLAN_VIEWERS = (Capability.MANAGE_EMERGENCY_PLANS, Capability.HANDLE_INCIDENTS)
+ACTIVATION_VIEWERS = (*PLAN_VIEWERS, Capability.RECORD_VISITS)
 
 
 def _scope(user: User, *capabilities: Capability) -> PlaceScope | None:
@@ -55,7 +58,7 @@ def incident_for_user(user: User, pk: int) -> Incident:
 
 
 def plans_for_user(user: User) -> QuerySet[EmergencyPlan]:
-    scope = _scope(user, Capability.MANAGE_EMERGENCY_PLANS, Capability.HANDLE_INCIDENTS)
+    scope = _scope(user, *PLAN_VIEWERS)
     if scope is None:
         return EmergencyPlan.objects.none()
     street_ids = set(Grid.objects.filter(pk__in=scope.all_grid_ids).values_list("community__street_id", flat=True))
@@ -83,7 +86,7 @@ def activations_in_scope(scope: PlaceScope) -> QuerySet[PlanActivation]:
 
 def activations_for_user(user: User) -> QuerySet[PlanActivation]:
     """Activations whose area overlaps the user's places; a grid worker sees those reaching their grid."""
-    scope = _scope(user, Capability.MANAGE_EMERGENCY_PLANS, Capability.HANDLE_INCIDENTS, Capability.RECORD_VISITS)
+    scope = _scope(user, *ACTIVATION_VIEWERS)
     if scope is None:
         return PlanActivation.objects.none()
     return activations_in_scope(scope)
@@ -98,7 +101,7 @@ def activation_for_user(user: User, pk: int) -> PlanActivation:
 
 def checks_for_user(user: User, activation: PlanActivation) -> QuerySet[HouseholdCheck]:
     """The rows of an activation's check list in the user's places, special groups first."""
-    scope = _scope(user, Capability.MANAGE_EMERGENCY_PLANS, Capability.HANDLE_INCIDENTS, Capability.RECORD_VISITS)
+    scope = _scope(user, *ACTIVATION_VIEWERS)
     if scope is None:
         return HouseholdCheck.objects.none()
     return HouseholdCheck.objects.filter(activation=activation, grid_id__in=sorted(scope.all_grid_ids)).order_by(

@@ -26,12 +26,12 @@ from qiaomen.analytics.targets_trends import target_trends
 from qiaomen.core.errors import InvalidInput
 from qiaomen.devices.acknowledgements import alarms_waiting
 from qiaomen.devices.figures import device_figures
+from qiaomen.devices.scope import ACTIVATION_VIEWERS
 from qiaomen.devices.selectors import activations_in_progress
 from qiaomen.participation.figures import resource_figures
 from qiaomen.web.command.cells import period_from, row_cells, trend_option
 from qiaomen.web.command.devices import device_cards
 from qiaomen.web.command.resources import resource_card
-from qiaomen.web.emergencies.plans import ACTIVATION_VIEWERS
 from qiaomen.web.shared.views import paginate, staff_page, user_with
 
 DEFAULT_LEVEL = "community"

@@ -20,6 +20,8 @@ from qiaomen.core.errors import DomainError
 from qiaomen.devices.models import ActivationStatus, EmergencyPlan
 from qiaomen.devices.plans import ContactInput, household_check_record, plan_activate, plan_deactivate, plan_save
 from qiaomen.devices.scope import (
+    ACTIVATION_VIEWERS,
+    PLAN_VIEWERS,
     activation_for_user,
     activations_for_user,
     check_for_user,
@@ -32,8 +34,6 @@ from qiaomen.places.models import Street
 from qiaomen.web.emergencies.forms import ActivateForm, CheckForm, PlanForm
 from qiaomen.web.shared.views import current_user, staff_page, user_with
 
-PLAN_VIEWERS = (Capability.MANAGE_EMERGENCY_PLANS, Capability.HANDLE_INCIDENTS)
-ACTIVATION_VIEWERS = (*PLAN_VIEWERS, Capability.RECORD_VISITS)
 CONTACT_SEPARATORS = re.compile(r"\s*[,，]\s*")
 
 
