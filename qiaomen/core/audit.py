@@ -80,9 +80,7 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-    # No savepoint: nothing here is worth keeping if the row fails, and inside a caller's
-    # transaction (a claim, a day of the demo year) a savepoint cost two more statements a row.
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         chain_lock()
         entry = _entry_chained(
             _last_hash(),
@@ -111,7 +109,7 @@ def audit_record_batch(
     at = timezone.now()
     ip = client_ip(request)
     entries: list[AuditEntry] = []
-    with transaction.atomic(savepoint=False):  # as in audit_record
+    with transaction.atomic():
         chain_lock()
         last = _last_hash()
         for item in items:
