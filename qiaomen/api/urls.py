@@ -22,6 +22,7 @@ from qiaomen.api import (
     incidents,
     meetings,
     menu,
+    phone,
     places,
     registry,
     tickets,
@@ -92,6 +93,7 @@ api.add_router("/auth", auth.router)
 api.add_router("/", places.router)
 api.add_router("/", registry.router)
 api.add_router("/", visits.router)
+api.add_router("/", phone.router)
 api.add_router("/", tickets.router)
 api.add_router("/", tickets_merge.router)
 api.add_router("/", alarms.router)

@@ -1,0 +1,65 @@
+"""GET /api/v1/phone/package: the worker's work list with a masked card per household, only of
+the caller's own places, for the phone app to keep offline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.test import Client
+
+from qiaomen.core.models import AuditEntry
+from qiaomen.testing import SmallStreet
+
+URL = "/api/v1/phone/package"
+
+
+def test_a_worker_gets_the_households_of_their_grid_only(
+    client: Client, bearer: Callable[[str], dict[str, str]], small_street: SmallStreet
+) -> None:
+    response = client.get(URL, headers=bearer("worker_a"))
+    assert response.status_code == 200
+    package = response.json()
+    ids = [household["household_id"] for household in package["households"]]
+    assert ids == [small_street.household_a.pk]
+    assert package["count"] == 1 and package["user"] == "worker1"
+    assert package["visit_type"] == "routine"
+    health = next(question for question in package["questions"] if question["code"] == "health")
+    assert health == {
+        "code": "health",
+        "label": "身体状况",
+        "type": "choice",
+        "required": True,
+        "choices": ["良好", "一般", "较差"],
+    }
+    card = package["households"][0]
+    assert card["address"] == str(small_street.household_a)
+    assert card["lat"] == small_street.building_a.lat
+    names = [member["name"] for member in card["members"]]
+    assert "王秀英" in names
+    elder = next(member for member in card["members"] if member["name"] == "王秀英")
+    assert "*" in elder["id_masked"] and "*" in elder["phone_masked"]
+    assert "13800001111" not in response.content.decode()
+    assert "李建国" not in response.content.decode()
+
+
+def test_a_package_that_shows_a_child_says_so_in_the_audit_log(
+    client: Client, bearer: Callable[[str], dict[str, str]], small_street: SmallStreet
+) -> None:
+    """The grid's worker may see the child under 14 (their role's permission): the package is
+    audited like a household card, who was shown, never what."""
+    card = client.get(URL, headers=bearer("worker_a")).json()["households"][0]
+    assert "王小明" in [member["name"] for member in card["members"]]
+    entry = AuditEntry.objects.filter(action="registry.sensitive_view").latest("pk")
+    assert entry.actor == small_street.users["worker_a"]
+    assert entry.detail["children"] == [small_street.child_a.pk]
+    assert "王小明" not in str(entry.detail)
+
+
+def test_callers_without_the_right_are_refused(
+    client: Client, bearer: Callable[[str], dict[str, str]], small_street: SmallStreet
+) -> None:
+    assert client.get(URL).status_code == 401
+    refused = client.get(URL, headers=bearer("dept_handler"))
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "forbidden"
+    assert client.get(URL, headers=bearer("unassigned")).json()["households"] == []
