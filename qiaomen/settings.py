@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "qiaomen.public",
     "qiaomen.api",
     "qiaomen.open311",
+    "qiaomen.mobile",
 ]
 
 MIDDLEWARE = [

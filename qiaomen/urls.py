@@ -14,5 +14,6 @@ urlpatterns = [
     path("open311/v2/", include("qiaomen.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("qiaomen.public.urls")),
+    path("", include("qiaomen.mobile.urls")),
     path("", include("qiaomen.web.urls")),
 ]

@@ -1,0 +1,287 @@
+/* The grid worker's app: the work list and household cards kept on the phone, visits recorded
+   with or without signal and sent when it returns. Labels come from the page (phone-messages),
+   in the worker's language; nothing here is written into the page as HTML. */
+(function () {
+  "use strict";
+  const body = document.body;
+  const T = JSON.parse(document.getElementById("phone-messages").textContent);
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const state = { vault: null, pkg: null, household: null, position: null, failures: 0, timer: null, syncing: false };
+  const $ = (id) => document.getElementById(id);
+
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, (match, name) => String(values[name]));
+  }
+
+  function clock(iso) {
+    return new Date(iso).toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit" });
+  }
+
+  function day(iso) {
+    return new Date(iso).toLocaleDateString("zh-CN", { timeZone: "Asia/Shanghai" });
+  }
+
+  function element(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+
+  async function sessionOver() {
+    // The household cards go with the session; visits not yet sent stay sealed for this worker,
+    // who signs in again to send them (another worker's sign-in wipes them: vault.js).
+    await state.vault.drop("package");
+    window.location.assign(body.dataset.loginUrl);
+  }
+
+  async function loadPackage() {
+    if (!navigator.onLine) {
+      state.pkg = (await state.vault.get("package")) || null;
+      return;
+    }
+    try {
+      const response = await fetch(body.dataset.packageUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (response.status === 401 || response.status === 403) return sessionOver();
+      if (response.ok) {
+        state.pkg = await response.json();
+        await state.vault.put("package", state.pkg);
+        return;
+      }
+    } catch (error) {
+      /* no signal: the package kept on the phone */
+    }
+    state.pkg = (await state.vault.get("package")) || null;
+  }
+
+  function renderList(queue) {
+    const list = $("households");
+    list.replaceChildren();
+    const note = $("list-note");
+    note.hidden = true;
+    if (!state.pkg) {
+      note.textContent = T.no_package;
+      note.hidden = false;
+      return;
+    }
+    if (!state.pkg.households.length) {
+      note.textContent = T.empty;
+      note.hidden = false;
+    }
+    const recorded = new Set(queue.map((visit) => visit.payload.household_id));
+    for (const household of state.pkg.households) {
+      const item = element("li", undefined, "household tier-" + household.tier);
+      const open = element("button", household.address, "household-open");
+      open.type = "button";
+      open.dataset.household = String(household.household_id);
+      open.addEventListener("click", () => showVisit(household));
+      item.append(open);
+      const facts = [fill(T.members, { n: household.members.length + household.hidden_children })];
+      if (household.open_tickets) facts.push(fill(T.open_tickets, { n: household.open_tickets }));
+      facts.push(household.last_visit_at ? fill(T.last_visit, { date: day(household.last_visit_at) }) : T.never_visited);
+      item.append(element("p", facts.join(" · "), "household-facts"));
+      if (recorded.has(household.household_id)) item.classList.add("recorded");
+      list.append(item);
+    }
+  }
+
+  function renderQueue(queue) {
+    const list = $("queue");
+    list.replaceChildren();
+    for (const visit of queue) {
+      const text = visit.address + " · " + clock(visit.payload.visited_at);
+      const item = element("li", text, "queued " + visit.state);
+      if (visit.state === "refused") item.append(element("p", fill(T.refused_by_server, { reason: visit.reason }), "error"));
+      list.append(item);
+    }
+    const waiting = queue.filter((visit) => visit.state === "waiting").length;
+    const synced = localStorage.getItem("qiaomen-synced-at");
+    const parts = [waiting ? fill(T.waiting, { n: waiting }) : T.nothing_waiting];
+    parts.push(synced ? fill(T.last_synced, { time: clock(synced) }) : T.never_synced);
+    $("sync-status").textContent = parts.join(" · ");
+    $("status").textContent = navigator.onLine ? "" : T.offline;
+  }
+
+  async function refresh() {
+    const queue = (await state.vault.get("queue")) || [];
+    renderList(queue);
+    renderQueue(queue);
+  }
+
+  function showVisit(household) {
+    state.household = household;
+    state.position = null;
+    $("visit-address").textContent = household.address;
+    const members = $("visit-members");
+    members.replaceChildren();
+    for (const member of household.members) {
+      const tags = member.tags.length ? " · " + member.tags.join("、") : "";
+      members.append(element("li", member.name + "（" + member.relationship + "，" + member.age + "）" + member.id_masked + " " + member.phone_masked + tags));
+    }
+    if (household.hidden_children) members.append(element("li", fill(T.hidden_children, { n: household.hidden_children })));
+    $("visit-form").reset();
+    renderQuestions();
+    $("visit-error").hidden = true;
+    $("visit-position").textContent = T.position_missing;
+    $("list-view").hidden = true;
+    $("visit-view").hidden = false;
+    if (navigator.geolocation) {
+      navigator.geolocation.getCurrentPosition(
+        (found) => {
+          state.position = { lat: found.coords.latitude, lng: found.coords.longitude, accuracy: Math.round(found.coords.accuracy) };
+          $("visit-position").textContent = fill(T.position_kept, { metres: state.position.accuracy });
+        },
+        () => undefined,
+        { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 },
+      );
+    }
+  }
+
+  // The visit type's questionnaire, from the package: a field per question, labelled, its kind
+  // as the server will check it (questionnaire.py); yes/no is a choice so "not answered" exists.
+  function renderQuestions() {
+    const box = $("visit-questions");
+    box.replaceChildren();
+    for (const [index, question] of (state.pkg ? state.pkg.questions : []).entries()) {
+      const id = "question-" + index;
+      const label = element("label", question.label + (question.required ? " *" : ""));
+      label.htmlFor = id;
+      let field;
+      if (question.type === "boolean" || question.type === "choice") {
+        field = document.createElement("select");
+        const options = question.type === "boolean" ? [["yes", T.yes], ["no", T.no]] : question.choices.map((choice) => [choice, choice]);
+        field.append(new Option("", ""));
+        for (const [value, text] of options) field.append(new Option(text, value));
+      } else {
+        field = document.createElement(question.type === "text" ? "textarea" : "input");
+        if (question.type === "number") field.type = "number";
+      }
+      field.id = id;
+      field.dataset.code = question.code;
+      field.dataset.kind = question.type;
+      box.append(label, field);
+    }
+  }
+
+  // The answers given, typed; the first required question left blank when the household was met.
+  function answers(met) {
+    const given = {};
+    for (const field of $("visit-questions").querySelectorAll("[data-code]")) {
+      const raw = field.value.trim();
+      const question = state.pkg.questions.find((candidate) => candidate.code === field.dataset.code);
+      if (!raw) {
+        if (met && question.required) return { missing: question.label };
+        continue;
+      }
+      const kind = field.dataset.kind;
+      given[field.dataset.code] = kind === "number" ? Number(raw) : kind === "boolean" ? raw === "yes" : raw;
+    }
+    return { given: given };
+  }
+
+  function showList() {
+    $("visit-view").hidden = true;
+    $("list-view").hidden = false;
+  }
+
+  async function saveVisit(event) {
+    event.preventDefault();
+    const form = event.target;
+    const outcome = form.elements.outcome.value;
+    const reason = form.elements.refused_reason.value.trim();
+    if (outcome === "refused" && !reason) {
+      $("visit-error").textContent = T.refused_reason_needed;
+      $("visit-error").hidden = false;
+      return;
+    }
+    const answered = answers(outcome === "met");
+    if (answered.missing) {
+      $("visit-error").textContent = fill(T.answer_needed, { label: answered.missing });
+      $("visit-error").hidden = false;
+      return;
+    }
+    const demands = form.elements.demands.value.split("\n").map((line) => line.trim()).filter(Boolean);
+    const payload = {
+      client_uuid: crypto.randomUUID(),
+      household_id: state.household.household_id,
+      visited_at: new Date().toISOString(),
+      outcome: outcome,
+      visit_type: state.pkg.visit_type,
+      answers: answered.given,
+      notes: form.elements.notes.value.trim(),
+      refused_reason: outcome === "refused" ? reason : "",
+      demands: demands.map((text) => ({ text: text })),
+    };
+    if (state.position) Object.assign(payload, { lat: state.position.lat, lng: state.position.lng });
+    const accuracy = state.position ? state.position.accuracy : null;
+    await QiaomenQueue.add(state.vault, { payload: payload, address: state.household.address, accuracy: accuracy, state: "waiting" });
+    $("status").textContent = T.saved;
+    showList();
+    await refresh();
+    if ("serviceWorker" in navigator && "SyncManager" in window) {
+      navigator.serviceWorker.ready.then((registration) => registration.sync.register("visits")).catch(() => undefined);
+    }
+    sync();
+  }
+
+  async function sync() {
+    if (state.syncing || !navigator.onLine) return refresh();
+    state.syncing = true;
+    clearTimeout(state.timer);
+    try {
+      const outcome = await QiaomenQueue.drain(state.vault, body.dataset.visitsUrl, csrf);
+      if (outcome.stopped === "session") return sessionOver();
+      if (outcome.stopped === "later") {
+        state.failures += 1;
+        state.timer = setTimeout(sync, QiaomenQueue.pauseSeconds(state.failures, outcome.retryAfter) * 1000);
+      } else {
+        state.failures = 0;
+        localStorage.setItem("qiaomen-synced-at", new Date().toISOString());
+      }
+    } finally {
+      state.syncing = false;
+    }
+    await refresh();
+  }
+
+  async function signOut(event) {
+    const queue = (await state.vault.get("queue")) || [];
+    const waiting = queue.filter((visit) => visit.state === "waiting").length;
+    const form = event.target;
+    if (waiting && form.dataset.confirmed !== "yes") {
+      event.preventDefault();
+      form.dataset.confirmed = "yes";
+      $("status").textContent = fill(T.unsent_on_sign_out, { n: waiting });
+      return;
+    }
+    event.preventDefault();
+    await QiaomenVault.wipe(state.vault);
+    localStorage.removeItem("qiaomen-synced-at");
+    const names = await caches.keys();
+    await Promise.all(names.filter((name) => name.startsWith("qiaomen-shell-")).map((name) => caches.delete(name)));
+    form.submit();
+  }
+
+  async function start() {
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register(body.dataset.workerUrl, { scope: body.dataset.scope }).catch(() => undefined);
+      navigator.serviceWorker.addEventListener("message", (event) => {
+        if (event.data === "sync") sync();
+      });
+    }
+    state.vault = await QiaomenVault.open(body.dataset.user);
+    $("visit-form").addEventListener("submit", saveVisit);
+    $("visit-back").addEventListener("click", showList);
+    $("sync-now").addEventListener("click", () => sync());
+    $("logout").addEventListener("submit", signOut);
+    window.addEventListener("online", () => sync());
+    window.addEventListener("offline", () => refresh());
+    setInterval(() => sync(), 60000);
+    await loadPackage();
+    await refresh();
+    body.dataset.ready = "true";
+    sync();
+  }
+
+  start();
+})();

@@ -1,0 +1,150 @@
+"""The phone app in a real Chromium on a phone-sized screen: Chromium finds it installable; a
+worker loads the work list, loses the signal, records three visits (two with a demand), reloads
+the app without signal and finds them all, gets the signal back, and the server holds exactly
+those three visits and their tickets, also after the same queue is sent twice more; signing out
+wipes the phone's store. Any console error, failed request or CSP violation fails the test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.urls import reverse
+from playwright.sync_api import Page, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from qiaomen.testing import SmallStreet
+from qiaomen.tickets.models import Ticket
+from qiaomen.visits.models import Demand, Visit
+from qiaomen.web.tests.browser import BROWSER_MARKS, PHONE, PageTrouble, chromium, new_page, sign_in
+from qiaomen.web.tests.test_browser_visit import CHROMIUM, CHROMIUM_FLAGS, REPORT_CSP
+
+pytestmark = BROWSER_MARKS
+
+READ_QUEUE = "() => QiaomenVault.open(document.body.dataset.user).then((vault) => vault.get('queue'))"
+STORES = "() => indexedDB.databases().then((found) => found.map((database) => database.name))"
+# Sends the given visits as the app does, each once, and answers the statuses.
+RESEND = """async (visits) => {
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const statuses = [];
+  for (const visit of visits) {
+    const response = await fetch(document.body.dataset.visitsUrl, {method: 'POST', credentials: 'same-origin',
+      headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf}, body: JSON.stringify(visit.payload)});
+    statuses.push(response.status);
+  }
+  return statuses;
+}"""
+
+
+def _phone(street: SmallStreet) -> dict[str, object]:
+    building = street.building_a
+    return {
+        **PHONE,
+        "geolocation": {"latitude": building.lat, "longitude": building.lng, "accuracy": 12},
+        "permissions": ["geolocation"],
+    }
+
+
+def _app_ready(page: Page) -> None:
+    expect(page.locator("body[data-ready='true']")).to_have_count(1)
+
+
+def _record(page: Page, address: str, outcome: str, demand: str = "") -> None:
+    page.get_by_role("button", name=address).click()
+    expect(page.locator("#visit-position")).to_contain_text("已记录位置")
+    page.get_by_label(outcome).check()
+    if outcome == "见到住户":  # the routine questionnaire's two required questions
+        page.get_by_role("button", name="保存走访").click()
+        expect(page.locator("#visit-error")).to_have_text("请回答“身体状况”。")
+        page.get_by_label("身体状况 *").select_option("一般")
+        page.get_by_label("家中水电燃气是否安全 *").select_option("安全")
+        page.get_by_label("是否独自居住").select_option("yes")
+    if demand:
+        page.get_by_label("诉求（每行一条）").fill(demand)
+    page.get_by_role("button", name="保存走访").click()
+    expect(page.locator("#visit-view")).to_be_hidden()
+
+
+def test_chromium_finds_the_app_installable(live_server: LiveServer, small_street: SmallStreet, tmp_path: Path) -> None:
+    """In a profile of its own: Chromium never offers to install from an incognito window, which
+    is what a fresh Playwright context is."""
+    trouble = PageTrouble()
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_FLAGS,
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            **_phone(small_street),  # type: ignore[arg-type]
+        )
+        try:
+            context.expose_function("__reportCsp", trouble.csp_violation)
+            context.add_init_script(REPORT_CSP)
+            context.route("**/favicon.ico", lambda route: route.fulfill(status=204))  # the sign-in page's
+            page = context.new_page()
+            trouble.watch(page)
+            sign_in(page, live_server.url, "worker1", reverse("mobile:app"))
+            _app_ready(page)
+            scope = page.evaluate("() => navigator.serviceWorker.ready.then((registration) => registration.scope)")
+            assert scope == live_server.url + reverse("mobile:app")
+            cdp = context.new_cdp_session(page)
+            assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+            manifest: dict[str, Any] = cdp.send("Page.getAppManifest")
+            assert manifest["errors"] == [] and manifest["url"].endswith(reverse("mobile:manifest"))
+        finally:
+            context.close()
+    assert not trouble, trouble
+
+
+def test_three_visits_without_signal_reach_the_server_once_each(
+    live_server: LiveServer, small_street: SmallStreet
+) -> None:
+    trouble = PageTrouble()
+    address = str(small_street.household_a)
+    with chromium() as browser:
+        page = new_page(browser, trouble, _phone(small_street))
+        sign_in(page, live_server.url, "worker1", reverse("mobile:app"))
+        _app_ready(page)
+        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+        page.reload()  # now under the worker's control, which keeps the page for offline use
+        _app_ready(page)
+        expect(page.locator("#households li")).to_have_count(1)
+        expect(page.locator("#sync-status")).to_contain_text("已全部上传")
+
+        page.context.set_offline(True)
+        _record(page, address, "见到住户", "电梯坏了一个礼拜了，老人下不了楼")
+        _record(page, address, "无人在家")
+        _record(page, address, "见到住户", "想问下高龄补贴咋个申请")
+        expect(page.locator("#sync-status")).to_contain_text("3 条走访待上传")
+        page.reload()
+        _app_ready(page)
+        expect(page.locator("#queue li")).to_have_count(3)
+        expect(page.locator("#households li")).to_have_count(1)
+        expect(page.locator("#status")).to_contain_text("当前离线")
+        queued = page.evaluate(READ_QUEUE)
+
+        page.context.set_offline(False)
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        expect(page.locator("#sync-status")).to_contain_text("已全部上传")
+        expect(page.locator("#queue li")).to_have_count(0)
+        # The same queue sent twice more: each visit answered with its first result.
+        assert page.evaluate(RESEND, queued + queued) == [201] * 6
+
+        page.get_by_role("button", name="退出登录").click()
+        page.wait_for_url("**" + reverse("web:login") + "**")
+        assert "qiaomen-phone" not in page.evaluate(STORES)
+    assert not trouble, trouble
+
+    visits = Visit.objects.filter(household=small_street.household_a, worker=small_street.users["worker_a"])
+    assert visits.count() == 3
+    assert sorted(visits.values_list("outcome", flat=True)) == ["met", "met", "not_home"]
+    met = visits.filter(outcome="met").first()
+    assert met is not None and met.answers == {"health": "一般", "safety": "安全", "living_alone": True}
+    assert {str(u) for u in visits.values_list("client_uuid", flat=True)} == {
+        v["payload"]["client_uuid"] for v in queued
+    }
+    assert all(visit.distance_m is not None for visit in visits)
+    demands = Demand.objects.filter(visit__in=visits)
+    assert demands.count() == 2
+    assert Ticket.objects.filter(pk__in=demands.values("ticket")).count() == 2
