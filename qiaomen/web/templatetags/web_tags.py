@@ -44,6 +44,8 @@ NAV_GROUPS: list[NavGroup] = [
         pgettext_lazy("screen", "Visits"),
         [
             E("web:worklist", _("Work list"), Capability.VIEW_VISITS),
+            # The same work list offline on the phone (qiaomen.mobile), to install from here.
+            E("mobile:app", _("Phone app"), Capability.RECORD_VISITS),
             E("web:visit_calendar", _("Visit calendar"), Capability.PLAN_VISITS),
             E("web:coverage", _("Coverage"), Capability.VIEW_VISITS),
             E("web:visit_pauses", _("Pauses"), Capability.PAUSE_VISITS),
