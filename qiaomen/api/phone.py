@@ -16,7 +16,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.views.decorators.gzip import gzip_page
 from ninja import Field, Router, Schema
+from ninja.decorators import decorate_view
 
 from qiaomen.accounts.roles import Capability
 from qiaomen.api.auth import api_user_with
@@ -79,6 +81,9 @@ router = Router(tags=["phone app"])
 
 
 @router.get("/phone/package", response=responses(PhonePackageOut, 401, 403), url_name="phone_package")
+# Compressed: a grid's 400 cards are 240 kB of JSON, 2 s on a 3G line, and a tenth of that
+# gzipped. The answer reflects nothing a third party sends, so compression reveals no secret.
+@decorate_view(gzip_page)
 def phone_package(request: HttpRequest) -> dict[str, Any]:
     """The caller's work list with a card per household, for the phone app to keep offline."""
     user = api_user_with(request, Capability.RECORD_VISITS)

@@ -263,12 +263,6 @@
   }
 
   async function start() {
-    if ("serviceWorker" in navigator) {
-      navigator.serviceWorker.register(body.dataset.workerUrl, { scope: body.dataset.scope }).catch(() => undefined);
-      navigator.serviceWorker.addEventListener("message", (event) => {
-        if (event.data === "sync") sync();
-      });
-    }
     state.vault = await QiaomenVault.open(body.dataset.user);
     $("visit-form").addEventListener("submit", saveVisit);
     $("visit-back").addEventListener("click", showList);
@@ -280,6 +274,14 @@
     await loadPackage();
     await refresh();
     body.dataset.ready = "true";
+    // After the list is drawn: on a slow line the worker's first download of the shell's files
+    // would otherwise share it with the work list.
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register(body.dataset.workerUrl, { scope: body.dataset.scope }).catch(() => undefined);
+      navigator.serviceWorker.addEventListener("message", (event) => {
+        if (event.data === "sync") sync();
+      });
+    }
     sync();
   }
 
