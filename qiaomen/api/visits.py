@@ -12,7 +12,8 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -41,7 +42,7 @@ from qiaomen.visits.models import (
     VisitType,
 )
 from qiaomen.visits.periods import PeriodKind, parse_period_label, period_containing
-from qiaomen.visits.photos import MAX_PHOTO_BYTES, visit_photo_add
+from qiaomen.visits.photos import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_VISIT, visit_photo_add
 from qiaomen.visits.recording import DemandInput
 from qiaomen.visits.selectors import DueHousehold, Tier, visit_for_user, visits_for_user, work_list
 
@@ -104,6 +105,12 @@ class VisitIn(Schema):
     resolved_on_spot: bool = False
     refused_reason: str = Field("", max_length=200, description="required when the outcome is refused")
     notes: str = Field("", max_length=5000)
+    photos_expected: int = Field(
+        0,
+        ge=0,
+        le=MAX_PHOTOS_PER_VISIT,
+        description="photos the phone will send to /visits/{id}/photos; the visit is complete when they have arrived",
+    )
 
 
 class DemandOut(Schema):
@@ -127,6 +134,9 @@ class VisitOut(Schema):
     answers: dict[str, Any]
     demands: list[DemandOut]
     verification_queued: bool = Field(description="the visit sent the household to community staff to verify")
+    photos_expected: int
+    photos_received: int
+    complete: bool = Field(description="every photo the phone announced has arrived")
 
 
 class VisitPageOut(Schema):
@@ -247,8 +257,10 @@ router = Router(tags=["visits"])
 def _with_details(visits: QuerySet[Visit]) -> QuerySet[Visit]:
     """Everything a visit's answer shows, in a fixed number of queries whatever the page size."""
     demands = Demand.objects.annotate(ticket_pk=F("ticket__id")).order_by("pk")
+    photos = VisitPhoto.objects.filter(visit=OuterRef("pk")).values("visit").annotate(n=Count("pk")).values("n")
     return visits.annotate(
-        verification_queued=Exists(VerificationRequest.objects.filter(visit=OuterRef("pk")))
+        verification_queued=Exists(VerificationRequest.objects.filter(visit=OuterRef("pk"))),
+        photos_received=Coalesce(Subquery(photos), 0),
     ).prefetch_related("policies", Prefetch("demands", queryset=demands))
 
 
@@ -277,6 +289,9 @@ def _visit(visit: Visit) -> dict[str, Any]:
             for demand in visit.demands.all()
         ],
         "verification_queued": visit.verification_queued,  # type: ignore[attr-defined]
+        "photos_expected": visit.photos_expected,
+        "photos_received": visit.photos_received,  # type: ignore[attr-defined]
+        "complete": visit.photos_received >= visit.photos_expected,  # type: ignore[attr-defined]
     }
 
 
@@ -337,6 +352,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[dict[str, Any
         resolved_on_spot=payload.resolved_on_spot,
         refused_reason=payload.refused_reason,
         notes=payload.notes,
+        photos_expected=payload.photos_expected,
         request=request,
     )
     return Status(201, _visit(_with_details(Visit.objects.filter(pk=visit.pk)).get()))
@@ -363,7 +379,8 @@ def visit_list(request: HttpRequest, filters: Query[VisitFilters]) -> dict[str, 
 def visit_photo_upload(request: HttpRequest, visit_id: int, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """Add a photo (JPEG, PNG or WebP, checked by content whatever its name; at most 8 MB) to a
     visit of the caller's places. Grid workers add photos to their own visits only. The
-    photo's location metadata is kept on the server and never returned."""
+    photo's location metadata is kept on the server and never returned. The same photo sent
+    again is answered with the photo already stored, never kept twice."""
     user = api_user_with(request, Capability.RECORD_VISITS)
     visit = visit_for_user(user, visit_id)
     # One byte over the limit is enough for the service to refuse the photo as too large.

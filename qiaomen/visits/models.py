@@ -126,6 +126,9 @@ class Visit(SealedRow):
     policies = models.ManyToManyField(PolicyTopic, blank=True, related_name="+")
     resolved_on_spot = models.BooleanField(_("resolved on the spot"), default=False)
     notes = EncryptedTextField(_("notes"), purpose="visit.notes")
+    # The phone sends a visit first and its photos after it, each when the signal allows: the
+    # visit is complete on the server once this many photos have arrived (visits.photos).
+    photos_expected = models.PositiveSmallIntegerField(_("photos expected"), default=0)
     plan = models.ForeignKey("PlannedVisit", null=True, blank=True, on_delete=models.SET_NULL, related_name="visits")
 
     class Meta:

@@ -55,10 +55,12 @@ def visit_photo_allowed(user: User, visit: Visit) -> bool:
 
 
 def visit_photo_add(*, visit: Visit, user: User, raw: bytes) -> VisitPhoto:
-    """Store one more photo of a visit (see `visit_photos_add`), if the user may add one."""
+    """Store one more photo of a visit (see `visit_photos_add`), if the user may add one. The same
+    photo sent again (a phone that lost the answer to its upload) is the photo already stored."""
     if not visit_photo_allowed(user, visit):
         raise Forbidden("photo_not_your_visit", _("You can only upload photos for your own visits."))
-    return visit_photos_add(visit=visit, raws=[raw])[0]
+    stored = visit.photos.filter(sha256=photo_clean(raw).sha256).first()
+    return stored or visit_photos_add(visit=visit, raws=[raw])[0]
 
 
 def visit_photos_add(*, visit: Visit, raws: list[bytes]) -> list[VisitPhoto]:

@@ -42,6 +42,7 @@ from qiaomen.visits.models import (
     VisitType,
 )
 from qiaomen.visits.periods import local_date
+from qiaomen.visits.photos import MAX_PHOTOS_PER_VISIT
 from qiaomen.visits.questionnaire import clean_answers
 from qiaomen.visits.selectors import paused_grid_ids, visit_policy
 
@@ -80,6 +81,7 @@ class VisitInput:
     resolved_on_spot: bool = False
     refused_reason: str = ""
     notes: str = ""
+    photos_expected: int = 0
 
 
 def _check_time(visited_at: dt.datetime, now: dt.datetime) -> None:
@@ -165,6 +167,11 @@ def _visit_prepared(item: VisitInput, *, worker: User, now: dt.datetime, referen
     _check_position(item.lat, item.lng)
     if item.outcome == Outcome.REFUSED and not item.refused_reason.strip():
         raise InvalidInput("refused_reason_required", _("Give the reason when entry was refused."))
+    if not 0 <= item.photos_expected <= MAX_PHOTOS_PER_VISIT:
+        raise InvalidInput(
+            "photos_expected_invalid",
+            _("A visit may announce between 0 and %(limit)s photos.") % {"limit": MAX_PHOTOS_PER_VISIT},
+        )
     visit_type = reference.visit_type(item.visit_type_code)
     if visit_type is None:
         raise InvalidInput("visit_type_unknown", _("Unknown visit type."))
@@ -198,6 +205,7 @@ def _visit_prepared(item: VisitInput, *, worker: User, now: dt.datetime, referen
         answers=answers,
         resolved_on_spot=item.resolved_on_spot,
         notes=item.notes.strip(),
+        photos_expected=item.photos_expected,
     )
     return _Prepared(visit, policies, demands)
 
@@ -218,6 +226,7 @@ def visit_record(
     resolved_on_spot: bool = False,
     refused_reason: str = "",
     notes: str = "",
+    photos_expected: int = 0,
     request: HttpRequest | None = None,
 ) -> tuple[Visit, bool]:
     """Record a visit once. Returns (visit, created); a resent `client_uuid` returns the first
@@ -239,6 +248,7 @@ def visit_record(
         resolved_on_spot=resolved_on_spot,
         refused_reason=refused_reason,
         notes=notes,
+        photos_expected=photos_expected,
     )
 
     def write() -> Visit:

@@ -50,9 +50,9 @@ def photos_url(visit: Visit) -> str:
     return f"{VISITS}/{visit.pk}/photos"
 
 
-def jpeg() -> bytes:
+def jpeg(colour: tuple[int, int, int] = (10, 120, 200)) -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", (32, 24), (10, 120, 200)).save(out, format="JPEG")
+    Image.new("RGB", (32, 24), colour).save(out, format="JPEG")
     return out.getvalue()
 
 
@@ -111,6 +111,9 @@ def test_a_visit_is_recorded_and_answered_from_the_stored_row(
             },
         ],
         "verification_queued": False,
+        "photos_expected": 0,
+        "photos_received": 0,
+        "complete": True,
     }
     # Chinese travels as UTF-8, not \uXXXX; the notes are stored, never echoed.
     assert "希望安装扶手".encode() in response.content and b"\\u" not in response.content
