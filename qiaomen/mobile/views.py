@@ -53,6 +53,8 @@ def _messages() -> dict[str, str]:
         "refused_by_server": _("Not accepted by the server: {reason}"),
         "position_kept": _("Position kept (±{metres} m)"),
         "position_missing": _("No position: the visit is kept without one"),
+        "photos_waiting": _("{n} photos waiting"),
+        "too_many_photos": _("At most {n} photos a visit."),
         "yes": _("yes"),
         "no": _("no"),
         "answer_needed": _("Please answer “{label}”."),

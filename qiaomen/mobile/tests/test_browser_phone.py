@@ -6,16 +6,19 @@ wipes the phone's store. Any console error, failed request or CSP violation fail
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 from django.urls import reverse
-from playwright.sync_api import Page, expect, sync_playwright
+from PIL import Image
+from playwright.sync_api import FilePayload, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from qiaomen.testing import SmallStreet
 from qiaomen.tickets.models import Ticket
-from qiaomen.visits.models import Demand, Visit
+from qiaomen.visits.models import Demand, Visit, VisitPhoto
+from qiaomen.visits.photos import visit_photo_path
 from qiaomen.web.tests.browser import BROWSER_MARKS, PHONE, PageTrouble, chromium, new_page, sign_in
 from qiaomen.web.tests.test_browser_visit import CHROMIUM, CHROMIUM_FLAGS, REPORT_CSP
 
@@ -36,6 +39,13 @@ RESEND = """async (visits) => {
 }"""
 
 
+def _camera_photo(shade: int) -> FilePayload:
+    """A photo as a phone camera takes it, larger than the app sends (2400 × 1200)."""
+    out = io.BytesIO()
+    Image.new("RGB", (2400, 1200), (shade, 90, 160)).save(out, format="PNG")
+    return {"name": f"IMG_{shade}.png", "mimeType": "image/png", "buffer": out.getvalue()}
+
+
 def _phone(street: SmallStreet) -> dict[str, object]:
     building = street.building_a
     return {
@@ -49,7 +59,7 @@ def _app_ready(page: Page) -> None:
     expect(page.locator("body[data-ready='true']")).to_have_count(1)
 
 
-def _record(page: Page, address: str, outcome: str, demand: str = "") -> None:
+def _record(page: Page, address: str, outcome: str, demand: str = "", photo: FilePayload | None = None) -> None:
     page.get_by_role("button", name=address).click()
     expect(page.locator("#visit-position")).to_contain_text("已记录位置")
     page.get_by_label(outcome).check()
@@ -61,6 +71,8 @@ def _record(page: Page, address: str, outcome: str, demand: str = "") -> None:
         page.get_by_label("是否独自居住").select_option("yes")
     if demand:
         page.get_by_label("诉求（每行一条）").fill(demand)
+    if photo:
+        page.get_by_label("照片").set_input_files(photo)
     page.get_by_role("button", name="保存走访").click()
     expect(page.locator("#visit-view")).to_be_hidden()
 
@@ -113,13 +125,14 @@ def test_three_visits_without_signal_reach_the_server_once_each(
         expect(page.locator("#sync-status")).to_contain_text("已全部上传")
 
         page.context.set_offline(True)
-        _record(page, address, "见到住户", "电梯坏了一个礼拜了，老人下不了楼")
-        _record(page, address, "无人在家")
-        _record(page, address, "见到住户", "想问下高龄补贴咋个申请")
+        _record(page, address, "见到住户", "电梯坏了一个礼拜了，老人下不了楼", _camera_photo(10))
+        _record(page, address, "无人在家", photo=_camera_photo(20))
+        _record(page, address, "见到住户", "想问下高龄补贴咋个申请", _camera_photo(30))
         expect(page.locator("#sync-status")).to_contain_text("3 条走访待上传")
         page.reload()
         _app_ready(page)
         expect(page.locator("#queue li")).to_have_count(3)
+        expect(page.locator("#queue li").first).to_contain_text("1 张照片待上传")
         expect(page.locator("#households li")).to_have_count(1)
         expect(page.locator("#status")).to_contain_text("当前离线")
         queued = page.evaluate(READ_QUEUE)
@@ -145,6 +158,15 @@ def test_three_visits_without_signal_reach_the_server_once_each(
         v["payload"]["client_uuid"] for v in queued
     }
     assert all(visit.distance_m is not None for visit in visits)
+    # One photo each, shrunk on the phone to JPEG with its long side at 1600 px, and each visit
+    # complete: the photo it announced has arrived.
+    photos = VisitPhoto.objects.filter(visit__in=visits)
+    assert sorted(photos.values_list("visit_id", flat=True)) == sorted(visits.values_list("pk", flat=True))
+    assert all(visit.photos_expected == 1 for visit in visits)
+    for photo in photos:
+        assert photo.content_type == "image/jpeg"
+        with Image.open(visit_photo_path(photo)) as stored:
+            assert stored.size == (1600, 800)
     demands = Demand.objects.filter(visit__in=visits)
     assert demands.count() == 2
     assert Ticket.objects.filter(pk__in=demands.values("ticket")).count() == 2

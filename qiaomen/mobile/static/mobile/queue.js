@@ -6,26 +6,23 @@
   const FIRST_PAUSE_S = 5;
   const LONGEST_PAUSE_S = 300;
 
-  // What one attempt came to: "sent", "refused" (the server will never take it as it is),
-  // "session" (signed out: sign in again), or "later" (no signal, busy server: try again).
-  async function send(visit, url, csrf) {
+  // What one attempt came to: "sent" (with the server's answer), "refused" (the server will
+  // never take it as it is), "session" (signed out: sign in again), or "later" (no signal, busy
+  // server: try again). `body` is JSON text or a FormData (a photo).
+  async function send(url, csrf, body) {
+    const headers = {
+      Accept: "application/json",
+      "X-CSRFToken": csrf,
+      "Accept-Language": document.documentElement.lang || "zh-hans",
+    };
+    if (typeof body === "string") headers["Content-Type"] = "application/json";
     let response;
     try {
-      response = await fetch(url, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: {
-          "Content-Type": "application/json",
-          Accept: "application/json",
-          "X-CSRFToken": csrf,
-          "Accept-Language": document.documentElement.lang || "zh-hans",
-        },
-        body: JSON.stringify(visit.payload),
-      });
+      response = await fetch(url, { method: "POST", credentials: "same-origin", headers: headers, body: body });
     } catch (error) {
       return { result: "later" };
     }
-    if (response.ok) return { result: "sent" };
+    if (response.ok) return { result: "sent", answer: await response.json() };
     if (response.status === 401 || response.status === 403) return { result: "session" };
     if (response.status === 429 || response.status >= 500) {
       const wait = Number(response.headers.get("Retry-After"));
@@ -33,8 +30,8 @@
     }
     let reason = String(response.status);
     try {
-      const body = await response.json();
-      reason = body.message || body.detail || reason;
+      const answer = await response.json();
+      reason = answer.message || answer.detail || reason;
     } catch (error) {
       /* not JSON: the status stands for the reason */
     }
@@ -57,20 +54,38 @@
     return update(vault, (queue) => queue.concat([visit]));
   }
 
-  // Sends every waiting visit in the order it was recorded; stops at the first "later" or
-  // "session". Returns how it went; the vault then holds what is still waiting or refused.
+  // The visit first (once: the server's id is kept), then each of its photos; a visit leaves the
+  // queue when it and all its photos are on the server. Stops at the first "later" or
+  // "session"; a refusal marks that visit and the others go on.
+  async function deliver(visit, vault, url, csrf, change) {
+    if (!change.id) {
+      const sent = await send(url, csrf, JSON.stringify(visit.payload));
+      if (sent.result !== "sent") return sent;
+      change.id = sent.answer.id;
+    }
+    for (const photo of visit.photos || []) {
+      if (photo.sent) continue;
+      const form = new FormData();
+      form.append("file", new Blob([await vault.getBytes(photo.key)], { type: "image/jpeg" }), "photo.jpg");
+      const sent = await send(url + "/" + change.id + "/photos", csrf, form);
+      if (sent.result !== "sent") return sent;
+      change.photos.push(photo.key);
+    }
+    return { result: "sent" };
+  }
+
   async function drain(vault, url, csrf) {
     const waiting = ((await vault.get("queue")) || []).filter((visit) => visit.state !== "refused");
     const outcome = { sent: 0, stopped: null, retryAfter: null };
-    const sent = new Set();
-    const refused = new Map();
+    const changes = new Map();
     for (const visit of waiting) {
-      const answer = await send(visit, url, csrf);
+      const change = { id: visit.id || null, photos: [], refused: null };
+      changes.set(visit.payload.client_uuid, change);
+      const answer = await deliver(visit, vault, url, csrf, change);
       if (answer.result === "sent") {
-        sent.add(visit.payload.client_uuid);
         outcome.sent += 1;
       } else if (answer.result === "refused") {
-        refused.set(visit.payload.client_uuid, answer.reason);
+        change.refused = answer.reason;
       } else {
         outcome.stopped = answer.result;
         outcome.retryAfter = answer.retryAfter || null;
@@ -78,14 +93,20 @@
       }
     }
     await update(vault, (queue) =>
-      queue
-        .filter((visit) => !sent.has(visit.payload.client_uuid))
-        .map((visit) =>
-          refused.has(visit.payload.client_uuid)
-            ? Object.assign({}, visit, { state: "refused", reason: refused.get(visit.payload.client_uuid) })
-            : visit,
-        ),
+      queue.flatMap((visit) => {
+        const change = changes.get(visit.payload.client_uuid);
+        if (!change) return [visit];
+        const photos = (visit.photos || []).map((photo) =>
+          change.photos.includes(photo.key) ? Object.assign({}, photo, { sent: true }) : photo,
+        );
+        const next = Object.assign({}, visit, { id: change.id || visit.id || null, photos: photos });
+        if (change.refused) return [Object.assign(next, { state: "refused", reason: change.refused })];
+        return next.id && photos.every((photo) => photo.sent) ? [] : [next];
+      }),
     );
+    for (const change of changes.values()) {
+      for (const key of change.photos) await vault.drop(key);
+    }
     return outcome;
   }
 
