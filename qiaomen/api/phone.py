@@ -25,6 +25,8 @@ from qiaomen.api.auth import api_user_with
 from qiaomen.api.errors import responses
 from qiaomen.registry.selectors import household_search, household_views, households_for_user
 from qiaomen.registry.services import household_views_record
+from qiaomen.tickets.classification import active_taxonomy
+from qiaomen.tickets.classification.splitting import note_split
 from qiaomen.tickets.models import OPEN_STATUSES
 from qiaomen.tickets.selectors import tickets_for_user
 from qiaomen.visits.models import VisitType
@@ -77,7 +79,49 @@ class PhonePackageOut(Schema):
     count: int
 
 
+class NoteIn(Schema):
+    text: str = Field(min_length=1, max_length=5000, description="a visit note as the worker typed it")
+
+
+class SplitDemandOut(Schema):
+    text: str = Field(description="the words of the note this demand came from")
+    start: int = Field(description="where they start in the note (characters)")
+    end: int
+    subcategory: str = Field(description="the suggested sub-category's code")
+    subcategory_name: str
+    priority: str
+    department: str = Field(description="the department's code")
+    emergency: list[str] = Field(description="the emergency words heard; empty if none")
+
+
+class NoteSplitOut(Schema):
+    demands: list[SplitDemandOut] = Field(description="in the note's order; empty when it asks for nothing")
+
+
 router = Router(tags=["phone app"])
+
+
+@router.post("/phone/split", response=responses(NoteSplitOut, 401, 403, 422), url_name="phone_split")
+def phone_split(request: HttpRequest, payload: NoteIn) -> dict[str, Any]:
+    """A visit note cut into the demands it holds, each classified, for the worker to confirm,
+    edit or drop before they go with the visit (as `demands`). Nothing is stored."""
+    api_user_with(request, Capability.RECORD_VISITS)
+    taxonomy = active_taxonomy()
+    return {
+        "demands": [
+            {
+                "text": demand.span,
+                "start": demand.start,
+                "end": demand.end,
+                "subcategory": demand.code,
+                "subcategory_name": taxonomy[demand.code].name,
+                "priority": demand.priority,
+                "department": demand.department,
+                "emergency": demand.emergency,
+            }
+            for demand in note_split(payload.text, taxonomy=taxonomy)
+        ]
+    }
 
 
 @router.get("/phone/package", response=responses(PhonePackageOut, 401, 403), url_name="phone_package")

@@ -63,3 +63,28 @@ def test_callers_without_the_right_are_refused(
     assert refused.status_code == 403
     assert refused.json()["code"] == "forbidden"
     assert client.get(URL, headers=bearer("unassigned")).json()["households"] == []
+
+
+def test_a_note_is_split_into_its_demands_for_the_worker_to_confirm(
+    client: Client, bearer: Callable[[str], dict[str, str]], small_street: SmallStreet
+) -> None:
+    note = "老人说电梯坏了一个礼拜，另外想问下高龄补贴咋个申请，还有楼下垃圾没人收"
+    response = client.post(
+        "/api/v1/phone/split", {"text": note}, content_type="application/json", headers=bearer("worker_a")
+    )
+    assert response.status_code == 200
+    demands = response.json()["demands"]
+    assert [demand["subcategory"] for demand in demands] == ["LIF-FAC", "POL-AID", "LIF-ENV"]
+    for demand in demands:
+        assert note[demand["start"] : demand["end"]] == demand["text"]
+    assert demands[1]["department"] and demands[1]["subcategory_name"]
+
+
+def test_splitting_needs_a_note_and_the_right_to_record_visits(
+    client: Client, bearer: Callable[[str], dict[str, str]], small_street: SmallStreet
+) -> None:
+    url = "/api/v1/phone/split"
+    empty = client.post(url, {"text": ""}, content_type="application/json", headers=bearer("worker_a"))
+    assert empty.status_code == 422
+    refused = client.post(url, {"text": "电梯坏了"}, content_type="application/json", headers=bearer("dept_handler"))
+    assert refused.status_code == 403
