@@ -12,6 +12,7 @@ from collections import Counter
 import pytest
 
 from qiaomen.tickets import classification
+from qiaomen.tickets.classification import Suggestion
 from qiaomen.tickets.classification.colloquial import standardise
 from qiaomen.tickets.classification.corpus import CORPUS_DIR, labelled_examples
 from qiaomen.tickets.classification.decision import decide
@@ -115,23 +116,28 @@ def test_the_labelled_set_is_apart_from_the_training_corpus() -> None:
     assert not [path.name for path in sources if "colloquial_notes" in path.read_text(encoding="utf-8")]
 
 
-def _suggested(notes: list[Note]) -> list[tuple[Note, str]]:
-    """Each note with the priority intake would give it."""
+def _suggested(notes: list[Note]) -> list[tuple[Note, Suggestion]]:
+    """Each note with what intake would suggest for it."""
     taxonomy: dict[str, Subcategory] = classification.active_taxonomy()
-    return [(note, classification.suggest(note.text, taxonomy=taxonomy).priority) for note in notes]
+    return [(note, classification.suggest(note.text, taxonomy=taxonomy)) for note in notes]
 
 
 @pytest.mark.django_db
 def test_every_emergency_of_the_set_is_p1() -> None:
     emergencies = [note for note in NOTES if note.emergency]
     assert len(emergencies) > 60
-    assert [note.text for note, priority in _suggested(emergencies) if priority != "P1"] == []
+    # P1, and by an alarm staff can read, not only by an EMG-* sub-category's default priority.
+    suggested = _suggested(emergencies)
+    assert [note.text for note, suggestion in suggested if suggestion.priority != "P1"] == []
+    assert [note.text for note, suggestion in suggested if not suggestion.emergency] == []
 
 
 @pytest.mark.django_db
 def test_no_non_emergency_of_the_set_is_p1() -> None:
     others = [note for note in NOTES if not note.emergency]
-    assert [note.text for note, priority in _suggested(others) if priority == "P1"] == []
+    suggested = _suggested(others)
+    assert [note.text for note, suggestion in suggested if suggestion.priority == "P1"] == []
+    assert [note.text for note, suggestion in suggested if suggestion.emergency] == []
 
 
 @pytest.mark.django_db
