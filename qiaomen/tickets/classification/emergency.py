@@ -198,13 +198,15 @@ NOW = _alternation("现在 刚才 刚刚 今天 今早 今晚 正在 马上 快�
 # a reimbursement, a mediation.
 SERVICE_REQUEST = _alternation(
     "想找 想签 想约 想问 想请 想让 想申请 想做 想订 想给 想去 想预约 咨询 心理 辅导 疏导 开导 家庭医生 签约 随访"
-    " 预约 挂号 体检 开药 复查 报销 能报 报多少 医保 调解 评评理 讨个说法 社区有没有 有没有医生"
+    " 预约 挂号 体检 开药 复查 报销 能报 报多少 医保 调解 评评理 讨个说法 社区有没有"
 )
 # Words that a symptom is happening now and is serious, whatever the note asks for.
 ACUTE = _alternation(
     "突然 刚才 刚刚 快来 救命 赶紧 马上 快点 120 救护车 冷汗 发紫 紫了 越来越 倒了 倒在 起不来 不行了 要命"
-    " 晕过去 叫不醒 没反应 一直吐 吐血 抽搐"
+    " 晕过去 叫不醒 没反应 一直吐 吐血 抽搐 来一下 来一趟 派人 过来"
 )
+# A symptom followed by 了 that is not a duration (疼了一晚上, 闷了好几天): it has just come on.
+JUST_CHANGED = re.compile(r"了(?![一好几两半整个多])")
 # A verb followed by 过 is a past event: 摔倒过, 晕倒过, 困过人.
 PAST_ASPECT = re.compile(r"^过")
 NEGATED = re.compile(r"(?:没有?|不是|并没有?|未|无)人?$")
@@ -256,14 +258,23 @@ def emergency_signals(text: str) -> list[Signal]:
     signals alone in a request for a service are none (the module's docstring says why)."""
     text = standardise(normalize(text))
     spans = _clauses(text)
-    signals = []
-    symptoms_only = True
+    found: list[tuple[Pattern, re.Match[str]]] = []
     for pattern in PATTERNS:
         for match in pattern.regex.finditer(text):
             if match.group(0) and not _discounted(text, spans, match.start(), match.end()):
-                signals.append(Signal(name=pattern.name, kind=pattern.kind, words=match.group(0)))
-                symptoms_only = symptoms_only and pattern.symptom
+                found.append((pattern, match))
                 break
-    if signals and symptoms_only and SERVICE_REQUEST.search(text) and not ACUTE.search(text):
+    if _one_symptom_in_a_service_request(text, found):
         return []
-    return signals
+    return [Signal(name=pattern.name, kind=pattern.kind, words=match.group(0)) for pattern, match in found]
+
+
+def _one_symptom_in_a_service_request(text: str, found: list[tuple[Pattern, re.Match[str]]]) -> bool:
+    """One symptom and nothing else, in a note that asks for a service, with no word that it is
+    acute. Two kinds of symptom together (胸口闷得说不出话, 烧到40度 + 说胡话) and a symptom said
+    as a change (喘不上气了, but not 疼了一晚上) are kept: a missed emergency costs more than a visit."""
+    if len(found) != 1 or not found[0][0].symptom:
+        return False
+    if JUST_CHANGED.match(text, found[0][1].end()):
+        return False
+    return bool(SERVICE_REQUEST.search(text)) and not ACUTE.search(text)

@@ -89,10 +89,19 @@ def test_a_symptom_word_in_a_request_for_a_service_raises_no_alarm(text: str) ->
     assert decide(current_model(), text).emergency == []
 
 
-def test_an_acute_symptom_still_raises_the_alarm_whatever_the_note_asks() -> None:
-    assert emergency_signals("想问问家庭医生，我爸刚才突然胸口疼得厉害，出了一身冷汗")
-    assert emergency_signals("我老汉儿摔到了，爬不起来")  # 摔到了 is 摔倒了
-    assert emergency_signals("厨房煤汽味好大")  # 煤汽 is 煤气
+@pytest.mark.parametrize(
+    "text",
+    [
+        "想问问家庭医生，我爸刚才突然胸口疼得厉害，出了一身冷汗",  # 突然, 冷汗: acute
+        "家庭医生电话打不通，我老伴胸口闷得说不出话",  # two kinds of symptom
+        "有没有医生能来一下，我爸喘不上气了",  # it has just come on, and someone is asked to come
+        "想找个医生，孩子烧到40度了，一直说胡话",
+        "我老汉儿摔到了，爬不起来",  # 摔到了 is 摔倒了
+        "厨房煤汽味好大",  # 煤汽 is 煤气
+    ],
+)
+def test_an_acute_symptom_still_raises_the_alarm_whatever_the_note_asks(text: str) -> None:
+    assert emergency_signals(text)
 
 
 def test_the_labelled_set_is_large_varied_and_split_by_its_fixed_rule() -> None:
