@@ -9,12 +9,23 @@ corpus/emergency.txt and on the look-alikes of corpus/not_emergency.txt (false a
 
 A lexicon signal is dropped only when its own clause (or the one before) speaks of the past or
 of prevention — 去年摔倒过, 怎么防止老人跌倒, 中风出院了 — and nothing there says it is now.
+
+A symptom word (胸口闷, 喘不上气, 头晕 …) is not an emergency by itself: "想找心理咨询，最近老是
+心慌睡不着" asks for a counsellor, "签家庭医生，我血压高头晕" for a home doctor. Symptom signals
+alone are dropped when the note asks for such a service and nothing says it is acute (突然, 刚才,
+叫不醒, 冷汗, 发紫 …); any other signal (摔倒, 叫不醒, 着火) keeps them all.
+
+The lexicon reads the note with dialect words and input slips in standard form (colloquial.py):
+摔到了 and 跌低 are 摔倒, 着伙 is 着火, 煤汽 is 煤气.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from qiaomen.tickets.classification.colloquial import standardise
+from qiaomen.tickets.classification.features import normalize
 
 HEALTH = "EMG-HEALTH"
 SAFE = "EMG-SAFE"
@@ -25,11 +36,12 @@ class Pattern:
     name: str  # what the alert calls it
     kind: str  # the emergency sub-category it points to
     regex: re.Pattern[str]
+    symptom: bool = False  # a symptom, which alone does not make a service request an emergency
 
 
-def _p(name: str, kind: str, alternatives: str) -> Pattern:
+def _p(name: str, kind: str, alternatives: str, *, symptom: bool = False) -> Pattern:
     """`alternatives`: regular expressions separated by spaces (none contains a space)."""
-    return Pattern(name=name, kind=kind, regex=re.compile("|".join(alternatives.split())))
+    return Pattern(name=name, kind=kind, regex=re.compile("|".join(alternatives.split())), symptom=symptom)
 
 
 def _any(words: str) -> str:
@@ -63,30 +75,33 @@ PATTERNS: tuple[Pattern, ...] = (
     _p(
         "昏迷",
         HEALTH,
-        "昏迷 晕倒 昏倒 晕过去 昏过去 晕厥 不省人事 不醒人事 叫不醒 喊不醒 推不醒 叫不应 叫他不应 叫她不应"
-        " 没有?意识 (?<!刷卡)(?<!按了)没反应 一动不动 没动静了 叫了.{0,4}(?:没|不)(?:动|答应|反应) 一直没醒 突然倒"
-        " 倒下了 就倒了",
+        "昏迷 晕倒 昏倒 晕过去 昏过去 晕厥 不省人事 人事不省 不醒人事 (?:叫|喊|推)[^，。]{0,3}不醒 叫不应"
+        " 叫他不应 叫她不应 没(?:有|了)?意识 (?<!刷卡)(?<!按了)没反应 一动不动 没动静了"
+        " 叫了.{0,4}(?:没|不)(?:动|答应|反应) 一直没醒 突然倒 倒下了 就倒了",
     ),
     _p(
         "胸口疼",
         HEALTH,
         "胸口(?:很|特别|好|一直)?(?:疼|痛|闷|憋) 捂着(?:胸口|心口) 胸痛 心口(?:疼|痛) 心绞痛 心脏病(?:犯|发) 心梗"
         " 石头压着",
+        symptom=True,
     ),
     _p(
         "呼吸困难",
         HEALTH,
         "喘不(?:上|过来?)气 呼吸困难 上不来气 出不来气 透不过气 没(?:了|有)?呼吸 没气了 憋得(?:脸|满脸)"
-        " 脸(?:都)?(?:紫|发青|青了) 嗓子发紧 哮喘犯 卡住了.{0,6}憋 呛着",
+        " 脸(?:都)?(?:紫|发青|青了) 嗓子发紧 哮喘犯 卡住了.{0,6}憋 呛着 噎住",
+        symptom=True,
     ),
     _p(
         "中风",
         HEALTH,
         "中风 脑梗 脑溢血 脑出血 嘴歪 口眼歪斜 半边(?:身子|身体|脸) 脸一边 说不出话 说话说不清 口齿不清 含糊"
         " 舌头发硬 认不得人 说胡话 头痛得要炸",
+        symptom=True,
     ),
     _p("抽搐", HEALTH, "抽搐 抽风 抽了几下 口吐白沫 嘴角.{0,3}白沫 癫痫(?:发作|犯) 浑身抽 手脚一直抖"),
-    _p("高烧", HEALTH, "高烧 烧到(?:39|40|41|四十|三十九) 浑身滚烫"),
+    _p("高烧", HEALTH, "高烧 烧到(?:39|40|41|四十|三十九) 浑身滚烫", symptom=True),
     _p(
         "出血",
         HEALTH,
@@ -105,6 +120,7 @@ PATTERNS: tuple[Pattern, ...] = (
         "中毒 误服 误吃 农药 吃错药 吞下去 吞了 烧炭 一直吐 过敏了",
     ),
     _p("急救", HEALTH, "救护车来 快叫救护车 打120 叫120 喊120 救命"),
+    _p("落水", HEALTH, "溺水 落水 掉(?:进|到)(?:了)?(?:河|水|湖|塘|江|池|海)"),
     _p("烫伤", HEALTH, "烫伤 被开水烫 烧伤 被狗咬 咬伤 骨折 扭成那样"),
     _p("独居多日无应答", HEALTH, rf"{ELDER}.*{SEVERAL_DAYS}.*{NO_ANSWER} {SEVERAL_FULL_DAYS}.*{NO_ANSWER}"),
     _p("屋里有异味", HEALTH, rf"{ELDER}.*(?:屋里|家里|门口|门缝).*(?:臭味|异味|怪味)"),
@@ -158,8 +174,12 @@ PATTERNS: tuple[Pattern, ...] = (
         "水漫进 灌水 往里灌 淹到(?:屋|家|床) (?:滴|流|漏|泡).{0,8}(?:电闸|电箱|电灯|插座)"
         " 漏水.{0,6}(?:电|插座|电箱) 喷了一地",
     ),
-    _p("坑洞与井盖", SAFE, "井盖没了 大黑洞 深坑 没盖的井 轿厢不在"),
-    _p("暴力", SAFE, "拿(?:着)?刀 持刀 砍人 要杀 动刀 打得?流血 往死里打 泼汽油"),
+    _p("坑洞与井盖", SAFE, "井盖.{0,6}(?:没了|偷|丢|不见|掀) 大黑洞 深坑 没盖的井 轿厢不在 窟窿"),
+    _p(
+        "暴力",
+        SAFE,
+        "拿(?:着)?.{0,2}刀 持刀 (?:菜|砍|水果)刀.{0,6}(?:追|砍|捅) 砍人 要杀 动刀 打得?流血 往死里打 泼汽油",
+    ),
 )
 
 PAST_OR_PREVENTION = _alternation(
@@ -174,6 +194,19 @@ PAST_OR_PREVENTION = _alternation(
 SAME_CLAUSE_DOUBT = _alternation("怕 担心 能不能 有没有 会不会 是不是 要不要 感觉整个人")
 # Words that put it in the present, whatever came before (去年摔过，今天又摔倒了).
 NOW = _alternation("现在 刚才 刚刚 今天 今早 今晚 正在 马上 快来 快点 赶紧 又 还在 此刻 这会儿 突然")
+# A note that asks for a service rather than for help now: a counsellor, a home doctor, a check-up,
+# a reimbursement, a mediation.
+SERVICE_REQUEST = _alternation(
+    "想找 想签 想约 想问 想请 想让 想申请 想做 想订 想给 想去 想预约 咨询 心理 辅导 疏导 开导 家庭医生 签约 随访"
+    " 预约 挂号 体检 开药 复查 报销 能报 报多少 医保 调解 评评理 讨个说法 社区有没有"
+)
+# Words that a symptom is happening now and is serious, whatever the note asks for.
+ACUTE = _alternation(
+    "突然 刚才 刚刚 快来 救命 赶紧 马上 快点 120 救护车 冷汗 发紫 紫了 越来越 倒了 倒在 起不来 不行了 要命"
+    " 晕过去 叫不醒 没反应 一直吐 吐血 抽搐 来一下 来一趟 派人 过来"
+)
+# A symptom followed by 了 that is not a duration (疼了一晚上, 闷了好几天): it has just come on.
+JUST_CHANGED = re.compile(r"了(?![一好几两半整个多])")
 # A verb followed by 过 is a past event: 摔倒过, 晕倒过, 困过人.
 PAST_ASPECT = re.compile(r"^过")
 NEGATED = re.compile(r"(?:没有?|不是|并没有?|未|无)人?$")
@@ -221,12 +254,27 @@ def _discounted(text: str, spans: list[tuple[int, int]], start: int, end: int) -
 
 
 def emergency_signals(text: str) -> list[Signal]:
-    """The emergency signals in `text`, at most one per pattern, in the lexicon's order."""
+    """The emergency signals in `text`, at most one per pattern, in the lexicon's order; symptom
+    signals alone in a request for a service are none (the module's docstring says why)."""
+    text = standardise(normalize(text))
     spans = _clauses(text)
-    signals = []
+    found: list[tuple[Pattern, re.Match[str]]] = []
     for pattern in PATTERNS:
         for match in pattern.regex.finditer(text):
             if match.group(0) and not _discounted(text, spans, match.start(), match.end()):
-                signals.append(Signal(name=pattern.name, kind=pattern.kind, words=match.group(0)))
+                found.append((pattern, match))
                 break
-    return signals
+    if _one_symptom_in_a_service_request(text, found):
+        return []
+    return [Signal(name=pattern.name, kind=pattern.kind, words=match.group(0)) for pattern, match in found]
+
+
+def _one_symptom_in_a_service_request(text: str, found: list[tuple[Pattern, re.Match[str]]]) -> bool:
+    """One symptom and nothing else, in a note that asks for a service, with no word that it is
+    acute. Two kinds of symptom together (胸口闷得说不出话, 烧到40度 + 说胡话) and a symptom said
+    as a change (喘不上气了, but not 疼了一晚上) are kept: a missed emergency costs more than a visit."""
+    if len(found) != 1 or not found[0][0].symptom:
+        return False
+    if JUST_CHANGED.match(text, found[0][1].end()):
+        return False
+    return bool(SERVICE_REQUEST.search(text)) and not ACUTE.search(text)

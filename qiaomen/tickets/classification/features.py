@@ -1,6 +1,7 @@
-"""Text to features: character 1- and 2-grams of the normalised text, weighted by TF-IDF, each
-size a block of its own scaled to unit length (the lexicon adds one more feature per code,
-lexicon.py).
+"""Text to features: character 1- and 2-grams of the prepared text (normalised, dialect words and
+input slips in standard form, a denied need and small talk left out: `prepared`), weighted by
+TF-IDF, each size a block of its own scaled to unit length (the lexicon adds one more feature per
+code, lexicon.py).
 
 Character n-grams need no word segmentation, which Chinese lacks, and they survive the typos
 and homophones residents write (煤汽 for 煤气): most of a misspelt word's n-grams still match.
@@ -19,6 +20,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
+from qiaomen.tickets.classification.colloquial import standardise
+from qiaomen.tickets.classification.focus import focused
+
 NGRAM_SIZES = (1, 2)
 # Anything that is not a letter or a digit separates segments; no n-gram crosses a separator.
 SEPARATORS = re.compile(r"[^\w]+|_+")
@@ -30,8 +34,15 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def prepared(text: str) -> str:
+    """What the model reads, when training and when predicting: the normalised text with dialect
+    words and input slips in standard form (colloquial.py), without a denied need or the small
+    talk around the request (focus.py)."""
+    return focused(standardise(normalize(text)))
+
+
 def segments(text: str) -> list[str]:
-    return [part for part in SEPARATORS.split(normalize(text)) if part]
+    return [part for part in SEPARATORS.split(prepared(text)) if part]
 
 
 def ngrams(text: str) -> Counter[str]:
