@@ -170,3 +170,30 @@ def test_three_visits_without_signal_reach_the_server_once_each(
     demands = Demand.objects.filter(visit__in=visits)
     assert demands.count() == 2
     assert Ticket.objects.filter(pk__in=demands.values("ticket")).count() == 2
+
+
+def test_a_note_with_three_demands_becomes_the_two_the_worker_keeps(
+    live_server: LiveServer, small_street: SmallStreet
+) -> None:
+    trouble = PageTrouble()
+    address = str(small_street.household_a)
+    note = "老人说电梯坏了一个礼拜，另外想问下高龄补贴咋个申请，还有楼下垃圾没人收"
+    with chromium() as browser:
+        page = new_page(browser, trouble, _phone(small_street))
+        sign_in(page, live_server.url, "worker1", reverse("mobile:app"))
+        _app_ready(page)
+        page.get_by_role("button", name=address).click()
+        page.get_by_label("无人在家").check()
+        page.get_by_label("备注").fill(note)
+        page.get_by_role("button", name="从备注中拆分诉求").click()
+        rows = page.locator("#split-demands li")
+        expect(rows).to_have_count(3)
+        expect(rows.nth(1)).to_contain_text("P")
+        rows.nth(1).get_by_role("button", name="删除").click()
+        expect(rows).to_have_count(2)
+        page.get_by_role("button", name="保存走访").click()
+        page.wait_for_function(f"() => ({READ_QUEUE})().then((queue) => Array.isArray(queue) && queue.length === 0)")
+    assert not trouble, trouble
+    visit = Visit.objects.get(household=small_street.household_a)
+    tickets = Ticket.objects.filter(pk__in=Demand.objects.filter(visit=visit).values("ticket"))
+    assert sorted(tickets.values_list("subcategory__code", flat=True)) == ["LIF-ENV", "LIF-FAC"]

@@ -123,6 +123,7 @@
     }
     if (household.hidden_children) members.append(element("li", fill(T.hidden_children, { n: household.hidden_children })));
     $("visit-form").reset();
+    $("split-demands").replaceChildren();
     renderQuestions();
     $("visit-error").hidden = true;
     $("visit-position").textContent = T.position_missing;
@@ -182,6 +183,61 @@
     return { given: given };
   }
 
+  // The note cut into its demands by the server, one editable row each: the worker keeps,
+  // corrects or drops each; kept rows go with the visit as demands. Needs signal: without it,
+  // the worker types one demand per line instead.
+  async function splitNote() {
+    const note = $("visit-notes").value.trim();
+    const box = $("split-demands");
+    box.replaceChildren();
+    if (!note) return;
+    if (!navigator.onLine) {
+      box.append(element("li", T.split_needs_signal, "hint"));
+      return;
+    }
+    let found;
+    try {
+      const response = await fetch(body.dataset.splitUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify({ text: note }),
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      found = (await response.json()).demands;
+    } catch (error) {
+      box.append(element("li", T.split_needs_signal, "hint"));
+      return;
+    }
+    if (!found.length) box.append(element("li", T.split_none, "hint"));
+    for (const demand of found) {
+      const row = element("li", undefined, demand.emergency.length ? "split-demand emergency" : "split-demand");
+      const text = element("input");
+      text.value = demand.text;
+      text.dataset.original = demand.text;
+      text.dataset.subcategory = demand.subcategory;
+      text.setAttribute("aria-label", demand.subcategory_name);
+      const label = demand.subcategory_name + " · " + demand.priority + (demand.emergency.length ? " · ⚠ " + demand.emergency.join("、") : "");
+      const drop = element("button", T.drop, "button button-quiet");
+      drop.type = "button";
+      drop.addEventListener("click", () => row.remove());
+      row.append(element("p", label, "split-label"), text, drop);
+      box.append(row);
+    }
+  }
+
+  // The kept rows of the split (with the suggested sub-category while their words are as found)
+  // and the lines typed by hand.
+  function demandsGiven(form) {
+    const split = Array.from($("split-demands").querySelectorAll("input")).filter((input) => input.value.trim());
+    const kept = split.map((input) => {
+      const text = input.value.trim();
+      return text === input.dataset.original ? { text: text, subcategory: input.dataset.subcategory } : { text: text };
+    });
+    const typed = form.elements.demands.value.split("\n").map((line) => line.trim()).filter(Boolean);
+    return kept.concat(typed.map((text) => ({ text: text })));
+  }
+
   function showList() {
     $("visit-view").hidden = true;
     $("list-view").hidden = false;
@@ -209,7 +265,6 @@
       $("visit-error").hidden = false;
       return;
     }
-    const demands = form.elements.demands.value.split("\n").map((line) => line.trim()).filter(Boolean);
     const payload = {
       client_uuid: crypto.randomUUID(),
       household_id: state.household.household_id,
@@ -219,7 +274,7 @@
       answers: answered.given,
       notes: form.elements.notes.value.trim(),
       refused_reason: outcome === "refused" ? reason : "",
-      demands: demands.map((text) => ({ text: text })),
+      demands: demandsGiven(form),
     };
     if (state.position) Object.assign(payload, { lat: state.position.lat, lng: state.position.lng });
     const accuracy = state.position ? state.position.accuracy : null;
@@ -296,6 +351,7 @@
     state.vault = await QiaomenVault.open(body.dataset.user);
     $("visit-form").addEventListener("submit", saveVisit);
     $("visit-back").addEventListener("click", showList);
+    $("split-note").addEventListener("click", splitNote);
     $("sync-now").addEventListener("click", () => sync());
     $("logout").addEventListener("submit", signOut);
     window.addEventListener("online", () => sync());
