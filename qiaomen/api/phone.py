@@ -39,6 +39,8 @@ VISIT_TYPE = "routine"
 
 
 class PhoneMemberOut(Schema):
+    id: int
+    version: int = Field(description="the file's version, sent back with a correction made on the phone")
     name: str
     relationship: str
     age: int
@@ -158,6 +160,8 @@ def phone_package(request: HttpRequest) -> dict[str, Any]:
                 "hidden_children": view.hidden_children,
                 "members": [
                     {
+                        "id": member.person.pk,
+                        "version": member.person.version,
                         "name": member.person.name,
                         "relationship": member.person.get_relationship_display(),
                         "age": member.age,

@@ -23,6 +23,7 @@ from qiaomen.api import (
     meetings,
     menu,
     phone,
+    phone_corrections,
     places,
     registry,
     tickets,
@@ -94,6 +95,7 @@ api.add_router("/", places.router)
 api.add_router("/", registry.router)
 api.add_router("/", visits.router)
 api.add_router("/", phone.router)
+api.add_router("/", phone_corrections.router)
 api.add_router("/", tickets.router)
 api.add_router("/", tickets_merge.router)
 api.add_router("/", alarms.router)

@@ -401,3 +401,35 @@ class RightsRequest(SealedRow, TransitionHistory, models.Model):
         indexes = [
             models.Index(fields=["due_at"], condition=Q(status__in=["received", "in_progress"]), name="rights_open_due")
         ]
+
+
+class CorrectionStatus(models.TextChoices):
+    APPLIED = "applied", _("applied")
+    CONFLICT = "conflict", _("waiting for review: the file changed since")
+    KEPT_CURRENT = "kept_current", _("kept the current value")
+    TOOK_PHONE = "took_phone", _("took the phone's value")
+
+
+class PhoneCorrection(SealedRow):
+    """A correction of a person's file made on a grid worker's phone, perhaps hours earlier
+    without signal, against the version of the file the phone held. Applied at once when the file
+    is still that version; otherwise kept here as a conflict for review beside the current value,
+    never written over it (SECURITY.md line 30). Every one is kept, so a resend is recorded once."""
+
+    client_uuid = models.UUIDField(unique=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phone_corrections")
+    field = models.CharField(max_length=32)
+    value = EncryptedTextField(purpose="phone_correction.value")
+    version_read = models.PositiveIntegerField()
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(help_text=_("the phone's time of the correction"))
+    received_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=CorrectionStatus.choices)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("correction from a phone")
+        indexes = [models.Index(fields=["status", "person"])]

@@ -26,7 +26,7 @@ from qiaomen.core.normalize import clean_text
 from qiaomen.core.phone import PhoneError, parse_phone
 from qiaomen.registry.identity import PHONE_COLUMNS, phone_columns
 from qiaomen.registry.importing.person_values import value_current, value_masked, value_set
-from qiaomen.registry.models import DataSource, DoorCode, FieldConflict, Person, RecordChange
+from qiaomen.registry.models import DataSource, DoorCode, FieldConflict, Person, PhoneCorrection, RecordChange
 from qiaomen.registry.services import record_change
 
 # The fields staff may correct on a person's file, with their longest value. The ID number is
@@ -148,10 +148,10 @@ def person_erase(*, person: Person, user: User, version: int, request: HttpReque
 
     The row stays (with gender, birth date, tags, household and status), so the figures that
     count people, households, special groups and their tickets stay right. Their personal QR
-    code is revoked, open disagreements between sources are dropped (they hold old values) and
-    the masked values in their change history are blanked (a masked name and phone still narrow
-    down who it was). Callers run this in the transaction that also erases the person's visits
-    and tickets, so that an erasure is whole or not at all.
+    code is revoked, open disagreements between sources and corrections sent from phones are
+    dropped (they hold old values) and the masked values in their change history are blanked (a
+    masked name and phone still narrow down who it was). Callers run this in the transaction that
+    also erases the person's visits and tickets, so that an erasure is whole or not at all.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -161,6 +161,7 @@ def person_erase(*, person: Person, user: User, version: int, request: HttpReque
         person.save(update_fields=sorted({*_erased_columns(), *PHONE_COLUMNS, "updated_at"}))
         RecordChange.objects.filter(object_type="person", object_id=person.pk).update(old_masked="", new_masked="")
         FieldConflict.objects.filter(person=person).delete()
+        PhoneCorrection.objects.filter(person=person).delete()  # they hold old and new values too
         DoorCode.objects.filter(person=person, revoked_at__isnull=True).update(revoked_at=now, revoked_by=user)
         audit_record(action="person.erase", actor=user, request=request, obj=person)
     person.refresh_from_db()

@@ -71,6 +71,7 @@ NAV_GROUPS: list[NavGroup] = [
             E("web:verification_queue", _("Verification"), Capability.VERIFY_HOUSEHOLDS),
             E("web:doorcode_buildings", _("Door codes"), Capability.MANAGE_DOOR_CODES),
             E("web:rights_list", _("Rights requests"), Capability.EDIT_REGISTRY),
+            E("web:phone_corrections", _("Corrections from phones"), Capability.EDIT_REGISTRY),
             E("web:import_upload", _("Imports"), Capability.IMPORT),
         ],
     ),
