@@ -197,3 +197,50 @@ def test_a_note_with_three_demands_becomes_the_two_the_worker_keeps(
     visit = Visit.objects.get(household=small_street.household_a)
     tickets = Ticket.objects.filter(pk__in=Demand.objects.filter(visit=visit).values("ticket"))
     assert sorted(tickets.values_list("subcategory__code", flat=True)) == ["LIF-ENV", "LIF-FAC"]
+
+
+STAFF_CORRECTS = """async ([url, person, version]) => {
+  const csrf = document.cookie.split('; ').find((c) => c.startsWith('csrftoken='))?.split('=')[1]
+    ?? document.querySelector('input[name=csrfmiddlewaretoken]').value;
+  const response = await fetch(url, {method: 'POST', credentials: 'same-origin',
+    headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf},
+    body: JSON.stringify({client_uuid: crypto.randomUUID(), person_id: person, field: 'phone',
+      value: '13733334444', version: version, made_at: new Date().toISOString()})});
+  return (await response.json()).status;
+}"""
+
+
+def test_a_correction_that_meets_a_newer_file_is_a_conflict_on_both_sides(
+    live_server: LiveServer, small_street: SmallStreet
+) -> None:
+    trouble = PageTrouble()
+    elder = small_street.elder_a
+    person, version = elder.pk, elder.version
+    with chromium() as browser:
+        phone = new_page(browser, trouble, _phone(small_street))
+        sign_in(phone, live_server.url, "worker1", reverse("mobile:app"))
+        _app_ready(phone)
+        desk = new_page(browser, trouble, {})
+        sign_in(desk, live_server.url, "community1", reverse("web:phone_corrections"))
+        # The phone holds the file at `version`; meanwhile staff change the number at the desk.
+        assert desk.evaluate(STAFF_CORRECTS, ["/api/v1/phone/corrections", person, version]) == "applied"
+
+        phone.context.set_offline(True)
+        phone.get_by_role("button", name=str(small_street.household_a)).click()
+        phone.get_by_role("listitem").filter(has_text="王秀英").get_by_role("button", name="更正电话").click()
+        phone.get_by_label("王秀英的新电话").fill("13911112222")
+        phone.get_by_role("button", name="保存新电话").click()
+        expect(phone.locator("#queue")).to_contain_text("新电话 13911112222，待上传")
+        phone.context.set_offline(False)
+        phone.evaluate("() => window.dispatchEvent(new Event('online'))")
+        expect(phone.locator("#conflicts")).to_contain_text("139****2222")
+        expect(phone.locator("#conflicts")).to_contain_text("137****4444")
+
+        desk.reload()
+        row = desk.get_by_role("row").filter(has_text="王秀英")
+        expect(row).to_contain_text("139****2222")
+        row.get_by_role("button", name="采用手机端的值").click()
+        expect(desk.get_by_text("已处理该更正。")).to_be_visible()
+    assert not trouble, trouble
+    elder.refresh_from_db()
+    assert elder.phone == "13911112222"

@@ -109,6 +109,19 @@
     const queue = (await state.vault.get("queue")) || [];
     renderList(queue);
     renderQueue(queue);
+    const list = $("queue");
+    for (const correction of (await state.vault.get("corrections")) || []) {
+      const text = correction.name + " · " + fill(T.correction_kept, { value: correction.payload.value });
+      const item = element("li", text, "queued correction");
+      if (correction.refused) item.append(element("p", fill(T.refused_by_server, { reason: correction.refused }), "error"));
+      list.append(item);
+    }
+    const conflicts = $("conflicts");
+    conflicts.replaceChildren();
+    for (const conflict of (await state.vault.get("conflicts")) || []) {
+      conflicts.append(element("li", fill(T.conflict, { name: conflict.person_name, phone: conflict.phone_masked, current: conflict.current_masked }), "queued conflict"));
+    }
+    $("conflicts-view").hidden = !conflicts.children.length;
   }
 
   function showVisit(household) {
@@ -119,7 +132,12 @@
     members.replaceChildren();
     for (const member of household.members) {
       const tags = member.tags.length ? " · " + member.tags.join("、") : "";
-      members.append(element("li", member.name + "（" + member.relationship + "，" + member.age + "）" + member.id_masked + " " + member.phone_masked + tags));
+      const row = element("li", member.name + "（" + member.relationship + "，" + member.age + "）" + member.id_masked + " " + member.phone_masked + tags);
+      const correct = element("button", T.correct_phone, "button button-quiet");
+      correct.type = "button";
+      correct.addEventListener("click", () => correctionForm(row, member));
+      row.append(correct);
+      members.append(row);
     }
     if (household.hidden_children) members.append(element("li", fill(T.hidden_children, { n: household.hidden_children })));
     $("visit-form").reset();
@@ -238,6 +256,44 @@
     return kept.concat(typed.map((text) => ({ text: text })));
   }
 
+  // A new phone number heard at the door, for this member's file: kept on the phone with the
+  // version of the file the package held, sent with the next sync (applied, or a conflict).
+  function correctionForm(row, member) {
+    if (row.querySelector("input")) return;
+    const input = element("input");
+    input.type = "tel";
+    input.setAttribute("aria-label", fill(T.new_phone_of, { name: member.name }));
+    const save = element("button", T.save_correction, "button");
+    save.type = "button";
+    save.addEventListener("click", async () => {
+      const value = input.value.trim();
+      if (!value) return;
+      const payload = {
+        client_uuid: crypto.randomUUID(),
+        person_id: member.id,
+        field: "phone",
+        value: value,
+        version: member.version,
+        made_at: new Date().toISOString(),
+      };
+      await QiaomenQueue.addCorrection(state.vault, { payload: payload, name: member.name });
+      row.replaceChildren(element("span", member.name + " · " + fill(T.correction_kept, { value: value })));
+      await refresh();
+      sync();
+    });
+    row.append(input, save);
+    input.focus();
+  }
+
+  async function loadConflicts() {
+    try {
+      const response = await fetch(body.dataset.correctionsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (response.ok) await state.vault.put("conflicts", await response.json());
+    } catch (error) {
+      /* no signal: the list the phone last saw */
+    }
+  }
+
   function showList() {
     $("visit-view").hidden = true;
     $("list-view").hidden = false;
@@ -315,6 +371,8 @@
     clearTimeout(state.timer);
     try {
       const outcome = await QiaomenQueue.drain(state.vault, body.dataset.visitsUrl, csrf);
+      if (!outcome.stopped) outcome.stopped = await QiaomenQueue.drainCorrections(state.vault, body.dataset.correctionsUrl, csrf);
+      if (!outcome.stopped) await loadConflicts();
       if (outcome.stopped === "session") return sessionOver();
       if (outcome.stopped === "later") {
         state.failures += 1;

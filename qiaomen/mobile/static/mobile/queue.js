@@ -41,10 +41,11 @@
   // Every change of the queue goes through this chain, one after the other: a visit saved
   // while a sync is sending must not be overwritten by the sync's own write of the queue.
   let chain = Promise.resolve([]);
-  function update(vault, change) {
+  function update(vault, change, name) {
+    const key = name || "queue";
     chain = chain.catch(() => null).then(async () => {
-      const next = change((await vault.get("queue")) || []);
-      await vault.put("queue", next);
+      const next = change((await vault.get(key)) || []);
+      await vault.put(key, next);
       return next;
     });
     return chain;
@@ -52,6 +53,43 @@
 
   function add(vault, visit) {
     return update(vault, (queue) => queue.concat([visit]));
+  }
+
+  // Corrections of a member's file wait in a queue of their own and go after the visits; the
+  // server answers "applied" or "conflict" (kept for review), either way they leave the phone.
+  function addCorrection(vault, correction) {
+    return update(vault, (queue) => queue.concat([correction]), "corrections");
+  }
+
+  async function drainCorrections(vault, url, csrf) {
+    const waiting = ((await vault.get("corrections")) || []).filter((correction) => !correction.refused);
+    const done = new Set();
+    const refused = new Map();
+    let stopped = null;
+    for (const correction of waiting) {
+      const answer = await send(url, csrf, JSON.stringify(correction.payload));
+      if (answer.result === "sent") {
+        done.add(correction.payload.client_uuid);
+      } else if (answer.result === "refused") {
+        refused.set(correction.payload.client_uuid, answer.reason);
+      } else {
+        stopped = answer.result;
+        break;
+      }
+    }
+    await update(
+      vault,
+      (queue) =>
+        queue
+          .filter((correction) => !done.has(correction.payload.client_uuid))
+          .map((correction) =>
+            refused.has(correction.payload.client_uuid)
+              ? Object.assign({}, correction, { refused: refused.get(correction.payload.client_uuid) })
+              : correction,
+          ),
+      "corrections",
+    );
+    return stopped;
   }
 
   // The visit first (once: the server's id is kept), then each of its photos; a visit leaves the
@@ -116,5 +154,5 @@
     return Math.min(LONGEST_PAUSE_S, FIRST_PAUSE_S * Math.pow(2, Math.max(0, failures - 1)));
   }
 
-  window.QiaomenQueue = { add: add, drain: drain, pauseSeconds: pauseSeconds };
+  window.QiaomenQueue = { add: add, addCorrection: addCorrection, drain: drain, drainCorrections: drainCorrections, pauseSeconds: pauseSeconds };
 })();
