@@ -34,6 +34,7 @@ from qiaomen.visits.selectors import Tier, work_list
 
 # A worker's grid holds 300-500 households; the phone takes the whole list in one answer.
 PACKAGE_LIMIT = 600
+WEEK = dt.timedelta(days=7)
 # The door-knocking round's own type (the API's default); its questionnaire goes to the phone.
 VISIT_TYPE = "routine"
 
@@ -56,6 +57,7 @@ class PhoneHouseholdOut(Schema):
     special: bool
     remaining: int
     phone_contact: bool = Field(description="visits are paused here: contact by phone or online")
+    later_this_week: bool = Field(description="not due today: due within the next 7 days (listed after those due now)")
     last_visit_at: dt.datetime | None
     open_tickets: int
     hidden_children: int = Field(description="members under 14 the caller may not see: counted, never shown")
@@ -133,8 +135,15 @@ def phone_split(request: HttpRequest, payload: NoteIn) -> dict[str, Any]:
 def phone_package(request: HttpRequest) -> dict[str, Any]:
     """The caller's work list with a card per household, for the phone app to keep offline."""
     user = api_user_with(request, Capability.RECORD_VISITS)
-    listing = work_list(households_for_user(user))
-    items = listing.items[:PACKAGE_LIMIT]
+    households_here = households_for_user(user)
+    now = timezone.now()
+    due_now = work_list(households_here, now=now).items
+    # The week ahead too, for days without signal: those that fall due by then come after the
+    # ones due now, in the walking order of that later list.
+    listed = {item.household.pk for item in due_now}
+    later = [item for item in work_list(households_here, now=now + WEEK).items if item.household.pk not in listed]
+    items = (due_now + later)[:PACKAGE_LIMIT]
+    later_ids = {item.household.pk for item in later}
     ids = [item.household.pk for item in items]
     views = {view.household.pk: view for view in household_views(user, household_search(user).filter(pk__in=ids))}
     open_tickets = Counter(
@@ -155,6 +164,7 @@ def phone_package(request: HttpRequest) -> dict[str, Any]:
                 "special": item.special,
                 "remaining": item.remaining,
                 "phone_contact": item.phone_contact,
+                "later_this_week": item.household.pk in later_ids,
                 "last_visit_at": item.last_visit_at,
                 "open_tickets": open_tickets[item.household.pk],
                 "hidden_children": view.hidden_children,
@@ -176,7 +186,7 @@ def phone_package(request: HttpRequest) -> dict[str, Any]:
             }
         )
     return {
-        "made_at": timezone.now(),
+        "made_at": now,
         "user": user.get_username(),
         "visit_type": VISIT_TYPE,
         "questions": _questions(),

@@ -63,6 +63,7 @@ def _messages() -> dict[str, str]:
         "save_correction": _("Keep the new number"),
         "correction_kept": _("new phone {value}, waiting to be sent"),
         "conflict": _("{name}: the phone's {phone} met a newer file ({current}); community staff will decide"),
+        "later_this_week": _("due later this week"),
         "yes": _("yes"),
         "no": _("no"),
         "answer_needed": _("Please answer “{label}”."),

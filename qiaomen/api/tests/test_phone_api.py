@@ -3,12 +3,15 @@ the caller's own places, for the phone app to keep offline."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
+import time_machine
 from django.test import Client
 
 from qiaomen.core.models import AuditEntry
 from qiaomen.testing import SmallStreet
+from qiaomen.web.tests.visit_helpers import record_visit
 
 URL = "/api/v1/phone/package"
 
@@ -88,3 +91,19 @@ def test_splitting_needs_a_note_and_the_right_to_record_visits(
     assert empty.status_code == 422
     refused = client.post(url, {"text": "电梯坏了"}, content_type="application/json", headers=bearer("dept_handler"))
     assert refused.status_code == 403
+
+
+def test_the_package_holds_the_week_ahead_after_those_due_now(
+    client: Client, bearer: Callable[[str], dict[str, str]], small_street: SmallStreet
+) -> None:
+    """Household A is visited enough for November on the 26th: not due now, due again on
+    1 December, five days later, so it comes with the package for a week without signal."""
+    late_november = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)
+    with time_machine.travel(late_november, tick=False):
+        headers = bearer("worker_a")
+        first = client.get(URL, headers=headers).json()["households"]
+        assert [(h["household_id"], h["later_this_week"]) for h in first] == [(small_street.household_a.pk, False)]
+        for day in (3, 2, 1):
+            record_visit(small_street, small_street.household_a, at=late_november - dt.timedelta(days=day))
+        later = client.get(URL, headers=headers).json()["households"]
+    assert [(h["household_id"], h["later_this_week"]) for h in later] == [(small_street.household_a.pk, True)]

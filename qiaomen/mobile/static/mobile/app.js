@@ -79,6 +79,7 @@
       open.addEventListener("click", () => showVisit(household));
       item.append(open);
       const facts = [fill(T.members, { n: household.members.length + household.hidden_children })];
+      if (household.later_this_week) facts.unshift(T.later_this_week);
       if (household.open_tickets) facts.push(fill(T.open_tickets, { n: household.open_tickets }));
       facts.push(household.last_visit_at ? fill(T.last_visit, { date: day(household.last_visit_at) }) : T.never_visited);
       item.append(element("p", facts.join(" · "), "household-facts"));
