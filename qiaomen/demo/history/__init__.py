@@ -30,6 +30,7 @@ from qiaomen.demo.history.devices import devices_plan
 from qiaomen.demo.history.handling import sweeps_plan
 from qiaomen.demo.history.menu import menu_plan
 from qiaomen.demo.history.mix import LASTING_PROBLEMS
+from qiaomen.demo.history.phone import phone_plan
 from qiaomen.demo.history.reports import reports_plan
 from qiaomen.demo.history.timeline import Timeline
 from qiaomen.demo.history.visits import visits_plan
@@ -53,6 +54,7 @@ def history_create(
     budget_plan(world)
     activities_plan(world)
     devices_plan(world)
+    phone_plan(world)
     months: set[tuple[int, int]] = set()
 
     def on_day(day: dt.date) -> None:

@@ -31,7 +31,7 @@ from qiaomen.participation.models.activities import Attendance, MeetingDecision,
 from qiaomen.participation.models.budget import BudgetDisclosure, BudgetYear, Spending, SpendingStatus
 from qiaomen.participation.models.menu import MenuRequest, ServicePoint
 from qiaomen.places.models import Street
-from qiaomen.registry.models import DataSource, Household
+from qiaomen.registry.models import CorrectionStatus, DataSource, Household, PhoneCorrection
 from qiaomen.tickets.models import Status, Ticket, TicketEvent
 from qiaomen.visits.coverage import coverage_report
 from qiaomen.visits.models import Outcome, Visit
@@ -299,3 +299,13 @@ def test_each_community_called_off_one_activity_and_its_sign_ups_stay(year: None
     assert all(activity.cancel_reason for activity in called_off)
     assert SignUp.objects.filter(activity__in=called_off).exists()
     assert not Attendance.objects.filter(activity__in=called_off).exists()
+
+
+@pytest.mark.django_db
+def test_the_last_week_has_phone_corrections_applied_and_two_waiting_for_review(year: None) -> None:
+    statuses = Counter(PhoneCorrection.objects.values_list("status", flat=True))
+    assert statuses == {CorrectionStatus.APPLIED: 5, CorrectionStatus.CONFLICT: 2}
+    for conflict in PhoneCorrection.objects.filter(status=CorrectionStatus.CONFLICT).select_related("person"):
+        # The desk's number stands; the phone's waits beside it.
+        assert conflict.person.phone != conflict.value and conflict.person.phone.startswith("137")
+        assert conflict.made_by.username == "worker1"
