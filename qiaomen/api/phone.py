@@ -105,7 +105,7 @@ class NoteSplitOut(Schema):
 router = Router(tags=["phone app"])
 
 
-@router.post("/phone/split", response=responses(NoteSplitOut, 401, 403, 422), url_name="phone_split")
+@router.post("/phone/split", response=responses(NoteSplitOut, 400, 401, 403, 422), url_name="phone_split")
 def phone_split(request: HttpRequest, payload: NoteIn) -> dict[str, Any]:
     """A visit note cut into the demands it holds, each classified, for the worker to confirm,
     edit or drop before they go with the visit (as `demands`). Nothing is stored."""
