@@ -7,6 +7,7 @@ staff had changed the same numbers at their desk, so they wait for review on
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 
 from qiaomen.accounts.models import User
@@ -41,14 +42,17 @@ def phone_plan(world: World) -> None:
         number = "139" + "".join(str(rng.randrange(10)) for _ in range(8))
         if index < APPLIED:
             moment = local_moment(day, 10, rng.randrange(60))
-            world.timeline.at(moment, lambda at, p=person_id, n=number: _correct(world, worker, p, n, at))
+            world.timeline.at(moment, functools.partial(_at_door, world, worker, person_id, number))
         else:
             # Read on the phone in the morning, changed at the desk, then corrected at the door.
             desk_number = "137" + "".join(str(rng.randrange(10)) for _ in range(8))
             world.timeline.at(
-                local_moment(day, 10),
-                lambda at, p=person_id, n=number, d=desk_number: _race(world, worker, staff, p, n, d, at),
+                local_moment(day, 10), functools.partial(_race, world, worker, staff, person_id, number, desk_number)
             )
+
+
+def _at_door(world: World, user: User, person_id: int, number: str, at: dt.datetime) -> None:
+    _correct(world, user, person_id, number, at)
 
 
 def _correct(
