@@ -93,6 +93,9 @@ class VisitIn(Schema):
     outcome: Outcome
     lat: float | None = Field(None, description="with lng or not at all (422 position_incomplete)")
     lng: float | None = None
+    accuracy_m: int | None = Field(
+        None, ge=0, le=100_000, description="the phone's own estimate of its position's error"
+    )
     visit_type: str = Field("routine", min_length=1, max_length=32, json_schema_extra=codes_of(_visit_type_codes))
     answers: dict[str, Any] = Field(default_factory=dict, description="question code → answer")
     policies: list[str] = Field(
@@ -129,6 +132,7 @@ class VisitOut(Schema):
     outcome: Outcome
     contact_mode: ContactMode
     distance_m: int | None = Field(description="from the check-in position to the building")
+    accuracy_m: int | None = Field(description="the phone's estimate of its position's error")
     far_from_building: bool
     policies: list[str]
     answers: dict[str, Any]
@@ -275,6 +279,7 @@ def _visit(visit: Visit) -> dict[str, Any]:
         "outcome": visit.outcome,
         "contact_mode": visit.contact_mode,
         "distance_m": visit.distance_m,
+        "accuracy_m": visit.accuracy_m,
         "far_from_building": visit.far_from_building,
         "policies": sorted(policy.code for policy in visit.policies.all()),
         # PostgreSQL's jsonb reorders keys; sorting makes the answer the same on either database.
@@ -353,6 +358,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[dict[str, Any
         refused_reason=payload.refused_reason,
         notes=payload.notes,
         photos_expected=payload.photos_expected,
+        accuracy_m=payload.accuracy_m,
         request=request,
     )
     return Status(201, _visit(_with_details(Visit.objects.filter(pk=visit.pk)).get()))

@@ -121,6 +121,8 @@ class Visit(SealedRow):
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
     distance_m = models.PositiveIntegerField(_("distance to the building (m)"), null=True, blank=True)
+    # What the phone said of its own fix: a check-in 150 m off with ±300 m is no sign of absence.
+    accuracy_m = models.PositiveIntegerField(_("position accuracy (m)"), null=True, blank=True)
     far_from_building = models.BooleanField(_("checked in far from the building"), default=False)
     answers = EncryptedJSONField(_("answers"))
     policies = models.ManyToManyField(PolicyTopic, blank=True, related_name="+")

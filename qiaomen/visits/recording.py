@@ -82,6 +82,7 @@ class VisitInput:
     refused_reason: str = ""
     notes: str = ""
     photos_expected: int = 0
+    accuracy_m: int | None = None
 
 
 def _check_time(visited_at: dt.datetime, now: dt.datetime) -> None:
@@ -206,6 +207,7 @@ def _visit_prepared(item: VisitInput, *, worker: User, now: dt.datetime, referen
         resolved_on_spot=item.resolved_on_spot,
         notes=item.notes.strip(),
         photos_expected=item.photos_expected,
+        accuracy_m=item.accuracy_m if lat is not None else None,
     )
     return _Prepared(visit, policies, demands)
 
@@ -227,6 +229,7 @@ def visit_record(
     refused_reason: str = "",
     notes: str = "",
     photos_expected: int = 0,
+    accuracy_m: int | None = None,
     request: HttpRequest | None = None,
 ) -> tuple[Visit, bool]:
     """Record a visit once. Returns (visit, created); a resent `client_uuid` returns the first
@@ -249,6 +252,7 @@ def visit_record(
         refused_reason=refused_reason,
         notes=notes,
         photos_expected=photos_expected,
+        accuracy_m=accuracy_m,
     )
 
     def write() -> Visit:

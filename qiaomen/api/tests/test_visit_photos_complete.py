@@ -1,5 +1,6 @@
 """A visit announces its photos (`photos_expected`) and is complete on the server only when they
-have arrived; a photo sent twice (the phone lost the answer to its upload) is stored once."""
+have arrived; a photo sent twice (the phone lost the answer to its upload) is stored once. The
+phone's own estimate of its position's error is kept beside the position."""
 
 from __future__ import annotations
 
@@ -45,3 +46,13 @@ def test_a_visit_cannot_announce_more_photos_than_it_may_hold(
     )
     assert response.status_code == 422
     assert not Visit.objects.exists()
+
+
+def test_the_phones_position_accuracy_is_kept_with_its_position_only(
+    client: Client, small_street: SmallStreet, bearer: Headers
+) -> None:
+    building = small_street.building_a
+    placed = visit_payload(small_street.household_a.pk, lat=building.lat, lng=building.lng, accuracy_m=35)
+    assert post_visit(client, bearer("worker_a"), placed).json()["accuracy_m"] == 35
+    unplaced = visit_payload(small_street.household_a.pk, accuracy_m=35)
+    assert post_visit(client, bearer("worker_a"), unplaced).json()["accuracy_m"] is None

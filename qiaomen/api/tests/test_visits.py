@@ -98,6 +98,7 @@ def test_a_visit_is_recorded_and_answered_from_the_stored_row(
         "outcome": "met",
         "contact_mode": "in_person",
         "distance_m": 0,
+        "accuracy_m": None,
         "far_from_building": False,
         "policies": ["elderly_allowance", "pension"],
         "answers": {"health": "良好", "safety": "安全"},

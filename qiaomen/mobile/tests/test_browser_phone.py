@@ -157,7 +157,7 @@ def test_three_visits_without_signal_reach_the_server_once_each(
     assert {str(u) for u in visits.values_list("client_uuid", flat=True)} == {
         v["payload"]["client_uuid"] for v in queued
     }
-    assert all(visit.distance_m is not None for visit in visits)
+    assert all(visit.distance_m is not None and visit.accuracy_m == 12 for visit in visits)
     # One photo each, shrunk on the phone to JPEG with its long side at 1600 px, and each visit
     # complete: the photo it announced has arrived.
     photos = VisitPhoto.objects.filter(visit__in=visits)

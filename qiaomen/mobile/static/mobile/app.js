@@ -333,7 +333,7 @@
       refused_reason: outcome === "refused" ? reason : "",
       demands: demandsGiven(form),
     };
-    if (state.position) Object.assign(payload, { lat: state.position.lat, lng: state.position.lng });
+    if (state.position) Object.assign(payload, { lat: state.position.lat, lng: state.position.lng, accuracy_m: state.position.accuracy });
     const accuracy = state.position ? state.position.accuracy : null;
     const photos = [];
     for (const [index, file] of files.entries()) {
