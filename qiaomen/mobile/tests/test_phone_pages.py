@@ -68,3 +68,19 @@ def test_a_grid_worker_gets_the_shell_with_its_manifest_and_no_household_data(
 def test_roles_that_record_no_visits_are_refused(client_as: Callable[[str], Client], small_street: SmallStreet) -> None:
     assert client_as("dept_handler").get(reverse("mobile:app")).status_code == 403
     assert client_as("supervisor").get(reverse("mobile:app")).status_code == 403
+
+
+def test_the_app_speaks_english_on_request(client_as: Callable[[str], Client], small_street: SmallStreet) -> None:
+    page = client_as("worker_a").get(reverse("mobile:app"), headers={"Accept-Language": "en"}).content.decode()
+    assert "Work list" in page and "Save the visit" in page and "走访清单" not in page
+    assert _messages(page)["nothing_waiting"] == "Everything is sent"
+    chinese = client_as("worker_a").get(reverse("mobile:app")).content.decode()
+    assert _messages(chinese)["nothing_waiting"] == "已全部上传"
+
+
+def _messages(page: str) -> dict[str, str]:
+    """The labels the scripts write on the page (json_script)."""
+    found: dict[str, str] = json.loads(
+        page.split('id="phone-messages" type="application/json">')[1].split("</script>")[0]
+    )
+    return found
