@@ -184,7 +184,7 @@ def test_a_note_with_three_demands_becomes_the_two_the_worker_keeps(
         _app_ready(page)
         page.get_by_role("button", name=address).click()
         page.get_by_label("无人在家").check()
-        page.get_by_label("备注").fill(note)
+        page.get_by_label("备注", exact=True).fill(note)
         page.get_by_role("button", name="从备注中拆分诉求").click()
         rows = page.locator("#split-demands li")
         expect(rows).to_have_count(3)
@@ -192,6 +192,35 @@ def test_a_note_with_three_demands_becomes_the_two_the_worker_keeps(
         rows.nth(1).get_by_role("button", name="删除").click()
         expect(rows).to_have_count(2)
         page.get_by_role("button", name="保存走访").click()
+        page.wait_for_function(f"() => ({READ_QUEUE})().then((queue) => Array.isArray(queue) && queue.length === 0)")
+    assert not trouble, trouble
+    visit = Visit.objects.get(household=small_street.household_a)
+    tickets = Ticket.objects.filter(pk__in=Demand.objects.filter(visit=visit).values("ticket"))
+    assert sorted(tickets.values_list("subcategory__code", flat=True)) == ["LIF-ENV", "LIF-FAC"]
+
+
+def test_a_note_saved_without_signal_is_split_at_sync_and_sent_after_the_worker_confirms(
+    live_server: LiveServer, small_street: SmallStreet
+) -> None:
+    trouble = PageTrouble()
+    note = "老人说电梯坏了一个礼拜，另外想问下高龄补贴咋个申请，还有楼下垃圾没人收"
+    with chromium() as browser:
+        page = new_page(browser, trouble, _phone(small_street))
+        sign_in(page, live_server.url, "worker1", reverse("mobile:app"))
+        _app_ready(page)
+        page.context.set_offline(True)
+        page.get_by_role("button", name=str(small_street.household_a)).click()
+        page.get_by_label("无人在家").check()
+        page.get_by_label("备注", exact=True).fill(note)
+        page.get_by_label("无信号：有信号后再从备注中拆分诉求，由我确认").check()
+        page.get_by_role("button", name="保存走访").click()
+        expect(page.locator("#queue")).to_contain_text("有信号后将从备注中拆分诉求")
+        page.context.set_offline(False)
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        found = page.locator(".confirm-demands label")
+        expect(found).to_have_count(3)
+        found.filter(has_text="高龄补贴").get_by_role("checkbox").uncheck()
+        page.get_by_role("button", name="确认并上传").click()
         page.wait_for_function(f"() => ({READ_QUEUE})().then((queue) => Array.isArray(queue) && queue.length === 0)")
     assert not trouble, trouble
     visit = Visit.objects.get(household=small_street.household_a)

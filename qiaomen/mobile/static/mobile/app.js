@@ -96,14 +96,41 @@
       const text = visit.address + " · " + clock(visit.payload.visited_at) + (unsent ? " · " + fill(T.photos_waiting, { n: unsent }) : "");
       const item = element("li", text, "queued " + visit.state);
       if (visit.state === "refused") item.append(element("p", fill(T.refused_by_server, { reason: visit.reason }), "error"));
+      if (visit.state === "to_split") item.append(element("p", T.split_at_sync, "hint"));
+      if (visit.state === "to_confirm") item.append(confirmForm(visit));
       list.append(item);
     }
-    const waiting = queue.filter((visit) => visit.state === "waiting").length;
+    const waiting = queue.filter((visit) => visit.state !== "refused").length;
     const synced = localStorage.getItem("qiaomen-synced-at");
     const parts = [waiting ? fill(T.waiting, { n: waiting }) : T.nothing_waiting];
     parts.push(synced ? fill(T.last_synced, { time: clock(synced) }) : T.never_synced);
     $("sync-status").textContent = parts.join(" · ");
     $("status").textContent = navigator.onLine ? "" : T.offline;
+  }
+
+  // The demands found in a note at sync, each with a box the worker unticks to drop it.
+  function confirmForm(visit) {
+    const box = element("div", undefined, "confirm-demands");
+    box.append(element("p", visit.candidates.length ? T.confirm_found : T.split_none, "hint"));
+    const boxes = visit.candidates.map((demand) => {
+      const label = element("label", " " + demand.text + " · " + demand.subcategory_name + " · " + demand.priority);
+      const tick = element("input");
+      tick.type = "checkbox";
+      tick.checked = true;
+      label.prepend(tick);
+      box.append(label);
+      return [tick, demand];
+    });
+    const send = element("button", T.confirm_send, "button");
+    send.type = "button";
+    send.addEventListener("click", async () => {
+      const kept = boxes.filter(([tick]) => tick.checked).map(([, demand]) => demand);
+      await QiaomenQueue.confirm(state.vault, visit.payload.client_uuid, kept);
+      await refresh();
+      sync();
+    });
+    box.append(send);
+    return box;
   }
 
   async function refresh() {
@@ -342,7 +369,14 @@
       photos.push({ key: key, sent: false });
     }
     payload.photos_expected = photos.length;
-    const visit = { payload: payload, photos: photos, address: state.household.address, accuracy: accuracy, state: "waiting" };
+    const later = form.elements.split_later.checked && payload.notes;
+    const visit = {
+      payload: payload,
+      photos: photos,
+      address: state.household.address,
+      accuracy: accuracy,
+      state: later ? "to_split" : "waiting",
+    };
     await QiaomenQueue.add(state.vault, visit);
     $("status").textContent = T.saved;
     showList();
@@ -371,7 +405,10 @@
     state.syncing = true;
     clearTimeout(state.timer);
     try {
-      const outcome = await QiaomenQueue.drain(state.vault, body.dataset.visitsUrl, csrf);
+      const split = await QiaomenQueue.splitPending(state.vault, body.dataset.splitUrl, csrf);
+      const outcome = split
+        ? { stopped: split, retryAfter: null }
+        : await QiaomenQueue.drain(state.vault, body.dataset.visitsUrl, csrf);
       if (!outcome.stopped) outcome.stopped = await QiaomenQueue.drainCorrections(state.vault, body.dataset.correctionsUrl, csrf);
       if (!outcome.stopped) await loadConflicts();
       if (outcome.stopped === "session") return sessionOver();
@@ -390,7 +427,7 @@
 
   async function signOut(event) {
     const queue = (await state.vault.get("queue")) || [];
-    const waiting = queue.filter((visit) => visit.state === "waiting").length;
+    const waiting = queue.length;
     const form = event.target;
     if (waiting && form.dataset.confirmed !== "yes") {
       event.preventDefault();

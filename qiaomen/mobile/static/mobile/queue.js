@@ -113,7 +113,7 @@
   }
 
   async function drain(vault, url, csrf) {
-    const waiting = ((await vault.get("queue")) || []).filter((visit) => visit.state !== "refused");
+    const waiting = ((await vault.get("queue")) || []).filter((visit) => visit.state === "waiting");
     const outcome = { sent: 0, stopped: null, retryAfter: null };
     const changes = new Map();
     for (const visit of waiting) {
@@ -148,11 +148,52 @@
     return outcome;
   }
 
+  // Visits saved without signal whose note is to be cut into demands: now that there is signal,
+  // the server's split is kept with each of them for the worker to confirm; they are sent only
+  // after that (a demand becomes a ticket only when the worker has kept it).
+  async function splitPending(vault, url, csrf) {
+    const pending = ((await vault.get("queue")) || []).filter((visit) => visit.state === "to_split");
+    const found = new Map();
+    for (const visit of pending) {
+      const answer = await send(url, csrf, JSON.stringify({ text: visit.payload.notes }));
+      if (answer.result !== "sent") return answer.result;
+      found.set(visit.payload.client_uuid, answer.answer.demands);
+    }
+    await update(vault, (queue) =>
+      queue.map((visit) =>
+        found.has(visit.payload.client_uuid)
+          ? Object.assign({}, visit, { state: "to_confirm", candidates: found.get(visit.payload.client_uuid) })
+          : visit,
+      ),
+    );
+    return null;
+  }
+
+  // The worker's choice among a visit's candidates: the kept ones join its demands and it goes.
+  function confirm(vault, clientUuid, kept) {
+    return update(vault, (queue) =>
+      queue.map((visit) => {
+        if (visit.payload.client_uuid !== clientUuid) return visit;
+        const demands = kept.map((demand) => ({ text: demand.text, subcategory: demand.subcategory }));
+        const payload = Object.assign({}, visit.payload, { demands: visit.payload.demands.concat(demands) });
+        return Object.assign({}, visit, { payload: payload, state: "waiting", candidates: undefined });
+      }),
+    );
+  }
+
   // Exponential back-off after failures in a row, or the server's own Retry-After.
   function pauseSeconds(failures, retryAfter) {
     if (retryAfter) return retryAfter;
     return Math.min(LONGEST_PAUSE_S, FIRST_PAUSE_S * Math.pow(2, Math.max(0, failures - 1)));
   }
 
-  window.QiaomenQueue = { add: add, addCorrection: addCorrection, drain: drain, drainCorrections: drainCorrections, pauseSeconds: pauseSeconds };
+  window.QiaomenQueue = {
+    add: add,
+    addCorrection: addCorrection,
+    confirm: confirm,
+    drain: drain,
+    drainCorrections: drainCorrections,
+    pauseSeconds: pauseSeconds,
+    splitPending: splitPending,
+  };
 })();
