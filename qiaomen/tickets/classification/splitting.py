@@ -42,6 +42,9 @@ CHATTER = re.compile(
     r"已经?(?:打|叫|报|通知|联系|送|陪|让|疏散|拉|扑灭|围|把)|陪着|在路上|围了|赶过去|赶到|吓坏|吓得|没办法|服了|唉|哎"
 )
 CHATTER_CONFIDENCE = 0.7
+# Someone is well: said of the visit, never a demand, however sure the model is that a mood is
+# one (心情 leans to counselling). 心情不好 does not match.
+CHEERFUL = re.compile(r"心情(?:很|挺|还|特别|蛮|比较)?(?:好|不错)|精神(?:很|挺|还)?(?:好|不错)")
 # A clause the model is this unsure of joins the demand before it when that demand's sub-category
 # is among the clause's best guesses: it is more likely a detail of that demand than a new one.
 WEAK_CONFIDENCE = 0.5
@@ -108,7 +111,7 @@ class _Read:
             # for want of anything else (小伙子刚从厂里出来, 俺家老爷子九十了) is a remark on its
             # neighbour; its next best reading was tried and made more wrong demands than right.
             return True
-        if len(CJK.findall(text)) < MIN_CHARACTERS:
+        if len(CJK.findall(text)) < MIN_CHARACTERS or CHEERFUL.search(text):
             return True  # a remark
         return bool(CHATTER.search(text)) and confidence < CHATTER_CONFIDENCE
 
@@ -142,7 +145,7 @@ def note_split(text: str, *, taxonomy: dict[str, Subcategory] | None = None) -> 
     reads = [_read(text, clauses, number, subcategories, signals) for number in range(len(clauses))]
     groups: list[list[_Read]] = []
     for number, read in enumerate(reads):
-        if read.chatter:
+        if read.chatter or (groups and _aftermath(read, groups[-1])):
             continue
         if groups and read.joins(groups[-1]):
             groups[-1].append(read)
@@ -176,6 +179,13 @@ def _read(
             context = note[clauses[max(number - 1, 0)].start : clauses[min(number + 1, len(clauses) - 1)].end]
             model_alarm = suggest(context, taxonomy=subcategories).is_emergency
     return _Read(clause=clause, suggestion=suggestion, heard=heard, model_alarm=model_alarm)
+
+
+def _aftermath(read: _Read, group: list[_Read]) -> bool:
+    """A calm clause with chit-chat's words right after an emergency: what was already done about
+    it (已联系家属, 已经打了抢修电话) or a guess at it (好像是楼上), however sure the model is of
+    its own reading; the emergency's demand is enough."""
+    return not read.alarm and group[-1].alarm and bool(CHATTER.search(read.clause.text))
 
 
 def _unsure(read: _Read) -> bool:
