@@ -191,3 +191,20 @@ def test_the_cutting_finds_most_labelled_demands_and_few_that_are_not() -> None:
 @pytest.mark.django_db
 def test_a_note_that_asks_for_nothing_holds_no_demand(note: str) -> None:
     assert note_split(note) == []
+
+
+@pytest.mark.parametrize("aftermath", ["已经叫了物业电工", "好像是隔壁家的"])
+@pytest.mark.django_db
+def test_what_was_done_about_an_emergency_or_a_guess_at_it_starts_no_demand(aftermath: str) -> None:
+    # Alone, the model is sure of these (物业, 隔壁): right after an emergency they are a report on it.
+    gas, light = note_split(f"厨房里一股很冲的煤气味，{aftermath}，楼道灯也坏了好几天")
+    assert (gas.code, gas.priority, gas.span) == ("EMG-SAFE", "P1", "厨房里一股很冲的煤气味")
+    assert (light.code, light.span) == ("LIF-FAC", "楼道灯也坏了好几天")
+
+
+@pytest.mark.django_db
+def test_a_word_that_someone_is_well_is_no_demand_and_one_that_they_are_not_is() -> None:
+    (meal,) = note_split("大爷心情挺好，问能不能每天给他送一顿午饭")
+    assert (meal.code, meal.span) == ("LIF-MEAL", "问能不能每天给他送一顿午饭")
+    mood, meal = note_split("大爷心情不好，问能不能每天给他送一顿午饭")
+    assert (mood.code, mood.span, meal.code) == ("LIF-PSY", "大爷心情不好", "LIF-MEAL")
