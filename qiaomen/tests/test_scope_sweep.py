@@ -48,7 +48,15 @@ from qiaomen.participation.tests.activity_helpers import participation_records
 from qiaomen.participation.tests.budget_helpers import budget_records
 from qiaomen.participation.tests.menu_fixtures import make_entry, make_partner, make_point
 from qiaomen.participation.tests.volunteer_helpers import make_volunteers
-from qiaomen.registry.models import DataSource, FieldConflict, ImportBatch, ImportStatus, RightsKind
+from qiaomen.registry.models import (
+    CorrectionStatus,
+    DataSource,
+    FieldConflict,
+    ImportBatch,
+    ImportStatus,
+    PhoneCorrection,
+    RightsKind,
+)
 from qiaomen.testing import SmallStreet, sign_in
 from qiaomen.tests.sweep_routes import (  # the routes and their record kinds
     ALL_ROUTES,
@@ -153,6 +161,18 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
         incoming_source=health,
         batch=batch,
     )
+    # A correction from worker B's phone that met a newer file: waiting for review in grid B.
+    correction = PhoneCorrection.objects.create(
+        client_uuid=uuid.uuid4(),
+        person=person,
+        field="phone",
+        value="13900004444",
+        version_read=person.version,
+        made_by=s.users["worker_b"],
+        made_at=timezone.now(),
+        received_at=timezone.now(),
+        status=CorrectionStatus.CONFLICT,
+    )
     now = timezone.now()
     visit = Visit.objects.create(
         client_uuid=uuid.uuid4(),
@@ -230,6 +250,7 @@ def grid_b(small_street: SmallStreet, settings: Settings, tmp_path: Path) -> Gri
             "community": s.community_2,
             "import_batch": batch,
             "conflict": conflict,
+            "phone_correction": correction,
             "verification": verification,
             "pause": pause,
             "incident": incident,
