@@ -191,7 +191,12 @@ def test_a_note_with_three_demands_becomes_the_two_the_worker_keeps(
         expect(rows.nth(1)).to_contain_text("P")
         rows.nth(1).get_by_role("button", name="删除").click()
         expect(rows).to_have_count(2)
+        # Saved without signal, so that the visit is seen waiting before it is seen sent.
+        page.context.set_offline(True)
         page.get_by_role("button", name="保存走访").click()
+        expect(page.locator("#sync-status")).to_contain_text("1 条走访待上传")
+        page.context.set_offline(False)
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
         page.wait_for_function(f"() => ({READ_QUEUE})().then((queue) => Array.isArray(queue) && queue.length === 0)")
     assert not trouble, trouble
     visit = Visit.objects.get(household=small_street.household_a)
