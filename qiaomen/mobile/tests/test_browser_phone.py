@@ -7,6 +7,7 @@ wipes the phone's store. Any console error, failed request or CSP violation fail
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +56,20 @@ def _phone(street: SmallStreet) -> dict[str, object]:
     }
 
 
+def _queue_empties(page: Page, seconds: float = 15) -> None:
+    """Polled from here: wait_for_function takes the promise the vault's read returns for a true
+    answer and would not wait at all."""
+    deadline = time.monotonic() + seconds
+    while (queue := page.evaluate(READ_QUEUE)) != []:
+        assert time.monotonic() < deadline, f"still waiting on the phone: {queue}"
+        page.wait_for_timeout(100)
+
+
 def _app_ready(page: Page) -> None:
+    """The list drawn and the first sync over (going offline in the middle of it would log the
+    browser's own network error for a request the app then simply tries again)."""
     expect(page.locator("body[data-ready='true']")).to_have_count(1)
+    expect(page.locator("body[data-syncing='false']")).to_have_count(1)
 
 
 def _record(page: Page, address: str, outcome: str, demand: str = "", photo: FilePayload | None = None) -> None:
@@ -197,7 +210,7 @@ def test_a_note_with_three_demands_becomes_the_two_the_worker_keeps(
         expect(page.locator("#sync-status")).to_contain_text("1 条走访待上传")
         page.context.set_offline(False)
         page.evaluate("() => window.dispatchEvent(new Event('online'))")
-        page.wait_for_function(f"() => ({READ_QUEUE})().then((queue) => Array.isArray(queue) && queue.length === 0)")
+        _queue_empties(page)
     assert not trouble, trouble
     visit = Visit.objects.get(household=small_street.household_a)
     tickets = Ticket.objects.filter(pk__in=Demand.objects.filter(visit=visit).values("ticket"))
@@ -226,7 +239,7 @@ def test_a_note_saved_without_signal_is_split_at_sync_and_sent_after_the_worker_
         expect(found).to_have_count(3)
         found.filter(has_text="高龄补贴").get_by_role("checkbox").uncheck()
         page.get_by_role("button", name="确认并上传").click()
-        page.wait_for_function(f"() => ({READ_QUEUE})().then((queue) => Array.isArray(queue) && queue.length === 0)")
+        _queue_empties(page)
     assert not trouble, trouble
     visit = Visit.objects.get(household=small_street.household_a)
     tickets = Ticket.objects.filter(pk__in=Demand.objects.filter(visit=visit).values("ticket"))

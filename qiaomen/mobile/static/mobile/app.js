@@ -6,7 +6,7 @@
   const body = document.body;
   const T = JSON.parse(document.getElementById("phone-messages").textContent);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const state = { vault: null, pkg: null, household: null, position: null, failures: 0, timer: null, syncing: false };
+  const state = { vault: null, pkg: null, household: null, position: null, failures: 0, timer: null, syncing: false, again: false };
   const $ = (id) => document.getElementById(id);
   const LONG_SIDE = 1600;
   const MAX_PHOTOS = 6; // as the server allows (visits.photos.MAX_PHOTOS_PER_VISIT)
@@ -90,6 +90,8 @@
 
   function renderQueue(queue) {
     const list = $("queue");
+    // A confirmation the worker is in the middle of survives the redraw, ticks and all.
+    const open = new Map(Array.from(list.querySelectorAll(".confirm-demands")).map((form) => [form.dataset.visit, form]));
     list.replaceChildren();
     for (const visit of queue) {
       const unsent = (visit.photos || []).filter((photo) => !photo.sent).length;
@@ -97,7 +99,7 @@
       const item = element("li", text, "queued " + visit.state);
       if (visit.state === "refused") item.append(element("p", fill(T.refused_by_server, { reason: visit.reason }), "error"));
       if (visit.state === "to_split") item.append(element("p", T.split_at_sync, "hint"));
-      if (visit.state === "to_confirm") item.append(confirmForm(visit));
+      if (visit.state === "to_confirm") item.append(open.get(visit.payload.client_uuid) || confirmForm(visit));
       list.append(item);
     }
     const waiting = queue.filter((visit) => visit.state !== "refused").length;
@@ -111,6 +113,7 @@
   // The demands found in a note at sync, each with a box the worker unticks to drop it.
   function confirmForm(visit) {
     const box = element("div", undefined, "confirm-demands");
+    box.dataset.visit = visit.payload.client_uuid;
     box.append(element("p", visit.candidates.length ? T.confirm_found : T.split_none, "hint"));
     const boxes = visit.candidates.map((demand) => {
       const label = element("label", " " + demand.text + " · " + demand.subcategory_name + " · " + demand.priority);
@@ -401,8 +404,19 @@
   }
 
   async function sync() {
-    if (state.syncing || !navigator.onLine) return refresh();
+    if (!navigator.onLine) {
+      if (!state.syncing) body.dataset.syncing = "false"; // nothing can be sent: settled
+      return refresh();
+    }
+    if (state.syncing) {
+      // A visit saved or confirmed while a sync is sending: one more round right after it, not
+      // a minute later with the timer.
+      state.again = true;
+      return refresh();
+    }
     state.syncing = true;
+    state.again = false;
+    body.dataset.syncing = "true"; // for the tests, and a style hook
     clearTimeout(state.timer);
     try {
       const split = await QiaomenQueue.splitPending(state.vault, body.dataset.splitUrl, csrf);
@@ -423,6 +437,8 @@
       state.syncing = false;
     }
     await refresh();
+    if (state.again) return sync();
+    body.dataset.syncing = "false";
   }
 
   async function signOut(event) {
