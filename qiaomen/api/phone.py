@@ -30,11 +30,11 @@ from qiaomen.tickets.classification.splitting import note_split
 from qiaomen.tickets.models import OPEN_STATUSES
 from qiaomen.tickets.selectors import tickets_for_user
 from qiaomen.visits.models import VisitType
-from qiaomen.visits.selectors import Tier, work_list
+from qiaomen.visits.selectors import Tier
+from qiaomen.visits.week_ahead import work_list_ahead
 
 # A worker's grid holds 300-500 households; the phone takes the whole list in one answer.
 PACKAGE_LIMIT = 600
-WEEK = dt.timedelta(days=7)
 # The door-knocking round's own type (the API's default); its questionnaire goes to the phone.
 VISIT_TYPE = "routine"
 
@@ -135,15 +135,10 @@ def phone_split(request: HttpRequest, payload: NoteIn) -> dict[str, Any]:
 def phone_package(request: HttpRequest) -> dict[str, Any]:
     """The caller's work list with a card per household, for the phone app to keep offline."""
     user = api_user_with(request, Capability.RECORD_VISITS)
-    households_here = households_for_user(user)
     now = timezone.now()
-    due_now = work_list(households_here, now=now).items
-    # The week ahead too, for days without signal: those that fall due by then come after the
-    # ones due now, in the walking order of that later list.
-    listed = {item.household.pk for item in due_now}
-    later = [item for item in work_list(households_here, now=now + WEEK).items if item.household.pk not in listed]
-    items = (due_now + later)[:PACKAGE_LIMIT]
-    later_ids = {item.household.pk for item in later}
+    ahead = work_list_ahead(households_for_user(user), now=now)[:PACKAGE_LIMIT]
+    items = [entry.due for entry in ahead]
+    later_ids = {entry.due.household.pk for entry in ahead if entry.later}
     ids = [item.household.pk for item in items]
     views = {view.household.pk: view for view in household_views(user, household_search(user).filter(pk__in=ids))}
     open_tickets = Counter(
