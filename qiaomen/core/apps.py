@@ -8,3 +8,10 @@ class CoreConfig(AppConfig):
     name = "qiaomen.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from qiaomen.core.cache_table import cache_table_create
+
+        post_migrate.connect(cache_table_create, sender=self, dispatch_uid="qiaomen.core.cache_table")
