@@ -8,7 +8,7 @@ WORKERS ?= 3
 DEMO_HOUSEHOLDS ?= 3000
 DEMO_MONTHS ?= 12
 
-.PHONY: install run test lint typecheck imports file-length messages
+.PHONY: install run test bench lint typecheck imports file-length messages
 
 install: $(VENV)/.installed node_modules/.installed messages
 
@@ -85,3 +85,8 @@ imports: install
 
 file-length: install
 	$(FILE_LENGTH)
+
+# The street-size benchmarks (a few minutes on 2 cores), then one table: each figure beside its
+# ceiling measured in the same run, the ratio and the goal. Run it on an idle machine.
+bench: install
+	$(PY) bench/street.py

@@ -106,8 +106,11 @@ def street_seed(workdir: Path, *, households: int, seed: int, months: int = 0) -
 def django_setup(workdir: Path, *, environment: dict[str, str] | None = None) -> None:
     """Load Django in this process against the folder's database (`environment` adds to or
     overrides bench_environment, e.g. a PostgreSQL DATABASE_URL)."""
+    # Read before clearing: bench_environment starts from the caller's environment (PATH, and the
+    # figures file of bench/street.py), less the keys.
+    wanted = {**bench_environment(workdir), **(environment or {})}
     os.environ.clear()
-    os.environ.update({**bench_environment(workdir), **(environment or {})})
+    os.environ.update(wanted)
     os.environ["DJANGO_SETTINGS_MODULE"] = "qiaomen.settings"
     sys.path.insert(0, str(ROOT))
     import django

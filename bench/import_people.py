@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from common import bench_folder, django_setup, machine, manage, street_seed
+from figures import Figure, figure_record
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国玉红梅志海燕文"
@@ -41,6 +42,10 @@ HEADER = [
 # Not a region the demo seed uses, so that every row of the first file is a new person.
 REGION = "650102"
 PEOPLE_PER_HOUSEHOLD = 2.5
+# Issue 17's goals for the import, beside calamine's read rate of the same file in the same run.
+AIM_SHARE = 0.25
+FLOOR_ROWS_PER_SECOND = 20_000
+PEAK_CEILING_MB = 300.0
 
 
 def python_speed() -> float:
@@ -170,6 +175,30 @@ def main() -> None:
             )
             print(f"    {run.output.strip().splitlines()[-1]}")
             if path == first:
+                calamine_rate = options.rows / calamine_seconds
+                figure_record(
+                    Figure(
+                        work=f"import {options.rows:,} people x {len(HEADER)} columns",
+                        value=rate,
+                        unit="rows/s",
+                        ceiling=calamine_rate,
+                        ceiling_label="python-calamine reading the file",
+                        goal=f">= {AIM_SHARE:.0%} of ceiling and >= {FLOOR_ROWS_PER_SECOND:,} rows/s",
+                        met=rate >= AIM_SHARE * calamine_rate and rate >= FLOOR_ROWS_PER_SECOND,
+                    )
+                )
+                figure_record(
+                    Figure(
+                        work="import peak memory",
+                        value=run.peak_mb,
+                        unit="MB",
+                        ceiling=PEAK_CEILING_MB,
+                        ceiling_label="the issue's limit",
+                        goal=f"< {PEAK_CEILING_MB:.0f} MB",
+                        met=run.peak_mb < PEAK_CEILING_MB,
+                        higher_is_better=False,
+                    )
+                )
                 print(
                     f"    {run.seconds / openpyxl_seconds:.1f}× the time openpyxl takes to read the file, "
                     f"{run.seconds / calamine_seconds:.1f}× calamine's"
