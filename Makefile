@@ -8,7 +8,7 @@ WORKERS ?= 3
 DEMO_HOUSEHOLDS ?= 3000
 DEMO_MONTHS ?= 12
 
-.PHONY: install run test bench lint typecheck imports file-length messages
+.PHONY: install run test bench bench-city lint typecheck imports file-length messages
 
 install: $(VENV)/.installed node_modules/.installed messages
 
@@ -90,3 +90,10 @@ file-length: install
 # ceiling measured in the same run, the ratio and the goal. Run it on an idle machine.
 bench: install
 	$(PY) bench/street.py
+
+# The same pages on PostgreSQL at growing street sizes (each built once in bulk and kept), then one
+# table of each page's p95 per size, its growth from size to size and its ceiling. SIZES="70000,250000"
+# by default; a bigger size takes longer to build (about 3 minutes per 70,000 households here).
+SIZES ?= 70000,250000
+bench-city: install
+	$(PY) bench/city.py --sizes $(SIZES)

@@ -23,7 +23,7 @@ from figures import FIGURES_ENV, Figure, figures_read
 
 # The street-size benchmarks, a few minutes in all on a 2-core machine; the city sizes on
 # PostgreSQL are bench/command_centre.py's and tickets_figures.py's own, longer runs.
-BENCHMARKS = ("visits_post", "import_people", "visits_worklist", "registry_read")
+BENCHMARKS = ("visits_post", "import_people", "visits_worklist", "registry_read", "tickets_accept")
 
 
 def main() -> None:

@@ -33,12 +33,18 @@ from common import (
     street_seed,
     threads_run,
 )
+from figures import Figure, figure_record
 
 SEED_HOUSEHOLDS = 500
+
+# Issue 17: the sweep of 200,000 overdue tickets, in the table of `make bench`.
+SWEEP_CEILING_SECONDS = 30.0
 
 
 def prepare_accepts(tickets: int, clients: int) -> tuple[list[int], list[str]]:
     """Routed tickets of 民政 and one Bearer token per handler of 民政."""
+    from django.test import RequestFactory
+
     from qiaomen.accounts.models import Department, User
     from qiaomen.accounts.roles import Role
     from qiaomen.accounts.services import api_token_issue
@@ -53,7 +59,9 @@ def prepare_accepts(tickets: int, clients: int) -> tuple[list[int], list[str]]:
         user = User.objects.create_user(
             username=f"bench_mz{n}", password=password, role=Role.DEPARTMENT_HANDLER, department=department
         )
-        tokens.append(api_token_issue(username=user.username, password=password, request=None)[0])
+        # A request as the token endpoint has one: the login lock-out counts failures by address.
+        request = RequestFactory().post("/api/v1/auth/token", REMOTE_ADDR="127.0.0.1")
+        tokens.append(api_token_issue(username=user.username, password=password, request=request)[0])
     meals = Subcategory.objects.get(code="LIF-MEAL")
     households = list(Household.objects.select_related("building")[:tickets])
     ids = [
@@ -106,10 +114,19 @@ def write_overdue_tickets(count: int) -> dt.datetime:
     grids = list(Grid.objects.values_list("pk", flat=True))
     writer = BulkInsert(
         Ticket,
-        varying=("grid_id", "subcategory_id", "department_id", "priority"),
+        # Encrypted values are sealed to their row: given per row, never as constants.
+        varying=(
+            "grid_id",
+            "subcategory_id",
+            "department_id",
+            "priority",
+            "description",
+            "resolution_note",
+            "suggestion",
+            "callback_phone",
+        ),
         constants={
             "channel": Channel.STAFF,
-            "description": "压测工单",
             "status": Status.ROUTED,
             "created_at": created,
             "routed_at": created,
@@ -127,6 +144,10 @@ def write_overdue_tickets(count: int) -> dt.datetime:
                     "subcategory_id": subcategory.pk,
                     "department_id": subcategory.department_id,
                     "priority": subcategory.default_priority,
+                    "description": "压测工单",
+                    "resolution_note": "",
+                    "suggestion": {},
+                    "callback_phone": "",
                 }
             )
             if len(writer.queued) >= 5000:
@@ -173,6 +194,18 @@ def main() -> None:
             f"escalation sweep over {options.sweep_tickets:,} open tickets past their deadline (SQLite): "
             f"{swept:.1f} s, {result.escalated:,} escalated ({result.escalated / swept:,.0f}/s); "
             f"writing them took {written:.1f} s"
+        )
+        figure_record(
+            Figure(
+                work=f"escalation sweep of {options.sweep_tickets:,} overdue tickets",
+                value=swept,
+                unit="s",
+                ceiling=SWEEP_CEILING_SECONDS,
+                ceiling_label="the issue's limit",
+                goal=f"< {SWEEP_CEILING_SECONDS:.0f} s, each ticket once",
+                met=swept < SWEEP_CEILING_SECONDS and result.escalated == options.sweep_tickets,
+                higher_is_better=False,
+            )
         )
 
 
