@@ -12,8 +12,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -26,6 +24,7 @@ from qiaomen.api.auth import api_user_with
 from qiaomen.api.errors import responses
 from qiaomen.api.paging import Offset
 from qiaomen.api.schema_rules import NOT_BLANK, PERIOD_LABEL, codes_in_list, codes_of, position_both_or_neither
+from qiaomen.api.visit_answers import visit_answer, visit_answer_just_recorded, visits_with_details
 from qiaomen.core.errors import InvalidInput
 from qiaomen.registry.selectors import household_for_user, households_for_user
 from qiaomen.tickets.selectors import active_subcategories
@@ -33,10 +32,8 @@ from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
 from qiaomen.visits.coverage import TARGET_OVERALL, TARGET_SPECIAL, CoverageRow, coverage_report
 from qiaomen.visits.models import (
     ContactMode,
-    Demand,
     Outcome,
     PolicyTopic,
-    VerificationRequest,
     Visit,
     VisitPhoto,
     VisitType,
@@ -258,48 +255,6 @@ router = Router(tags=["visits"])
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _with_details(visits: QuerySet[Visit]) -> QuerySet[Visit]:
-    """Everything a visit's answer shows, in a fixed number of queries whatever the page size."""
-    demands = Demand.objects.annotate(ticket_pk=F("ticket__id")).order_by("pk")
-    photos = VisitPhoto.objects.filter(visit=OuterRef("pk")).values("visit").annotate(n=Count("pk")).values("n")
-    return visits.annotate(
-        verification_queued=Exists(VerificationRequest.objects.filter(visit=OuterRef("pk"))),
-        photos_received=Coalesce(Subquery(photos), 0),
-    ).prefetch_related("policies", Prefetch("demands", queryset=demands))
-
-
-def _visit(visit: Visit) -> dict[str, Any]:
-    """A visit as stored, in a fixed order: a resent visit is answered byte for byte alike."""
-    return {
-        "id": visit.pk,
-        "client_uuid": visit.client_uuid,
-        "household_id": visit.household_id,
-        "visited_at": visit.visited_at,
-        "received_at": visit.received_at,
-        "outcome": visit.outcome,
-        "contact_mode": visit.contact_mode,
-        "distance_m": visit.distance_m,
-        "accuracy_m": visit.accuracy_m,
-        "far_from_building": visit.far_from_building,
-        "policies": sorted(policy.code for policy in visit.policies.all()),
-        # PostgreSQL's jsonb reorders keys; sorting makes the answer the same on either database.
-        "answers": dict(sorted(visit.answers.items())),
-        "demands": [
-            {
-                "id": demand.pk,
-                "text": demand.text,
-                "resolved_on_spot": demand.resolved_on_spot,
-                "ticket_id": demand.ticket_pk,  # type: ignore[attr-defined]
-            }
-            for demand in visit.demands.all()
-        ],
-        "verification_queued": visit.verification_queued,  # type: ignore[attr-defined]
-        "photos_expected": visit.photos_expected,
-        "photos_received": visit.photos_received,  # type: ignore[attr-defined]
-        "complete": visit.photos_received >= visit.photos_expected,  # type: ignore[attr-defined]
-    }
-
-
 def _work_item(item: DueHousehold) -> dict[str, Any]:
     household = item.household
     building = household.building
@@ -342,7 +297,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[dict[str, Any
     another worker answers 409."""
     user = api_user_with(request, Capability.RECORD_VISITS)
     household = household_for_user(user, payload.household_id)
-    visit, _ = visit_record_with_tickets(
+    visit, created = visit_record_with_tickets(
         worker=user,
         household=household,
         client_uuid=payload.client_uuid,
@@ -361,7 +316,9 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[dict[str, Any
         accuracy_m=payload.accuracy_m,
         request=request,
     )
-    return Status(201, _visit(_with_details(Visit.objects.filter(pk=visit.pk)).get()))
+    if created and not payload.demands:
+        return Status(201, visit_answer_just_recorded(visit, payload.policies))
+    return Status(201, visit_answer(visits_with_details(Visit.objects.filter(pk=visit.pk)).get()))
 
 
 @router.get("/visits", response=responses(VisitPageOut, 401, 403, 404, 422), url_name="visits")
@@ -373,8 +330,8 @@ def visit_list(request: HttpRequest, filters: Query[VisitFilters]) -> dict[str, 
     if filters.household_id is not None:
         visits = visits.filter(household=household_for_user(user, filters.household_id))
     visits = visits.order_by("-visited_at", "-pk")
-    page = _with_details(visits)[filters.offset : filters.offset + filters.limit]
-    return {"items": [_visit(visit) for visit in page], "count": visits.count()}
+    page = visits_with_details(visits)[filters.offset : filters.offset + filters.limit]
+    return {"items": [visit_answer(visit) for visit in page], "count": visits.count()}
 
 
 @router.post(

@@ -43,7 +43,8 @@ def visit_record_with_tickets(
     subcategories = [demand_subcategory(demand) for demand in cleaned]
     with transaction.atomic():
         recorded, created = visit_record(worker=worker, household=household, demands=cleaned, request=request, **visit)
-        if created:
+        # Most visits raise no demand with a sub-category: nothing to read back for them.
+        if created and any(subcategory is not None for subcategory in subcategories):
             for demand, subcategory in zip(recorded.demands.order_by("pk"), subcategories, strict=True):
                 if subcategory is not None:
                     demand_ticket_create(demand=demand, subcategory=subcategory, worker=worker, request=request)
