@@ -15,6 +15,7 @@ from qiaomen.core.workdays import WorkdayCalendar
 from qiaomen.tickets.deadlines import Deadlines, ticket_deadlines
 from qiaomen.tickets.models import (
     OPEN_STATUSES,
+    PENDING_Q,
     Notification,
     SpotCheck,
     SpotCheckResult,
@@ -101,11 +102,7 @@ def workday_calendar() -> WorkdayCalendar:
 def ticket_inbox(user: User, *, now: dt.datetime) -> QuerySet[Ticket]:
     """The user's open tickets and the resolved ones waiting for the grid worker's confirmation,
     in an inbox's order (tickets_by_deadline: overdue first, then by the next deadline)."""
-    tickets = (
-        tickets_for_user(user)
-        .filter(Q(status__in=OPEN_STATUSES) | Q(status=Status.RESOLVED, worker_confirmed_at__isnull=True))
-        .select_related("subcategory", "department", "grid")
-    )
+    tickets = tickets_for_user(user).filter(PENDING_Q).select_related("subcategory", "department", "grid")
     return tickets_by_deadline(tickets, now=now)
 
 
