@@ -221,6 +221,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+# Addresses of our own reverse proxies (deploy/nginx.conf), e.g. 10.0.0.5: from them, and only from
+# them, X-Forwarded-For names the client (core.audit.client_ip), so that lock-outs, rate limits and
+# the audit log see each resident's or worker's address, not the proxy's one for everybody.
+# deploy/gunicorn.conf.py gives gunicorn the same list.
+TRUSTED_PROXIES = env_list("QIAOMEN_TRUSTED_PROXIES", [])
 
 # --- backups (SECURITY 33): the nightly job writes here and keeps the newest BACKUP_KEEP -------
 BACKUP_DIR = Path(env_str("QIAOMEN_BACKUP_DIR", str(VAR_DIR / "backups")))
