@@ -99,7 +99,7 @@ def fresh_city(var_dir: Path) -> Iterator[City]:
     """A new PostgreSQL database, migrated, dropped at the end; the environment of its processes:
     one secret key, one pair of data keys, one upload folder."""
     (var_dir / "static").mkdir(parents=True, exist_ok=True)
-    name = f"qiaomen_city_{secrets.token_hex(4)}"
+    name = f"qiaomen_citytest_{secrets.token_hex(4)}"
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     database_url = f"{PG_SERVER}/{name}"
