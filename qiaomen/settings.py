@@ -176,6 +176,14 @@ PASSWORD_MAX_AGE_DAYS = env_int("QIAOMEN_PASSWORD_MAX_AGE_DAYS", 0)  # 0: passwo
 SESSION_IDLE_SECONDS = env_int("QIAOMEN_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_ABSOLUTE_SECONDS = env_int("QIAOMEN_SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# Sessions live in the database, which every server process shares. With Redis (a city, several app
+# servers) they are also kept in the shared cache, so a request reads its session from Redis instead
+# of PostgreSQL: `cached_db`, not `cache`, because the database copy survives a Redis restart (Redis
+# runs without persistence) and is the list `user_end_sessions` searches to end every session of a
+# disabled user; a session only in the cache could not be found.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if env_str("REDIS_URL") else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 API_TOKEN_HOURS = env_int("QIAOMEN_API_TOKEN_HOURS", 12)
@@ -213,6 +221,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+# Addresses of our own reverse proxies (deploy/nginx.conf), e.g. 10.0.0.5: from them, and only from
+# them, X-Forwarded-For names the client (core.audit.client_ip), so that lock-outs, rate limits and
+# the audit log see each resident's or worker's address, not the proxy's one for everybody.
+# deploy/gunicorn.conf.py gives gunicorn the same list.
+TRUSTED_PROXIES = env_list("QIAOMEN_TRUSTED_PROXIES", [])
 
 # --- backups (SECURITY 33): the nightly job writes here and keeps the newest BACKUP_KEEP -------
 BACKUP_DIR = Path(env_str("QIAOMEN_BACKUP_DIR", str(VAR_DIR / "backups")))
@@ -248,7 +261,9 @@ TICKET_P1_ESCALATE_MINUTES = env_int("QIAOMEN_TICKET_P1_ESCALATE_MINUTES", 30)
 POINTS_EXPIRE_DAYS = env_int("QIAOMEN_POINTS_EXPIRE_DAYS", 2 * 365)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-UPLOAD_DIR = VAR_DIR / "uploads"
+# Visit photos, ticket photos, receipts and imports in progress. Several app servers point this at
+# one shared folder (an NFS mount, say): a photo uploaded through one server is read through another.
+UPLOAD_DIR = Path(env_str("QIAOMEN_UPLOAD_DIR", str(VAR_DIR / "uploads")))
 # The trained demand classifier (versioned .npz files, no pickle), written by train_classifier.
 CLASSIFIER_DIR = Path(env_str("QIAOMEN_CLASSIFIER_DIR", str(VAR_DIR / "classifier")))
 # Below this confidence a resident's demand waits in the review queue for a person to classify.

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -31,9 +33,31 @@ _PG_CHAIN_LOCK = 0x51A0_A0D1
 
 
 def client_ip(request: HttpRequest | None) -> str:
+    """The address of whoever sent the request: the one audited, locked out and rate-limited.
+
+    Behind a proxy (deploy/nginx.conf) every request comes from the proxy's address. Only when it
+    comes from one of settings.TRUSTED_PROXIES is X-Forwarded-For believed, read from the right:
+    the first address there that is not a trusted proxy is the one our proxy saw connect. Anything
+    to its left was written by the client and could be anything.
+    """
     if request is None:
         return ""
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    trusted = set(settings.TRUSTED_PROXIES)
+    if remote in trusted:
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+        for address in (part.strip() for part in reversed(forwarded)):
+            if address not in trusted:
+                return address[:64] if _is_ip(address) else remote[:64]
+    return remote[:64]
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _row_hash(prev_hash: str, fields: dict[str, Any]) -> str:

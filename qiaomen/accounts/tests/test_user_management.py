@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from qiaomen.accounts.models import ApiToken
 from qiaomen.accounts.roles import Role
@@ -60,7 +61,15 @@ def test_weak_passwords_are_refused(small_street: SmallStreet, password: str) ->
         user_create(by=small_street.users["street_admin"], username="w", password=password, role=Role.GRID_WORKER)
 
 
-def test_security_10_disabling_a_user_ends_their_browser_session_and_tokens_at_once(small_street: SmallStreet) -> None:
+@pytest.mark.parametrize(
+    "engine",
+    # cached_db: the engine of several servers on Redis (settings); here on the database cache.
+    ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"],
+)
+def test_security_10_disabling_a_user_ends_their_browser_session_and_tokens_at_once(
+    small_street: SmallStreet, settings: Settings, engine: str
+) -> None:
+    settings.SESSION_ENGINE = engine
     worker = small_street.users["worker_a"]
     browser = Client()
     browser.force_login(worker)
