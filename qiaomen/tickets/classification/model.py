@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from sklearn.svm import LinearSVC
 
 from qiaomen.tickets.classification.features import document_frequencies, idf_weight, ngrams, prepared, weighted
 from qiaomen.tickets.classification.lexicon import DEFAULT_LEXICON, LEXICON_WEIGHT, Lexicon, hits, merged
@@ -117,6 +115,12 @@ class TextModel:
                     rows.append(row)
                     columns.append(len(vocabulary) + k)
                     values.append(LEXICON_WEIGHT)
+        # Imported here, not at the top: scikit-learn (with the SciPy and pandas it loads) adds about
+        # 100 MB to a process, and only training needs it. A server that loads a saved model, or a
+        # command that never classifies (an import of 100,000 people), never pays for it.
+        from scipy.sparse import csr_matrix
+        from sklearn.svm import LinearSVC
+
         matrix = csr_matrix((values, (rows, columns)), shape=(len(texts), len(vocabulary) + len(words)))
         labels = [example.code for example in examples]
         weights = np.array([example.weight for example in examples])
