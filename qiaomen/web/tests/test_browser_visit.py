@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 DEMAND = "老人想申请助餐服务"
+OUTBOX_KEYS = "Object.keys(window.localStorage).filter((k) => k.startsWith('qiaomen.visit-outbox')).length"
 
 pytestmark = pytest.mark.browser
 
@@ -179,10 +181,13 @@ def _record_visit_in_browser(page: Page, base: str, new_visit_url: str) -> None:
     expect(page.get_by_text("本网格目前没有待走访的住户。")).to_be_visible()
     # The outbox copy kept in case the request got lost is gone once the page recorded the visit
     # (visits.js clears it on load, after the page is already visible: wait for it, 5 s at most).
-    page.wait_for_function(
-        "Object.keys(window.localStorage).filter((k) => k.startsWith('qiaomen.visit-outbox')).length === 0",
-        timeout=5000,
-    )
+    # Polled from here: wait_for_function runs a string predicate through eval in the page, which
+    # the page's CSP (no 'unsafe-eval') refuses (seen failing in CI on a slow run); page.evaluate
+    # goes through the browser's protocol, which the CSP does not govern.
+    deadline = time.monotonic() + 5
+    while (left := page.evaluate(OUTBOX_KEYS)) != 0:
+        assert time.monotonic() < deadline, f"{left} visit(s) still in the outbox"
+        page.wait_for_timeout(100)
 
 
 def _assert_recorded(street: SmallStreet) -> None:
