@@ -9,10 +9,8 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from qiaomen.visits.models import Demand, Outcome, VerificationRequest, Visit, VisitPhoto
-
-# Only these outcomes send the household to be verified (visits.recording._verifications_open).
-DOUBTFUL = (Outcome.MOVED_OUT, Outcome.MISMATCH)
+from qiaomen.visits.models import Demand, VerificationRequest, Visit, VisitPhoto
+from qiaomen.visits.recording import DOUBTFUL_OUTCOMES
 
 
 def visits_with_details(visits: QuerySet[Visit]) -> QuerySet[Visit]:
@@ -50,11 +48,13 @@ def visit_answer_just_recorded(visit: Visit, policy_codes: list[str]) -> dict[st
     of recording a visit (bench/visits_post.py). The answer is the one a resend gets from the
     stored visit, byte for byte (test_visits.py holds both to it): the policies are the codes
     sent, each once; no photo can have arrived yet; times as the database gives them back."""
+    # Only a doubtful outcome can have opened a verification: the others need no look.
+    queued = visit.outcome in DOUBTFUL_OUTCOMES and VerificationRequest.objects.filter(visit=visit).exists()
     return _visit_answer(
         visit,
         policies=list(set(policy_codes)),
         demands=[],
-        verification_queued=visit.outcome in DOUBTFUL and VerificationRequest.objects.filter(visit=visit).exists(),
+        verification_queued=queued,
         photos_received=0,
     )
 

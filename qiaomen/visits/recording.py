@@ -54,6 +54,8 @@ MAX_DEMANDS = 20
 MAX_DEMAND_TEXT = 1000
 # What one batch may carry: a worker's day is 20-40 visits; a week offline stays under this.
 MAX_BATCH = 200
+# Outcomes that send the household to community staff to verify (_verifications_open).
+DOUBTFUL_OUTCOMES = (Outcome.MOVED_OUT, Outcome.MISMATCH)
 # The registry source a visit that met the household verifies it as (a row the migrations make).
 VISIT_SOURCE = "visit"
 
@@ -386,7 +388,7 @@ def _households_verified(visits: list[Visit]) -> None:
 def _verifications_open(visits: list[Visit]) -> None:
     """Moved out or a mismatch sends the household to community staff to verify, once: no second
     request while one is open."""
-    doubtful = [visit for visit in visits if visit.outcome in (Outcome.MOVED_OUT, Outcome.MISMATCH)]
+    doubtful = [visit for visit in visits if visit.outcome in DOUBTFUL_OUTCOMES]
     if not doubtful:
         return
     open_already = set(

@@ -34,8 +34,9 @@ from qiaomen.tickets.classification import ranked_codes
 from qiaomen.tickets.models import Ticket
 from qiaomen.tickets.selectors import active_subcategories
 from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
-from qiaomen.visits.models import ContactMode, Outcome, VerificationStatus, Visit
+from qiaomen.visits.models import ContactMode, VerificationStatus, Visit
 from qiaomen.visits.photos import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_VISIT, visit_photos_add
+from qiaomen.visits.recording import DOUBTFUL_OUTCOMES
 from qiaomen.visits.selectors import (
     DueHousehold,
     Tier,
@@ -181,7 +182,7 @@ def _recorded_message(visit: Visit, created: bool) -> str:
             )
             % {"count": demands, "tickets": tickets}
         )
-    if visit.outcome in (Outcome.MOVED_OUT, Outcome.MISMATCH):
+    if visit.outcome in DOUBTFUL_OUTCOMES:
         parts.append(gettext("Community staff will verify the household."))
     return sentences(parts)
 
