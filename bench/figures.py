@@ -31,6 +31,14 @@ class Figure:
         return self.value / self.ceiling if self.ceiling else 0.0
 
 
+def under_limit(work: str, value: float, unit: str, limit: float, *, met: bool = True, note: str = "") -> Figure:
+    """A figure that must stay under the issue's limit (a p95, seconds, megabytes); `met` False
+    when something else failed it too (answers that were not 200, rows escalated twice)."""
+    label = "the issue's limit" + (f"; {note}" if note else "")
+    goal = f"< {limit:,.0f} {unit.split()[0]}"
+    return Figure(work, value, unit, limit, label, goal, met=met and value < limit, higher_is_better=False)
+
+
 def figure_record(figure: Figure) -> None:
     path = os.environ.get(FIGURES_ENV)
     if not path:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from common import bench_folder, django_setup, machine, manage, street_seed
-from figures import Figure, figure_record
+from figures import Figure, figure_record, under_limit
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国玉红梅志海燕文"
@@ -187,18 +187,7 @@ def main() -> None:
                         met=rate >= AIM_SHARE * calamine_rate and rate >= FLOOR_ROWS_PER_SECOND,
                     )
                 )
-                figure_record(
-                    Figure(
-                        work="import peak memory",
-                        value=run.peak_mb,
-                        unit="MB",
-                        ceiling=PEAK_CEILING_MB,
-                        ceiling_label="the issue's limit",
-                        goal=f"< {PEAK_CEILING_MB:.0f} MB",
-                        met=run.peak_mb < PEAK_CEILING_MB,
-                        higher_is_better=False,
-                    )
-                )
+                figure_record(under_limit("import peak memory", run.peak_mb, "MB", PEAK_CEILING_MB))
                 print(
                     f"    {run.seconds / openpyxl_seconds:.1f}× the time openpyxl takes to read the file, "
                     f"{run.seconds / calamine_seconds:.1f}× calamine's"
