@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -41,6 +42,7 @@ from qiaomen.registry.importing.lookups import RegistryLookups
 from qiaomen.registry.importing.merge import COUNT_KEYS, PersonMerge
 from qiaomen.registry.importing.problems import Problem, reasons_by_row
 from qiaomen.registry.importing.rejects import rejects_default_path, rejects_write
+from qiaomen.registry.importing.repeats import RepeatWatch, repeat_problems, repeats_of
 from qiaomen.registry.importing.rows import CleanRow, RowCleaner, cell_blank
 from qiaomen.registry.models import (
     DataSource,
@@ -50,12 +52,13 @@ from qiaomen.registry.models import (
 )
 
 CHUNK_ROWS = 1000  # rows per read-compare-write round: a few queries each, bounded memory
+IMPORT_SQLITE_CACHE_KIB = 16 * 1024  # see _page_cache_for_import
 REPORT_MAX_ITEMS = 1000  # problems and conflicts kept in a stored report (the total is kept too)
 # Any constant: imports on PostgreSQL queue on this advisory lock (SQLite's IMMEDIATE
 # transactions already queue writers), so two imports never interleave their creations.
 _PG_IMPORT_LOCK = 0x51A0_1A9F
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int], None]  # rows written so far
 
 
 @dataclass
@@ -76,6 +79,9 @@ class ImportPlan:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     already_imported: ImportBatch | None = None
     lookups: RegistryLookups | None = None
+    mapping: dict[str, str] = field(default_factory=dict)  # the explicit header mapping it was read with
+    # The data rows not read yet (`import_plan(read=False)`), for `import_commit` to stream.
+    unread: Iterator[tuple[int, list[object]]] | None = None
 
     @property
     def file_rejected(self) -> bool:
@@ -122,16 +128,35 @@ class ImportResult:
 
 
 class _StrictAbort(Exception):
-    """Rows that turned out invalid only while writing (the registry changed since the plan)."""
+    """A strict import found a problem while writing (in rows it streams, or the registry changed
+    since the plan): the transaction is rolled back and the file rejected with its problems."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("invalid rows found while importing")
-        self.problems = problems
+
+class _RepeatedWhileWriting(Exception):
+    """A file streamed with `skip_invalid` lists a person twice: its import starts again."""
 
 
 def _chunks(rows: Sequence[CleanRow]) -> Iterator[Sequence[CleanRow]]:
     for start in range(0, len(rows), CHUNK_ROWS):
         yield rows[start : start + CHUNK_ROWS]
+
+
+def _chunks_to_write(plan: ImportPlan, *, skip_invalid: bool) -> Iterator[Sequence[CleanRow]]:
+    """The plan's valid rows in chunks: those it read, or else its unread rows cleaned as they
+    come (their problems and a person listed twice are added to the plan's problems)."""
+    if plan.unread is None:
+        yield from _chunks(plan.rows)
+        return
+    data, plan.unread = plan.unread, None
+    watch = RepeatWatch()
+    for chunk in _cleaned_chunks(plan, data):
+        fresh = watch.unseen(chunk)
+        if watch.repeated and skip_invalid:
+            raise _RepeatedWhileWriting
+        yield fresh  # strict: a repeat refuses the file at the end, which rolls back what was written
+    if watch.repeated:
+        assert plan.columns is not None
+        plan.problems.extend(repeat_problems(watch.repeated, column=plan.columns.header_of("id_number")))
 
 
 def _merge_for(plan: ImportPlan, *, batch: ImportBatch | None) -> PersonMerge:
@@ -149,27 +174,34 @@ def _merge_for(plan: ImportPlan, *, batch: ImportBatch | None) -> PersonMerge:
 
 
 def _duplicates_remove(plan: ImportPlan) -> None:
-    """The same ID number twice in one file: neither row can be trusted, both are named."""
-    rows_of: dict[str, list[int]] = {}
-    for row in plan.rows:
-        rows_of.setdefault(row.id_index, []).append(row.number)
-    repeated = {index: numbers for index, numbers in rows_of.items() if len(numbers) > 1}
+    """The same ID number twice in a file read whole: both rows are refused and named."""
+    repeated = repeats_of(plan.rows)
     if not repeated:
         return
     assert plan.columns is not None
-    column = plan.columns.header_of("id_number")
-    for numbers in repeated.values():
-        listed = "、".join(str(number) for number in numbers)
-        for number in numbers:
-            plan.problems.append(
-                Problem(
-                    number,
-                    column,
-                    "id_number_duplicate",
-                    _("Same ID number as row %(row)s: a person may appear only once.") % {"row": listed},
-                )
-            )
-    plan.rows = [row for row in plan.rows if row.id_index not in repeated]
+    plan.problems.extend(repeat_problems(repeated, column=plan.columns.header_of("id_number")))
+    plan.rows = [row for row in plan.rows if row.id_number.value not in repeated]
+
+
+def _cleaned_chunks(plan: ImportPlan, data: Iterator[tuple[int, list[object]]]) -> Iterator[list[CleanRow]]:
+    """The valid rows of `data` in chunks; every row is counted and its problems kept on the plan."""
+    assert plan.columns is not None and plan.lookups is not None
+    cleaner = RowCleaner(columns=plan.columns, lookups=plan.lookups)
+    chunk: list[CleanRow] = []
+    for number, cells in data:
+        if all(cell_blank(cell) for cell in cells):
+            continue
+        plan.rows_total += 1
+        cleaned = cleaner.clean(number, cells)
+        if isinstance(cleaned, list):
+            plan.problems.extend(cleaned)
+            continue
+        chunk.append(cleaned)
+        if len(chunk) == CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def import_plan(
@@ -180,24 +212,33 @@ def import_plan(
     mapping: Mapping[str, str] | None = None,
     user: User | None = None,
     compare: bool = True,
+    read: bool = True,
 ) -> ImportPlan:
     """Read, validate and compare a file with the registry. Writes nothing.
 
     `mapping` maps headers of this file to fields (or "ignore"); `user` limits the import to
     the user's places (None: the command line, the whole registry); `compare=False` skips the
     comparison with stored people when the plan goes straight to `import_commit`, which compares
-    again inside its transaction anyway. Raises FileRefused when the file is not a spreadsheet.
+    again inside its transaction anyway. `read=False` stops after the header: `import_commit`
+    then cleans the rows as it writes them and never holds the whole file (a real import; a
+    preview or a dry run reads the file whole). Raises FileRefused when the file is not a spreadsheet.
     """
     kind = file_check(path)
     plan = ImportPlan(
-        source=source, path=path, filename=filename or path.name, kind=kind, sha256=file_sha256(path), user=user
+        source=source,
+        path=path,
+        filename=filename or path.name,
+        kind=kind,
+        sha256=file_sha256(path),
+        user=user,
+        mapping=dict(mapping or {}),
     )
     plan.already_imported = ImportBatch.objects.filter(
         source=source, file_sha256=plan.sha256, status=ImportStatus.COMMITTED
     ).first()
     if plan.already_imported is not None:
         return plan
-    explicit = dict(mapping or {})
+    explicit = plan.mapping
     remembered = dict(HeaderAlias.objects.values_list("header", "field"))
     rows = table_rows(path, kind)
     head = list(islice(rows, HEADER_SEARCH_ROWS))
@@ -211,16 +252,12 @@ def import_plan(
         plan.problems.extend(plan.columns.problems)
         return plan
     plan.lookups = RegistryLookups.load(user=user)
-    cleaner = RowCleaner(columns=plan.columns, lookups=plan.lookups)
-    for number, cells in chain(head[at + 1 :], rows):
-        if all(cell_blank(cell) for cell in cells):
-            continue
-        plan.rows_total += 1
-        cleaned = cleaner.clean(number, cells)
-        if isinstance(cleaned, list):
-            plan.problems.extend(cleaned)
-        else:
-            plan.rows.append(cleaned)
+    data = chain(head[at + 1 :], rows)
+    if not read:
+        plan.unread = data
+        return plan
+    for chunk in _cleaned_chunks(plan, data):
+        plan.rows.extend(chunk)
     _duplicates_remove(plan)
     if compare:
         _compare(plan)
@@ -287,6 +324,25 @@ def _imports_serialise() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_IMPORT_LOCK])
 
 
+@contextmanager
+def _page_cache_for_import() -> Iterator[None]:
+    """On SQLite, a smaller page cache while importing. The rows an import writes are not read
+    again, so the connection's usual 64 MB cache would fill with their pages and stay full: a
+    fifth of the import's memory (measured: 296 → 241 MB for 100,000 people, the same CPU time)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (usual,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-IMPORT_SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(usual)}")
+
+
 def import_commit(
     *,
     plan: ImportPlan,
@@ -301,7 +357,7 @@ def import_commit(
     Strict (default): any problem rejects the file; the batch is stored as rejected with its
     report and nothing else changes. `skip_invalid`: the valid rows go in and the rejected ones
     are written to `rejects_path` (default: next to the file) with the reason. `batch` is the
-    previewed batch of the web page, reused. `progress(written, total)` runs after each chunk.
+    previewed batch of the web page, reused. `progress(written)` runs after each chunk.
     """
     mode = "skip_invalid" if skip_invalid else "strict"
     if plan.already_imported is not None:
@@ -313,7 +369,7 @@ def import_commit(
     previewed = batch  # after a rollback, only a batch that existed before is still in the database
     written_rejects: Path | None = None
     try:
-        with transaction.atomic():
+        with _page_cache_for_import(), transaction.atomic():
             _imports_serialise()
             earlier = ImportBatch.objects.filter(
                 source=plan.source, file_sha256=plan.sha256, status=ImportStatus.COMMITTED
@@ -327,17 +383,21 @@ def import_commit(
             totals: Counter[str] = Counter()
             conflicts: list[dict[str, Any]] = []
             written = 0
-            for chunk in _chunks(plan.rows):
+            for chunk in _chunks_to_write(plan, skip_invalid=skip_invalid):
+                if not skip_invalid and plan.problems:
+                    continue  # the file is refused: the rest is still read, for a complete report
                 merged = merge.chunk_plan(chunk)
-                if merged.problems and not skip_invalid:
-                    raise _StrictAbort(merged.problems)
                 plan.problems.extend(merged.problems)
+                if merged.problems and not skip_invalid:
+                    continue
                 merge.chunk_write(merged)
                 totals.update(merged.counts)
                 conflicts.extend(merged.conflict_reports)
                 written += len(chunk)
                 if progress is not None:
-                    progress(written, len(plan.rows))
+                    progress(written)
+            if plan.problems and not skip_invalid:
+                raise _StrictAbort
             if plan.problems:
                 written_rejects = rejects_path or rejects_default_path(plan.path, plan.kind)
                 assert plan.columns is not None
@@ -354,8 +414,27 @@ def import_commit(
             plan.counts, plan.conflicts = totals, conflicts  # what was written, not what was planned
             batch = _batch_save(plan, batch, status=ImportStatus.COMMITTED, counts=plan.counts_summary())
             _import_audit(plan, batch, outcome="committed", mode=mode, request=request)
-    except _StrictAbort as abort:
-        plan.problems = sorted([*plan.problems, *abort.problems])
+    except _RepeatedWhileWriting:
+        # A person listed twice was found after the first row was written: read the file whole,
+        # so that both rows are left out from the start (rare: a file with repeats).
+        whole = import_plan(
+            path=plan.path,
+            source=plan.source,
+            filename=plan.filename,
+            mapping=plan.mapping,
+            user=plan.user,
+            compare=False,
+        )
+        return import_commit(
+            plan=whole,
+            skip_invalid=True,
+            batch=previewed,
+            rejects_path=rejects_path,
+            progress=progress,
+            request=request,
+        )
+    except _StrictAbort:
+        plan.problems.sort()
         return _reject(plan, previewed, mode=mode, request=request)
     except BaseException:
         # Rolled back: a rejects file written for rows that now were not imported would mislead.

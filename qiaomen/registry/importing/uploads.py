@@ -38,14 +38,15 @@ def _kept_file(name: str) -> Path | None:
     return path if name and path.is_file() else None
 
 
-def _stored_plan(batch: ImportBatch, user: User) -> ImportPlan:
-    """Plan a previewed upload again: the registry may have changed since the preview."""
+def _stored_plan(batch: ImportBatch, user: User, *, read: bool = True) -> ImportPlan:
+    """Plan a previewed upload again: the registry may have changed since the preview
+    (`read=False`: only up to its header, for an import that reads the rows as it writes)."""
     if batch.status == ImportStatus.COMMITTED:
         raise Conflict("import_already_committed", _("This file has already been imported."))
     path = _kept_file(batch.stored_file)
     if path is None:
         raise InvalidInput("upload_gone", _("The uploaded file is gone; please upload it again."))
-    return import_plan(path=path, source=batch.source, filename=batch.filename, user=user)
+    return import_plan(path=path, source=batch.source, filename=batch.filename, user=user, read=read)
 
 
 def import_upload(*, chunks: Iterable[bytes], filename: str, source: DataSource, user: User) -> ImportBatch:
@@ -71,7 +72,7 @@ def import_batch_commit(
 ) -> ImportResult:
     """Import a previewed upload; rejected rows go to a file under UPLOAD_DIR for download, and
     the upload itself is deleted once imported."""
-    plan = _stored_plan(batch, user)
+    plan = _stored_plan(batch, user, read=False)
     suffix = ".csv" if plan.kind is FileKind.CSV else ".xlsx"
     rejects_path = Path(settings.UPLOAD_DIR) / f"{secrets.token_hex(16)}{suffix}"
     result = import_commit(

@@ -50,8 +50,10 @@ def xlsx_write(path: Path, rows: Sequence[Sequence[object]]) -> Path:
 def import_file(
     path: Path, source: str = "police", *, skip_invalid: bool = False, **plan_options: object
 ) -> ImportResult:
-    """Plan and commit a file as the command does."""
-    plan = import_plan(path=path, source=DataSource.objects.get(code=source), **plan_options)  # type: ignore[arg-type]
+    """Plan and commit a file as the command does: the rows are read as they are written
+    (`read=True` in `plan_options`: read whole first, as a preview does)."""
+    options = {"compare": False, "read": False, **plan_options}
+    plan = import_plan(path=path, source=DataSource.objects.get(code=source), **options)  # type: ignore[arg-type]
     return import_commit(plan=plan, skip_invalid=skip_invalid)
 
 

@@ -27,6 +27,9 @@ COUNT_LABELS = {
 
 class Command(BaseCommand):
     help = "Import people from a department's CSV or Excel file, merged by ID number (all rows or none)."
+    # The system checks load every view and API schema (about 1 s and 30 MB) for nothing an
+    # import touches; `manage.py check --deploy` is run when the server is deployed.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
@@ -57,8 +60,9 @@ class Command(BaseCommand):
         mapping = self._mapping(options["map"])
         dry_run, skip_invalid = options["dry_run"], options["skip_invalid"]
         try:
-            # A real import compares with the stored people once, inside its transaction.
-            plan = import_plan(path=path, source=source, mapping=mapping, compare=dry_run)
+            # A real import reads, compares and writes the rows in one pass, inside its
+            # transaction; a dry run reads the file whole to report on it.
+            plan = import_plan(path=path, source=source, mapping=mapping, compare=dry_run, read=dry_run)
         except DomainError as error:
             raise CommandError(f"{error.code}: {error.message}") from error
         if plan.already_imported is not None:
@@ -102,9 +106,9 @@ class Command(BaseCommand):
             mapping[header.strip()] = target.strip()
         return mapping
 
-    def _progress(self, written: int, total: int) -> None:
+    def _progress(self, written: int) -> None:
         # Flushed line by line: an operator (or a test) sees how far the one transaction got.
-        self.stdout.write(f"已写入 {written}/{total} 行（尚未提交）")
+        self.stdout.write(f"已写入 {written} 行（尚未提交）")
         self.stdout.flush()
 
     def _counts_text(self, counts: dict[str, int]) -> str:
