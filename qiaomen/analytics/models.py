@@ -14,7 +14,7 @@ from qiaomen.analytics.models_reports import Report, ReportFormat, ReportKind
 from qiaomen.places.models import Grid
 from qiaomen.tickets.models import Category
 
-__all__ = ["ForecastRun", "ForecastValue", "Report", "ReportFormat", "ReportKind", "method_labels"]
+__all__ = ["CoverageSnapshot", "ForecastRun", "ForecastValue", "Report", "ReportFormat", "ReportKind", "method_labels"]
 
 METHOD_LABELS = {
     "holt_winters": pgettext_lazy("analysis", "Holt-Winters on each category's street total"),
@@ -76,3 +76,22 @@ class ForecastValue(models.Model):
             models.UniqueConstraint(fields=["run", "grid", "category", "month"], name="forecast_value_once"),
         ]
         indexes = [models.Index(fields=["run", "month"])]
+
+
+class CoverageSnapshot(models.Model):
+    """The special-group coverage of one current period (month, quarter or year), counted by grid
+    by a job (analytics.coverage_snapshots): what the command centre reads instead of counting
+    every household of the street on each page view."""
+
+    start = models.DateTimeField(_("period start"))
+    end = models.DateTimeField(_("period end"))  # exclusive
+    counted_at = models.DateTimeField(_("counted at"))  # when the count began
+    # {"grid id": [special households, of them visited]}, every grid with a special household.
+    by_grid = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("coverage snapshot")
+        constraints = [models.UniqueConstraint(fields=["start", "end"], name="coverage_snapshot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d}..{self.end:%Y-%m-%d} @ {self.counted_at:%Y-%m-%d %H:%M}"

@@ -15,6 +15,7 @@ Every figure is numerator / denominator; analytics.targets_records lists the row
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from django.utils.translation import pgettext_lazy
 from qiaomen.accounts.models import Department, PlaceAssignment, User
 from qiaomen.accounts.roles import Capability, Role
 from qiaomen.accounts.scopes import PlaceScope, place_scope
+from qiaomen.analytics.coverage_snapshots import household_counts_kept
 from qiaomen.analytics.periods import ReportPeriod
 from qiaomen.analytics.targets_counts import Counts, household_counts, period_tickets, scoped_tickets, ticket_counts
 from qiaomen.analytics.ticket_figures import TARGETS as TICKET_GOALS
@@ -138,6 +140,8 @@ class TargetTable:
     department_id: int | None = None
     _by_grid: dict[int | None, Counts] | None = None
     _by_department: dict[int | None, Counts] | None = None
+    # When the households' coverage was counted, if it came from the job's snapshot (else live).
+    households_counted_at: dt.datetime | None = None
 
     @property
     def counts_households(self) -> bool:
@@ -151,12 +155,18 @@ class TargetTable:
         if self._by_grid is None:
             by_grid = ticket_counts(self.tickets(), by="grid_id")
             if self.counts_households:
-                for grid_id, counts in household_counts(
-                    scope=self.scope, start=self.period.start, end=self.period.end
-                ).items():
+                for grid_id, counts in self._household_counts().items():
                     by_grid.setdefault(grid_id, Counts()).add(counts)
             self._by_grid = by_grid
         return self._by_grid
+
+    def _household_counts(self) -> dict[int, Counts]:
+        start, end = self.period.start, self.period.end
+        kept = household_counts_kept(scope=self.scope, start=start, end=end)
+        if kept is None:
+            return household_counts(scope=self.scope, start=start, end=end)
+        counts, self.households_counted_at = kept
+        return counts
 
     def by_department(self) -> dict[int | None, Counts]:
         if self._by_department is None:

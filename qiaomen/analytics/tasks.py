@@ -8,6 +8,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from qiaomen.analytics.coverage_snapshots import REFRESH_MINUTES, coverage_snapshots_refresh
 from qiaomen.analytics.forecast import forecast_refresh
 from qiaomen.analytics.reports.services import monthly_bulletins_keep
 from qiaomen.tickets.selectors import workday_calendar
@@ -37,3 +38,11 @@ def forecast_refresh_monthly() -> None:
 def forecast_refresh_soon() -> None:
     """The same, queued once when a forecast is wanted now rather than on the 1st."""
     forecast_refresh_monthly.call_local()
+
+
+@db_periodic_task(crontab(minute=f"*/{REFRESH_MINUTES}"))
+def coverage_snapshots_every_few_minutes() -> None:
+    """The special-group coverage of this month, quarter and year for the command centre, which
+    counts it live instead while the snapshot is older than coverage_snapshots.MAX_AGE."""
+    kept = coverage_snapshots_refresh()
+    log.info("coverage snapshots counted: %s", ", ".join(str(snapshot) for snapshot in kept))

@@ -11,6 +11,7 @@ import datetime as dt
 import time_machine
 from django.utils import timezone
 
+from qiaomen.analytics.coverage_snapshots import coverage_snapshots_refresh
 from qiaomen.analytics.forecast import forecast_refresh
 from qiaomen.analytics.models import ForecastRun, Report
 from qiaomen.analytics.periods import Span, add_months, period_of
@@ -33,9 +34,12 @@ def last_bulletin_day(*, today: dt.date) -> dt.date:
 
 def history_close(*, now: dt.datetime) -> tuple[list[Report], ForecastRun]:
     """Keeps the latest monthly bulletin at the moment its job would have run, then refreshes the
-    forecast now (its history ends with the last complete month)."""
+    forecast now (its history ends with the last complete month) and counts the coverage
+    snapshots the command centre opens on, as their job does every few minutes."""
     today = now.astimezone(CHINA).date()
     moment = dt.datetime.combine(last_bulletin_day(today=today), BULLETIN_TIME, tzinfo=CHINA)
     with time_machine.travel(min(moment, now), tick=False):
         kept = monthly_bulletins_keep(now=timezone.now(), calendar=workday_calendar())
-    return kept, forecast_refresh(today=today)
+    forecast = forecast_refresh(today=today)
+    coverage_snapshots_refresh(now=now)
+    return kept, forecast

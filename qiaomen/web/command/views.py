@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from qiaomen.accounts.roles import Capability
 from qiaomen.accounts.scopes import place_scope
+from qiaomen.analytics.coverage_snapshots import REFRESH_MINUTES
 from qiaomen.analytics.forecast import forecast_latest
 from qiaomen.analytics.periods import Span, period_of
 from qiaomen.analytics.targets import LEVEL_LABELS, LEVELS, TARGETS, TARGETS_BY_CODE, TargetTable
@@ -65,6 +66,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "table_rows": [*rows, total],  # the total closes the table
         "forecast_run": forecast_latest(),
+        # Set by total() above when the coverage came from the job's snapshot.
+        "households_counted_at": table.households_counted_at,
+        "coverage_refresh_minutes": REFRESH_MINUTES,
         # Device alarms nobody has acknowledged yet (R-DEV-1), oldest first.
         "alarms_waiting": list(
             alarms_waiting(scope).select_related("device__household__building__grid")[:ALARMS_SHOWN]
