@@ -137,6 +137,8 @@ if SQLITE:
             "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
         ),
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "qiaomen.core.postgresql"  # timestamps parsed in C
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- passwords, sessions, login security (SECURITY.md lines 10-14) ---------------------------

@@ -64,8 +64,12 @@ def _redis_answers() -> bool:
         return False
 
 
-def require_postgres_and_redis() -> None:
+def require_postgres() -> None:
     require(f"PostgreSQL at {PG_SERVER}", _postgres_answers, "set CI_POSTGRES_SERVER or start PostgreSQL 15+")
+
+
+def require_postgres_and_redis() -> None:
+    require_postgres()
     require(f"Redis at {REDIS_SERVER}", _redis_answers, ".ci/run starts it (apt-get install redis-server)")
 
 
