@@ -70,14 +70,9 @@ def table(figures: list[Figure], sizes: list[int]) -> list[str]:
         page, _mark, size = figure.work.partition(SIZE_MARK)
         by_page.setdefault(page, {})[int(size.split()[0].replace(",", ""))] = figure
     header = "".join(f"{f'{size:,} hh':>22}" for size in sizes)
-    lines = [f"  {'page (p95, % of ceiling)':<42}{header}  growth size to size   ceiling"]
+    lines = [f"  {'page or job (p95, % of ceiling)':<42}{header}  growth size to size   ceiling"]
     for page, measured in by_page.items():
-        cells = "".join(
-            f"{f'{measured[size].value:,.1f} ms ({measured[size].ratio:.0%})':>22}"
-            if size in measured
-            else f"{'-':>22}"
-            for size in sizes
-        )
+        cells = "".join(f"{_cell(measured.get(size)):>22}" for size in sizes)
         present = [measured[size] for size in sizes if size in measured]
         growth = " ".join(f"×{later.value / earlier.value:.2f}" for earlier, later in itertools.pairwise(present))
         verdict = "met" if all(figure.met for figure in present) else "NOT met"
@@ -87,7 +82,10 @@ def table(figures: list[Figure], sizes: list[int]) -> list[str]:
 
 
 def _cell(figure: Figure | None) -> str:
-    return f"{figure.value:,.1f} ms ({figure.ratio:.0%})" if figure is not None else "-"
+    """A figure in its own unit ("ms p95" → ms, "s" → s) with its share of the ceiling."""
+    if figure is None:
+        return "-"
+    return f"{figure.value:,.1f} {figure.unit.split()[0]} ({figure.ratio:.0%})"
 
 
 if __name__ == "__main__":

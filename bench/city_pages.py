@@ -6,8 +6,9 @@
 Builds the street in bulk with bench/command_data.py (kept on the server and under var/bench/ for
 the next run; the build's rows per second are printed), then times, through Django's test Client
 as a server worker runs it (the application loaded as qiaomen/wsgi.py loads it):
-- as the street admin (second factor verified): the command centre's first paint this month,
-  registry search by name and by address, a household card, the ticket inbox;
+- as the street admin (second factor verified): the command centre's first paint this month and
+  its participation panel (an htmx fragment loaded right after), registry search by name and by
+  address, a household card, the ticket inbox;
 - as the demo's grid worker worker1: the work list of the grid.
 The command centre reads the coverage its job keeps: the job runs once first, timed.
 One cold request, then `--runs` timed ones: p50, p95 and the queries of one request. Each p95 goes
@@ -95,6 +96,11 @@ def main() -> None:
     search, inbox, worklist = reverse("web:registry_search"), reverse("web:ticket_inbox"), reverse("web:worklist")
     pages: list[tuple[str, float, Callable[[int], Any]]] = [
         ("command centre, first paint this month", FIRST_PAINT_CEILING_MS, lambda n: admin.get(reverse("web:command"))),
+        (
+            "command centre, participation panel after it",
+            FIRST_PAINT_CEILING_MS,
+            lambda n: admin.get(reverse("web:command_resources")),
+        ),
         ("registry search by name", PAGE_CEILING_MS, lambda n: admin.get(search, {"q": names[n % len(names)]})),
         ("registry search by address", PAGE_CEILING_MS, lambda n: admin.get(search, {"q": rng.choice(addresses)})),
         (

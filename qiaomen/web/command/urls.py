@@ -10,6 +10,7 @@ from qiaomen.web.command import devices, views
 urlpatterns: list[URLPattern] = [
     path("", views.dashboard, name="command"),
     path("records/", views.records, name="command_records"),
+    path("resources/", views.resources, name="command_resources"),
     path("target-trends/", views.trends, name="command_target_trends"),
     path("devices/", devices.device_records, name="command_devices"),
 ]

@@ -78,10 +78,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "devices": device_cards(device_figures(scope=scope, start=period.start, end=period.end), period),
         "activations": activations_in_progress(scope=scope),
         "may_view_activations": any(user.can(c) for c in ACTIVATION_VIEWERS),
-        # Volunteers, participation, the service menu and the budget, beside the plan's targets.
-        "resources": [
-            resource_card(figure) for figure in resource_figures(scope=scope, start=period.start, end=period.end)
-        ],
         "shortcuts": [
             (pgettext_lazy("figures", "Month"), today.label),
             (pgettext_lazy("figures", "Previous month"), today.previous().label),
@@ -90,6 +86,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "web/command/dashboard.html", context)
+
+
+@staff_page
+def resources(request: HttpRequest) -> HttpResponse:
+    """Volunteers, participation, the service menu and the budget beside the plan's targets: an
+    htmx fragment loaded after the dashboard's first paint. Each counts over every household or
+    building of the user's places (at 250,000 households about 40 % of the dashboard's time)."""
+    user = user_with(request, Capability.VIEW_COMMAND_CENTRE)
+    period = period_from(request.GET.dict())
+    figures = resource_figures(scope=place_scope(user), start=period.start, end=period.end)
+    return render(request, "web/command/_resources.html", {"resources": [resource_card(f) for f in figures]})
 
 
 @staff_page

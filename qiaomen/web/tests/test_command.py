@@ -36,7 +36,7 @@ def test_street_community_and_supervisors_open_the_command_centre(
 @pytest.mark.parametrize("persona", ["worker_a", "dept_handler", "building_chief", "auditor", "system_admin"])
 def test_other_roles_are_refused(small_street: SmallStreet, client_as: Callable[[str], Client], persona: str) -> None:
     client = client_as(persona)
-    for name in ("web:command", "web:command_records", "web:command_target_trends"):
+    for name in ("web:command", "web:command_records", "web:command_resources", "web:command_target_trends"):
         assert client.get(reverse(name), NOVEMBER).status_code == 403, name
 
 
@@ -143,7 +143,13 @@ def test_trends_draw_twelve_months_from_data_attributes(
 
 def _queries(client: Client) -> dict[str, int]:
     counts = {}
-    for name, level in (("web:command", "grid"), ("web:command", "worker"), ("web:command_target_trends", "")):
+    pages = (
+        ("web:command", "grid"),
+        ("web:command", "worker"),
+        ("web:command_resources", ""),
+        ("web:command_target_trends", ""),
+    )
+    for name, level in pages:
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse(name), {**NOVEMBER, "level": level}).status_code == 200
         counts[f"{name} {level}"] = len(captured)
@@ -161,9 +167,9 @@ def test_queries_do_not_grow_with_the_grids(target_street: SmallStreet, client_a
         make_person(household, f"赵{number}", tags=("elder_alone",))
         make_user(f"worker_extra{number}", Role.GRID_WORKER, places=(grid,))
     assert _queries(client) == before
-    # The targets' ten, the device alarms waiting for acknowledgement (one), the device figures
-    # (three), the plans in force and their checks (two), and the participation panel: each
-    # source's own few queries, no more.
+    # The targets' ten and the coverage snapshot's look-up, the device alarms waiting for
+    # acknowledgement (one), the device figures (three), the plans in force and their checks
+    # (two); the participation panel, loaded after, makes each source's own few queries, no more.
     scope = place_scope(target_street.users["street_admin"])
     start, end = dt.datetime(2026, 11, 1, tzinfo=dt.UTC), dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     per_source = []
@@ -172,5 +178,7 @@ def test_queries_do_not_grow_with_the_grids(target_street: SmallStreet, client_a
             source(scope=scope, start=start, end=end)
         per_source.append(len(captured))
     assert max(per_source) <= 5
-    assert before["web:command grid"] <= 10 + 1 + 3 + 2 + sum(per_source)
+    assert before["web:command grid"] <= 11 + 1 + 3 + 2
+    # Signing the request in: the session, the user, the second factor, the places and their grids.
+    assert before["web:command_resources "] <= sum(per_source) + 5
     assert "光明6网格" in client.get(reverse("web:command"), {**NOVEMBER, "level": "grid"}).content.decode()

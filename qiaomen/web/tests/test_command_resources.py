@@ -1,6 +1,6 @@
-"""The command centre's participation panel: every source of participation.figures beside the
-targets, with its value, its goal and light where there is one, and a link to its page; over
-the page's period and the user's places."""
+"""The command centre's participation panel (loaded after the dashboard's first paint): every
+source of participation.figures beside the targets, with its value, its goal and light where
+there is one, and a link to its page; over the page's period and the user's places."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_the_panel_shows_the_budget_and_any_other_source(
 
     monkeypatch.setattr(figures, "FIGURE_SOURCES", [*figures.FIGURE_SOURCES, fake_source])
     client = sign_in(Client(), s.users["community_staff"])
-    html = client.get("/command/?period=2026Q1").content.decode()
+    html = client.get("/command/resources/?period=2026Q1").content.decode()
     budget = _card(html, "budget_use")
     assert "25.0%" in budget and "10.00 / 40.00" in budget and 'href="/budget/"' in budget
     assert "light-" not in budget  # no goal, no light
@@ -75,4 +75,17 @@ def test_the_panel_shows_the_budget_and_any_other_source(
     assert call["start"] == dt.datetime(2026, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8))).astimezone(dt.UTC)
     assert call["scope"].community_ids == frozenset({s.community_1.pk})
     # A month of 2025: that year has no budget, nothing to count.
-    assert "—" in _card(client.get("/command/?period=2025-11").content.decode(), "budget_use")
+    assert "—" in _card(client.get("/command/resources/?period=2025-11").content.decode(), "budget_use")
+
+
+def test_the_dashboard_loads_the_panel_after_its_first_paint(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = street_of_2026()
+
+    def unavailable(*, scope: PlaceScope, start: dt.datetime, end: dt.datetime) -> list[ResourceFigure]:
+        raise AssertionError("the dashboard itself counts no participation figure")
+
+    monkeypatch.setattr(figures, "FIGURE_SOURCES", [unavailable])
+    html = sign_in(Client(), s.users["community_staff"]).get("/command/?period=2026Q1").content.decode()
+
+    assert 'hx-get="/command/resources/?period=2026Q1" hx-trigger="load"' in html
+    assert 'href="/command/resources/?period=2026Q1"' in html, "without JavaScript, a link to the panel"
