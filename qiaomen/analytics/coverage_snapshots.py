@@ -1,8 +1,8 @@
 """Special-group coverage of the current month, quarter and year, kept by a job.
 
 Coverage counts every special-group household of the street against the period's contact
-visits: one aggregate that grows with the street (on PostgreSQL, 2 cores: about 120 ms at
-70,000 households and 440 ms at 250,000), and it was most of the command centre's first paint.
+visits: one aggregate that grows with the street (measured on PostgreSQL, 2 cores: about 95 ms
+at 70,000 households and 420 ms at 250,000), about half of the command centre's first paint.
 A periodic job (analytics.tasks, every REFRESH_MINUTES) counts each current period once for the
 whole street, by grid, into one row; the command centre sums the user's grids from that row
 while it is fresh and says when it was counted. Any other period, a missing or stale row (the

@@ -36,7 +36,7 @@ def period_from(params: dict[str, str]) -> ReportPeriod:
 @lru_cache(maxsize=8)
 def _records_path(script_prefix: str) -> str:
     """The drill-down's path, once per script prefix: a table of 100 communities links 1,500
-    numbers, and reversing each took a tenth of the dashboard's time at 250,000 households."""
+    numbers, and reversing each took about 7 % of the dashboard's time at 250,000 households."""
     return reverse("web:command_records")
 
 
