@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 
@@ -56,6 +57,14 @@ def place_scope(user: User) -> PlaceScope:
         cached = _assigned_scope(user) if user.is_authenticated and user.can(Capability.VIEW_REGISTRY) else EMPTY_SCOPE
         user._qiaomen_place_scope = cached  # type: ignore[attr-defined]
     return cached
+
+
+def streets_scope(street_ids: Iterable[int]) -> PlaceScope:
+    """Whole streets, as a street admin assigned to them sees them (place_scope): the streets and
+    every grid in them. For what reads a street without a user: a screen link, a periodic job."""
+    streets = frozenset(street_ids)
+    grids = Grid.objects.filter(community__street_id__in=sorted(streets)).values_list("pk", flat=True)
+    return PlaceScope(streets, frozenset(), frozenset(), frozenset(), frozenset(grids))
 
 
 def management_scope(user: User) -> PlaceScope:

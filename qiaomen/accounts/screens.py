@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaomen.accounts.models import ScreenToken, User
 from qiaomen.accounts.roles import Capability
-from qiaomen.accounts.scopes import PlaceScope, place_scope
+from qiaomen.accounts.scopes import PlaceScope, place_scope, streets_scope
 from qiaomen.core.audit import audit_record
 from qiaomen.core.errors import Forbidden, InvalidInput, NotFound
 from qiaomen.core.tokens import token_hash, token_new
-from qiaomen.places.models import Grid, Street
+from qiaomen.places.models import Street
 
 # How long a link may live: long enough for a screen left on the wall, short enough to be renewed.
 LONGEST_DAYS = 366
@@ -93,11 +93,4 @@ def screen_token_open(*, key: str) -> ScreenToken | None:
 
 def screen_token_scope(token: ScreenToken) -> PlaceScope:
     """The whole street of a link, as a street admin assigned to it sees it (scopes.place_scope)."""
-    grids = Grid.objects.filter(community__street_id=token.street_id).values_list("pk", flat=True)
-    return PlaceScope(
-        street_ids=frozenset({token.street_id}),
-        community_ids=frozenset(),
-        grid_ids=frozenset(),
-        building_ids=frozenset(),
-        all_grid_ids=frozenset(grids),
-    )
+    return streets_scope([token.street_id])

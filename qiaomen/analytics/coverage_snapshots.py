@@ -15,11 +15,11 @@ import datetime as dt
 
 from django.utils import timezone
 
-from qiaomen.accounts.scopes import PlaceScope
+from qiaomen.accounts.scopes import PlaceScope, streets_scope
 from qiaomen.analytics.models import CoverageSnapshot
 from qiaomen.analytics.periods import ReportPeriod, Span, period_of
 from qiaomen.analytics.targets_counts import Counts, household_counts
-from qiaomen.places.models import Grid
+from qiaomen.places.models import Street
 
 REFRESH_MINUTES = 5
 # Three refreshes missed: the job is not running, and a live count is better than an old one.
@@ -31,15 +31,10 @@ def current_periods(today: dt.date) -> list[ReportPeriod]:
     return [period_of(span, today) for span in (Span.MONTH, Span.QUARTER, Span.YEAR)]
 
 
-def _whole_street() -> PlaceScope:
-    empty: frozenset[int] = frozenset()
-    return PlaceScope(empty, empty, empty, empty, all_grid_ids=frozenset(Grid.objects.values_list("pk", flat=True)))
-
-
 def coverage_snapshots_refresh(*, now: dt.datetime | None = None) -> list[CoverageSnapshot]:
     """Count the coverage of each current period by grid and keep it (one row per period)."""
     now = now or timezone.now()
-    scope = _whole_street()
+    scope = streets_scope(Street.objects.values_list("pk", flat=True))
     kept: list[CoverageSnapshot] = []
     for period in current_periods(timezone.localdate(now)):
         counts = household_counts(scope=scope, start=period.start, end=period.end)

@@ -8,7 +8,7 @@ are written by the periodic job (analytics.tasks) on the first working day of ea
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from qiaomen.accounts.models import User
 from qiaomen.accounts.roles import Capability
-from qiaomen.accounts.scopes import PlaceScope, place_scope
+from qiaomen.accounts.scopes import PlaceScope, place_scope, streets_scope
 from qiaomen.analytics.models_reports import Report, ReportFormat, ReportKind
 from qiaomen.analytics.periods import ReportPeriod, Span, add_months, period_of
 from qiaomen.analytics.reports.content import report_content
@@ -46,10 +46,9 @@ def may_read_reports(user: User) -> bool:
 
 
 def street_scope(street: Street) -> PlaceScope:
-    """A whole street, as a street admin assigned to it sees it."""
+    """A whole street, as a street admin assigned to it sees it, with its communities named too."""
     communities = frozenset(Community.objects.filter(street=street).values_list("pk", flat=True))
-    grids = frozenset(Grid.objects.filter(community__street=street).values_list("pk", flat=True))
-    return PlaceScope(frozenset({street.pk}), communities, frozenset(), frozenset(), grids)
+    return replace(streets_scope([street.pk]), community_ids=communities)
 
 
 def scope_name(scope: PlaceScope) -> str:
