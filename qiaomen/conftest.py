@@ -99,6 +99,10 @@ def _empty_cache(request: pytest.FixtureRequest, _audit_triggers_in_place: None)
         return
     from django.core.cache import cache
 
+    from qiaomen.visits import reference
+
     cache.clear()
+    reference.forget()
     yield
     cache.clear()
+    reference.forget()

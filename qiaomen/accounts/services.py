@@ -19,6 +19,7 @@ from qiaomen.accounts.models import ApiToken, User
 from qiaomen.accounts.twofactor import second_factor_verify, totp_device, twofactor_required
 from qiaomen.core.audit import audit_record, client_ip
 from qiaomen.core.errors import Forbidden
+from qiaomen.core.lookups import unique_or_none
 from qiaomen.core.models import AuditResult
 from qiaomen.core.tokens import token_hash, token_new
 
@@ -120,10 +121,10 @@ def api_token_create(*, user: User, request: HttpRequest | None) -> tuple[str, A
 def api_token_user(token: str) -> User | None:
     """The active user behind a token, or None if it is unknown, expired, revoked or disabled."""
     now = timezone.now()
-    record = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=token_hash(token), revoked_at__isnull=True, expires_at__gt=now)
-        .first()
+    record = unique_or_none(
+        ApiToken.objects.select_related("user").filter(
+            token_hash=token_hash(token), revoked_at__isnull=True, expires_at__gt=now
+        )
     )
     if record is None or not record.user.is_active:
         return None

@@ -296,7 +296,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[dict[str, Any
     caller's places answers 404; a `client_uuid` already used for another household or by
     another worker answers 409."""
     user = api_user_with(request, Capability.RECORD_VISITS)
-    household = household_for_user(user, payload.household_id)
+    household = household_for_user(user, payload.household_id, for_page=False)
     visit, created = visit_record_with_tickets(
         worker=user,
         household=household,

@@ -17,6 +17,7 @@ from typing import TypeVar
 from django.db import IntegrityError, models, transaction
 
 Record = TypeVar("Record", bound=models.Model)
+Checked = TypeVar("Checked")
 
 
 def create_once(*, find: Callable[[], Record | None], create: Callable[[], Record]) -> tuple[Record, bool]:
@@ -24,12 +25,23 @@ def create_once(*, find: Callable[[], Record | None], create: Callable[[], Recor
     the one `create` writes. `create` validates and writes in one transaction; validation runs
     only for a first copy, so a resend is answered even when its input would no longer pass
     (a visit time that has meanwhile aged past the offline limit)."""
+    return create_once_checked(find=find, check=lambda: None, create=lambda _checked: create())
+
+
+def create_once_checked(
+    *, find: Callable[[], Record | None], check: Callable[[], Checked], create: Callable[[Checked], Record]
+) -> tuple[Record, bool]:
+    """create_once, with the first copy's validation and the reads it needs (`check`) done before
+    the write transaction opens, and `create` given what `check` returned. On SQLite a write
+    transaction holds the database's one write lock from its BEGIN: every read done outside it
+    is time other requests do not wait (bench/visits_post.py)."""
     existing = find()
     if existing is not None:
         return existing, False
+    checked = check()
     try:
         with transaction.atomic():
-            return create(), True
+            return create(checked), True
     except IntegrityError:
         # Another copy arrived at the same moment and won; any other integrity error is raised.
         winner = find()

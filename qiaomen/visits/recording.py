@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 from qiaomen.accounts.models import User
 from qiaomen.core.audit import AuditItem, audit_record_batch
 from qiaomen.core.errors import Conflict, InvalidInput
-from qiaomen.core.idempotency import create_once
+from qiaomen.core.idempotency import create_once_checked
+from qiaomen.core.lookups import unique_or_none
 from qiaomen.core.transitions import claim_transition
 from qiaomen.registry.models import DataSource, Household
+from qiaomen.visits import reference
 from qiaomen.visits.geo import distance_m
 from qiaomen.visits.models import (
     ContactMode,
@@ -37,14 +39,12 @@ from qiaomen.visits.models import (
     VerificationRequest,
     VerificationStatus,
     Visit,
-    VisitPause,
     VisitPolicy,
     VisitType,
 )
 from qiaomen.visits.periods import local_date
 from qiaomen.visits.photos import MAX_PHOTOS_PER_VISIT
 from qiaomen.visits.questionnaire import clean_answers
-from qiaomen.visits.selectors import paused_grid_ids, visit_policy
 
 # A phone's clock may run a little fast; a visit "from the future" beyond this is refused.
 CLOCK_SKEW = dt.timedelta(minutes=10)
@@ -127,18 +127,14 @@ def demands_clean(demands: Sequence[DemandInput]) -> list[DemandInput]:
 
 @dataclass
 class _Reference:
-    """The rows a visit is checked against, each read once per call: a batch of 40 visits reads
-    the visit type, the policy and a day's pauses once, not 40 times."""
+    """The rows a visit is checked against: the visit type, the policy and a day's pauses as
+    visits.reference keeps them, and the policy topics read once per call (a batch of 40 visits
+    reads them once, not 40 times)."""
 
-    visit_types: dict[str, VisitType | None] = field(default_factory=dict)
     topics: dict[tuple[str, ...], list[PolicyTopic]] = field(default_factory=dict)
-    pauses: dict[dt.date, dict[int, VisitPause]] = field(default_factory=dict)
-    _policy: VisitPolicy | None = None
 
     def visit_type(self, code: str) -> VisitType | None:
-        if code not in self.visit_types:
-            self.visit_types[code] = VisitType.objects.filter(code=code, active=True).first()
-        return self.visit_types[code]
+        return reference.visit_type_active(code)
 
     def policy_topics(self, codes: tuple[str, ...]) -> list[PolicyTopic]:
         if codes not in self.topics:
@@ -147,14 +143,10 @@ class _Reference:
 
     @property
     def policy(self) -> VisitPolicy:
-        if self._policy is None:
-            self._policy = visit_policy()
-        return self._policy
+        return reference.policy()
 
     def paused(self, grid_id: int, day: dt.date) -> bool:
-        if day not in self.pauses:
-            self.pauses[day] = paused_grid_ids(on=day)
-        return grid_id in self.pauses[day]
+        return grid_id in reference.pauses_on(day)
 
 
 @dataclass(frozen=True)
@@ -259,14 +251,21 @@ def visit_record(
         accuracy_m=accuracy_m,
     )
 
-    def write() -> Visit:
-        # A first copy only: checked and written in core.idempotency's transaction.
-        reference = _Reference()
+    reference = _Reference()
+
+    def check() -> tuple[_Prepared, int]:
+        # A first copy only, and before the write transaction: the reference rows it is checked
+        # against (and the plans' join window) are read while other requests may write.
         prepared = _visit_prepared(item, worker=worker, now=timezone.now(), reference=reference)
-        window = reference.policy.join_window_days
+        return prepared, reference.policy.join_window_days
+
+    def write(checked: tuple[_Prepared, int]) -> Visit:
+        prepared, window = checked
         return _visits_write([prepared], window_days=window, worker=worker, request=request)[0]
 
-    visit, created = create_once(find=lambda: Visit.objects.filter(client_uuid=client_uuid).first(), create=write)
+    visit, created = create_once_checked(
+        find=lambda: unique_or_none(Visit.objects.filter(client_uuid=client_uuid)), check=check, create=write
+    )
     return (visit, True) if created else (_resent(visit, worker, household), False)
 
 

@@ -20,6 +20,7 @@ from qiaomen.core.transitions import claim_transition
 from qiaomen.places.models import Community, Grid
 from qiaomen.registry.models import DataSource, Household, HouseholdStatus
 from qiaomen.registry.services import record_change
+from qiaomen.visits import reference
 from qiaomen.visits.models import (
     PlannedPurpose,
     PlannedVisit,
@@ -196,6 +197,7 @@ def visit_pause_lift(*, user: User, pause: VisitPause, request: HttpRequest | No
         raise Forbidden("pause_not_allowed", _("Only a street administrator can resume visits."))
     with transaction.atomic():
         VisitPause.objects.filter(pk=pause.pk, lifted_at__isnull=True).update(lifted_at=timezone.now())
+        reference.pauses_changed()
         audit_record(action="visit.pause_lift", actor=user, request=request, obj=pause)
 
 

@@ -9,6 +9,7 @@ as unticketed demands, for community staff to classify.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 
@@ -41,10 +42,13 @@ def visit_record_with_tickets(
     visit (created False) makes no ticket twice."""
     cleaned = demands_clean(demands or [])
     subcategories = [demand_subcategory(demand) for demand in cleaned]
-    with transaction.atomic():
+    # Most visits raise no demand with a sub-category: visit_record's own transaction is the
+    # whole write, and it checks the visit before opening it (on SQLite, before taking the write
+    # lock). Tickets to make need one transaction around the visit and them.
+    makes_tickets = any(subcategory is not None for subcategory in subcategories)
+    with transaction.atomic() if makes_tickets else nullcontext():
         recorded, created = visit_record(worker=worker, household=household, demands=cleaned, request=request, **visit)
-        # Most visits raise no demand with a sub-category: nothing to read back for them.
-        if created and any(subcategory is not None for subcategory in subcategories):
+        if created and makes_tickets:
             for demand, subcategory in zip(recorded.demands.order_by("pk"), subcategories, strict=True):
                 if subcategory is not None:
                     demand_ticket_create(demand=demand, subcategory=subcategory, worker=worker, request=request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import uuid
+from typing import Any
 
 import pytest
 import time_machine
@@ -15,6 +16,7 @@ from qiaomen.core.models import AuditEntry
 from qiaomen.registry.models import Household
 from qiaomen.testing import SmallStreet
 from qiaomen.tickets.services.visit_demands import visit_record_with_tickets
+from qiaomen.visits import recording
 from qiaomen.visits.models import ContactMode, Demand, Outcome, VerificationRequest, Visit
 from qiaomen.visits.recording import DemandInput
 from qiaomen.visits.services import verification_resolve, visit_pause_create
@@ -173,3 +175,25 @@ def test_during_a_pause_a_visit_is_recorded_as_phone_contact(small_street: Small
         )
     visit, _ = _record(small_street)
     assert visit.contact_mode == ContactMode.PHONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_copy_is_checked_before_the_write_transaction_and_a_resend_not_at_all(
+    small_street: SmallStreet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite the write transaction holds the database's one write lock: the checks and their
+    reads run before it opens (core.idempotency.create_once_checked)."""
+    checked_in_transaction: list[bool] = []
+    check = recording._visit_prepared
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        checked_in_transaction.append(connection.in_atomic_block)
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(recording, "_visit_prepared", watched)
+    key = uuid.uuid4()
+    first, created = _record(small_street, client_uuid=key)
+    assert created and checked_in_transaction == [False]
+    again, created = _record(small_street, client_uuid=key)
+    assert (again.pk, created) == (first.pk, False)
+    assert checked_in_transaction == [False]

@@ -1,0 +1,76 @@
+"""The rows every recorded visit is checked against: the visit type, the visit policy and the
+pauses of the day, kept in each server process for a short while.
+
+They change a few times a year (an admin edits a questionnaire, a typhoon pauses visits) and are
+read on every visit a phone sends: three queries that were a sixth of recording a visit in
+process time (bench/visits_post.py). A process keeps what it read for KEPT_SECONDS and forgets
+it at once when it changes a row itself (the signals below, and `pauses_changed` for the lift,
+which is an UPDATE); another server process sees the change within KEPT_SECONDS, the time
+between two knocks on a door.
+
+Only what was read outside a transaction is kept: inside one, a row may be uncommitted (and
+rolled back), and a test's transaction never leaves a row behind for the next test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from qiaomen.core.lookups import unique_or_none
+from qiaomen.places.models import Grid
+from qiaomen.visits.models import VisitPause, VisitPolicy, VisitType
+from qiaomen.visits.selectors import paused_grid_ids, visit_policy
+
+KEPT_SECONDS = 30.0
+Value = TypeVar("Value")
+
+_kept: dict[tuple[Any, ...], tuple[float, Any]] = {}
+
+
+def _read_kept(key: tuple[Any, ...], read: Callable[[], Value]) -> Value:
+    now = time.monotonic()
+    hit = _kept.get(key)
+    if hit is not None and hit[0] > now:
+        value: Value = hit[1]
+        return value
+    value = read()
+    if not connection.in_atomic_block:
+        _kept[key] = (now + KEPT_SECONDS, value)
+    return value
+
+
+def visit_type_active(code: str) -> VisitType | None:
+    """The active visit type with this code, or None."""
+    return _read_kept(("type", code), lambda: unique_or_none(VisitType.objects.filter(code=code, active=True)))
+
+
+def policy() -> VisitPolicy:
+    return _read_kept(("policy",), visit_policy)
+
+
+def pauses_on(day: dt.date) -> dict[int, VisitPause]:
+    """Grid id → the pause that stops visits there on `day` (visits.selectors.paused_grid_ids)."""
+    return _read_kept(("pauses", day), lambda: paused_grid_ids(on=day))
+
+
+def forget(**_signal: Any) -> None:
+    """Drop everything kept: a row they come from has changed in this process."""
+    _kept.clear()
+
+
+def pauses_changed() -> None:
+    """A pause was changed by an UPDATE (no signal): forget what was kept."""
+    forget()
+
+
+for _model in (VisitType, VisitPolicy, VisitPause, Grid):  # a grid's community decides its pauses
+    post_save.connect(forget, sender=_model, dispatch_uid=f"visits.reference.{_model.__name__}.save")
+    post_delete.connect(forget, sender=_model, dispatch_uid=f"visits.reference.{_model.__name__}.delete")
+for _through in (VisitPause.communities.through, VisitPause.grids.through):
+    m2m_changed.connect(forget, sender=_through, dispatch_uid=f"visits.reference.{_through.__name__}")
