@@ -168,7 +168,7 @@ def report(label: str, load: Load) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=150, help="per client and endpoint")
+    parser.add_argument("--requests", type=int, default=500, help="per client and endpoint")
     parser.add_argument("--seconds", type=float, default=30.0, help="at most, per endpoint")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (make run's default)")
     parser.add_argument("--port", type=int, default=8077)
