@@ -51,6 +51,7 @@ from qiaomen.visits.selectors import (
 )
 from qiaomen.visits.services import verification_resolve
 from qiaomen.web.shared.forms import subcategory_choices
+from qiaomen.web.shared.paths import path_for_pk
 from qiaomen.web.shared.views import staff_page, user_with
 from qiaomen.web.visits.forms import (
     DEMANDS_PREFIX,
@@ -78,13 +79,22 @@ def sentences(parts: list[str]) -> str:
 # --- work list (R-VIS-2) ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Row:
+    """A household due, with the paths of its file and of recording a visit to it."""
+
+    item: DueHousehold
+    household_path: str
+    record_path: str
+
+
 @dataclass
 class Stop:
     """One building on the walk with its households due, in the order to knock."""
 
     number: int
     building: Building
-    items: list[DueHousehold] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
 
 
 @dataclass
@@ -95,7 +105,7 @@ class Section:
 
     @property
     def count(self) -> int:
-        return sum(len(stop.items) for stop in self.stops)
+        return sum(len(stop.rows) for stop in self.stops)
 
 
 def _sections(items: list[DueHousehold]) -> list[Section]:
@@ -103,6 +113,7 @@ def _sections(items: list[DueHousehold]) -> list[Section]:
     households to phone (a paused area) come last, apart from the walk."""
     sections: list[Section] = []
     number = 0
+    household_path, record_path = path_for_pk("web:household_detail"), path_for_pk("web:visit_new")
     for item in items:
         label = gettext("Contact by phone") if item.phone_contact else str(TIER_LABELS[item.tier])
         if not sections or sections[-1].label != label:
@@ -111,7 +122,8 @@ def _sections(items: list[DueHousehold]) -> list[Section]:
         if not stops or stops[-1].building.pk != item.household.building_id:
             number += not item.phone_contact
             stops.append(Stop(number=number, building=item.household.building))
-        stops[-1].items.append(item)
+        pk = item.household.pk
+        stops[-1].rows.append(Row(item, household_path(pk), record_path(pk)))
     return sections
 
 
