@@ -217,6 +217,14 @@ class Ticket(SealedRow):
             # cent of a city's tickets: without this, counting and sorting them read every ticket
             # of the street (250 ms at 312,500 tickets, bench/city.py).
             models.Index(fields=["grid", "escalate_after"], condition=PENDING_Q, name="ticket_inbox_pending"),
+            # A page of an inbox in its order (tickets.inbox): the pending tickets by deadline and
+            # number, with what says whose and whether overdue, so that a page is read from the
+            # index in order and the reading stops at the page's end.
+            models.Index(
+                fields=["escalate_after", "id", "grid", "status", "escalation_level"],
+                condition=PENDING_Q,
+                name="ticket_inbox_order",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["created_by", "client_key"], name="ticket_client_key_once_per_user"),

@@ -3,7 +3,7 @@ lookup, domain errors as a message, pagination."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -78,7 +78,7 @@ def staff_page(view: View) -> View:
     return wrapper  # type: ignore[return-value]
 
 
-def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int) -> Page:
+def paginate(request: HttpRequest, items: QuerySet[Any] | Sequence[Any], per_page: int) -> Page:
     """A page of `items` from ?page=; an out-of-range or malformed page number shows the nearest page."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 

@@ -33,6 +33,7 @@ from qiaomen.core.spreadsheets import XLSX_CONTENT_TYPE
 from qiaomen.registry.selectors import household_for_user
 from qiaomen.tickets import services
 from qiaomen.tickets.classification import ranked_codes
+from qiaomen.tickets.inbox import inbox_in_order
 from qiaomen.tickets.models import Channel, PhotoKind, Status, Ticket, TicketEvent
 from qiaomen.tickets.selectors import (
     active_subcategories,
@@ -127,7 +128,7 @@ def _status_label(value: str) -> str:
 def ticket_inbox(request: HttpRequest) -> HttpResponse:
     """A department's inbox, or the tickets of a worker's places: overdue first, then by deadline."""
     user = user_with(request, Capability.VIEW_TICKETS)
-    page = paginate(request, inbox_tickets(user, now=timezone.now()), INBOX_PAGE)
+    page = paginate(request, inbox_in_order(user, now=timezone.now()), INBOX_PAGE)
     return render(request, "web/tickets/inbox.html", {"page": page, "is_department": user.department_id is not None})
 
 
