@@ -27,7 +27,7 @@ from qiaomen.core.idempotency import create_once_checked
 from qiaomen.core.lookups import unique_or_none
 from qiaomen.core.transitions import claim_transition
 from qiaomen.registry.models import DataSource, Household
-from qiaomen.visits import reference
+from qiaomen.visits import reference as kept
 from qiaomen.visits.geo import distance_m
 from qiaomen.visits.models import (
     ContactMode,
@@ -134,7 +134,7 @@ class _Reference:
     topics: dict[tuple[str, ...], list[PolicyTopic]] = field(default_factory=dict)
 
     def visit_type(self, code: str) -> VisitType | None:
-        return reference.visit_type_active(code)
+        return kept.visit_type_active(code)
 
     def policy_topics(self, codes: tuple[str, ...]) -> list[PolicyTopic]:
         if codes not in self.topics:
@@ -143,10 +143,10 @@ class _Reference:
 
     @property
     def policy(self) -> VisitPolicy:
-        return reference.policy()
+        return kept.policy()
 
     def paused(self, grid_id: int, day: dt.date) -> bool:
-        return grid_id in reference.pauses_on(day)
+        return grid_id in kept.pauses_on(day)
 
 
 @dataclass(frozen=True)
