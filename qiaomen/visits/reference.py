@@ -28,6 +28,9 @@ from qiaomen.visits.models import VisitPause, VisitPolicy, VisitType
 from qiaomen.visits.selectors import paused_grid_ids, visit_policy
 
 KEPT_SECONDS = 30.0
+# Pauses are kept per day, and a phone's queue may span 60 days: past this many rows, everything
+# kept is dropped before the next is kept, so a process that runs for months holds no more.
+KEPT_MOST = 256
 Value = TypeVar("Value")
 
 _kept: dict[tuple[Any, ...], tuple[float, Any]] = {}
@@ -41,6 +44,8 @@ def _read_kept(key: tuple[Any, ...], read: Callable[[], Value]) -> Value:
         return value
     value = read()
     if not connection.in_atomic_block:
+        if len(_kept) >= KEPT_MOST:
+            _kept.clear()
         _kept[key] = (now + KEPT_SECONDS, value)
     return value
 

@@ -117,3 +117,10 @@ def test_a_change_made_by_another_process_is_seen_within_the_kept_time(
     clock[0] += reference.KEPT_SECONDS + 1
     assert reference.visit_type_active("routine") is None
     assert set(reference.pauses_on(TODAY)) == {small_street.grid_a.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_running_process_keeps_a_bounded_number_of_days(small_street: SmallStreet, clock: list[float]) -> None:
+    for offset in range(reference.KEPT_MOST * 2):
+        reference.pauses_on(TODAY - dt.timedelta(days=offset))
+        assert len(reference._kept) <= reference.KEPT_MOST
