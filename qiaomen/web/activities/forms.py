@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from qiaomen.participation.models.activities import ActivityKind, GroupKind, ResidentGroup
 from qiaomen.places.models import Building, Community, Grid
 from qiaomen.tickets.models import Subcategory
+from qiaomen.web.shared.widgets import ManyOptionsSelect
 
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -109,7 +110,9 @@ class DecisionForm(forms.Form):
 
 
 class DecisionTicketForm(forms.Form):
-    grid = forms.ModelChoiceField(label=_("Grid where the work is done"), queryset=Grid.objects.none(), required=False)
+    grid = forms.ModelChoiceField(
+        label=_("Grid where the work is done"), queryset=Grid.objects.none(), required=False, widget=ManyOptionsSelect
+    )
     subcategory = forms.ModelChoiceField(
         label=_("Category (empty: suggested from the text)"), queryset=Subcategory.objects.none(), required=False
     )

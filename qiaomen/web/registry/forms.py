@@ -13,9 +13,11 @@ from qiaomen.places.models import Building, Grid
 from qiaomen.registry.models import Tag
 from qiaomen.registry.selectors import tag_filter_choices
 from qiaomen.registry.services import UNMASKABLE_FIELDS
+from qiaomen.web.shared.widgets import ManyOptionsSelect
 
-# app.js sends the form when such a select changes; the submit button serves without JS.
-_AUTOSUBMIT = forms.Select(attrs={"data-autosubmit": True})
+# app.js sends the form when such a select changes; the submit button serves without JS. The
+# grid filter lists every grid of a street admin's street: written out in Python.
+_AUTOSUBMIT = ManyOptionsSelect(attrs={"data-autosubmit": True})
 
 
 class RegistrySearchForm(forms.Form):
