@@ -3,10 +3,10 @@ pauses of the day, kept in each server process for a short while.
 
 They change a few times a year (an admin edits a questionnaire, a typhoon pauses visits) and are
 read on every visit a phone sends: three queries, 0.31, 0.19 and 0.40 ms of process time, about
-an eighth of recording a visit (bench/visits_post.py, profiled in process). A process keeps what it read for KEPT_SECONDS and forgets
-it at once when it changes a row itself (the signals below, and `pauses_changed` for the lift,
-which is an UPDATE); another server process sees the change within KEPT_SECONDS, the time
-between two knocks on a door.
+an eighth of recording a visit (bench/visits_post.py, profiled in process). A process keeps what
+it read for KEPT_SECONDS and forgets it at once when it changes a row itself (the signals below,
+and `pauses_changed` for the lift, which is an UPDATE); another server process sees the change
+within KEPT_SECONDS, the time between two knocks on a door.
 
 Only what was read outside a transaction is kept: inside one, a row may be uncommitted (and
 rolled back), and a test's transaction never leaves a row behind for the next test.
