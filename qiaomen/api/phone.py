@@ -29,8 +29,7 @@ from qiaomen.tickets.classification import active_taxonomy
 from qiaomen.tickets.classification.splitting import note_split
 from qiaomen.tickets.models import OPEN_STATUSES
 from qiaomen.tickets.selectors import tickets_for_user
-from qiaomen.visits.models import VisitType
-from qiaomen.visits.selectors import Tier
+from qiaomen.visits.selectors import Tier, active_visit_type
 from qiaomen.visits.week_ahead import work_list_ahead
 
 # A worker's grid holds 300-500 households; the phone takes the whole list in one answer.
@@ -191,7 +190,7 @@ def phone_package(request: HttpRequest) -> dict[str, Any]:
 
 
 def _questions() -> list[dict[str, Any]]:
-    visit_type = VisitType.objects.filter(code=VISIT_TYPE, active=True).first()
+    visit_type = active_visit_type(VISIT_TYPE)
     return [
         {
             "code": question["code"],

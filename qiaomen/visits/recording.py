@@ -134,7 +134,7 @@ class _Reference:
     topics: dict[tuple[str, ...], list[PolicyTopic]] = field(default_factory=dict)
 
     def visit_type(self, code: str) -> VisitType | None:
-        return kept.visit_type_active(code)
+        return kept.active_visit_type(code)
 
     def policy_topics(self, codes: tuple[str, ...]) -> list[PolicyTopic]:
         if codes not in self.topics:

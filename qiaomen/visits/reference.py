@@ -22,10 +22,9 @@ from typing import Any, TypeVar
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from qiaomen.core.lookups import unique_or_none
 from qiaomen.places.models import Grid
+from qiaomen.visits import selectors
 from qiaomen.visits.models import VisitPause, VisitPolicy, VisitType
-from qiaomen.visits.selectors import paused_grid_ids, visit_policy
 
 KEPT_SECONDS = 30.0
 # Pauses are kept per day, and a phone's queue may span 60 days: past this many rows, everything
@@ -50,18 +49,18 @@ def _read_kept(key: tuple[Any, ...], read: Callable[[], Value]) -> Value:
     return value
 
 
-def visit_type_active(code: str) -> VisitType | None:
-    """The active visit type with this code, or None."""
-    return _read_kept(("type", code), lambda: unique_or_none(VisitType.objects.filter(code=code, active=True)))
+def active_visit_type(code: str) -> VisitType | None:
+    """visits.selectors.active_visit_type, kept."""
+    return _read_kept(("type", code), lambda: selectors.active_visit_type(code))
 
 
 def policy() -> VisitPolicy:
-    return _read_kept(("policy",), visit_policy)
+    return _read_kept(("policy",), selectors.visit_policy)
 
 
 def pauses_on(day: dt.date) -> dict[int, VisitPause]:
     """Grid id → the pause that stops visits there on `day` (visits.selectors.paused_grid_ids)."""
-    return _read_kept(("pauses", day), lambda: paused_grid_ids(on=day))
+    return _read_kept(("pauses", day), lambda: selectors.paused_grid_ids(on=day))
 
 
 def forget(**_signal: Any) -> None:

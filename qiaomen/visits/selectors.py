@@ -19,6 +19,7 @@ from django.utils import timezone
 from qiaomen.accounts.models import User
 from qiaomen.accounts.places import communities_for_user, grids_for_user
 from qiaomen.accounts.roles import Capability, Role
+from qiaomen.core.lookups import unique_or_none
 from qiaomen.places.models import Building, Community, Grid
 from qiaomen.registry.models import Household, HouseholdStatus, PersonStatus, PersonTag
 from qiaomen.registry.selectors import households_for_user
@@ -481,7 +482,7 @@ def household_recent_visits(household: Household, *, limit: int = 10) -> list[Vi
 
 
 def active_visit_type(code: str) -> VisitType | None:
-    return VisitType.objects.filter(code=code, active=True).first()
+    return unique_or_none(VisitType.objects.filter(code=code, active=True))
 
 
 def active_policy_topics() -> QuerySet[PolicyTopic]:

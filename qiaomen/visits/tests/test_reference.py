@@ -41,10 +41,10 @@ def _queries(read: object) -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_rows_read_outside_a_transaction_are_read_once(small_street: SmallStreet, clock: list[float]) -> None:
-    assert _queries(lambda: reference.visit_type_active("routine")) == 1
+    assert _queries(lambda: reference.active_visit_type("routine")) == 1
     assert _queries(lambda: reference.policy()) >= 1
     assert _queries(lambda: reference.pauses_on(TODAY)) >= 1
-    for read in (lambda: reference.visit_type_active("routine"), reference.policy, lambda: reference.pauses_on(TODAY)):
+    for read in (lambda: reference.active_visit_type("routine"), reference.policy, lambda: reference.pauses_on(TODAY)):
         assert _queries(read) == 0
     assert _queries(lambda: reference.pauses_on(TODAY + dt.timedelta(days=1))) >= 1  # each day its own
 
@@ -52,18 +52,18 @@ def test_rows_read_outside_a_transaction_are_read_once(small_street: SmallStreet
 @pytest.mark.django_db(transaction=True)
 def test_rows_read_inside_a_transaction_are_not_kept(small_street: SmallStreet, clock: list[float]) -> None:
     with transaction.atomic():
-        assert reference.visit_type_active("routine") is not None
-        assert _queries(lambda: reference.visit_type_active("routine")) == 1
-    assert _queries(lambda: reference.visit_type_active("routine")) == 1
+        assert reference.active_visit_type("routine") is not None
+        assert _queries(lambda: reference.active_visit_type("routine")) == 1
+    assert _queries(lambda: reference.active_visit_type("routine")) == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_change_made_here_is_seen_at_once(small_street: SmallStreet, clock: list[float]) -> None:
-    routine = reference.visit_type_active("routine")
+    routine = reference.active_visit_type("routine")
     assert routine is not None
     routine.active = False
     routine.save()
-    assert reference.visit_type_active("routine") is None
+    assert reference.active_visit_type("routine") is None
 
     assert reference.policy().checkin_flag_distance_m == 200
     policy = VisitPolicy.objects.get(pk=1)
@@ -100,7 +100,7 @@ def test_a_pause_and_its_lift_change_the_next_visit_at_once(small_street: SmallS
 def test_a_change_made_by_another_process_is_seen_within_the_kept_time(
     small_street: SmallStreet, clock: list[float]
 ) -> None:
-    assert reference.visit_type_active("routine") is not None
+    assert reference.active_visit_type("routine") is not None
     assert reference.pauses_on(TODAY) == {}
     # Another server's changes send this process no signal: written here without signals.
     VisitType.objects.filter(code="routine").update(active=False)
@@ -112,10 +112,10 @@ def test_a_change_made_by_another_process_is_seen_within_the_kept_time(
         [VisitPause.grids.through(visitpause_id=pause.pk, grid_id=small_street.grid_a.pk)]
     )
     clock[0] += reference.KEPT_SECONDS - 1
-    assert reference.visit_type_active("routine") is not None
+    assert reference.active_visit_type("routine") is not None
     assert reference.pauses_on(TODAY) == {}
     clock[0] += reference.KEPT_SECONDS + 1
-    assert reference.visit_type_active("routine") is None
+    assert reference.active_visit_type("routine") is None
     assert set(reference.pauses_on(TODAY)) == {small_street.grid_a.pk}
 
 
