@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from qiaomen.accounts import scopes
+from qiaomen.accounts.models import User
+from qiaomen.accounts.scopes import place_scope
 from qiaomen.registry.selectors import households_for_user, persons_for_user
 from qiaomen.testing import SmallStreet
 
@@ -34,3 +37,21 @@ def test_each_role_sees_the_households_of_its_places_only(
 def test_a_grid_worker_sees_the_people_of_their_grid_only(small_street: SmallStreet) -> None:
     people = set(persons_for_user(small_street.users["worker_a"]))
     assert people == {small_street.elder_a, small_street.child_a}
+
+
+@pytest.mark.parametrize(
+    "persona", ["street_admin", "supervisor", "community_staff", "worker_a", "building_chief", "unassigned"]
+)
+def test_a_scope_of_many_grids_filters_on_a_subquery_and_sees_the_same_rows(
+    small_street: SmallStreet, persona: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = small_street.users[persona]
+    written = set(households_for_user(user))
+    people_written = set(persons_for_user(user))
+    monkeypatch.setattr(scopes, "GRID_IDS_WRITTEN_MAX", 0)  # every scope counts as many grids
+    user = User.objects.get(pk=user.pk)  # the scope is cached on the user object
+    households = households_for_user(user)
+    assert set(households) == written
+    assert set(persons_for_user(user)) == people_written
+    if place_scope(user).all_grid_ids:
+        assert 'FROM "places_grid"' in str(households.query), "the grids come from a subquery"
