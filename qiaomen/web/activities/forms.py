@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from qiaomen.participation.models.activities import ActivityKind, GroupKind, ResidentGroup
 from qiaomen.places.models import Building, Community, Grid
 from qiaomen.tickets.models import Subcategory
-from qiaomen.web.shared.widgets import ManyOptionsSelect
+from qiaomen.web.shared.widgets import ManyOptionsField
 
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -110,9 +110,7 @@ class DecisionForm(forms.Form):
 
 
 class DecisionTicketForm(forms.Form):
-    grid = forms.ModelChoiceField(
-        label=_("Grid where the work is done"), queryset=Grid.objects.none(), required=False, widget=ManyOptionsSelect
-    )
+    grid = ManyOptionsField(label=_("Grid where the work is done"), queryset=Grid.objects.none(), required=False)
     subcategory = forms.ModelChoiceField(
         label=_("Category (empty: suggested from the text)"), queryset=Subcategory.objects.none(), required=False
     )

@@ -12,7 +12,7 @@ from qiaomen.accounts.roles import Role
 from qiaomen.devices.models import CheckOutcome, IncidentKind, PlanKind
 from qiaomen.places.models import Community, Grid
 from qiaomen.registry.models import Tag
-from qiaomen.web.shared.widgets import ManyOptionsSelect
+from qiaomen.web.shared.widgets import ManyOptionsField
 
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -20,9 +20,7 @@ LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 class IncidentForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=IncidentKind.choices)
     occurred_at = forms.DateTimeField(label=_("when"), widget=LOCAL_DATETIME)
-    grid = forms.ModelChoiceField(
-        label=_("grid"), queryset=Grid.objects.none(), required=False, widget=ManyOptionsSelect
-    )
+    grid = ManyOptionsField(label=_("grid"), queryset=Grid.objects.none(), required=False)
     description = forms.CharField(label=_("description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args: Any, grids: QuerySet[Grid], on_visit: bool, **kwargs: Any) -> None:
@@ -67,9 +65,7 @@ class ActivateForm(forms.Form):
     community = forms.ModelChoiceField(
         label=_("community"), queryset=Community.objects.none(), required=False, empty_label=_("the whole street")
     )
-    grid = forms.ModelChoiceField(
-        label=_("grid"), queryset=Grid.objects.none(), required=False, widget=ManyOptionsSelect
-    )
+    grid = ManyOptionsField(label=_("grid"), queryset=Grid.objects.none(), required=False)
 
     def __init__(self, *args: Any, communities: QuerySet[Community], grids: QuerySet[Grid], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

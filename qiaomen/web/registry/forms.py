@@ -13,7 +13,7 @@ from qiaomen.places.models import Building, Grid
 from qiaomen.registry.models import Tag
 from qiaomen.registry.selectors import tag_filter_choices
 from qiaomen.registry.services import UNMASKABLE_FIELDS
-from qiaomen.web.shared.widgets import ManyOptionsSelect
+from qiaomen.web.shared.widgets import ManyOptionsField, ManyOptionsSelect
 
 # app.js sends the form when such a select changes; the submit button serves without JS. The
 # grid filter lists every grid of a street admin's street: written out in Python.
@@ -33,17 +33,18 @@ class RegistrySearchForm(forms.Form):
         ),
     )
     # Querysets are set per user in __init__: choices never reach beyond the user's places.
-    grid: forms.ModelChoiceField[Grid] = forms.ModelChoiceField(
+    grid = ManyOptionsField(
         label=_("Grid"), queryset=Grid.objects.none(), required=False, empty_label=_("All grids"), widget=_AUTOSUBMIT
     )
-    building: forms.ModelChoiceField[Building] = forms.ModelChoiceField(
+    building = ManyOptionsField(
+        label_column="address",
         label=_("Building"),
         queryset=Building.objects.none(),
         required=False,
         empty_label=_("All buildings"),
         widget=_AUTOSUBMIT,
     )
-    tag: forms.ModelChoiceField[Tag] = forms.ModelChoiceField(
+    tag = ManyOptionsField(
         label=_("Group"),
         queryset=Tag.objects.none(),
         required=False,

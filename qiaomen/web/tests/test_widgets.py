@@ -45,3 +45,45 @@ def test_a_bound_model_choice_field_writes_the_same(small_street: Any) -> None:
     form = Both({"ours": small_street.grid_b.pk, "django": small_street.grid_b.pk})
     assert str(form["ours"]).replace("ours", "FIELD") == str(form["django"]).replace("django", "FIELD")
     assert "selected" in str(form["ours"])
+
+
+def _same_html(form: forms.Form) -> None:
+    assert str(form["ours"]).replace("ours", "FIELD") == str(form["django"]).replace("django", "FIELD")
+
+
+def test_the_many_options_field_lists_rows_as_django_lists_instances(small_street: Any) -> None:
+    from qiaomen.accounts.places import grids_for_user
+    from qiaomen.places.models import Building
+    from qiaomen.registry.models import Tag
+    from qiaomen.web.shared.widgets import ManyOptionsField
+
+    grids = grids_for_user(small_street.users["street_admin"]).order_by("code")  # DISTINCT, ordered
+
+    class Both(forms.Form):
+        ours = ManyOptionsField(queryset=grids, required=False, empty_label="全部网格")
+        django = forms.ModelChoiceField(queryset=grids, required=False, empty_label="全部网格")
+
+    class Buildings(forms.Form):
+        ours = ManyOptionsField(queryset=Building.objects.order_by("address_key"), label_column="address")
+        django = forms.ModelChoiceField(queryset=Building.objects.order_by("address_key"))
+
+    class Tags(forms.Form):
+        ours = ManyOptionsField(queryset=Tag.objects.order_by("code"), to_field_name="code")
+        django = forms.ModelChoiceField(queryset=Tag.objects.order_by("code"), to_field_name="code")
+
+    tag = Tag.objects.order_by("code").last()
+    assert tag is not None
+    building = small_street.household_b.building
+    for form in (
+        Both(),
+        Both({"ours": small_street.grid_b.pk, "django": small_street.grid_b.pk}),
+        Both(initial={"ours": small_street.grid_a, "django": small_street.grid_a}),
+        Buildings({"ours": building.pk, "django": building.pk}),
+        Tags({"ours": tag.code, "django": tag.code}),
+    ):
+        _same_html(form)
+    assert str(Both({"ours": small_street.grid_b.pk})["ours"]).count("selected") == 1
+    chosen = Tags({"ours": tag.code, "django": tag.code})
+    assert chosen.is_valid() and chosen.cleaned_data["ours"] == tag
+    wrong = Both({"ours": 987654, "django": 987654})
+    assert not wrong.is_valid() and wrong.errors["ours"] == wrong.errors["django"]

@@ -16,7 +16,7 @@ from qiaomen.places.models import Grid
 from qiaomen.registry.models import Household, Person
 from qiaomen.tickets.models import Ticket
 from qiaomen.visits.models import Visit
-from qiaomen.web.shared.widgets import ManyOptionsSelect
+from qiaomen.web.shared.widgets import ManyOptionsField
 
 
 def _choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
@@ -26,7 +26,7 @@ def _choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
 
 
 class EnrolForm(forms.Form):
-    grid = forms.ModelChoiceField(label=_("Grid served"), queryset=Grid.objects.none(), widget=ManyOptionsSelect)
+    grid = ManyOptionsField(label=_("Grid served"), queryset=Grid.objects.none())
     skills = forms.CharField(label=_("Skills"), max_length=200, required=False)
     availability = forms.CharField(label=_("Availability"), max_length=200, required=False)
     account = forms.ModelChoiceField(
@@ -40,7 +40,7 @@ class EnrolForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), widget=ManyOptionsSelect)
+    grid = ManyOptionsField(label=_("Grid"), queryset=Grid.objects.none())
     leader = forms.ModelChoiceField(label=_("Grid worker who leads"), queryset=User.objects.none())
     name = forms.CharField(label=_("Team name"), max_length=60)
 
