@@ -170,3 +170,25 @@ def test_the_number_of_queries_does_not_grow_with_the_households(
     few = _search_queries(client)
     add_households(17, 2)  # 20
     assert _search_queries(client) == few
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_member_shows_relationship_gender_status_and_age_in_the_users_language(
+    client_as: Callable[[str], Client], small_street: SmallStreet, language: str
+) -> None:
+    from django.utils import translation
+
+    from qiaomen.registry.models import PersonStatus
+    from qiaomen.registry.services import person_age
+
+    elder = small_street.elder_a
+    Person.objects.filter(pk=elder.pk).update(status=PersonStatus.DECEASED)
+    elder.refresh_from_db()
+    client = client_as("street_admin")
+    listing = client.get(SEARCH, {"q": elder.name}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    with translation.override(language):
+        age = person_age(elder)
+        shown = [elder.get_relationship_display(), elder.get_gender_display(), elder.get_status_display()]
+        years = translation.ngettext("%(age)s year", "%(age)s years", age) % {"age": age}
+    assert f"{shown[0]} · {shown[1]} · {years}" in listing
+    assert f'<span class="badge badge-muted">{shown[2]}</span>' in listing
