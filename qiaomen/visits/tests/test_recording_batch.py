@@ -112,7 +112,17 @@ def _rows(audit_after: int, event_after: int) -> dict[str, Any]:
         for r in VerificationRequest.objects.select_related("visit").order_by("pk")
     ]
     audit = [
-        (e.at, e.actor_id, e.actor_name, e.action, e.object_type, key_of.get(e.object_id, e.object_id), e.detail)
+        # A visit's id differs from path to path (a rolled-back PostgreSQL sequence is not reset): it is
+        # compared by its client UUID. Other rows' ids are not mapped: a planned visit's id may equal a visit's.
+        (
+            e.at,
+            e.actor_id,
+            e.actor_name,
+            e.action,
+            e.object_type,
+            key_of.get(e.object_id, e.object_id) if e.object_type == "visits.visit" else e.object_id,
+            e.detail,
+        )
         for e in AuditEntry.objects.filter(pk__gt=audit_after).order_by("pk")
     ]
     events = [
