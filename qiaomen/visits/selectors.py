@@ -176,7 +176,7 @@ def _visit_facts(household_ids: list[int], since: dt.datetime) -> _VisitFacts:
     last_outcomes: dict[int, list[str]] = defaultdict(list)
     last_visit: dict[int, dt.datetime] = {}
     rows = (
-        Visit.objects.filter(household_id__in=household_ids, visited_at__gte=since)
+        Visit.objects.filter(household_id__any_of=household_ids, visited_at__gte=since)
         .order_by("household_id", "-visited_at")
         .values_list("household_id", "visited_at", "outcome")
     )
@@ -192,7 +192,7 @@ def _visit_facts(household_ids: list[int], since: dt.datetime) -> _VisitFacts:
 def _tags_by_household(household_ids: list[int]) -> dict[int, set[int]]:
     tags: dict[int, set[int]] = defaultdict(set)
     rows = PersonTag.objects.filter(
-        person__household_id__in=household_ids, person__status=PersonStatus.ACTIVE, tag__active=True
+        person__household_id__any_of=household_ids, person__status=PersonStatus.ACTIVE, tag__active=True
     ).values_list("person__household_id", "tag_id")
     for household_id, tag_id in rows:
         tags[household_id].add(tag_id)
@@ -211,8 +211,8 @@ def _recent_demands(household_ids: list[int], since: dt.datetime) -> dict[int, i
     Tickets are read through the household's reverse relation: visits sits below tickets and
     does not import it."""
     counts: dict[int, int] = defaultdict(int)
-    tickets = Household.objects.filter(pk__in=household_ids, tickets__created_at__gte=since)
-    unticketed = Demand.objects.filter(household_id__in=household_ids, raised_at__gte=since, ticket__isnull=True)
+    tickets = Household.objects.filter(pk__any_of=household_ids, tickets__created_at__gte=since)
+    unticketed = Demand.objects.filter(household_id__any_of=household_ids, raised_at__gte=since, ticket__isnull=True)
     for rows in (tickets.values_list("pk", flat=True), unticketed.values_list("household_id", flat=True)):
         for household_id in rows:
             counts[household_id] += 1
@@ -296,7 +296,7 @@ def due_households(households: Iterable[Household], *, now: dt.datetime) -> list
 def _open_plan_purposes(household_ids: list[int], today: dt.date, window_days: int) -> dict[int, list[str]]:
     purposes: dict[int, list[str]] = defaultdict(list)
     rows = PlannedVisit.objects.filter(
-        household_id__in=household_ids,
+        household_id__any_of=household_ids,
         status=PlanStatus.PLANNED,
         planned_for__lte=today + dt.timedelta(days=window_days),
     ).values_list("household_id", "purposes__purpose")
