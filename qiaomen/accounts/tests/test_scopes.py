@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from qiaomen.accounts import scopes
 from qiaomen.accounts.models import User
@@ -42,7 +43,7 @@ def test_a_grid_worker_sees_the_people_of_their_grid_only(small_street: SmallStr
 @pytest.mark.parametrize(
     "persona", ["street_admin", "supervisor", "community_staff", "worker_a", "building_chief", "unassigned"]
 )
-def test_a_scope_of_many_grids_filters_on_a_subquery_and_sees_the_same_rows(
+def test_a_scope_of_many_grids_filters_on_a_subquery_on_postgresql_and_sees_the_same_rows(
     small_street: SmallStreet, persona: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = small_street.users[persona]
@@ -54,4 +55,5 @@ def test_a_scope_of_many_grids_filters_on_a_subquery_and_sees_the_same_rows(
     assert set(households) == written
     assert set(persons_for_user(user)) == people_written
     if place_scope(user).all_grid_ids:
-        assert 'FROM "places_grid"' in str(households.query), "the grids come from a subquery"
+        subquery = 'FROM "places_grid"' in str(households.query)
+        assert subquery == (connection.vendor == "postgresql"), "on PostgreSQL only, the grids come from a subquery"
