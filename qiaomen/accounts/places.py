@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from qiaomen.accounts.models import User
-from qiaomen.accounts.scopes import place_scope
+from qiaomen.accounts.scopes import grids_q, place_scope
 from qiaomen.places.models import Building, Community, Grid, Street
 
 
@@ -20,11 +20,7 @@ def grids_for_user(user: User) -> QuerySet[Grid]:
     scope = place_scope(user)
     if scope.is_empty:
         return Grid.objects.none()
-    q = (
-        Q(pk__in=scope.grid_ids)
-        | Q(community_id__in=scope.community_ids)
-        | Q(community__street_id__in=scope.street_ids)
-    )
+    q = grids_q(streets=scope.street_ids, communities=scope.community_ids, grids=scope.grid_ids)
     if scope.building_ids:
         q |= Q(buildings__id__in=scope.building_ids)
     return Grid.objects.filter(q).distinct()

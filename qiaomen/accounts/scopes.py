@@ -59,13 +59,18 @@ class PlaceScope:
         return reduce(operator.or_, conditions)
 
 
+def grids_q(*, streets: Iterable[int] = (), communities: Iterable[int] = (), grids: Iterable[int] = ()) -> Q:
+    """Grid filter: these grids and every grid of these communities and streets."""
+    return (
+        Q(pk__in=sorted(grids)) | Q(community_id__in=sorted(communities)) | Q(community__street_id__in=sorted(streets))
+    )
+
+
 def grids_of(
     *, streets: Iterable[int] = (), communities: Iterable[int] = (), grids: Iterable[int] = ()
 ) -> QuerySet[Grid]:
     """These grids and every grid of these communities and streets."""
-    return Grid.objects.filter(
-        Q(pk__in=sorted(grids)) | Q(community_id__in=sorted(communities)) | Q(community__street_id__in=sorted(streets))
-    )
+    return Grid.objects.filter(grids_q(streets=streets, communities=communities, grids=grids))
 
 
 EMPTY_SCOPE = PlaceScope(frozenset(), frozenset(), frozenset(), frozenset())
