@@ -30,8 +30,9 @@ def test_the_page_shows_no_name_and_no_address(client: Client, doors: Doors) -> 
     page = client.get(_url(doors.token_a)).content.decode()
     s = doors.street
     assert "志愿者" in page
-    for private in (s.elder_a.name, s.child_a.name, s.building_a.address, "101"):
+    for private in (s.elder_a.name, s.child_a.name, s.building_a.address, str(s.household_a)):
         assert private not in page
+    assert not doors.shows_room_of_a(page)
 
 
 def test_an_empty_offer_is_refused_and_changes_nothing(client: Client, doors: Doors) -> None:
