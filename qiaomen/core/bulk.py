@@ -1,4 +1,4 @@
-"""Inserting many rows of one model with one `executemany` per chunk: imports, the demo street.
+"""Inserting many rows of one model, one chunk at a time: imports, the demo street, bench data.
 
 Django's `bulk_create` builds a model instance per row and prepares every value of it through the
 SQL compiler: about half a millisecond to a millisecond per person (25 columns) here, two minutes
@@ -7,6 +7,9 @@ for the 200,000 people of a large street. Here the columns that are the same for
 through their field's own `get_db_prep_save` (encryption, dates, JSON): the stored values are
 exactly what the ORM would store. Encrypted fields are sealed to their row: each row gets its row
 key here (core.models.SealedRow), and its encrypted values are sealed with it.
+
+A chunk goes in with one `executemany` on SQLite and with COPY on PostgreSQL: the same prepared
+values through the same driver adapters, several times faster there than one INSERT per row.
 """
 
 from __future__ import annotations
@@ -33,12 +36,13 @@ class BulkInsert:
         *,
         varying: Sequence[str],
         constants: Mapping[str, Any] | None = None,
-        preparers: Mapping[str, Callable[[Any], Any]] | None = None,
+        preparers: Mapping[str, Callable[[Any], Any] | None] | None = None,
         with_ids: bool = False,
     ) -> None:
         """`varying`: attnames given per row; `constants`: values for every row (other fields take
         their default, auto_now fields the time now); `preparers`: own ways to make a varying value
-        database-ready; `with_ids`: `add` hands out each row's primary key before it is written."""
+        database-ready (None: the caller gives it ready, as the driver takes it); `with_ids`: `add`
+        hands out each row's primary key before it is written."""
         # The wrapper itself, not the `connection` proxy: each attribute read through the proxy
         # is a thread-local lookup, and preparing a value reads a few.
         self.connection = connections[DEFAULT_DB_ALIAS]
@@ -52,7 +56,7 @@ class BulkInsert:
             varying = (ROW_KEY, *varying)
         self.varying = tuple(varying)
         self.preparers = tuple(
-            (name, None if name in self.sealers else own.get(name) or self._field_preparer(fields[name]))
+            (name, None if name in self.sealers else own[name] if name in own else self._field_preparer(fields[name]))
             for name in self.varying
         )
         given = dict(constants or {})
@@ -69,7 +73,9 @@ class BulkInsert:
             names.insert(0, self.pk_column)
         placeholders = ", ".join(["%s"] * len(names))
         # Table and column names come from the model, quoted; every value is a parameter.
-        self.sql = f"INSERT INTO {quote(self.table)} ({', '.join(map(quote, names))}) VALUES ({placeholders})"  # noqa: S608
+        columns = ", ".join(map(quote, names))
+        self.sql = f"INSERT INTO {quote(self.table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        self.copy_sql = f"COPY {quote(self.table)} ({columns}) FROM STDIN"
         self.with_ids = with_ids
         self.queued: list[tuple[Any, ...]] = []
         self.free_ids: list[int] = []
@@ -107,7 +113,11 @@ class BulkInsert:
         return {**values, **sealed, ROW_KEY: row_key}
 
     def flush(self) -> None:
-        if self.queued:
+        if self.queued and self.connection.vendor == "postgresql":
+            with self.connection.cursor() as cursor, cursor.cursor.copy(self.copy_sql) as copy:
+                for row in self.queued:
+                    copy.write_row(row)
+        elif self.queued:
             with self.connection.cursor() as cursor:
                 cursor.executemany(self.sql, self.queued)
         self.written += len(self.queued)

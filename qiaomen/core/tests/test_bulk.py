@@ -53,3 +53,16 @@ def test_rows_without_handed_out_ids_are_written_at_once(small_street: SmallStre
     tags.rows({"person_id": small_street.resident_b.pk, "tag_id": Tag.objects.get(code=code).pk} for code in codes)
     assert tags.written == 2
     assert sorted(small_street.resident_b.tags.values_list("code", flat=True)) == codes
+
+
+def test_tabs_newlines_backslashes_and_nulls_survive_the_chunk(small_street: SmallStreet) -> None:
+    """On PostgreSQL a chunk goes in with COPY, whose text format gives tab, newline and backslash
+    a meaning of their own: values holding them read back as they were given."""
+    awkward = {"name": {"source": "登记\t表\n第2行", "path": "C:\\户籍\\2026.xlsx"}}
+    people = BulkInsert(Person, varying=("household_id", "name", "phone", "provenance"), with_ids=True)
+    pk = people.add(
+        {"household_id": small_street.household_b.pk, "name": "孙\t小\\红", "phone": "", "provenance": awkward}
+    )
+    people.flush()
+    person = Person.objects.get(pk=pk)
+    assert (person.name, person.phone, person.provenance) == ("孙\t小\\红", "", awkward)
