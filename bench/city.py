@@ -3,12 +3,11 @@ one table: each page's p95 at each size beside its ceiling, and the growth from 
 
     .venv/bin/python bench/city.py [--sizes 70000,250000] [--runs 20]
 
-Visits and tickets follow the issue's city: 12.5 visits and 1.25 tickets a household (4,000,000
-households: 50 million visits, 5 million tickets). Each size is built once in bulk into a
-PostgreSQL database of its own (qiaomen_city_<households>, kept with its key under var/bench/ for
-the next run) and measured in a process of its own. The growth of a page is its p95 at a size
-over its p95 at the size before: flat is about 1, whatever the size ratio. Run it on an idle
-machine; nothing here asserts on time.
+Each size is the city of bench/city_seed.py (12.5 visits and 1.25 tickets a household), built
+once in bulk into a PostgreSQL database of its own (qiaomen_city_<households>, kept with its key
+under var/bench/ for the next run; city_seed.py builds one ahead) and measured in a process of
+its own. The growth of a page is its p95 at a size over its p95 at the size before: flat is
+about 1, whatever the size ratio. Run it on an idle machine; nothing here asserts on time.
 """
 
 from __future__ import annotations
@@ -21,11 +20,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from city_seed import city_database, city_sizes
 from common import ROOT, machine
 from figures import FIGURES_ENV, Figure, figures_read
 
-VISITS_PER_HOUSEHOLD = 12.5
-TICKETS_PER_HOUSEHOLD = 1.25
 SIZE_MARK = " @ "
 
 
@@ -44,10 +42,10 @@ def main() -> None:
                 sys.executable,
                 str(ROOT / "bench" / "city_pages.py"),
                 f"--households={households}",
-                f"--visits={round(households * VISITS_PER_HOUSEHOLD)}",
-                f"--tickets={round(households * TICKETS_PER_HOUSEHOLD)}",
+                f"--visits={city_sizes(households).visits}",
+                f"--tickets={city_sizes(households).tickets}",
                 f"--runs={options.runs}",
-                f"--pg-database=qiaomen_city_{households}",
+                f"--pg-database={city_database(households)}",
             ]
             env = {**os.environ, FIGURES_ENV: str(figures_file)}
             if subprocess.run(command, cwd=ROOT, env=env, check=False).returncode != 0:
