@@ -13,11 +13,14 @@ This is bench data, not the demo (see command_data.py).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
+import multiprocessing
 import random
 import uuid
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,22 +177,56 @@ def visit_moments(count: int, *, now: dt.datetime, tz: dt.tzinfo, rng: random.Ra
 
 
 def visits_write(
-    homes: list[Home], workers: dict[int, int], *, total: int, now: dt.datetime, seed: int
+    homes: list[Home], workers: dict[int, int], *, total: int, now: dt.datetime, seed: int, shards: int = 1
 ) -> Counter[str]:
-    """`total` visits over the year before `now`; the count of each outcome."""
+    """`total` visits over the year before `now`; the count of each outcome. With `shards` > 1
+    (PostgreSQL, outside any transaction) that many processes write every shards-th household's
+    visits each, in a transaction of their own: the rows are made in Python, one core per process."""
+    from django.db import connections
+
+    global _shard_work  # what the forked processes inherit instead of a pickled copy
+    rng = random.Random(seed)
+    counts = visit_counts(homes, total, rng)
+    if shards == 1:
+        return _visits_of(homes, counts, workers, now=now, rng=rng)
+    _shard_work = (homes, counts, workers, now, seed)
+    connections.close_all()  # a forked process must not share the parent's connection
+    with ProcessPoolExecutor(shards, mp_context=multiprocessing.get_context("fork")) as pool:
+        parts = list(pool.map(_shard_write, range(shards), itertools.repeat(shards)))
+    _shard_work = None
+    return sum(parts, Counter())
+
+
+_shard_work: tuple[list[Home], list[int], dict[int, int], dt.datetime, int] | None = None
+
+
+def _shard_write(shard: int, shards: int) -> Counter[str]:
+    from django.db import transaction
+
+    assert _shard_work is not None
+    homes, counts, workers, now, seed = _shard_work
+    with transaction.atomic():
+        return _visits_of(
+            homes[shard::shards], counts[shard::shards], workers, now=now, rng=random.Random(seed * 1000 + shard)
+        )
+
+
+def _visits_of(
+    homes: list[Home], counts: list[int], workers: dict[int, int], *, now: dt.datetime, rng: random.Random
+) -> Counter[str]:
+    """Each household's visits, `counts` of them, over the year before `now`."""
     from django.utils import timezone
 
     from qiaomen.core.bulk import BulkInsert
     from qiaomen.visits.models import Visit, VisitType
 
-    rng = random.Random(seed)
     tz = timezone.get_default_timezone()
     routine = VisitType.objects.get(code="routine").pk
     writer = BulkInsert(
         Visit, varying=_VISIT_COLUMNS, constants={"notes": ""}, preparers=given_ready(Visit, _VISIT_COLUMNS)
     )
     outcomes: Counter[str] = Counter()
-    for home, count in zip(homes, visit_counts(homes, total, rng), strict=True):
+    for home, count in zip(homes, counts, strict=True):
         worker = workers[home.grid_id]
         for moment in visit_moments(count, now=now, tz=tz, rng=rng):
             outcome, answers, reason = visit_outcome(rng)
