@@ -84,7 +84,9 @@ def street_build(sizes: Sizes, *, now: dt.datetime | None = None) -> dict[str, i
     now = now or timezone.now()
     counts: dict[str, int] = {}
     started = time.perf_counter()
-    street = demo_street_create(households=sizes.households, seed=sizes.seed, password=demo_password_generate())
+    with _loading(readable=True):
+        password = demo_password_generate()
+        street = demo_street_create(households=sizes.households, seed=sizes.seed, password=password)
     counts.update(street.counts)
     print(f"  street, households and people: {time.perf_counter() - started:.0f} s", flush=True)
     with connection.cursor() as cursor:  # the street's tables are read below: plan the reads with their real sizes
@@ -126,15 +128,20 @@ def _bulk_tables(*, written_blind: bool = False) -> list[str]:
     ]
 
 
-def _loading() -> AbstractContextManager[object]:
-    """On PostgreSQL the visits and tickets go in as a bulk load (pg_bulk_load); SQLite takes them as they come."""
+def _loading(*, readable: bool = False) -> AbstractContextManager[object]:
+    """On PostgreSQL the street goes in as a bulk load (pg_bulk_load): the visits and tickets with
+    everything off, the street's own tables (`readable`: the demo reads them back as it writes)
+    with their joins' indexes and keys on. SQLite takes the rows as they come."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return nullcontext()
     from pg_bulk_load import bulk_load
 
-    return bulk_load(_bulk_tables(written_blind=True))
+    blind = _bulk_tables(written_blind=True)
+    if readable:
+        return bulk_load([table for table in _bulk_tables() if table not in blind], readable=True)
+    return bulk_load(blind)
 
 
 def _rows_written() -> int:

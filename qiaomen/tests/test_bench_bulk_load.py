@@ -15,6 +15,7 @@ from django.db.utils import IntegrityError
 from django.utils import timezone
 
 from qiaomen.core.bulk import BulkInsert
+from qiaomen.registry.models import Person
 from qiaomen.testing import SmallStreet
 from qiaomen.visits.models import Visit, VisitType
 
@@ -86,3 +87,17 @@ def test_a_row_that_points_nowhere_fails_the_load(bulk_load: ModuleType, small_s
         BulkInsert(Visit, varying=tuple(_visit(small_street, 0))).rows([_visit(small_street, nowhere)])
     assert not Visit.objects.exists()
     assert len(_definitions(table)) > 0
+
+
+def test_a_readable_load_keeps_what_joins_read_through(bulk_load: ModuleType, small_street: SmallStreet) -> None:
+    """The street's own tables are read back while the demo writes them: their foreign keys and
+    the indexes on them stay; the unique and search indexes come off and back."""
+    table = Person._meta.db_table
+    before = _definitions(table)
+    with bulk_load.bulk_load([table], readable=True):
+        during = _definitions(table)
+    kept = {name for name, sql in during}
+    assert any(sql.startswith("FOREIGN KEY (household_id)") for _, sql in during)
+    assert any(name.startswith("registry_person_household_id") for name in kept)
+    assert not any("id_index" in name for name in kept)  # the blind index of ID numbers came off
+    assert _definitions(table) == before
