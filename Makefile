@@ -93,7 +93,8 @@ bench: install
 
 # The same pages on PostgreSQL at growing street sizes (each built once in bulk and kept), then one
 # table of each page's p95 per size, its growth from size to size and its ceiling. SIZES="70000,250000"
-# by default; a bigger size takes longer to build (about 3 minutes per 70,000 households here).
+# by default; a size not built yet is built first with bench/city_seed.py (about 1 minute per 70,000
+# households here).
 SIZES ?= 70000,250000
 bench-city: install
 	$(PY) bench/city.py --sizes $(SIZES)

@@ -64,5 +64,6 @@ def test_tabs_newlines_backslashes_and_nulls_survive_the_chunk(small_street: Sma
         {"household_id": small_street.household_b.pk, "name": "孙\t小\\红", "phone": "", "provenance": awkward}
     )
     people.flush()
+    assert pk is not None
     person = Person.objects.get(pk=pk)
     assert (person.name, person.phone, person.provenance) == ("孙\t小\\红", "", awkward)
