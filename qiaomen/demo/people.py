@@ -34,6 +34,10 @@ class Origin:
     separated: bool
 
 
+# Taken ID numbers drawn in a row before the next draws move to another region (id_number).
+TRIES_PER_REGION = 50
+
+
 @dataclass
 class Member:
     relationship: str
@@ -98,13 +102,23 @@ class PersonDrawer:
         return "".join(self.rng.choice(chars) for _ in range(1 if self.rng.random() < 0.25 else 2))
 
     def id_number(self, region: str, member: Member) -> IdNumber:
-        """A valid ID number nobody else in the street has; "" region: one of the city's own."""
+        """A valid ID number nobody else in the street has; "" region: one of the city's own.
+
+        A region has 100 numbers for a birth date and gender, and in a city of millions the
+        commonest birth dates of the main district use them all up (4,000,000 households drew
+        forever here): after TRIES_PER_REGION taken numbers, the next tries are in another of the
+        city's regions. A street of up to a million households almost never gets that far, so
+        its numbers are what they were."""
         region = region or weighted_choice(self.rng, LOCAL_REGIONS)
+        taken = 0
         while True:
             value = make_id_number(region, member.birth, self.rng.randrange(100), member.gender)
             if value not in self.used_ids:
                 self.used_ids.add(value)
                 return IdNumber(value=value, birth_date=member.birth, gender=member.gender)
+            taken += 1
+            if taken % TRIES_PER_REGION == 0:
+                region = self.rng.choice(sorted(LOCAL_REGIONS))
 
     def phone(self, age: int) -> str:
         draw = self.rng.random()
