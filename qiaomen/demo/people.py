@@ -69,6 +69,8 @@ class PersonDrawer:
         self.rng = rng
         self.today = today
         self.used_ids: set[str] = set()
+        # (region, birth date, gender) whose 100 numbers are (all but) taken; see id_number.
+        self.spent: set[tuple[str, dt.date, str]] = set()
         self.used_phones: set[str] = set()
 
     def _birth(self, youngest: int, oldest: int) -> dt.date:
@@ -106,19 +108,29 @@ class PersonDrawer:
 
         A region has 100 numbers for a birth date and gender, and in a city of millions the
         commonest birth dates of the main district use them all up (4,000,000 households drew
-        forever here): after TRIES_PER_REGION taken numbers, the next tries are in another of the
-        city's regions. A street of up to a million households almost never gets that far, so
-        its numbers are what they were."""
+        forever here): after TRIES_PER_REGION taken numbers in a row the region counts as spent
+        for that date and gender, and the draws go to another of the city's regions. A street of
+        up to a million households almost never gets that far, so its numbers are what they were."""
         region = region or weighted_choice(self.rng, LOCAL_REGIONS)
         taken = 0
         while True:
+            if (region, member.birth, member.gender) in self.spent:
+                region = self._region_left(member)
             value = make_id_number(region, member.birth, self.rng.randrange(100), member.gender)
             if value not in self.used_ids:
                 self.used_ids.add(value)
                 return IdNumber(value=value, birth_date=member.birth, gender=member.gender)
             taken += 1
             if taken % TRIES_PER_REGION == 0:
-                region = self.rng.choice(sorted(LOCAL_REGIONS))
+                # Remembered: the next person of this birth date and gender goes elsewhere at once,
+                # instead of spending TRIES_PER_REGION draws again (most of a city's build time).
+                self.spent.add((region, member.birth, member.gender))
+
+    def _region_left(self, member: Member) -> str:
+        left = [code for code in sorted(LOCAL_REGIONS) if (code, member.birth, member.gender) not in self.spent]
+        if not left:
+            raise RuntimeError(f"the demo has no ID numbers left for people born on {member.birth}")
+        return self.rng.choice(left)
 
     def phone(self, age: int) -> str:
         draw = self.rng.random()

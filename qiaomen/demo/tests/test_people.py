@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pytest
+
 from qiaomen.core.idnumber import make_id_number, parse_id_number
 from qiaomen.demo.people import Member, PersonDrawer
+from qiaomen.demo.vocabulary import LOCAL_REGIONS
 
 BIRTH = dt.date(1965, 3, 8)
 
@@ -27,3 +30,15 @@ def test_numbers_never_repeat() -> None:
     member = Member(relationship="head", gender="F", birth=BIRTH, age=61, surname="李")
     drawn = [drawer.id_number("", member).value for _ in range(300)]
     assert len(set(drawn)) == 300
+
+
+def test_a_spent_region_is_skipped_at_once_and_running_out_is_said() -> None:
+    drawer = PersonDrawer(rng=random.Random(7), today=dt.date(2026, 12, 7))
+    member = Member(relationship="head", gender="M", birth=BIRTH, age=61, surname="赵")
+    drawer.used_ids = {make_id_number("330105", BIRTH, sequence, "M") for sequence in range(100)}
+    drawer.id_number("330105", member)
+    assert ("330105", BIRTH, "M") in drawer.spent
+    # Every region spent for this date and gender: a clear error, not an endless draw.
+    drawer.spent |= {(code, BIRTH, "M") for code in LOCAL_REGIONS}
+    with pytest.raises(RuntimeError, match="no ID numbers left"):
+        drawer.id_number("", member)
