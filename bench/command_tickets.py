@@ -21,7 +21,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from command_visits import YEAR_DAYS, Home, given_ready
+from command_visits import YEAR_DAYS, Home
 
 FLUSH_EVERY = 10_000
 RATED_SHARE = 0.75
@@ -289,10 +289,8 @@ class TicketWriter:
         from qiaomen.tickets.models import TicketEvent
 
         rng = self.rng
-        tickets = BulkInsert(
-            TicketModel, varying=_TICKET_COLUMNS, with_ids=True, preparers=given_ready(TicketModel, _TICKET_COLUMNS)
-        )
-        events = BulkInsert(TicketEvent, varying=_EVENT_COLUMNS, preparers=given_ready(TicketEvent, _EVENT_COLUMNS))
+        tickets = BulkInsert(TicketModel, varying=_TICKET_COLUMNS, with_ids=True)
+        events = BulkInsert(TicketEvent, varying=_EVENT_COLUMNS)
         latest: dict[tuple[int, int], tuple[int, dt.datetime]] = {}  # (household, sub-category) → last ticket
         recent: deque[tuple[Home, int]] = deque(maxlen=3000)
         weights = {month: self._subcategory_weights(month) for month in range(1, 13)}

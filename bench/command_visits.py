@@ -22,7 +22,6 @@ import uuid
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 from common import visit_outcome
 
@@ -65,18 +64,6 @@ class Home:
     lng: float
     special: bool
     yearly: int  # visits a year its strictest rule asks for
-
-
-def given_ready(model: Any, names: tuple[str, ...]) -> dict[str, None]:
-    """On PostgreSQL, the columns among `names` whose values the generators make as the driver
-    takes them (aware datetimes, UUIDs, floats), to go to BulkInsert as they are: preparing each
-    through its field costs more than making it. SQLite stores these as text: prepared there."""
-    from django.db import connection, models
-
-    if connection.vendor != "postgresql":
-        return {}
-    ready = (models.DateTimeField, models.UUIDField, models.FloatField)
-    return {name: None for name in names if isinstance(model._meta.get_field(name.removesuffix("_id")), ready)}
 
 
 def homes_load() -> list[Home]:
@@ -222,9 +209,7 @@ def _visits_of(
 
     tz = timezone.get_default_timezone()
     routine = VisitType.objects.get(code="routine").pk
-    writer = BulkInsert(
-        Visit, varying=_VISIT_COLUMNS, constants={"notes": ""}, preparers=given_ready(Visit, _VISIT_COLUMNS)
-    )
+    writer = BulkInsert(Visit, varying=_VISIT_COLUMNS, constants={"notes": ""})
     outcomes: Counter[str] = Counter()
     for home, count in zip(homes, counts, strict=True):
         worker = workers[home.grid_id]

@@ -67,3 +67,28 @@ def test_tabs_newlines_backslashes_and_nulls_survive_the_chunk(small_street: Sma
     assert pk is not None
     person = Person.objects.get(pk=pk)
     assert (person.name, person.phone, person.provenance) == ("孙\t小\\红", "", awkward)
+
+
+def test_a_time_given_as_it_is_or_as_text_is_stored_as_the_same_moment(small_street: SmallStreet) -> None:
+    """On PostgreSQL an aware datetime goes to the driver as it is; text still goes through the
+    field, which parses it. Both read back as the moment they name."""
+    moment = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
+    numbers = [parse_id_number(make_id_number("110105", dt.date(1970, 1, 1), n, "F")) for n in (3, 4)]
+    varying = ("household_id", "name", "last_verified_at", *id_number_columns(numbers[0]))
+    people = BulkInsert(Person, varying=varying, with_ids=True)
+    pks = [
+        people.add(
+            {
+                "household_id": small_street.household_b.pk,
+                "name": f"周{n}",
+                "last_verified_at": at,
+                **id_number_columns(number),
+            }
+        )
+        for n, (at, number) in enumerate(zip([moment, "2026-03-01T18:00:00+08:00"], numbers, strict=True))
+    ]
+    people.flush()
+    stored = Person.objects.filter(pk__in=[pk for pk in pks if pk is not None]).values_list(
+        "last_verified_at", flat=True
+    )
+    assert list(stored) == [moment, moment]
